@@ -1,0 +1,46 @@
+# data_bridge: PGXS build of record.
+#   make && make install        build and install into the server found by pg_config
+#   make installcheck           pg_regress tests against a running server
+#   make prove_installcheck     pgTAP tests (pg_prove) against a running server
+#   make isolationcheck         isolation specs (pg_isolation_regress) against a running server
+
+EXTENSION = data_bridge
+EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
+
+MODULE_big = data_bridge
+SRCS = $(sort $(wildcard src/*.cpp src/core/*.cpp src/pg/*.cpp))
+OBJS = $(SRCS:.cpp=.o)
+
+DATA = $(wildcard $(EXTENSION)--*.sql)
+
+TESTS = $(sort $(wildcard sql/*.sql))
+REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= pg_config
+
+PG_CPPFLAGS = -I$(srcdir)/include
+PG_CXXFLAGS = -std=c++17 -Wno-register -Werror=return-type
+SHLIB_LINK = -lfmt -lstdc++
+
+EXTRA_CLEAN = results regression.diffs regression.out output_iso build
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Servers built with LLVM JIT also compile every source to bitcode with clang; Makefile.global
+# sets these flags, so they are extended after it.
+BITCODE_CXXFLAGS += -std=c++17 -Wno-register
+
+ifdef WERROR
+override CXXFLAGS += -Werror
+endif
+
+PROVE_FLAGS ?= --verbose
+prove_installcheck:
+	pg_prove $(PROVE_FLAGS) test/pgtap/*.sql
+
+.PHONY: prove_installcheck

@@ -1,0 +1,98 @@
+// The one border between C++ and PostgreSQL, crossed in both directions.
+//
+// Into PostgreSQL: every SQL-callable function runs its C++ body through entry(). A C++
+// exception never unwinds into PostgreSQL's frames; it is caught, its text copied into a plain
+// buffer, and only after the catch block has been left (the exception object and every C++ local
+// destroyed) is it raised again as ereport(ERROR) with its SQLSTATE, detail and hint.
+//
+// Out of PostgreSQL: a PostgreSQL call that can raise an error (ereport longjmps, skipping C++
+// destructors) runs through guarded(). It runs the call inside PG_TRY in a frame that owns no
+// object with a destructor; an error is copied out of PostgreSQL's error state and thrown as
+// data_bridge::Error, which unwinds the C++ frames normally up to entry().
+#pragma once
+
+#include <type_traits>
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/pg/postgres.hpp"
+
+namespace data_bridge::pg {
+
+// An error waiting to be raised, in storage that needs no destructor and no allocation.
+struct PendingError {
+    bool is_set;
+    char code[6];
+    char message[2048];
+    char detail[2048];
+    char hint[1024];
+};
+
+void capture_error(PendingError& pending, const char* code, const char* message,
+                   const char* detail, const char* hint) noexcept;
+[[noreturn]] void raise_pending(const PendingError& pending);
+
+// Catch whatever the body throws; raise it as a PostgreSQL error once the C++ frames are gone.
+template <typename Body>
+Datum entry(FunctionCallInfo fcinfo, Body body) {
+    PendingError pending;
+    pending.is_set = false;
+    Datum result = (Datum)0;
+    try {
+        result = body(fcinfo);
+    } catch (const Error& e) {
+        capture_error(pending, e.code().c_str(), e.what(), e.detail().c_str(), e.hint().c_str());
+    } catch (const std::bad_alloc&) {
+        capture_error(pending, sqlstate::kOutOfMemory, "out of memory", "", "");
+    } catch (const std::exception& e) {
+        capture_error(pending, sqlstate::kInternalError, "data_bridge internal error", e.what(),
+                      "");
+    } catch (...) {
+        capture_error(pending, sqlstate::kInternalError, "data_bridge internal error",
+                      "An unknown C++ exception was raised.", "");
+    }
+    if (pending.is_set) raise_pending(pending);
+    return result;
+}
+
+// Copies the current PostgreSQL error and clears PostgreSQL's error state (inside PG_CATCH).
+ErrorData* take_error(MemoryContext caller_context);
+// Turns a copied PostgreSQL error into a data_bridge::Error and throws it.
+[[noreturn]] void throw_error(ErrorData* error);
+
+// Runs `call` (a lambda around PostgreSQL calls, owning no object with a destructor); a
+// PostgreSQL error it raises comes back as a thrown data_bridge::Error with the same SQLSTATE,
+// message, detail and hint. The result type must be trivially copyable (a Datum, pointer, int).
+template <typename Call>
+auto guarded(Call call) -> decltype(call()) {
+    using Result = decltype(call());
+    static_assert(std::is_void_v<Result> || std::is_trivially_copyable_v<Result>,
+                  "guarded() returns only plain values");
+    MemoryContext caller_context = CurrentMemoryContext;
+    ErrorData* volatile error = nullptr;
+    if constexpr (std::is_void_v<Result>) {
+        PG_TRY();
+        { call(); }
+        PG_CATCH();
+        { error = take_error(caller_context); }
+        PG_END_TRY();
+        if (error != nullptr) throw_error(error);
+    } else {
+        Result result{};
+        PG_TRY();
+        { result = call(); }
+        PG_CATCH();
+        { error = take_error(caller_context); }
+        PG_END_TRY();
+        if (error != nullptr) throw_error(error);
+        return result;
+    }
+}
+
+}  // namespace data_bridge::pg
+
+// Defines the C symbol PostgreSQL calls for SQL function `name`, running `body` through entry().
+#define DATA_BRIDGE_FUNCTION(name, body)                                                    \
+    extern "C" {                                                                             \
+    PG_FUNCTION_INFO_V1(name);                                                               \
+    Datum name(PG_FUNCTION_ARGS) { return data_bridge::pg::entry(fcinfo, body); }            \
+    }

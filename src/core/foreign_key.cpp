@@ -1,0 +1,99 @@
+#include "data_bridge/core/foreign_key.hpp"
+
+#include <cctype>
+
+#include "data_bridge/core/error.hpp"
+
+namespace data_bridge {
+
+FkAction fk_action_from_code(char code) {
+    switch (code) {
+        case 'a':
+            return FkAction::kNoAction;
+        case 'r':
+            return FkAction::kRestrict;
+        case 'c':
+            return FkAction::kCascade;
+        case 'n':
+            return FkAction::kSetNull;
+        case 'd':
+            return FkAction::kSetDefault;
+        default:
+            throw Error(sqlstate::kInternalError,
+                        std::string("unrecognized foreign key action code \"") + code + "\"");
+    }
+}
+
+FkMatch fk_match_from_code(char code) {
+    switch (code) {
+        case 's':
+            return FkMatch::kSimple;
+        case 'f':
+            return FkMatch::kFull;
+        case 'p':
+            return FkMatch::kPartial;
+        default:
+            throw Error(sqlstate::kInternalError,
+                        std::string("unrecognized foreign key match code \"") + code + "\"");
+    }
+}
+
+const char* fk_action_sql(FkAction action) {
+    switch (action) {
+        case FkAction::kNoAction:
+            return "NO ACTION";
+        case FkAction::kRestrict:
+            return "RESTRICT";
+        case FkAction::kCascade:
+            return "CASCADE";
+        case FkAction::kSetNull:
+            return "SET NULL";
+        case FkAction::kSetDefault:
+            return "SET DEFAULT";
+    }
+    return "NO ACTION";
+}
+
+const char* fk_match_sql(FkMatch match) {
+    switch (match) {
+        case FkMatch::kSimple:
+            return "SIMPLE";
+        case FkMatch::kFull:
+            return "FULL";
+        case FkMatch::kPartial:
+            return "PARTIAL";
+    }
+    return "SIMPLE";
+}
+
+FkAction fk_action_from_sql(const std::string& word, const std::string& what) {
+    // Fold case and runs of white space, so "set  null" and "Set Null" are both accepted.
+    std::string folded;
+    for (char c : word) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!folded.empty() && folded.back() != ' ') folded.push_back(' ');
+        } else {
+            folded.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+        }
+    }
+    if (!folded.empty() && folded.back() == ' ') folded.pop_back();
+
+    for (FkAction action : {FkAction::kNoAction, FkAction::kRestrict, FkAction::kCascade,
+                            FkAction::kSetNull, FkAction::kSetDefault}) {
+        if (folded == fk_action_sql(action)) return action;
+    }
+    throw Error(sqlstate::kInvalidParameterValue,
+                "invalid foreign key action \"" + word + "\" for " + what,
+                {}, "Use one of CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION.");
+}
+
+std::string joined_columns(const std::vector<std::string>& columns) {
+    std::string out;
+    for (const auto& column : columns) {
+        if (!out.empty()) out += ", ";
+        out += column;
+    }
+    return out;
+}
+
+}  // namespace data_bridge

@@ -1,0 +1,12 @@
+// The shared library's entry: PG_MODULE_MAGIC and _PG_init.
+
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+void _PG_init(void) { data_bridge::pg::register_fk_cache_callbacks(); }
+}

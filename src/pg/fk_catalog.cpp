@@ -1,0 +1,185 @@
+#include "data_bridge/pg/fk_catalog.hpp"
+
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/index_coverage.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/postgres.hpp"
+
+namespace data_bridge::pg {
+
+namespace {
+
+// Phase 1 gathers the catalog rows into plain palloc'd structs, in C style, inside one guarded()
+// call; phase 2 turns them into the C++ model with no PostgreSQL call in between.
+
+struct RawIndex {
+    int nkeys;
+    AttrNumber keys[INDEX_MAX_KEYS];
+    bool partial;
+    bool valid;
+};
+
+struct RawKey {
+    Oid oid;
+    char* name;
+    Oid source_relid;
+    Oid target_relid;
+    char* source_schema;
+    char* source_name;
+    char* target_schema;
+    char* target_name;
+    int nkeys;
+    AttrNumber source_attnums[INDEX_MAX_KEYS];
+    AttrNumber target_attnums[INDEX_MAX_KEYS];
+    char* source_columns[INDEX_MAX_KEYS];
+    char* target_columns[INDEX_MAX_KEYS];
+    int nset_columns;
+    char* set_columns[INDEX_MAX_KEYS];
+    char on_delete;
+    char on_update;
+    char match;
+    bool deferrable;
+    bool deferred;
+    bool validated;
+    List* indexes;  // of RawIndex*, the indexes of the referencing table
+};
+
+List* read_indexes(Relation pg_index, Oid table) {
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(table));
+    SysScanDesc scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
+    List* indexes = NIL;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_index)GETSTRUCT(tuple);
+        auto* index = (RawIndex*)palloc0(sizeof(RawIndex));
+        index->nkeys = form->indnkeyatts;
+        for (int i = 0; i < form->indnkeyatts; i++) index->keys[i] = form->indkey.values[i];
+        index->partial = !heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
+        index->valid = form->indisvalid;
+        indexes = lappend(indexes, index);
+    }
+    systable_endscan(scan);
+    return indexes;
+}
+
+char* schema_of(Oid relid) { return get_namespace_name(get_rel_namespace(relid)); }
+
+List* read_raw_keys() {
+    Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+    Relation pg_index = table_open(IndexRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_constraint_contype, BTEqualStrategyNumber, F_CHAREQ,
+                CharGetDatum(CONSTRAINT_FOREIGN));
+    SysScanDesc scan = systable_beginscan(pg_constraint, InvalidOid, false, nullptr, 1, &key);
+
+    List* keys = NIL;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+        if (OidIsValid(form->conparentid)) continue;  // a partition's clone of a parent's key
+
+        auto* raw = (RawKey*)palloc0(sizeof(RawKey));
+        raw->oid = form->oid;
+        raw->name = pstrdup(NameStr(form->conname));
+        raw->source_relid = form->conrelid;
+        raw->target_relid = form->confrelid;
+        raw->source_schema = schema_of(form->conrelid);
+        raw->source_name = get_rel_name(form->conrelid);
+        raw->target_schema = schema_of(form->confrelid);
+        raw->target_name = get_rel_name(form->confrelid);
+        // A table dropped by a concurrent transaction since the scan's snapshot: skip its key.
+        if (raw->source_schema == nullptr || raw->source_name == nullptr ||
+            raw->target_schema == nullptr || raw->target_name == nullptr) {
+            continue;
+        }
+
+        AttrNumber set_attnums[INDEX_MAX_KEYS];
+        DeconstructFkConstraintRow(tuple, &raw->nkeys, raw->source_attnums, raw->target_attnums,
+                                   nullptr, nullptr, nullptr, &raw->nset_columns, set_attnums);
+        for (int i = 0; i < raw->nkeys; i++) {
+            raw->source_columns[i] = get_attname(form->conrelid, raw->source_attnums[i], false);
+            raw->target_columns[i] = get_attname(form->confrelid, raw->target_attnums[i], false);
+        }
+        for (int i = 0; i < raw->nset_columns; i++) {
+            raw->set_columns[i] = get_attname(form->conrelid, set_attnums[i], false);
+        }
+        raw->on_delete = form->confdeltype;
+        raw->on_update = form->confupdtype;
+        raw->match = form->confmatchtype;
+        raw->deferrable = form->condeferrable;
+        raw->deferred = form->condeferred;
+        raw->validated = form->convalidated;
+        raw->indexes = read_indexes(pg_index, form->conrelid);
+        keys = lappend(keys, raw);
+    }
+    systable_endscan(scan);
+    table_close(pg_index, AccessShareLock);
+    table_close(pg_constraint, AccessShareLock);
+    return keys;
+}
+
+ForeignKey to_model(const RawKey& raw) {
+    ForeignKey key;
+    key.id = raw.oid;
+    key.name = raw.name;
+    key.source_relid = raw.source_relid;
+    key.source = {raw.source_schema, raw.source_name};
+    key.target_relid = raw.target_relid;
+    key.target = {raw.target_schema, raw.target_name};
+    for (int i = 0; i < raw.nkeys; i++) {
+        key.source_attnums.push_back(raw.source_attnums[i]);
+        key.target_attnums.push_back(raw.target_attnums[i]);
+        key.source_columns.emplace_back(raw.source_columns[i]);
+        key.target_columns.emplace_back(raw.target_columns[i]);
+    }
+    for (int i = 0; i < raw.nset_columns; i++) key.on_delete_set_columns.emplace_back(raw.set_columns[i]);
+    key.on_delete = fk_action_from_code(raw.on_delete);
+    key.on_update = fk_action_from_code(raw.on_update);
+    key.match = fk_match_from_code(raw.match);
+    key.deferrable = raw.deferrable;
+    key.initially_deferred = raw.deferred;
+    key.validated = raw.validated;
+
+    std::vector<IndexShape> indexes;
+    ListCell* cell;
+    foreach (cell, raw.indexes) {
+        const auto* index = (const RawIndex*)lfirst(cell);
+        IndexShape shape;
+        shape.key_attnums.assign(index->keys, index->keys + index->nkeys);
+        shape.is_partial = index->partial;
+        shape.is_valid = index->valid;
+        indexes.push_back(std::move(shape));
+    }
+    key.indexed = any_index_covers(key.source_attnums, indexes);
+    return key;
+}
+
+}  // namespace
+
+std::vector<ForeignKey> read_foreign_keys() {
+    // The raw rows live in a context of their own, dropped once converted.
+    MemoryContext scratch = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "data_bridge foreign keys",
+                                     ALLOCSET_DEFAULT_SIZES);
+    });
+    List* raw_keys = guarded([scratch] {
+        MemoryContext previous = MemoryContextSwitchTo(scratch);
+        List* keys = read_raw_keys();
+        MemoryContextSwitchTo(previous);
+        return keys;
+    });
+
+    std::vector<ForeignKey> keys;
+    keys.reserve(list_length(raw_keys));
+    ListCell* cell;
+    foreach (cell, raw_keys) keys.push_back(to_model(*(const RawKey*)lfirst(cell)));
+
+    guarded([scratch] { MemoryContextDelete(scratch); });
+    return keys;
+}
+
+}  // namespace data_bridge::pg
