@@ -13,11 +13,11 @@ OBJS = $(SRCS:.cpp=.o)
 
 DATA = $(wildcard $(EXTENSION)--*.sql)
 
-TESTS = $(sort $(wildcard sql/*.sql))
-REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
+TESTS := $(sort $(wildcard sql/*.sql))
+REGRESS := $(patsubst sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION := $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config

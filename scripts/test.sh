@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs every test of data_bridge on a fresh Debian 12 machine: installs what is missing, runs the
+# C++ unit tests (ctest), builds and installs the extension (PGXS), then starts a throwaway
+# PostgreSQL 15 cluster (pg_virtualenv) and runs pg_regress, isolation and pgTAP tests in it.
+# Exits non-zero on any failure; the last line sums up every suite as "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+logs=$(mktemp -d /tmp/data_bridge-test.XXXXXX)
+
+"$root/scripts/deps.sh" || { echo "deps: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+report() {  # suite passed failed
+    printf '%-12s %4d passed, %d failed\n' "$1:" "$2" "$3" >>"$logs/summary"
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+}
+
+# 1. Unit tests of the PostgreSQL-free core.
+echo "== unit tests (ctest)"
+if cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$logs/cmake.log" 2>&1 &&
+   cmake --build "$root/build" -j"$(nproc)" >>"$logs/cmake.log" 2>&1; then
+    ctest --test-dir "$root/build" --output-on-failure 2>&1 | tee "$logs/ctest.log"
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$logs/ctest.log")
+    bad=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$logs/ctest.log")
+    report unit $(( ${total:-0} - ${bad:-0} )) "${bad:-1}"
+else
+    cat "$logs/cmake.log"
+    report unit 0 1
+fi
+
+# 2. Build and install the extension: the build of record.
+echo "== make && make install"
+if ! { make -C "$root" -j"$(nproc)" WERROR=1 && make -C "$root" install; } >"$logs/build.log" 2>&1; then
+    cat "$logs/build.log"
+    report build 0 1
+    cat "$logs/summary"
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
+
+# 3. Server tests against a throwaway cluster.
+echo "== pg_regress, isolation and pgTAP (pg_virtualenv)"
+pg_virtualenv -v 15 -o max_prepared_transactions=10 \
+    "$root/scripts/server-tests.sh" "$logs" >"$logs/server.log" 2>&1
+cat "$logs/server.log" | grep -v '^\(20[0-9][0-9]-\|\*\*\*\)' || true
+
+count_regress() {  # log -> "passed failed"
+    local log=$1
+    if grep -q "tests passed" "$log"; then
+        echo "$(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' "$log" | head -1) 0"
+    elif grep -q "tests failed" "$log"; then
+        local bad total
+        bad=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1/p' "$log" | head -1)
+        total=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\2/p' "$log" | head -1)
+        echo "$((total - bad)) $bad"
+    else
+        echo "0 1"
+    fi
+}
+if [ -f "$logs/regress.log" ]; then report pg_regress $(count_regress "$logs/regress.log"); else report pg_regress 0 1; fi
+if ls "$root"/specs/*.spec >/dev/null 2>&1; then
+    if [ -f "$logs/isolation.log" ]; then report isolation $(count_regress "$logs/isolation.log"); else report isolation 0 1; fi
+fi
+if [ -f "$logs/pgtap.log" ]; then
+    ok=$(grep -c '^ok ' "$logs/pgtap.log" || true)
+    not_ok=$(grep -c '^not ok ' "$logs/pgtap.log" || true)
+    if ! grep -q '^Result: PASS' "$logs/pgtap.log" && [ "$not_ok" -eq 0 ]; then not_ok=1; fi
+    report pgTAP "$ok" "$not_ok"
+else
+    report pgTAP 0 1
+fi
+
+for diff in "$root/regression.diffs" "$root/output_iso/regression.diffs"; do
+    if [ -s "$diff" ]; then echo "== $diff"; head -200 "$diff"; fi
+done
+echo "== summary"
+cat "$logs/summary"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,56 @@
+#include "data_bridge/core/fk_graph.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace data_bridge;
+
+namespace {
+ForeignKey key(ConstraintId id, const char* name, RelationId source, const char* source_table,
+               RelationId target, const char* target_table) {
+    ForeignKey fk;
+    fk.id = id;
+    fk.name = name;
+    fk.source_relid = source;
+    fk.source = {"public", source_table};
+    fk.target_relid = target;
+    fk.target = {"public", target_table};
+    return fk;
+}
+}  // namespace
+
+TEST(FkGraph, IndexesBothDirectionsInDeterministicOrder) {
+    FkGraph graph({key(10, "posts_author_fkey", 2, "posts", 1, "users"),
+                   key(11, "comments_author_fkey", 3, "comments", 1, "users"),
+                   key(12, "comments_post_fkey", 3, "comments", 2, "posts"),
+                   key(13, "a_second_fkey", 3, "comments", 1, "users")});
+
+    const auto& into_users = graph.referencing(1);
+    ASSERT_EQ(into_users.size(), 3u);
+    EXPECT_EQ(into_users[0]->name, "a_second_fkey");  // comments, by constraint name
+    EXPECT_EQ(into_users[1]->name, "comments_author_fkey");
+    EXPECT_EQ(into_users[2]->name, "posts_author_fkey");
+
+    const auto& out_of_comments = graph.referenced_by(3);
+    ASSERT_EQ(out_of_comments.size(), 3u);
+    EXPECT_EQ(out_of_comments[0]->target.name, "posts");
+    EXPECT_EQ(out_of_comments[1]->target.name, "users");
+
+    EXPECT_TRUE(graph.referencing(3).empty());
+    EXPECT_TRUE(graph.referenced_by(1).empty());
+    EXPECT_TRUE(graph.involves(2));
+    EXPECT_FALSE(graph.involves(99));
+}
+
+TEST(FkGraph, SelfReferenceAppearsOnBothSides) {
+    FkGraph graph({key(20, "nodes_parent_fkey", 5, "nodes", 5, "nodes")});
+    ASSERT_EQ(graph.referencing(5).size(), 1u);
+    ASSERT_EQ(graph.referenced_by(5).size(), 1u);
+    EXPECT_EQ(graph.referencing(5)[0], graph.referenced_by(5)[0]);
+}
+
+TEST(FkGraph, SurvivesMove) {
+    FkGraph graph({key(30, "b_a_fkey", 2, "b", 1, "a")});
+    FkGraph moved(std::move(graph));
+    ASSERT_EQ(moved.referencing(1).size(), 1u);
+    EXPECT_EQ(moved.referencing(1)[0]->name, "b_a_fkey");
+}
