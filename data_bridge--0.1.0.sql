@@ -64,6 +64,60 @@ COMMENT ON FUNCTION get_references(regclass) IS
 'Foreign keys declared on the table: one row per constraint, ordered by referenced schema, table and constraint name';
 
 ---------------------------------------------------------------------------------------------
+-- Foreign-key setup
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION add_foreign_key(
+    source          regclass,
+    columns         text[],
+    target          text,
+    on_delete       text    DEFAULT 'NO ACTION',
+    on_update       text    DEFAULT 'NO ACTION',
+    nullable        boolean DEFAULT NULL,
+    constraint_name name    DEFAULT NULL,
+    create_index    boolean DEFAULT true)
+RETURNS name
+AS 'MODULE_PATHNAME', 'add_foreign_key'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION add_foreign_key(regclass, text[], text, text, text, boolean, name, boolean) IS
+'Adds a foreign key from the columns of source to target ("users", "users.id", "schema.users(id, k)") and, unless an index already covers the columns, an index on them; returns the constraint name';
+
+CREATE FUNCTION add_foreign_key(
+    source          regclass,
+    columns         text,
+    target          text,
+    on_delete       text    DEFAULT 'NO ACTION',
+    on_update       text    DEFAULT 'NO ACTION',
+    nullable        boolean DEFAULT NULL,
+    constraint_name name    DEFAULT NULL,
+    create_index    boolean DEFAULT true)
+RETURNS name
+AS 'MODULE_PATHNAME', 'add_foreign_key'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION add_foreign_key(regclass, text, text, text, text, boolean, name, boolean) IS
+'Adds a one-column foreign key to target and, unless one exists, an index on the column; returns the constraint name';
+
+CREATE FUNCTION unindexed_foreign_keys(schema name DEFAULT NULL)
+RETURNS TABLE (
+    constraint_name        name,
+    source_schema          name,
+    source_table           name,
+    source_columns         name[],
+    target_schema          name,
+    target_table           name,
+    on_delete              text,
+    estimated_rows         bigint,
+    create_index_statement text
+)
+AS 'MODULE_PATHNAME', 'unindexed_foreign_keys'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION unindexed_foreign_keys(name) IS
+'Foreign keys whose referencing columns no index covers (optionally in one schema), with the CREATE INDEX statement that fixes each';
+
+---------------------------------------------------------------------------------------------
 -- Internal
 ---------------------------------------------------------------------------------------------
 

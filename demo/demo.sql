@@ -9,3 +9,14 @@ FROM get_backreferences('users');
 \echo '== What does posts reference? get_references(''posts'')'
 SELECT constraint_name, source_column, target_table, target_column, on_delete
 FROM get_references('posts');
+
+\echo '== Which foreign keys lack the index their cascades need? unindexed_foreign_keys()'
+SELECT constraint_name, source_table, source_columns, target_table, on_delete, create_index_statement
+FROM unindexed_foreign_keys();
+
+\echo '== Add a foreign key the guide''s way, with its index: add_foreign_key()'
+CREATE TABLE bookmarks (id serial PRIMARY KEY, user_id integer, post_id integer);
+SELECT add_foreign_key('bookmarks', 'user_id', 'users.id', on_delete => 'CASCADE') AS added;
+SELECT add_foreign_key('bookmarks', 'post_id', 'posts', on_delete => 'cascade', nullable => false) AS added;
+SELECT constraint_name, source_column, target_table, on_delete, is_indexed
+FROM get_references('bookmarks');

@@ -1,0 +1,106 @@
+#include <fmt/format.h>
+
+#include "data_bridge/pg/catalog.hpp"
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/relation.hpp"
+
+namespace data_bridge::pg {
+
+TableName table_name_of(Oid relid) {
+    const char* schema = guarded([relid] {
+        return (const char*)get_namespace_name(get_rel_namespace(relid));
+    });
+    const char* name = guarded([relid] { return (const char*)get_rel_name(relid); });
+    if (schema == nullptr || name == nullptr) {
+        throw Error(sqlstate::kUndefinedTable,
+                    fmt::format("relation with OID {} does not exist", relid));
+    }
+    return {schema, name};
+}
+
+std::string quoted_table(Oid relid) {
+    TableName name = table_name_of(relid);
+    const char* schema = name.schema.c_str();
+    const char* table = name.name.c_str();
+    return guarded([schema, table] { return (const char*)quote_qualified_identifier(schema, table); });
+}
+
+std::string quoted_identifier(const std::string& identifier) {
+    const char* text = identifier.c_str();
+    return guarded([text] { return quote_identifier(text); });
+}
+
+AttrNumber column_attnum(Oid relid, const std::string& column) {
+    const char* name = column.c_str();
+    AttrNumber attnum = guarded([relid, name] { return get_attnum(relid, name); });
+    if (attnum <= 0) {
+        throw Error(sqlstate::kUndefinedColumn,
+                    fmt::format("column \"{}\" of relation \"{}\" does not exist", column,
+                                relation_name(relid)));
+    }
+    return attnum;
+}
+
+bool column_is_not_null(Oid relid, AttrNumber attnum) {
+    return guarded([relid, attnum] {
+        HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+        if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for attribute %d", attnum);
+        bool not_null = ((Form_pg_attribute)GETSTRUCT(tuple))->attnotnull;
+        ReleaseSysCache(tuple);
+        return not_null;
+    });
+}
+
+namespace {
+
+// Fills `names` (INDEX_MAX_KEYS entries) with the primary key's column names; returns the count.
+int read_primary_key(Oid relid, char** names) {
+    Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(relid));
+    SysScanDesc scan =
+        systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, nullptr, 1, &key);
+    int count = 0;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+        if (form->contype != CONSTRAINT_PRIMARY) continue;
+        bool isnull;
+        Datum conkey = heap_getattr(tuple, Anum_pg_constraint_conkey, RelationGetDescr(pg_constraint),
+                                    &isnull);
+        if (isnull) break;
+        ArrayType* array = DatumGetArrayTypeP(conkey);
+        auto* attnums = (int16*)ARR_DATA_PTR(array);
+        count = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+        for (int i = 0; i < count && i < INDEX_MAX_KEYS; i++) {
+            names[i] = get_attname(relid, attnums[i], false);
+        }
+        break;
+    }
+    systable_endscan(scan);
+    table_close(pg_constraint, AccessShareLock);
+    return count;
+}
+
+}  // namespace
+
+std::vector<std::string> primary_key_columns(Oid relid) {
+    char* names[INDEX_MAX_KEYS];
+    char** out = names;
+    int count = guarded([relid, out] { return read_primary_key(relid, out); });
+    return std::vector<std::string>(names, names + count);
+}
+
+Oid find_relation(const std::vector<std::string>& name_parts) {
+    const char* schema = name_parts.size() > 1 ? name_parts[0].c_str() : nullptr;
+    const char* table = name_parts.back().c_str();
+    return guarded([schema, table] {
+        RangeVar* range_var = makeRangeVar((char*)schema, (char*)table, -1);
+        return RangeVarGetRelid(range_var, NoLock, true);
+    });
+}
+
+}  // namespace data_bridge::pg
