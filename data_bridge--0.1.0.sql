@@ -118,6 +118,89 @@ COMMENT ON FUNCTION unindexed_foreign_keys(name) IS
 'Foreign keys whose referencing columns no index covers (optionally in one schema), with the CREATE INDEX statement that fixes each';
 
 ---------------------------------------------------------------------------------------------
+-- Lazy loading (the guide's ForeignKeyProxy)
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION fetch_referenced(target regclass, "column" name, value anyelement)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_referenced'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_referenced(regclass, name, anyelement) IS
+'The row of target whose unique column equals value, as to_jsonb(row) renders it; NULL when there is none';
+
+CREATE FUNCTION fetch_related(source regclass, id anyelement, fk text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_related'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_related(regclass, anyelement, text) IS
+'From the row of source with primary key id, the row its foreign key fk (a constraint or column name) references; NULL when the key is NULL or the row is missing';
+
+---------------------------------------------------------------------------------------------
+-- Back references (the guide's BackReferenceQuery)
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION backref_fetch_all(source regclass, source_column name, value anyelement,
+                                  order_by jsonb DEFAULT NULL, "limit" integer DEFAULT NULL,
+                                  "offset" integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'backref_fetch_all'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_fetch_all(regclass, name, anyelement, jsonb, integer, integer) IS
+'The rows of source whose source_column equals value, as a jsonb array ordered by order_by then primary key';
+
+CREATE FUNCTION backref_fetch_one(source regclass, source_column name, value anyelement,
+                                  order_by jsonb DEFAULT NULL, "offset" integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'backref_fetch_one'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_fetch_one(regclass, name, anyelement, jsonb, integer) IS
+'The first row of source whose source_column equals value (order_by, then primary key), or NULL';
+
+CREATE FUNCTION backref_count(source regclass, source_column name, value anyelement)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'backref_count'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_count(regclass, name, anyelement) IS
+'The number of rows of source whose source_column equals value';
+
+---------------------------------------------------------------------------------------------
+-- JSON writes
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION insert_one(tbl regclass, "row" jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'insert_one'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION insert_one(regclass, jsonb) IS
+'Inserts one row from a JSON object and returns it as stored, defaults and generated keys included';
+
+CREATE FUNCTION insert_many(tbl regclass, rows jsonb, on_error text DEFAULT 'raise')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'insert_many'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION insert_many(regclass, jsonb, text) IS
+'Inserts rows from a JSON array of objects; on_error => ''raise'' returns the stored rows in input order (all or nothing), ''skip'' runs each row in its own subtransaction and returns a report per row';
+
+---------------------------------------------------------------------------------------------
+-- Diagnostics
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION plan_cache_stats(OUT cached_plans bigint, OUT plans_prepared bigint,
+                                 OUT plan_reuses bigint)
+AS 'MODULE_PATHNAME', 'plan_cache_stats'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION plan_cache_stats() IS
+'This backend''s cache of prepared statements: plans held, plans prepared since the backend started, and calls that reused a plan';
+
+---------------------------------------------------------------------------------------------
 -- Internal
 ---------------------------------------------------------------------------------------------
 

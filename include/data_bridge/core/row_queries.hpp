@@ -1,0 +1,63 @@
+// SQL for reading rows of one table as JSON and writing them from JSON: lazy loading, back
+// references and inserts. Identifiers arrive quoted by the PostgreSQL layer; values are always
+// parameters ($1, $2, ...), never text in the statement.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/json_value.hpp"
+
+namespace data_bridge {
+
+struct OrderTerm {
+    std::string column;  // unquoted, as the user wrote it
+    bool descending = false;
+};
+
+// order_by as users write it: "col", ["col", "DESC"], or a list of those. `path` names the place
+// in errors (e.g. "order_by"). Throws Error 22023.
+std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string& path);
+
+// Throws Error 22023 "<what> must not be negative".
+void check_not_negative(long long value, const std::string& what);
+
+// A column comparison "t.col OPERATOR(ns.=) <param>", pieces quoted by the caller.
+struct KeyMatch {
+    std::string column;       // quoted column name
+    std::string equals;       // OPERATOR("ns".=)
+    std::string parameter;    // "$1" or "CAST($1 AS type)" or an expression of $1
+};
+
+// "alias.col op param AND ..."; where_clause() prefixes " WHERE ".
+std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches);
+std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches);
+
+struct QuotedOrder {
+    std::string column;  // quoted
+    bool descending = false;
+};
+
+// SELECT to_jsonb(t) FROM table t WHERE ...
+std::string select_one_row_sql(const std::string& table, const std::vector<KeyMatch>& key);
+
+// SELECT to_jsonb(t) FROM source s JOIN target t ON <join> WHERE s.key = $1; each join match
+// compares a target column with "s.<source column>".
+std::string follow_key_sql(const std::string& source_table, const std::vector<KeyMatch>& source_key,
+                           const std::string& target_table, const std::vector<KeyMatch>& join);
+
+// The rows of `table` matching `match`, ordered, with LIMIT $n / OFFSET $m, as one jsonb array
+// (`first_only`: the first row as an object instead, or NULL).
+std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
+                              const std::vector<QuotedOrder>& order, const std::string& limit_param,
+                              const std::string& offset_param, bool first_only);
+
+std::string count_rows_sql(const std::string& table, const KeyMatch& match);
+
+// INSERT INTO table AS t (cols) SELECT r.cols FROM jsonb_array_elements($1) WITH ORDINALITY
+// ... jsonb_populate_record ... [WHERE position = ANY($2)] ORDER BY position RETURNING to_jsonb(t)
+std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
+                            bool filter_positions);
+
+}  // namespace data_bridge

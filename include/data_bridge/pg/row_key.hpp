@@ -1,0 +1,40 @@
+// Binding the values users pass (an anyelement argument, or a jsonb object for a composite key)
+// to the columns of a table, as statement parameters.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/json_value.hpp"
+#include "data_bridge/core/row_queries.hpp"
+#include "data_bridge/pg/postgres.hpp"
+#include "data_bridge/pg/types.hpp"
+
+namespace data_bridge::pg {
+
+// The parameters of one statement, numbered from $1 in the order they are added.
+struct Parameters {
+    std::vector<Oid> types;
+    std::vector<Datum> values;
+    std::vector<char> nulls;  // SPI's convention: ' ' present, 'n' NULL
+
+    // Adds a parameter and returns its placeholder, "$n".
+    std::string add(Oid type, Datum value, bool is_null);
+};
+
+// "column = value" where the value is argument `argno` of the call (any type: cast to the
+// column's type in the statement when it differs).
+KeyMatch match_argument(const ColumnInfo& column, FunctionCallInfo fcinfo, int argno,
+                        Parameters& parameters);
+
+// The table's primary key matched against argument `argno`: a bare value for a one-column key,
+// or a jsonb object {"column": value, ...} naming every key column. Errors name `parameter`.
+std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int argno,
+                                        const char* parameter, Parameters& parameters);
+
+// The same from a JsonValue already in hand (a spec's "id").
+std::vector<KeyMatch> match_key_object(Oid relid, const std::vector<std::string>& key_columns,
+                                       const JsonValue& id, const std::string& path,
+                                       Parameters& parameters);
+
+}  // namespace data_bridge::pg

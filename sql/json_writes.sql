@@ -1,0 +1,87 @@
+-- insert_one() and insert_many(): rows from JSON, returned as stored, in input order.
+\set SHOW_CONTEXT never
+\pset null '(null)'
+
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE,
+                    age int, active boolean DEFAULT true,
+                    created_at timestamp DEFAULT '2025-01-01 00:00', tags text[],
+                    settings jsonb DEFAULT '{}');
+CREATE TABLE posts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL,
+                    user_id integer REFERENCES users (id), slug text GENERATED ALWAYS AS (lower(title)) STORED);
+
+-- Defaults and generated keys are filled in.
+SELECT insert_one('users', '{"name": "Alice", "email": "alice@example.com"}');
+SELECT insert_one('posts', '{"title": "Hello World", "user_id": 1}');
+-- JSON arrays and objects go into array and jsonb columns.
+SELECT insert_one('users', '{"name": "Bob", "tags": ["a", "b"], "settings": {"theme": "dark"}, "age": 30}');
+
+-- Many rows, one statement per set of keys, input order kept; a missing key takes the default.
+SELECT jsonb_pretty(insert_many('users', '[
+    {"name": "Carol", "age": 41},
+    {"name": "Dave", "active": false},
+    {"name": "Erin", "age": 23}
+]'));
+SELECT insert_many('users', '[]') AS empty;
+SELECT count(*) FROM users;
+
+-- The guide's Pattern 5: users, then three posts each.
+SELECT insert_many('posts', (
+    SELECT jsonb_agg(jsonb_build_object('title', u.name || '''s Post ' || i, 'user_id', u.id)
+                     ORDER BY u.id, i)
+    FROM users u, generate_series(1, 3) i WHERE u.name IN ('Alice', 'Bob'))) ->> 0 AS first_of_six;
+SELECT count(*) AS posts FROM posts;
+
+-- All or nothing by default: one bad row rolls back the whole call.
+SELECT insert_many('users', '[{"name": "Frank"}, {"name": null}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS no_frank FROM users WHERE name = 'Frank';
+
+-- on_error => 'skip': each row in its own subtransaction, a report per row.
+SELECT jsonb_pretty(insert_many('posts', '[
+    {"title": "Kept", "user_id": 1},
+    {"title": "Dangling", "user_id": 999},
+    {"title": null},
+    {"title": "Also kept", "user_id": 2}
+]', on_error => 'skip'));
+SELECT title FROM posts WHERE title IN ('Kept', 'Also kept', 'Dangling') ORDER BY id;
+
+-- Bad input, each with the offending place named.
+SELECT insert_one('users', '{"name": "X", "nickname": "x"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('users', '[{"name": "X", "nickname": "x", "shoe": 42}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('users', '{"name": "X", "age": "forty"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('users', '[{"name": "Y"}, {"name": "Z", "age": "old"}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('users', '["name", "X"]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('users', '{"name": "X"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('users', '[{"name": "X"}, 42]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('users', '[{"name": "X"}]', on_error => 'ignore');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('users', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one(NULL, '{}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('posts', '{"title": "T", "slug": "s"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('posts', '{"title": "T", "user_id": 12345}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('users', '{"name": "X", "ctid": "(0,1)"}');
+\echo :LAST_ERROR_SQLSTATE
+-- Nothing was left behind by the failures.
+SELECT count(*) AS users FROM users;
+
+-- Names that need quoting.
+CREATE TABLE "Odd Table" ("Mixed Case" text, "with""quote" int);
+SELECT insert_one('"Odd Table"', '{"Mixed Case": "ok", "with\"quote": 1}');
+
+-- Repeated calls with the same keys reuse one plan.
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT count(insert_one('"Odd Table"', jsonb_build_object('Mixed Case', 'row ' || g))) FROM generate_series(1, 20) g;
+SELECT plans_prepared - :before AS plans_prepared_for_20_calls FROM plan_cache_stats();
+
+DROP TABLE users, posts, "Odd Table" CASCADE;

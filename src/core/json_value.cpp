@@ -1,0 +1,30 @@
+#include "data_bridge/core/json_value.hpp"
+
+namespace data_bridge {
+
+const JsonValue* JsonValue::find(const std::string& key) const {
+    for (const auto& member : members) {
+        if (member.first == key) return &member.second;
+    }
+    return nullptr;
+}
+
+const char* json_kind_name(JsonValue::Kind kind) {
+    switch (kind) {
+        case JsonValue::Kind::kNull:
+            return "null";
+        case JsonValue::Kind::kBool:
+            return "boolean";
+        case JsonValue::Kind::kNumber:
+            return "number";
+        case JsonValue::Kind::kString:
+            return "string";
+        case JsonValue::Kind::kArray:
+            return "array";
+        case JsonValue::Kind::kObject:
+            return "object";
+    }
+    return "unknown";
+}
+
+}  // namespace data_bridge

@@ -1,0 +1,149 @@
+#include "data_bridge/core/row_queries.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "data_bridge/core/error.hpp"
+
+namespace data_bridge {
+
+namespace {
+
+std::string upper(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return text;
+}
+
+bool is_direction(const JsonValue& value) {
+    if (!value.is_string()) return false;
+    std::string word = upper(value.text);
+    return word == "ASC" || word == "DESC";
+}
+
+[[noreturn]] void bad_order(const std::string& path, const std::string& why) {
+    throw Error(sqlstate::kInvalidParameterValue, fmt::format("invalid {}", path), why,
+                "Write order_by as \"column\", [\"column\", \"DESC\"], or a list of these.");
+}
+
+OrderTerm order_term(const JsonValue& value, const std::string& path) {
+    if (value.is_string()) {
+        if (value.text.empty()) bad_order(path, "A column name is empty.");
+        return {value.text, false};
+    }
+    if (value.is_array() && value.elements.size() == 2 && value.elements[0].is_string() &&
+        is_direction(value.elements[1])) {
+        if (value.elements[0].text.empty()) bad_order(path, "A column name is empty.");
+        return {value.elements[0].text, upper(value.elements[1].text) == "DESC"};
+    }
+    bad_order(path, fmt::format("Expected a column name or [column, direction], found {}.",
+                                json_kind_name(value.kind)));
+}
+
+std::string joined(const std::vector<std::string>& parts, const char* separator) {
+    return fmt::format("{}", fmt::join(parts, separator));
+}
+
+std::string order_clause(const std::string& alias, const std::vector<QuotedOrder>& order) {
+    std::vector<std::string> terms;
+    for (const auto& term : order) {
+        terms.push_back(fmt::format("{}.{}{}", alias, term.column, term.descending ? " DESC" : ""));
+    }
+    return terms.empty() ? std::string() : " ORDER BY " + joined(terms, ", ");
+}
+
+}  // namespace
+
+std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string& path) {
+    if (value.is_null()) return {};
+    if (value.is_string()) return {order_term(value, path)};
+    if (!value.is_array()) {
+        bad_order(path, fmt::format("Expected a string or an array, found {}.",
+                                    json_kind_name(value.kind)));
+    }
+    // ["col", "DESC"] is one term; anything else is a list of terms.
+    if (value.elements.size() == 2 && value.elements[0].is_string() &&
+        is_direction(value.elements[1])) {
+        return {order_term(value, path)};
+    }
+    std::vector<OrderTerm> terms;
+    for (std::size_t i = 0; i < value.elements.size(); i++) {
+        terms.push_back(order_term(value.elements[i], fmt::format("{}[{}]", path, i)));
+    }
+    return terms;
+}
+
+void check_not_negative(long long value, const std::string& what) {
+    if (value < 0) {
+        throw Error(sqlstate::kInvalidParameterValue, fmt::format("{} must not be negative", what),
+                    fmt::format("The {} given is {}.", what, value));
+    }
+}
+
+std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
+    std::vector<std::string> terms;
+    for (const auto& match : matches) {
+        terms.push_back(fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
+    }
+    return joined(terms, " AND ");
+}
+
+std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches) {
+    return " WHERE " + conditions(alias, matches);
+}
+
+std::string select_one_row_sql(const std::string& table, const std::vector<KeyMatch>& key) {
+    return fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS t{}", table,
+                       where_clause("t", key));
+}
+
+std::string follow_key_sql(const std::string& source_table, const std::vector<KeyMatch>& source_key,
+                           const std::string& target_table, const std::vector<KeyMatch>& join) {
+    return fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS s JOIN {} AS t ON {}{}",
+                       source_table, target_table, conditions("t", join),
+                       where_clause("s", source_key));
+}
+
+std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
+                              const std::vector<QuotedOrder>& order, const std::string& limit_param,
+                              const std::string& offset_param, bool first_only) {
+    std::string filtered = fmt::format("SELECT * FROM {} AS t{}{}", table, where_clause("t", {match}),
+                                       order_clause("t", order));
+    if (first_only) {
+        return fmt::format("{} LIMIT 1 OFFSET {}",
+                           fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS t{}{}", table,
+                                       where_clause("t", {match}), order_clause("t", order)),
+                           offset_param);
+    }
+    return fmt::format(
+        "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*){}), "
+        "'[]'::pg_catalog.jsonb) FROM ({} LIMIT {} OFFSET {}) AS t",
+        order_clause("t", order), filtered, limit_param, offset_param);
+}
+
+std::string count_rows_sql(const std::string& table, const KeyMatch& match) {
+    return fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", table, where_clause("t", {match}));
+}
+
+std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
+                            bool filter_positions) {
+    std::vector<std::string> selected;
+    for (const auto& column : columns) selected.push_back("r." + column);
+    std::string column_list = columns.empty() ? "" : " (" + joined(columns, ", ") + ")";
+    std::string select_list = columns.empty() ? "" : joined(selected, ", ");
+    // With no column at all, every column takes its default: INSERT ... DEFAULT VALUES, once per
+    // row, is what a SELECT with an empty target list gives.
+    return fmt::format(
+        "INSERT INTO {table} AS ins{cols} SELECT {select} "
+        "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) "
+        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::{table}, e.doc) AS r{where} "
+        "ORDER BY e.position RETURNING pg_catalog.to_jsonb(ins.*)",
+        fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list),
+        fmt::arg("where", filter_positions
+                              ? " WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)"
+                              : ""));
+}
+
+}  // namespace data_bridge

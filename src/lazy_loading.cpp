@@ -1,0 +1,108 @@
+// fetch_referenced() and fetch_related(): the guide's ForeignKeyProxy, one referenced row at a
+// time, by a cached prepared statement.
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/core/row_queries.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/query.hpp"
+#include "data_bridge/pg/relation.hpp"
+#include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/types.hpp"
+
+namespace data_bridge {
+
+namespace {
+
+Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
+    if (result.is_null) PG_RETURN_NULL();
+    return result.value;
+}
+
+std::string name_arg(FunctionCallInfo fcinfo, int argno) {
+    return pg::guarded([fcinfo, argno] { return (const char*)NameStr(*PG_GETARG_NAME(argno)); });
+}
+
+// fetch_referenced(target regclass, column name, value anyelement)
+Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
+    Oid target = PG_GETARG_OID(0);
+    pg::require_table(target);
+    pg::ColumnInfo column = pg::column_info(target, name_arg(fcinfo, 1));
+    if (!pg::column_is_unique(target, column.attnum)) {
+        throw Error("42P10",
+                    fmt::format("column \"{}\" of relation \"{}\" is not a unique key", column.name,
+                                pg::relation_name(target)),
+                    "A lazy load returns one row, so the column needs a primary key or unique "
+                    "constraint of its own.",
+                    "Use backref_fetch_all() to fetch every row with a value.");
+    }
+    pg::Parameters parameters;
+    KeyMatch match = pg::match_argument(column, fcinfo, 2, parameters);
+    std::string sql = select_one_row_sql(pg::quoted_table(target), {match});
+    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+}
+
+// The foreign key of `source` named by constraint name or by its (single) column.
+const ForeignKey& find_foreign_key(Oid source, const std::string& name) {
+    const auto& keys = pg::foreign_key_graph().referenced_by(source);
+    for (const ForeignKey* key : keys) {
+        if (key->name == name) return *key;
+    }
+    std::vector<const ForeignKey*> by_column;
+    std::vector<std::string> candidates;
+    for (const ForeignKey* key : keys) {
+        if (key->source_columns.size() == 1 && key->source_columns[0] == name) by_column.push_back(key);
+        candidates.push_back(key->name + " (" + joined_columns(key->source_columns) + ")");
+    }
+    if (by_column.size() == 1) return *by_column[0];
+    if (by_column.size() > 1) {
+        std::vector<std::string> names;
+        for (const ForeignKey* key : by_column) names.push_back(key->name);
+        throw Error(sqlstate::kAmbiguousColumn,
+                    fmt::format("column \"{}\" of relation \"{}\" is in more than one foreign key",
+                                name, pg::relation_name(source)),
+                    fmt::format("Candidates: {}.", joined_columns(names)),
+                    "Name the constraint instead of the column.");
+    }
+    throw Error(sqlstate::kUndefinedObject,
+                fmt::format("relation \"{}\" has no foreign key \"{}\"", pg::relation_name(source),
+                            name),
+                candidates.empty() ? "It has no foreign keys."
+                                   : fmt::format("Its foreign keys: {}.", joined_columns(candidates)),
+                "Name a foreign key by its constraint name or by its column.");
+}
+
+// fetch_related(source regclass, id anyelement, fk text)
+Datum fetch_related_body(FunctionCallInfo fcinfo) {
+    Oid source = PG_GETARG_OID(0);
+    pg::require_table(source);
+    std::string fk_name =
+        pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(2)); });
+    const ForeignKey& key = find_foreign_key(source, fk_name);
+
+    pg::Parameters parameters;
+    std::vector<KeyMatch> source_key = pg::match_primary_key(source, fcinfo, 1, "id", parameters);
+    std::vector<KeyMatch> join;
+    for (std::size_t i = 0; i < key.target_columns.size(); i++) {
+        pg::ColumnInfo target_column = pg::column_info(key.target_relid, key.target_columns[i]);
+        join.push_back({pg::quoted_identifier(key.target_columns[i]),
+                        pg::equality_operator_sql(target_column.type),
+                        "s." + pg::quoted_identifier(key.source_columns[i])});
+    }
+    std::string sql = follow_key_sql(pg::quoted_table(source), source_key,
+                                     pg::quoted_table(key.target_relid), join);
+    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+}
+
+}  // namespace
+
+}  // namespace data_bridge
+
+DATA_BRIDGE_FUNCTION(fetch_referenced, data_bridge::fetch_referenced_body)
+DATA_BRIDGE_FUNCTION(fetch_related, data_bridge::fetch_related_body)

@@ -1,0 +1,108 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "data_bridge/pg/row_key.hpp"
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/relation.hpp"
+
+namespace data_bridge::pg {
+
+std::string Parameters::add(Oid type, Datum value, bool is_null) {
+    types.push_back(type);
+    values.push_back(value);
+    nulls.push_back(is_null ? 'n' : ' ');
+    return fmt::format("${}", types.size());
+}
+
+namespace {
+
+std::string placeholder_as(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {
+    if (value_type == column.type) return placeholder;
+    return fmt::format("CAST({} AS {})", placeholder, type_sql_name(column.type));
+}
+
+KeyMatch match_value(const ColumnInfo& column, Oid value_type, Datum value, bool is_null,
+                     Parameters& parameters) {
+    std::string placeholder = parameters.add(value_type, value, is_null);
+    return {quoted_identifier(column.name), equality_operator_sql(column.type),
+            placeholder_as(column, value_type, placeholder)};
+}
+
+}  // namespace
+
+KeyMatch match_argument(const ColumnInfo& column, FunctionCallInfo fcinfo, int argno,
+                        Parameters& parameters) {
+    Oid type = guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    bool is_null = PG_ARGISNULL(argno);
+    return match_value(column, type, is_null ? (Datum)0 : PG_GETARG_DATUM(argno), is_null,
+                       parameters);
+}
+
+std::vector<KeyMatch> match_key_object(Oid relid, const std::vector<std::string>& key_columns,
+                                       const JsonValue& id, const std::string& path,
+                                       Parameters& parameters) {
+    if (!id.is_object()) {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    fmt::format("{} must be a JSON object naming the key columns", path),
+                    fmt::format("Found a JSON {}.", json_kind_name(id.kind)),
+                    fmt::format("Write it as {{\"{}\": ...}}.", joined_columns(key_columns)));
+    }
+    for (const auto& member : id.members) {
+        if (std::find(key_columns.begin(), key_columns.end(), member.first) == key_columns.end()) {
+            throw Error(sqlstate::kUndefinedColumn,
+                        fmt::format("{} names \"{}\", which is not a key column of \"{}\"", path,
+                                    member.first, relation_name(relid)),
+                        fmt::format("The key columns are: {}.", joined_columns(key_columns)));
+        }
+    }
+    std::vector<KeyMatch> matches;
+    for (const auto& name : key_columns) {
+        const JsonValue* value = id.find(name);
+        if (value == nullptr) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("{} lacks key column \"{}\"", path, name),
+                        fmt::format("The key columns are: {}.", joined_columns(key_columns)));
+        }
+        if (value->is_null() || value->is_array() || value->is_object()) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("{}.{} must be a string, number or boolean", path, name),
+                        fmt::format("Found a JSON {}.", json_kind_name(value->kind)));
+        }
+        ColumnInfo column = column_info(relid, name);
+        const char* text = value->text.c_str();
+        Datum datum = guarded([text] { return CStringGetTextDatum(text); });
+        matches.push_back(match_value(column, TEXTOID, datum, false, parameters));
+    }
+    return matches;
+}
+
+std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int argno,
+                                        const char* parameter, Parameters& parameters) {
+    std::vector<std::string> key_columns = primary_key_columns(relid);
+    if (key_columns.empty()) {
+        throw Error("42P10", fmt::format("table \"{}\" has no primary key", relation_name(relid)),
+                    {}, "Rows are found by primary key; add one, or use a filter instead.");
+    }
+    Oid type = guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    ColumnInfo first = column_info(relid, key_columns[0]);
+    bool object_form = type == JSONBOID && !(key_columns.size() == 1 && first.type == JSONBOID);
+    if (object_form) {
+        return match_key_object(relid, key_columns, jsonb_to_value(PG_GETARG_DATUM(argno)),
+                                parameter, parameters);
+    }
+    if (key_columns.size() > 1) {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    fmt::format("table \"{}\" has a composite primary key", relation_name(relid)),
+                    fmt::format("Its key columns are: {}.", joined_columns(key_columns)),
+                    fmt::format("Pass {} as a jsonb object, e.g. '{{\"{}\": ...}}'::jsonb.",
+                                parameter, key_columns[0]));
+    }
+    return {match_argument(first, fcinfo, argno, parameters)};
+}
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,54 @@
+#include "data_bridge/pg/subtransaction.hpp"
+
+#include "data_bridge/pg/boundary.hpp"
+
+extern "C" {
+#include "utils/resowner.h"
+}
+
+namespace data_bridge::pg {
+
+namespace {
+
+bool must_propagate(const Error& error) {
+    const std::string& code = error.code();
+    return code.rfind("57", 0) == 0 || code.rfind("53", 0) == 0 || code.rfind("XX", 0) == 0;
+}
+
+}  // namespace
+
+std::optional<Error> try_in_subtransaction(const std::function<void()>& work) {
+    MemoryContext caller_context = CurrentMemoryContext;
+    ResourceOwner caller_owner = CurrentResourceOwner;
+    guarded([caller_context] {
+        BeginInternalSubTransaction(nullptr);
+        MemoryContextSwitchTo(caller_context);
+    });
+
+    auto finish = [caller_context, caller_owner](bool commit) {
+        guarded([commit, caller_context, caller_owner] {
+            if (commit) {
+                ReleaseCurrentSubTransaction();
+            } else {
+                RollbackAndReleaseCurrentSubTransaction();
+            }
+            MemoryContextSwitchTo(caller_context);
+            CurrentResourceOwner = caller_owner;
+        });
+    };
+
+    try {
+        work();
+    } catch (const Error& error) {
+        finish(false);
+        if (must_propagate(error)) throw;
+        return error;
+    } catch (...) {
+        finish(false);
+        throw;
+    }
+    finish(true);
+    return std::nullopt;
+}
+
+}  // namespace data_bridge::pg
