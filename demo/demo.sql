@@ -20,3 +20,19 @@ SELECT add_foreign_key('bookmarks', 'user_id', 'users.id', on_delete => 'CASCADE
 SELECT add_foreign_key('bookmarks', 'post_id', 'posts', on_delete => 'cascade', nullable => false) AS added;
 SELECT constraint_name, source_column, target_table, on_delete, is_indexed
 FROM get_references('bookmarks');
+
+\echo '== Lazy loading: the author of post 1, the category it references'
+SELECT fetch_referenced('users', 'id', author_id) ->> 'name' AS author,
+       fetch_related('posts', id, 'category_id') ->> 'name' AS category
+FROM posts WHERE id = 1;
+
+\echo '== Back references: the titles of Alice''s posts (title descending), and how many'
+SELECT jsonb_path_query_array(backref_fetch_all('posts', 'author_id', 1, order_by => '["title", "DESC"]',
+                                                "limit" => 10), '$[*].title') AS titles,
+       backref_count('posts', 'author_id', 1) AS post_count;
+
+\echo '== JSON writes: insert_many with per-row savepoints (on_error => ''skip'')'
+SELECT jsonb_pretty(insert_many('comments', '[
+    {"post_id": 2, "author_id": 3, "content": "Saved"},
+    {"post_id": 99, "author_id": 3, "content": "No such post"}
+]', on_error => 'skip'));

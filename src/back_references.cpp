@@ -13,9 +13,14 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/jsonb.hpp"
+
+extern "C" {
+#include "utils/jsonb.h"
+}
 #include "data_bridge/pg/query.hpp"
 #include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/shape_cache.hpp"
 #include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
@@ -24,25 +29,7 @@ namespace {
 
 enum BackrefArg { kSource, kSourceColumn, kValue, kOrderBy, kLimit, kOffset };
 
-struct BackrefQuery {
-    Oid source;
-    KeyMatch match;
-    pg::Parameters parameters;
-};
-
-BackrefQuery read_common_args(FunctionCallInfo fcinfo) {
-    pg::require_arg(fcinfo, kSource, "source");
-    pg::require_arg(fcinfo, kSourceColumn, "source_column");
-    BackrefQuery query;
-    query.source = PG_GETARG_OID(kSource);
-    pg::require_table(query.source);
-    std::string column_name =
-        pg::guarded([fcinfo] { return (const char*)NameStr(*PG_GETARG_NAME(kSourceColumn)); });
-    pg::ColumnInfo column = pg::column_info(query.source, column_name);
-    // A NULL value matches no row, as "column = NULL" does in SQL.
-    query.match = pg::match_argument(column, fcinfo, kValue, query.parameters);
-    return query;
-}
+enum class Shape { kAll, kOne, kCount };
 
 // order_by as given, then the primary key columns not named yet, so the order is total.
 std::vector<QuotedOrder> row_order(FunctionCallInfo fcinfo, Oid source) {
@@ -65,41 +52,77 @@ std::vector<QuotedOrder> row_order(FunctionCallInfo fcinfo, Oid source) {
     return order;
 }
 
-std::string offset_parameter(FunctionCallInfo fcinfo, int argno, pg::Parameters& parameters) {
+// The statement of one call shape: $1 is the value; then $2 the limit and $3 the offset
+// (kAll), or $2 the offset (kOne).
+std::string backref_sql(FunctionCallInfo fcinfo, Shape shape, Oid source,
+                        const std::string& column_name) {
+    pg::require_table(source);
+    pg::ColumnInfo column = pg::column_info(source, column_name);
+    pg::Parameters numbering;
+    KeyMatch match = pg::match_argument(column, fcinfo, kValue, numbering);
+    std::string table = pg::quoted_table(source);
+    if (shape == Shape::kCount) return count_rows_sql(table, match);
+    std::vector<QuotedOrder> order = row_order(fcinfo, source);
+    if (shape == Shape::kOne) return matching_rows_sql(table, match, order, "", "$2", true);
+    return matching_rows_sql(table, match, order, "$2", "$3", false);
+}
+
+int32 offset_argument(FunctionCallInfo fcinfo, int argno) {
     int32 offset = PG_ARGISNULL(argno) ? 0 : PG_GETARG_INT32(argno);
     check_not_negative(offset, "offset");
-    return parameters.add(INT8OID, Int64GetDatum(offset), false);
+    return offset;
+}
+
+pg::SingleValue run_backref(FunctionCallInfo fcinfo, Shape shape) {
+    pg::require_arg(fcinfo, kSource, "source");
+    pg::require_arg(fcinfo, kSourceColumn, "source_column");
+    Oid source = PG_GETARG_OID(kSource);
+    std::string column_name =
+        pg::guarded([fcinfo] { return (const char*)NameStr(*PG_GETARG_NAME(kSourceColumn)); });
+    Oid value_type =
+        pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, kValue); });
+
+    // A NULL value matches no row, as "column = NULL" does in SQL.
+    pg::Parameters parameters;
+    parameters.add(value_type, PG_ARGISNULL(kValue) ? (Datum)0 : PG_GETARG_DATUM(kValue),
+                   PG_ARGISNULL(kValue));
+    std::string order_text;
+    if (shape == Shape::kAll) {
+        bool no_limit = PG_ARGISNULL(kLimit);
+        int32 limit = no_limit ? 0 : PG_GETARG_INT32(kLimit);
+        check_not_negative(limit, "limit");
+        parameters.add(INT8OID, Int64GetDatum(limit), no_limit);
+        parameters.add(INT8OID, Int64GetDatum(offset_argument(fcinfo, kOffset)), false);
+    } else if (shape == Shape::kOne) {
+        parameters.add(INT8OID, Int64GetDatum(offset_argument(fcinfo, kOrderBy + 1)), false);
+    }
+    if (shape != Shape::kCount && !PG_ARGISNULL(kOrderBy)) {
+        order_text = pg::guarded([fcinfo] {
+            return (const char*)JsonbToCString(nullptr, &PG_GETARG_JSONB_P(kOrderBy)->root, 0);
+        });
+    }
+
+    std::string key = fmt::format("backref {} {} {} {} {}", (int)shape, source, value_type,
+                                  column_name, order_text);
+    const std::string* cached = pg::find_statement(key);
+    std::string sql = cached != nullptr ? *cached : backref_sql(fcinfo, shape, source, column_name);
+    if (cached == nullptr) pg::remember_statement(key, sql);
+    return pg::query_single_value(sql, parameters, true);
 }
 
 Datum backref_fetch_all_body(FunctionCallInfo fcinfo) {
-    BackrefQuery query = read_common_args(fcinfo);
-    std::vector<QuotedOrder> order = row_order(fcinfo, query.source);
-    bool no_limit = PG_ARGISNULL(kLimit);
-    int32 limit = no_limit ? 0 : PG_GETARG_INT32(kLimit);
-    check_not_negative(limit, "limit");
-    std::string limit_param = query.parameters.add(INT8OID, Int64GetDatum(limit), no_limit);
-    std::string offset_param = offset_parameter(fcinfo, kOffset, query.parameters);
-    std::string sql = matching_rows_sql(pg::quoted_table(query.source), query.match, order,
-                                        limit_param, offset_param, false);
-    return pg::query_single_value(sql, query.parameters, true).value;
+    return run_backref(fcinfo, Shape::kAll).value;
 }
 
 // backref_fetch_one(source, source_column, value, order_by, offset): no limit argument.
 Datum backref_fetch_one_body(FunctionCallInfo fcinfo) {
-    BackrefQuery query = read_common_args(fcinfo);
-    std::vector<QuotedOrder> order = row_order(fcinfo, query.source);
-    std::string offset_param = offset_parameter(fcinfo, kOrderBy + 1, query.parameters);
-    std::string sql = matching_rows_sql(pg::quoted_table(query.source), query.match, order, "",
-                                        offset_param, true);
-    pg::SingleValue result = pg::query_single_value(sql, query.parameters, true);
+    pg::SingleValue result = run_backref(fcinfo, Shape::kOne);
     if (result.is_null) PG_RETURN_NULL();
     return result.value;
 }
 
 Datum backref_count_body(FunctionCallInfo fcinfo) {
-    BackrefQuery query = read_common_args(fcinfo);
-    std::string sql = count_rows_sql(pg::quoted_table(query.source), query.match);
-    return pg::query_single_value(sql, query.parameters, true).value;
+    return run_backref(fcinfo, Shape::kCount).value;
 }
 
 }  // namespace

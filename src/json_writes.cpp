@@ -185,10 +185,17 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const pg::ArrayOfObjects& s
     throw Error(failure->code(), failure->what(), detail, failure->hint());
 }
 
+// What happened to one row of an on_error => 'skip' batch.
+struct RowReport {
+    bool ok;
+    Datum row;  // the stored row (copied out of SPI), when ok
+    std::optional<Error> failure;
+};
+
 // One row per subtransaction; a report per row.
-Datum insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
+std::vector<RowReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
     std::string table_sql = pg::quoted_table(table);
-    std::vector<Datum> reports;
+    std::vector<RowReport> reports;
     for (std::size_t i = 0; i < shape.keys.size(); i++) {
         // The row alone, as a one-element array: the statement never scans the other rows.
         int element_index = (int)i;
@@ -200,22 +207,32 @@ Datum insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
         std::vector<Datum> stored(1, (Datum)0);
         auto failure = pg::try_in_subtransaction(
             [&] { insert_group(table_sql, group, single, false, stored); });
+        reports.push_back({!failure.has_value(), stored[0], failure});
+    }
+    return reports;
+}
+
+// The reports as a jsonb array: {"index", "ok", "row"} or {"index", "ok", "sqlstate",
+// "message", "detail"}. Built after SPI is closed, in the caller's memory.
+Datum reports_to_jsonb(const std::vector<RowReport>& reports) {
+    std::vector<Datum> items;
+    for (std::size_t i = 0; i < reports.size(); i++) {
+        const RowReport& report = reports[i];
         int64 index = (int64)i;
-        Datum row = stored[0];
-        Datum report;
-        if (!failure) {
-            report = pg::guarded([index, row] {
+        if (report.ok) {
+            Datum row = report.row;
+            items.push_back(pg::guarded([index, row] {
                 pg::JsonbMember members[] = {
                     {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
                     {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
                     {"row", pg::JsonbMember::kJsonb, nullptr, false, 0, row}};
                 return pg::jsonb_object_of(members, 3);
-            });
+            }));
         } else {
-            const char* code = failure->code().c_str();
-            const char* message = failure->what();
-            const char* detail = failure->detail().c_str();
-            report = pg::guarded([index, code, message, detail] {
+            const char* code = report.failure->code().c_str();
+            const char* message = report.failure->what();
+            const char* detail = report.failure->detail().c_str();
+            items.push_back(pg::guarded([index, code, message, detail] {
                 pg::JsonbMember members[] = {
                     {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
                     {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
@@ -223,12 +240,11 @@ Datum insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
                     {"message", pg::JsonbMember::kString, message, false, 0, 0},
                     {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
                 return pg::jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
-            });
+            }));
         }
-        reports.push_back(report);
     }
-    const Datum* data = reports.data();
-    int count = (int)reports.size();
+    const Datum* data = items.data();
+    int count = (int)items.size();
     return pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
 }
 
@@ -261,18 +277,19 @@ Datum insert_many_body(FunctionCallInfo fcinfo) {
     Datum rows = PG_GETARG_DATUM(1);
     pg::ArrayOfObjects shape = read_rows_shape(rows, "rows");
 
+    // Results are copied out of SPI's memory as they come, and the answer is built only after
+    // SPI_finish, in the caller's memory context.
     pg::spi_connect();
-    Datum result;
     if (on_error == OnError::kSkip) {
-        result = insert_each(table, rows, shape);
-    } else {
-        std::vector<Datum> stored = insert_all(table, rows, shape);
-        const Datum* data = stored.data();
-        int count = (int)stored.size();
-        result = pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
+        std::vector<RowReport> reports = insert_each(table, rows, shape);
+        pg::spi_finish();
+        return reports_to_jsonb(reports);
     }
+    std::vector<Datum> stored = insert_all(table, rows, shape);
     pg::spi_finish();
-    return result;
+    const Datum* data = stored.data();
+    int count = (int)stored.size();
+    return pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "data_bridge/pg/query.hpp"
 #include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/shape_cache.hpp"
 #include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
@@ -29,11 +30,15 @@ std::string name_arg(FunctionCallInfo fcinfo, int argno) {
     return pg::guarded([fcinfo, argno] { return (const char*)NameStr(*PG_GETARG_NAME(argno)); });
 }
 
-// fetch_referenced(target regclass, column name, value anyelement)
-Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
-    Oid target = PG_GETARG_OID(0);
+Oid argument_type(FunctionCallInfo fcinfo, int argno) {
+    return pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+}
+
+// The statement for fetch_referenced(target, column, <value of value_type>), checked and built
+// on the first call of that shape.
+std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target, const std::string& column_name) {
     pg::require_table(target);
-    pg::ColumnInfo column = pg::column_info(target, name_arg(fcinfo, 1));
+    pg::ColumnInfo column = pg::column_info(target, column_name);
     if (!pg::column_is_unique(target, column.attnum)) {
         throw Error("42P10",
                     fmt::format("column \"{}\" of relation \"{}\" is not a unique key", column.name,
@@ -42,9 +47,23 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
                     "constraint of its own.",
                     "Use backref_fetch_all() to fetch every row with a value.");
     }
+    pg::Parameters unused;
+    KeyMatch match = pg::match_argument(column, fcinfo, 2, unused);
+    return select_one_row_sql(pg::quoted_table(target), {match});
+}
+
+// fetch_referenced(target regclass, column name, value anyelement)
+Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
+    Oid target = PG_GETARG_OID(0);
+    std::string column_name = name_arg(fcinfo, 1);
+    Oid value_type = argument_type(fcinfo, 2);
+    std::string key = fmt::format("fetch_referenced {} {} {}", target, value_type, column_name);
+    const std::string* cached = pg::find_statement(key);
+    std::string sql = cached != nullptr ? *cached : referenced_row_sql(fcinfo, target, column_name);
+    if (cached == nullptr) pg::remember_statement(key, sql);
+
     pg::Parameters parameters;
-    KeyMatch match = pg::match_argument(column, fcinfo, 2, parameters);
-    std::string sql = select_one_row_sql(pg::quoted_table(target), {match});
+    parameters.add(value_type, PG_GETARG_DATUM(2), false);
     return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
 }
 

@@ -131,19 +131,26 @@ std::string insert_rows_sql(const std::string& table, const std::vector<std::str
                             bool filter_positions) {
     std::vector<std::string> selected;
     for (const auto& column : columns) selected.push_back("r." + column);
+    // With no column at all, every column takes its default: an INSERT of a zero-column SELECT
+    // fills each column from its default.
     std::string column_list = columns.empty() ? "" : " (" + joined(columns, ", ") + ")";
-    std::string select_list = columns.empty() ? "" : joined(selected, ", ");
-    // With no column at all, every column takes its default: INSERT ... DEFAULT VALUES, once per
-    // row, is what a SELECT with an empty target list gives.
+    std::string select_list = joined(selected, ", ");
+    if (!filter_positions) {
+        // Every row of the array: one set-returning call, rows in array order.
+        return fmt::format(
+            "INSERT INTO {table} AS ins{cols} SELECT {select} "
+            "FROM pg_catalog.jsonb_populate_recordset(NULL::{table}, $1) AS r "
+            "RETURNING pg_catalog.to_jsonb(ins.*)",
+            fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list));
+    }
+    // Only the rows at positions $2 (1-based), in array order.
     return fmt::format(
         "INSERT INTO {table} AS ins{cols} SELECT {select} "
         "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) "
-        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::{table}, e.doc) AS r{where} "
-        "ORDER BY e.position RETURNING pg_catalog.to_jsonb(ins.*)",
-        fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list),
-        fmt::arg("where", filter_positions
-                              ? " WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)"
-                              : ""));
+        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::{table}, e.doc) AS r "
+        "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2) ORDER BY e.position "
+        "RETURNING pg_catalog.to_jsonb(ins.*)",
+        fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list));
 }
 
 }  // namespace data_bridge

@@ -15,12 +15,22 @@ std::unique_ptr<FkGraph> current_graph;
 // transaction ends (a nested call can rebuild the graph under an outer one).
 std::vector<std::unique_ptr<FkGraph>> retired_graphs;
 bool graph_is_stale = true;
+uint64_t generation = 1;
 
-void on_constraint_change(Datum, int, uint32) { graph_is_stale = true; }
+void on_constraint_change(Datum, int, uint32) {
+    graph_is_stale = true;
+    generation++;
+}
 
-void on_namespace_change(Datum, int, uint32) { graph_is_stale = true; }
+void on_namespace_change(Datum, int, uint32) {
+    graph_is_stale = true;
+    generation++;
+}
+
+void on_type_change(Datum, int, uint32) { generation++; }
 
 void on_relcache_change(Datum, Oid relid) {
+    generation++;
     // InvalidOid means "every relation"; otherwise only tables in the graph matter.
     if (relid == InvalidOid || current_graph == nullptr || current_graph->involves(relid)) {
         graph_is_stale = true;
@@ -36,6 +46,8 @@ void on_transaction_end(XactEvent event, void*) {
 }
 
 }  // namespace
+
+uint64_t catalog_generation() { return generation; }
 
 const FkGraph& foreign_key_graph() {
     if (current_graph == nullptr || graph_is_stale) {
@@ -57,6 +69,7 @@ const FkGraph& foreign_key_graph() {
 void register_fk_cache_callbacks() {
     CacheRegisterSyscacheCallback(CONSTROID, on_constraint_change, (Datum)0);
     CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_change, (Datum)0);
+    CacheRegisterSyscacheCallback(TYPEOID, on_type_change, (Datum)0);
     CacheRegisterRelcacheCallback(on_relcache_change, (Datum)0);
     RegisterXactCallback(on_transaction_end, nullptr);
 }

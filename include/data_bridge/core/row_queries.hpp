@@ -55,8 +55,8 @@ std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
 
 std::string count_rows_sql(const std::string& table, const KeyMatch& match);
 
-// INSERT INTO table AS t (cols) SELECT r.cols FROM jsonb_array_elements($1) WITH ORDINALITY
-// ... jsonb_populate_record ... [WHERE position = ANY($2)] ORDER BY position RETURNING to_jsonb(t)
+// INSERT INTO table (cols) SELECT ... FROM the jsonb array $1 ... RETURNING to_jsonb(row): every
+// row in array order, or (filter_positions) only those at the 1-based positions in $2.
 std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             bool filter_positions);
 
