@@ -85,3 +85,27 @@ SELECT count(insert_one('"Odd Table"', jsonb_build_object('Mixed Case', 'row ' |
 SELECT plans_prepared - :before AS plans_prepared_for_20_calls FROM plan_cache_stats();
 
 DROP TABLE users, posts, "Odd Table" CASCADE;
+
+-- insert_many_result_outlives_spi: the result array was once built in SPI's memory and freed
+-- by SPI_finish before the caller read it (the benchmark crashed on it). A PL/pgSQL caller
+-- that keeps and reads a large result must see every row.
+CREATE TABLE spi_lifetime (id serial PRIMARY KEY, note text);
+DO $$
+DECLARE
+    stored jsonb;
+    reports jsonb;
+BEGIN
+    stored := insert_many('spi_lifetime', (SELECT jsonb_agg(jsonb_build_object('note', 'n' || g))
+                                           FROM generate_series(1, 5000) g));
+    PERFORM repeat('x', 100000) FROM generate_series(1, 20);  -- reuse freed memory, if any
+    IF jsonb_array_length(stored) <> 5000 OR stored -> 4999 ->> 'note' <> 'n5000' THEN
+        RAISE EXCEPTION 'insert_many result damaged';
+    END IF;
+    reports := insert_many('spi_lifetime', '[{"note": "a"}, {"id": 1}]', on_error => 'skip');
+    PERFORM repeat('x', 100000) FROM generate_series(1, 20);
+    IF reports -> 0 -> 'row' ->> 'note' <> 'a' OR reports -> 1 ->> 'sqlstate' <> '23505' THEN
+        RAISE EXCEPTION 'insert_many reports damaged: %', reports;
+    END IF;
+    RAISE NOTICE 'insert_many results intact';
+END $$;
+DROP TABLE spi_lifetime;
