@@ -189,6 +189,59 @@ COMMENT ON FUNCTION insert_many(regclass, jsonb, text) IS
 'Inserts rows from a JSON array of objects; on_error => ''raise'' returns the stored rows in input order (all or nothing), ''skip'' runs each row in its own subtransaction and returns a report per row';
 
 ---------------------------------------------------------------------------------------------
+-- Cascade deletes
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION delete_with_cascade(tbl regclass, id anyelement)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_with_cascade'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_with_cascade(regclass, anyelement) IS
+'Deletes the row with primary key id and, level by level, every row its foreign keys cascade to; refuses before changing anything when a RESTRICT or NO ACTION reference would remain; returns the rows deleted';
+
+CREATE FUNCTION delete_checked(tbl regclass, id anyelement)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_checked'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_checked(regclass, anyelement) IS
+'Checks the whole cascade tree for blockers first, then deletes the row with a plain DELETE, relying on the database''s own foreign-key actions; returns the rows deleted';
+
+CREATE FUNCTION delete_many_with_cascade(tbl regclass, ids anyarray)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_many_with_cascade'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_many_with_cascade(regclass, anyarray) IS
+'delete_with_cascade for many primary keys in one set-based pass; returns the rows deleted';
+
+CREATE FUNCTION delete_many_with_cascade(tbl regclass, ids anyarray, on_error text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'delete_each_with_cascade'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION delete_many_with_cascade(regclass, anyarray, text) IS
+'delete_with_cascade for each key; on_error => ''skip'' runs each in its own subtransaction; returns a report per key';
+
+CREATE FUNCTION delete_plan(tbl regclass, id anyelement)
+RETURNS TABLE (
+    depth           integer,
+    path            name[],
+    table_name      regclass,
+    constraint_name name,
+    action          text,
+    "rows"          bigint,
+    rows_exist      boolean,
+    blocks          boolean
+)
+AS 'MODULE_PATHNAME', 'delete_plan'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION delete_plan(regclass, anyelement) IS
+'Dry run of delete_with_cascade: one row per foreign key reached along each path, with its action, the rows it acts on and whether it blocks';
+
+---------------------------------------------------------------------------------------------
 -- Diagnostics
 ---------------------------------------------------------------------------------------------
 

@@ -2,11 +2,15 @@
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/settings.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
 
-void _PG_init(void) { data_bridge::pg::register_fk_cache_callbacks(); }
+void _PG_init(void) {
+    data_bridge::pg::define_settings();
+    data_bridge::pg::register_fk_cache_callbacks();
+}
 }

@@ -1,0 +1,87 @@
+// The PostgreSQL-free half of cascade deletes: which rows a walk has reached, which references
+// remain and block, and how a refusal is worded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "data_bridge/core/foreign_key.hpp"
+
+namespace data_bridge {
+
+// A row version: the leaf relation holding it and its ctid.
+struct RowId {
+    RelationId relid = 0;
+    std::uint32_t block = 0;
+    std::uint16_t offset = 0;
+
+    bool operator==(const RowId& other) const {
+        return relid == other.relid && block == other.block && offset == other.offset;
+    }
+};
+
+struct RowIdHash {
+    std::size_t operator()(const RowId& id) const {
+        std::uint64_t packed = (static_cast<std::uint64_t>(id.block) << 16) | id.offset;
+        return std::hash<std::uint64_t>()(packed ^ (static_cast<std::uint64_t>(id.relid) << 40));
+    }
+};
+
+// What one foreign key does to the rows that reference rows being deleted.
+enum class CascadeStepKind { kDelete, kSetNull, kSetDefault, kRestrict, kNoAction };
+CascadeStepKind step_kind(FkAction on_delete);
+const char* step_kind_sql(CascadeStepKind kind);
+
+// One line of the dry-run plan: the rows that one foreign key, reached along `path`, acts on.
+struct CascadeStep {
+    int depth = 0;
+    std::vector<std::string> path;  // constraint names from the root table
+    const ForeignKey* key = nullptr;  // nullptr for the root line
+    RelationId table = 0;
+    std::string table_name;
+    CascadeStepKind kind = CascadeStepKind::kDelete;
+    std::vector<RowId> matched;  // rows found through this key at this depth
+    long rows = 0;               // rows acted on (DELETE: newly reached; others: not deleted)
+    bool blocks = false;
+};
+
+// The rows a cascade deletes, and the depth at which each was first reached.
+class CascadeLedger {
+public:
+    // True when the row was not reached before.
+    bool add_deleted(const RowId& id, int depth);
+    bool is_deleted(const RowId& id) const { return deleted_.count(id) != 0; }
+    long deleted_count() const { return static_cast<long>(deleted_.size()); }
+
+    // Rows to delete, deepest first, grouped by leaf relation: referencing rows go before the
+    // rows they reference, so PostgreSQL's own triggers find nothing left to do.
+    struct Batch {
+        int depth;
+        RelationId relid;
+        std::vector<RowId> rows;
+    };
+    std::vector<Batch> deletion_order() const;
+
+    // Finishes the non-delete steps: rows = matched rows that the cascade does not delete.
+    void settle(std::vector<CascadeStep>& steps) const;
+
+private:
+    std::unordered_map<RowId, int, RowIdHash> deleted_;
+};
+
+// "cannot delete row of table "users"" and its detail, for the first blocking step; nullopt when
+// nothing blocks. `visible_counts`: whether the caller may see how many rows block.
+struct Refusal {
+    std::string code;
+    std::string message;
+    std::string detail;
+    std::string hint;
+};
+std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps, const std::string& root_table,
+                                   long root_rows, const std::vector<bool>& visible_counts);
+
+}  // namespace data_bridge

@@ -1,0 +1,12 @@
+// data_bridge's configuration parameters (GUCs), defined in _PG_init.
+#pragma once
+
+namespace data_bridge::pg {
+
+// data_bridge.max_cascade_rows: the most rows one cascade delete (or its plan) may reach; past
+// it the call stops with 54000 instead of holding an unbounded set in memory. 0 means no limit.
+extern int max_cascade_rows;
+
+void define_settings();
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,630 @@
+// delete_with_cascade(), delete_checked(), delete_plan() and delete_many_with_cascade().
+//
+// One request: lock the root rows, walk the foreign keys that reference them level by level
+// (one statement per foreign key per level, keys carried in arrays), decide from the whole tree
+// whether anything blocks, then delete the reached rows deepest first, one statement per table
+// per level, each as that table's owner, as PostgreSQL's own foreign-key triggers do. Those
+// triggers still fire, find nothing left to cascade, and carry out SET NULL / SET DEFAULT.
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/cascade.hpp"
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/core/row_queries.hpp"
+#include "data_bridge/pg/args.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/datum.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/plan_cache.hpp"
+#include "data_bridge/pg/relation.hpp"
+#include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/spi.hpp"
+#include "data_bridge/pg/subtransaction.hpp"
+#include "data_bridge/pg/types.hpp"
+
+extern "C" {
+#include "utils/acl.h"
+#include "utils/datum.h"
+#include "utils/rls.h"
+}
+
+namespace data_bridge {
+
+namespace {
+
+enum class Mode { kPlan, kCascade, kChecked };
+
+// The values of one column for the rows of a frontier, kept in the call's memory.
+struct ColumnValues {
+    Oid type = InvalidOid;
+    std::vector<Datum> datums;
+    std::vector<bool> nulls;
+};
+
+// Rows of one table reached at one depth along one path, with the key values their own
+// referencing tables will be matched against.
+struct Frontier {
+    Oid table;
+    int depth;
+    std::vector<std::string> path;
+    std::vector<RowId> rows;
+    std::map<std::string, ColumnValues> values;
+};
+
+// Columns of `table` that some foreign key references: what the next level matches against.
+std::vector<std::string> referenced_columns(const FkGraph& graph, Oid table) {
+    std::vector<std::string> columns;
+    for (const ForeignKey* key : graph.referencing(table)) {
+        for (const auto& column : key->target_columns) {
+            if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+        }
+    }
+    return columns;
+}
+
+// Runs `work` with the rights of the table's owner, as ri_triggers.c does for the queries of
+// foreign-key actions: row-level security of the owner is not forced.
+template <typename Work>
+void as_owner(Oid relid, Work work) {
+    Oid owner = pg::guarded([relid] {
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+        if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
+        Oid result = ((Form_pg_class)GETSTRUCT(tuple))->relowner;
+        ReleaseSysCache(tuple);
+        return result;
+    });
+    Oid saved_user;
+    int saved_context;
+    GetUserIdAndSecContext(&saved_user, &saved_context);
+    SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+    try {
+        work();
+    } catch (...) {
+        SetUserIdAndSecContext(saved_user, saved_context);
+        throw;
+    }
+    SetUserIdAndSecContext(saved_user, saved_context);
+}
+
+class CascadeWalk {
+public:
+    // Lives inside one SPI connection: its memory is a child of SPI's, and finish() must run
+    // before SPI_finish (which would free that memory anyway on an error path).
+    CascadeWalk(Mode mode, Oid root) : mode_(mode), root_(root), graph_(pg::foreign_key_graph()) {
+        memory_ = pg::guarded([] {
+            return AllocSetContextCreate(CurrentMemoryContext, "data_bridge cascade", ALLOCSET_DEFAULT_SIZES);
+        });
+    }
+
+    // Selects (and, unless planning, locks) the root rows matching `key`.
+    long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
+        bool root_rls = pg::guarded([this] { return check_enable_rls(root_, InvalidOid, true) == RLS_ENABLED; });
+        Frontier root{root_, 0, {}, {}, {}};
+        std::string sql = select_sql(root_, "t", conditions("t", key), true);
+        // With row-level security on the root, its rows are chosen as the caller sees them;
+        // otherwise as a plain DELETE's WHERE would, by the owner once DELETE is granted.
+        if (root_rls) {
+            run_select(sql, parameters, root);
+        } else {
+            as_owner(root_, [&] { run_select(sql, parameters, root); });
+        }
+        for (const RowId& id : root.rows) ledger_.add_deleted(id, 0);
+        root_rows_ = (long)root.rows.size();
+        if (!root.rows.empty()) queue_.push_back(std::move(root));
+        return root_rows_;
+    }
+
+    // Follows every foreign key that references reached rows, breadth first, without recursion.
+    void walk() {
+        for (std::size_t next = 0; next < queue_.size(); next++) {
+            for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
+                expand(next, *key);
+            }
+            queue_[next].values.clear();
+        }
+        ledger_.settle(steps_);
+    }
+
+    const std::vector<CascadeStep>& steps() const { return steps_; }
+    long root_rows() const { return root_rows_; }
+    long reached_rows() const { return ledger_.deleted_count(); }
+
+    // Refuses, before anything is changed, when some reference would remain.
+    void check_blockers(const std::string& root_name) {
+        std::vector<bool> visible;
+        for (const CascadeStep& step : steps_) visible.push_back(caller_can_select(step.table));
+        if (auto refusal = refusal_for(steps_, root_name, root_rows_, visible)) {
+            throw Error(refusal->code, refusal->message, refusal->detail, refusal->hint);
+        }
+        for (std::size_t i = 0; i < steps_.size(); i++) {
+            const CascadeStep& step = steps_[i];
+            if (step.kind != CascadeStepKind::kSetNull || step.rows == 0) continue;
+            const auto& columns = step.key->on_delete_set_columns.empty() ? step.key->source_columns
+                                                                          : step.key->on_delete_set_columns;
+            for (const auto& column : columns) {
+                if (!pg::column_info(step.table, column).not_null) continue;
+                std::string who = visible[i] ? fmt::format("{} {} of table \"{}\"", step.rows,
+                                                           step.rows == 1 ? "row" : "rows", step.table_name)
+                                             : fmt::format("Rows of table \"{}\"", step.table_name);
+                throw Error("23502",
+                            fmt::format("cannot delete {} of table \"{}\"", root_rows_ == 1 ? "row" : "rows",
+                                        root_name),
+                            fmt::format("{} would have NOT NULL column \"{}\" set to null by constraint \"{}\".",
+                                        who, column, step.key->name),
+                            "Make the column nullable, or declare the foreign key ON DELETE CASCADE.");
+            }
+        }
+    }
+
+    // Deletes every reached row except the roots, deepest first; returns how many.
+    long delete_reached_rows() {
+        long deleted = 0;
+        for (const auto& batch : ledger_.deletion_order()) {
+            if (batch.depth == 0) continue;
+            std::string sql = fmt::format("DELETE FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
+                                          pg::quoted_table(batch.relid));
+            pg::Parameters parameters;
+            const std::vector<RowId>& rows = batch.rows;
+            parameters.add(TIDARRAYOID, pg::guarded([&rows] { return tid_array(rows); }), false);
+            as_owner(batch.relid, [&] {
+                deleted += (long)pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                                  parameters.nulls, false);
+            });
+        }
+        return deleted;
+    }
+
+    bool caller_can_select(Oid relid) const {
+        return pg::guarded([relid] { return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK; });
+    }
+
+    void finish() {
+        MemoryContext memory = memory_;
+        pg::guarded([memory] { MemoryContextDelete(memory); });
+    }
+
+private:
+    static Datum tid_array(const std::vector<RowId>& rows) {
+        auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
+        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
+        for (std::size_t i = 0; i < rows.size(); i++) {
+            ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
+            datums[i] = PointerGetDatum(&tids[i]);
+        }
+        return PointerGetDatum(construct_array(datums, (int)rows.size(), TIDOID, sizeof(ItemPointerData),
+                                               false, TYPALIGN_SHORT));
+    }
+
+    bool locks() const { return mode_ != Mode::kPlan; }
+
+    // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition [FOR UPDATE]
+    std::string select_sql(Oid table, const char* alias, const std::string& condition, bool is_root) {
+        std::string columns;
+        for (const auto& column : referenced_columns(graph_, table)) {
+            columns += fmt::format(", {}.{}", alias, pg::quoted_identifier(column));
+        }
+        char relkind = pg::guarded([table] { return get_rel_relkind(table); });
+        const char* only = (is_root || relkind == RELKIND_PARTITIONED_TABLE) ? "" : "ONLY ";
+        return fmt::format("SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}{lock}",
+                           fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
+                           fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition),
+                           fmt::arg("lock", locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
+    }
+
+    // Runs a walk query; appends the rows (and their referenced column values) to `into`.
+    void run_select(const std::string& sql, const pg::Parameters& parameters, Frontier& into) {
+        SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
+        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, !locks());
+        long limit = pg::max_cascade_rows;
+        if (limit > 0 && reached_rows() + (long)count > limit) {
+            throw Error(sqlstate::kProgramLimitExceeded,
+                        fmt::format("cascade reaches more than {} rows", limit),
+                        fmt::format("The limit is data_bridge.max_cascade_rows = {}.", limit),
+                        "Delete in smaller batches, or raise data_bridge.max_cascade_rows.");
+        }
+        std::vector<std::string> columns = referenced_columns(graph_, into.table);
+        for (std::size_t c = 0; c < columns.size(); c++) {
+            int attno = (int)c + 3;
+            into.values[columns[c]].type =
+                pg::guarded([attno] { return SPI_gettypeid(SPI_tuptable->tupdesc, attno); });
+        }
+        MemoryContext memory = memory_;
+        for (uint64 r = 0; r < count; r++) {
+            RowId id;
+            pg::guarded([r, &id] {
+                bool isnull;
+                id.relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+                ItemPointer tid = (ItemPointer)DatumGetPointer(
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+                id.block = ItemPointerGetBlockNumber(tid);
+                id.offset = ItemPointerGetOffsetNumber(tid);
+            });
+            into.rows.push_back(id);
+            for (std::size_t c = 0; c < columns.size(); c++) {
+                ColumnValues& target = into.values[columns[c]];
+                int attno = (int)c + 3;
+                bool isnull = false;
+                bool* isnull_out = &isnull;
+                Datum value = pg::guarded([r, attno, memory, isnull_out] {
+                    Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, attno - 1);
+                    Datum raw = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, attno, isnull_out);
+                    if (*isnull_out) return (Datum)0;
+                    MemoryContext previous = MemoryContextSwitchTo(memory);
+                    Datum copy = datumCopy(raw, attribute->attbyval, attribute->attlen);
+                    MemoryContextSwitchTo(previous);
+                    return copy;
+                });
+                target.datums.push_back(value);
+                target.nulls.push_back(isnull);
+            }
+        }
+    }
+
+    // The rows of key's referencing table that reference rows of frontier `index`.
+    void expand(std::size_t index, const ForeignKey& key) {
+        pg::Parameters parameters;
+        std::vector<KeyMatch> matches;
+        std::vector<std::string> unnest_args;
+        for (std::size_t i = 0; i < key.target_columns.size(); i++) {
+            const ColumnValues& values = queue_[index].values.at(key.target_columns[i]);
+            pg::ColumnInfo source_column = pg::column_info(key.source_relid, key.source_columns[i]);
+            Oid array_type = pg::guarded([&values] { return get_array_type(values.type); });
+            const ColumnValues* values_ref = &values;
+            Datum array = pg::guarded([values_ref] { return value_array(*values_ref); });
+            std::string placeholder = parameters.add(array_type, array, false);
+            std::string column_type = pg::type_sql_name(source_column.type);
+            if (key.target_columns.size() == 1) {
+                matches.push_back({pg::quoted_identifier(source_column.name),
+                                   pg::equality_operator_sql(source_column.type),
+                                   fmt::format("ANY (CAST({} AS {}[]))", placeholder, column_type)});
+            } else {
+                unnest_args.push_back(placeholder);
+                matches.push_back({pg::quoted_identifier(source_column.name),
+                                   pg::equality_operator_sql(source_column.type),
+                                   fmt::format("CAST(k.v{} AS {})", i + 1, column_type)});
+            }
+        }
+        std::string condition;
+        if (key.target_columns.size() == 1) {
+            condition = conditions("c", matches);
+        } else {
+            std::vector<std::string> names;
+            for (std::size_t i = 0; i < unnest_args.size(); i++) names.push_back(fmt::format("v{}", i + 1));
+            condition = fmt::format("EXISTS (SELECT 1 FROM pg_catalog.unnest({}) AS k({}) WHERE {})",
+                                    fmt::format("{}", fmt::join(unnest_args, ", ")),
+                                    fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
+        }
+
+        CascadeStepKind kind = step_kind(key.on_delete);
+        // Only rows that will be deleted need their own referencing rows found (and values read).
+        Frontier found{key.source_relid, queue_[index].depth + 1, queue_[index].path, {}, {}};
+        found.path.push_back(key.name);
+        std::string sql = select_sql(key.source_relid, "c", condition, false);
+        as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+
+        CascadeStep step;
+        step.depth = found.depth;
+        step.path = found.path;
+        step.key = &key;
+        step.table = key.source_relid;
+        step.table_name = key.source.name;
+        step.kind = kind;
+        if (kind != CascadeStepKind::kDelete) {
+            step.matched = std::move(found.rows);
+            steps_.push_back(std::move(step));
+            return;
+        }
+        // Keep only rows reached for the first time (diamonds and cycles end here).
+        Frontier fresh{found.table, found.depth, found.path, {}, {}};
+        for (auto& entry : found.values) fresh.values[entry.first].type = entry.second.type;
+        for (std::size_t r = 0; r < found.rows.size(); r++) {
+            if (!ledger_.add_deleted(found.rows[r], found.depth)) continue;
+            fresh.rows.push_back(found.rows[r]);
+            for (auto& entry : found.values) {
+                fresh.values[entry.first].datums.push_back(entry.second.datums[r]);
+                fresh.values[entry.first].nulls.push_back(entry.second.nulls[r]);
+            }
+        }
+        step.rows = (long)fresh.rows.size();
+        steps_.push_back(std::move(step));
+        if (!fresh.rows.empty()) queue_.push_back(std::move(fresh));
+    }
+
+    static Datum value_array(const ColumnValues& values) {
+        int16 length;
+        bool by_value;
+        char align;
+        get_typlenbyvalalign(values.type, &length, &by_value, &align);
+        int count = (int)values.datums.size();
+        auto* nulls = (bool*)palloc(sizeof(bool) * (count + 1));
+        for (int i = 0; i < count; i++) nulls[i] = values.nulls[i];
+        int dims[1] = {count};
+        int lower_bounds[1] = {1};
+        return PointerGetDatum(construct_md_array(const_cast<Datum*>(values.datums.data()), nulls, 1, dims,
+                                                  lower_bounds, values.type, length, by_value, align));
+    }
+
+    Mode mode_;
+    Oid root_;
+    const FkGraph& graph_;
+    MemoryContext memory_;
+    std::vector<Frontier> queue_;
+    std::vector<CascadeStep> steps_;
+    CascadeLedger ledger_;
+    long root_rows_ = 0;
+};
+
+void require_delete_privilege(Oid table) {
+    bool allowed = pg::guarded([table] { return pg_class_aclcheck(table, GetUserId(), ACL_DELETE) == ACLCHECK_OK; });
+    if (!allowed) {
+        throw Error("42501", fmt::format("permission denied for table {}", pg::relation_name(table)));
+    }
+}
+
+// The root rows' key: one value or a jsonb object (argno), or an array of values (many).
+struct RootKey {
+    std::vector<KeyMatch> matches;
+    pg::Parameters parameters;
+};
+
+RootKey single_key(FunctionCallInfo fcinfo, Oid table, int argno) {
+    RootKey key;
+    key.matches = pg::match_primary_key(table, fcinfo, argno, "id", key.parameters);
+    return key;
+}
+
+// Deletes the root rows as the caller, with the same WHERE a plain DELETE would have, so the
+// caller's privileges and row-level security decide; returns the rows deleted.
+long delete_roots(Oid table, const RootKey& key, long expected) {
+    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table), where_clause("t", key.matches));
+    long deleted = (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
+                                          key.parameters.nulls, false);
+    if (deleted != expected) {
+        throw Error("42501",
+                    fmt::format("row-level security prevents deleting rows of table \"{}\"",
+                                pg::relation_name(table)),
+                    fmt::format("{} rows were selected but {} could be deleted.", expected, deleted));
+    }
+    return deleted;
+}
+
+long run_delete(Mode mode, Oid table, const RootKey& key) {
+    std::string table_name = pg::relation_name(table);
+    CascadeWalk walk(mode, table);
+    if (walk.find_root(key.matches, key.parameters) == 0) {
+        walk.finish();
+        return 0;
+    }
+    walk.walk();
+    walk.check_blockers(table_name);
+    long total = 0;
+    if (mode == Mode::kCascade) {
+        total += walk.delete_reached_rows();
+        total += delete_roots(table, key, walk.root_rows());
+    } else {
+        // delete_checked: PostgreSQL's own foreign-key actions do the cascade.
+        total += delete_roots(table, key, walk.root_rows());
+        total += walk.reached_rows() - walk.root_rows();
+    }
+    walk.finish();
+    return total;
+}
+
+Datum delete_body(FunctionCallInfo fcinfo, Mode mode) {
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    require_delete_privilege(table);
+    RootKey key = single_key(fcinfo, table, 1);
+    pg::spi_connect();
+    long total = run_delete(mode, table, key);
+    pg::spi_finish();
+    return Int64GetDatum(total);
+}
+
+Datum delete_with_cascade_body(FunctionCallInfo fcinfo) { return delete_body(fcinfo, Mode::kCascade); }
+Datum delete_checked_body(FunctionCallInfo fcinfo) { return delete_body(fcinfo, Mode::kChecked); }
+
+// Matches the primary key against every element of an array argument.
+RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
+    std::vector<std::string> key_columns = pg::primary_key_columns(table);
+    if (key_columns.size() != 1) {
+        throw Error(key_columns.empty() ? "42P10" : "0A000",
+                    fmt::format("table \"{}\" has {} primary key", pg::relation_name(table),
+                                key_columns.empty() ? "no" : "a composite"),
+                    {}, "Delete rows of tables with composite keys one key at a time with delete_with_cascade().");
+    }
+    pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
+    Oid array_type = pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    RootKey key;
+    std::string placeholder = key.parameters.add(array_type, PG_GETARG_DATUM(argno), false);
+    key.matches.push_back({pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
+                           fmt::format("ANY (CAST({} AS {}[]))", placeholder, pg::type_sql_name(column.type))});
+    return key;
+}
+
+// delete_many_with_cascade(tbl regclass, ids anyarray): all keys in one set-based pass.
+Datum delete_many_body(FunctionCallInfo fcinfo) {
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    require_delete_privilege(table);
+    RootKey key = array_key(fcinfo, table, 1);
+    pg::spi_connect();
+    long total = run_delete(Mode::kCascade, table, key);
+    pg::spi_finish();
+    return Int64GetDatum(total);
+}
+
+// delete_many_with_cascade(tbl regclass, ids anyarray, on_error text): one report per key.
+Datum delete_each_body(FunctionCallInfo fcinfo) {
+    pg::require_arg(fcinfo, 0, "tbl");
+    pg::require_arg(fcinfo, 1, "ids");
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    require_delete_privilege(table);
+    std::string on_error = pg::text_arg(fcinfo, 2, "on_error");
+    if (on_error != "raise" && on_error != "skip") {
+        throw Error(sqlstate::kInvalidParameterValue, fmt::format("invalid value for on_error: \"{}\"", on_error),
+                    {}, "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
+    }
+    RootKey all = array_key(fcinfo, table, 1);  // validates the key
+    Oid element_type = pg::guarded([fcinfo] { return get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 1)); });
+
+    struct ArrayItems {
+        Datum* values;
+        bool* nulls;
+        int count;
+    };
+    ArrayItems items = pg::guarded([fcinfo, element_type] {
+        ArrayItems out{nullptr, nullptr, 0};
+        int16 length;
+        bool by_value;
+        char align;
+        get_typlenbyvalalign(element_type, &length, &by_value, &align);
+        deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), element_type, length, by_value, align, &out.values,
+                          &out.nulls, &out.count);
+        return out;
+    });
+    pg::ColumnInfo column = pg::column_info(table, pg::primary_key_columns(table)[0]);
+
+    struct Report {
+        std::optional<long> deleted;
+        std::optional<Error> failure;
+    };
+    std::vector<Report> reports;
+    pg::spi_connect();
+    for (int i = 0; i < items.count; i++) {
+        RootKey key;
+        std::string placeholder = key.parameters.add(element_type, items.values[i], items.nulls[i]);
+        key.matches.push_back({pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
+                               element_type == column.type
+                                   ? placeholder
+                                   : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
+        long deleted = 0;
+        if (on_error == "raise") {
+            reports.push_back({run_delete(Mode::kCascade, table, key), std::nullopt});
+            continue;
+        }
+        auto failure = pg::try_in_subtransaction([&] { deleted = run_delete(Mode::kCascade, table, key); });
+        reports.push_back({failure ? std::nullopt : std::optional<long>(deleted), failure});
+    }
+    pg::spi_finish();
+    (void)all;
+
+    std::vector<Datum> items_out;
+    for (std::size_t i = 0; i < reports.size(); i++) {
+        int64 index = (int64)i;
+        if (reports[i].deleted) {
+            int64 deleted = *reports[i].deleted;
+            items_out.push_back(pg::guarded([index, deleted] {
+                pg::JsonbMember members[] = {{"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
+                                             {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
+                                             {"deleted", pg::JsonbMember::kInteger, nullptr, false, deleted, 0}};
+                return pg::jsonb_object_of(members, 3);
+            }));
+        } else {
+            const Error& error = *reports[i].failure;
+            const char* code = error.code().c_str();
+            const char* message = error.what();
+            const char* detail = error.detail().c_str();
+            items_out.push_back(pg::guarded([index, code, message, detail] {
+                pg::JsonbMember members[] = {{"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
+                                             {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
+                                             {"sqlstate", pg::JsonbMember::kString, code, false, 0, 0},
+                                             {"message", pg::JsonbMember::kString, message, false, 0, 0},
+                                             {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
+                return pg::jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
+            }));
+        }
+    }
+    const Datum* data = items_out.data();
+    int count = (int)items_out.size();
+    return pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
+}
+
+enum PlanColumn {
+    kPlanDepth,
+    kPlanPath,
+    kPlanTable,
+    kPlanConstraint,
+    kPlanAction,
+    kPlanRows,
+    kPlanRowsExist,
+    kPlanBlocks,
+    kPlanColumnCount
+};
+
+// delete_plan(tbl regclass, id anyelement): the dry run.
+Datum delete_plan_body(FunctionCallInfo fcinfo) {
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    RootKey key = single_key(fcinfo, table, 1);
+    pg::spi_connect();
+    CascadeWalk walk(Mode::kPlan, table);
+    long roots = walk.find_root(key.matches, key.parameters);
+    if (roots > 0) walk.walk();
+
+    struct Line {
+        int depth;
+        std::vector<std::string> path;
+        Oid table;
+        std::string constraint;
+        std::string action;
+        long rows;
+        bool visible;
+        bool blocks;
+    };
+    std::vector<Line> lines;
+    lines.push_back({0, {}, table, {}, "DELETE", roots, walk.caller_can_select(table), false});
+    if (roots > 0) {
+        for (const CascadeStep& step : walk.steps()) {
+            lines.push_back({step.depth, step.path, step.table, step.key->name, step_kind_sql(step.kind), step.rows,
+                             walk.caller_can_select(step.table), step.blocks});
+        }
+    }
+    walk.finish();
+    pg::spi_finish();
+
+    pg::guarded([fcinfo, &lines] {
+        InitMaterializedSRF(fcinfo, 0);
+        auto* result = (ReturnSetInfo*)fcinfo->resultinfo;
+        for (const Line& line : lines) {
+            Datum values[kPlanColumnCount];
+            bool nulls[kPlanColumnCount] = {};
+            values[kPlanDepth] = Int32GetDatum(line.depth);
+            values[kPlanPath] = pg::name_array_datum(line.path);
+            values[kPlanTable] = ObjectIdGetDatum(line.table);
+            if (line.constraint.empty()) {
+                nulls[kPlanConstraint] = true;
+                values[kPlanConstraint] = (Datum)0;
+            } else {
+                values[kPlanConstraint] = pg::name_datum(line.constraint);
+            }
+            values[kPlanAction] = pg::text_datum(line.action);
+            // A table the caller cannot read shows whether rows exist, not how many.
+            nulls[kPlanRows] = !line.visible;
+            values[kPlanRows] = Int64GetDatum(line.visible ? line.rows : 0);
+            values[kPlanRowsExist] = BoolGetDatum(line.rows > 0);
+            values[kPlanBlocks] = BoolGetDatum(line.blocks);
+            tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+        }
+    });
+    return (Datum)0;
+}
+
+}  // namespace
+
+}  // namespace data_bridge
+
+DATA_BRIDGE_FUNCTION(delete_with_cascade, data_bridge::delete_with_cascade_body)
+DATA_BRIDGE_FUNCTION(delete_checked, data_bridge::delete_checked_body)
+DATA_BRIDGE_FUNCTION(delete_many_with_cascade, data_bridge::delete_many_body)
+DATA_BRIDGE_FUNCTION(delete_each_with_cascade, data_bridge::delete_each_body)
+DATA_BRIDGE_FUNCTION(delete_plan, data_bridge::delete_plan_body)

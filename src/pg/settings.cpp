@@ -1,0 +1,23 @@
+#include "data_bridge/pg/settings.hpp"
+
+#include "data_bridge/pg/postgres.hpp"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+namespace data_bridge::pg {
+
+int max_cascade_rows = 1000000;
+
+void define_settings() {
+    DefineCustomIntVariable("data_bridge.max_cascade_rows",
+                            "Most rows one cascade delete or delete plan may reach (0: no limit).",
+                            "Past it the call fails with program_limit_exceeded instead of holding "
+                            "an unbounded set of rows in memory.",
+                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr,
+                            nullptr);
+    MarkGUCPrefixReserved("data_bridge");
+}
+
+}  // namespace data_bridge::pg
