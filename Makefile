@@ -35,6 +35,11 @@ include $(PGXS)
 # sets these flags, so they are extended after it.
 BITCODE_CXXFLAGS += -std=c++17 -Wno-register
 
+# Rebuild an object when a header it includes changes (PGXS tracks only the .cpp).
+override CXXFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN += $(OBJS:.o=.d)
+
 ifdef WERROR
 override CXXFLAGS += -Werror
 endif

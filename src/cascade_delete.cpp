@@ -49,12 +49,15 @@ struct ColumnValues {
     std::vector<bool> nulls;
 };
 
-// Rows of one table reached at one depth along one path, with the key values their own
-// referencing tables will be matched against.
+// Rows of one table reached at one depth through one foreign key from an earlier frontier, with
+// the key values their own referencing tables will be matched against. Paths are kept as links
+// to the parent frontier: a chain 100,000 deep must not hold 100,000 copies of its path.
 struct Frontier {
     Oid table;
     int depth;
-    std::vector<std::string> path;
+    int parent;                          // index in the walk's queue, -1 for the root rows
+    const ForeignKey* via;               // the key followed from the parent
+    const ForeignKey* closed = nullptr;  // a self-reference already followed to its end
     std::vector<RowId> rows;
     std::map<std::string, ColumnValues> values;
 };
@@ -107,7 +110,7 @@ public:
     // Selects (and, unless planning, locks) the root rows matching `key`.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
         bool root_rls = pg::guarded([this] { return check_enable_rls(root_, InvalidOid, true) == RLS_ENABLED; });
-        Frontier root{root_, 0, {}, {}, {}};
+        Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         std::string sql = select_sql(root_, "t", conditions("t", key), true);
         // With row-level security on the root, its rows are chosen as the caller sees them;
         // otherwise as a plain DELETE's WHERE would, by the owner once DELETE is granted.
@@ -126,7 +129,7 @@ public:
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
             for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
-                expand(next, *key);
+                if (key != queue_[next].closed) expand(next, *key);
             }
             queue_[next].values.clear();
         }
@@ -134,6 +137,15 @@ public:
     }
 
     const std::vector<CascadeStep>& steps() const { return steps_; }
+
+    // The constraint names from the root to the rows a step acts on.
+    std::vector<std::string> path_of(const CascadeStep& step) const {
+        std::vector<std::string> path{step.key->name};
+        for (int at = step.from; at >= 0 && queue_[at].via != nullptr; at = queue_[at].parent) {
+            path.push_back(queue_[at].via->name);
+        }
+        return std::vector<std::string>(path.rbegin(), path.rend());
+    }
     long root_rows() const { return root_rows_; }
     long reached_rows() const { return ledger_.deleted_count(); }
 
@@ -164,9 +176,8 @@ public:
         }
     }
 
-    // Deletes every reached row except the roots, deepest first; returns how many.
-    long delete_reached_rows() {
-        long deleted = 0;
+    // Deletes every reached row except the roots, deepest first.
+    void delete_reached_rows() {
         for (const auto& batch : ledger_.deletion_order()) {
             if (batch.depth == 0) continue;
             std::string sql = fmt::format("DELETE FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
@@ -175,11 +186,9 @@ public:
             const std::vector<RowId>& rows = batch.rows;
             parameters.add(TIDARRAYOID, pg::guarded([&rows] { return tid_array(rows); }), false);
             as_owner(batch.relid, [&] {
-                deleted += (long)pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
-                                                  parameters.nulls, false);
+                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values, parameters.nulls, false);
             });
         }
-        return deleted;
     }
 
     bool caller_can_select(Oid relid) const {
@@ -298,21 +307,25 @@ private:
         } else {
             std::vector<std::string> names;
             for (std::size_t i = 0; i < unnest_args.size(); i++) names.push_back(fmt::format("v{}", i + 1));
-            condition = fmt::format("EXISTS (SELECT 1 FROM pg_catalog.unnest({}) AS k({}) WHERE {})",
-                                    fmt::format("{}", fmt::join(unnest_args, ", ")),
+            std::vector<std::string> unnests;
+            for (const auto& arg : unnest_args) unnests.push_back("pg_catalog.unnest(" + arg + ")");
+            condition = fmt::format("EXISTS (SELECT 1 FROM ROWS FROM ({}) AS k({}) WHERE {})",
+                                    fmt::format("{}", fmt::join(unnests, ", ")),
                                     fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
         }
 
         CascadeStepKind kind = step_kind(key.on_delete);
-        // Only rows that will be deleted need their own referencing rows found (and values read).
-        Frontier found{key.source_relid, queue_[index].depth + 1, queue_[index].path, {}, {}};
-        found.path.push_back(key.name);
-        std::string sql = select_sql(key.source_relid, "c", condition, false);
+        Frontier found{key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
+        // A cascading self-reference is followed to its end in one recursive statement.
+        bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid;
+        if (closure) found.closed = &key;
+        std::string sql = closure ? closure_sql(key, condition) : select_sql(key.source_relid, "c", condition, false);
         as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+        if (closure && locks()) lock_rows(found.rows);
 
         CascadeStep step;
         step.depth = found.depth;
-        step.path = found.path;
+        step.from = (int)index;
         step.key = &key;
         step.table = key.source_relid;
         step.table_name = key.source.name;
@@ -323,7 +336,7 @@ private:
             return;
         }
         // Keep only rows reached for the first time (diamonds and cycles end here).
-        Frontier fresh{found.table, found.depth, found.path, {}, {}};
+        Frontier fresh{found.table, found.depth, found.parent, found.via, found.closed, {}, {}};
         for (auto& entry : found.values) fresh.values[entry.first].type = entry.second.type;
         for (std::size_t r = 0; r < found.rows.size(); r++) {
             if (!ledger_.add_deleted(found.rows[r], found.depth)) continue;
@@ -336,6 +349,55 @@ private:
         step.rows = (long)fresh.rows.size();
         steps_.push_back(std::move(step));
         if (!fresh.rows.empty()) queue_.push_back(std::move(fresh));
+    }
+
+    // Every row that reaches the frontier through the self-reference `key`, however deep, in one
+    // WITH RECURSIVE statement (row locks, which it cannot take, follow in lock_rows()).
+    std::string closure_sql(const ForeignKey& key, const std::string& condition) {
+        Oid table = key.source_relid;
+        std::vector<std::string> columns = referenced_columns(graph_, table);
+        std::vector<std::string> quoted, names, join;
+        for (std::size_t i = 0; i < columns.size(); i++) {
+            quoted.push_back("c." + pg::quoted_identifier(columns[i]));
+            names.push_back(fmt::format("v{}", i + 1));
+        }
+        for (std::size_t i = 0; i < key.source_columns.size(); i++) {
+            std::size_t at = std::find(columns.begin(), columns.end(), key.target_columns[i]) - columns.begin();
+            pg::ColumnInfo column = pg::column_info(table, key.source_columns[i]);
+            join.push_back(fmt::format("c.{} {} r.v{}", pg::quoted_identifier(column.name),
+                                       pg::equality_operator_sql(column.type), at + 1));
+        }
+        char relkind = pg::guarded([table] { return get_rel_relkind(table); });
+        std::string from = fmt::format("{}{}", relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
+                                       pg::quoted_table(table));
+        std::string list = quoted.empty() ? "" : ", " + fmt::format("{}", fmt::join(quoted, ", "));
+        return fmt::format(
+            "WITH RECURSIVE reached(t_oid, t_ctid{names}) AS ("
+            "SELECT c.tableoid, c.ctid{list} FROM {from} AS c WHERE {cond} "
+            // The recursive step probes the key once per reached row (OFFSET 0 keeps the planner
+            // from turning it into a join that scans the whole table at every level).
+            "UNION SELECT n.* FROM reached AS r CROSS JOIN LATERAL ("
+            "SELECT c.tableoid, c.ctid{list} FROM {from} AS c WHERE {join} OFFSET 0) AS n) "
+            "SELECT * FROM reached",
+            fmt::arg("names", names.empty() ? "" : ", " + fmt::format("{}", fmt::join(names, ", "))),
+            fmt::arg("list", list), fmt::arg("from", from), fmt::arg("cond", condition),
+            fmt::arg("join", fmt::format("{}", fmt::join(join, " AND "))));
+    }
+
+    // Locks rows found without a lock (by closure_sql), one statement per leaf relation.
+    void lock_rows(const std::vector<RowId>& rows) {
+        std::map<RelationId, std::vector<RowId>> by_leaf;
+        for (const RowId& id : rows) by_leaf[id.relid].push_back(id);
+        for (const auto& leaf : by_leaf) {
+            std::string sql = fmt::format("SELECT 1 FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1) FOR UPDATE",
+                                          pg::quoted_table(leaf.first));
+            pg::Parameters parameters;
+            const std::vector<RowId>& leaf_rows = leaf.second;
+            parameters.add(TIDARRAYOID, pg::guarded([&leaf_rows] { return tid_array(leaf_rows); }), false);
+            as_owner(leaf.first, [&] {
+                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values, parameters.nulls, false);
+            });
+        }
     }
 
     static Datum value_array(const ColumnValues& values) {
@@ -382,18 +444,30 @@ RootKey single_key(FunctionCallInfo fcinfo, Oid table, int argno) {
 }
 
 // Deletes the root rows as the caller, with the same WHERE a plain DELETE would have, so the
-// caller's privileges and row-level security decide; returns the rows deleted.
-long delete_roots(Oid table, const RootKey& key, long expected) {
-    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table), where_clause("t", key.matches));
-    long deleted = (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
-                                          key.parameters.nulls, false);
-    if (deleted != expected) {
+// caller's privileges and row-level security decide. A cycle may have deleted a root already
+// (through PostgreSQL's own triggers); a root still there afterwards was refused by a policy.
+void delete_roots(Oid table, const RootKey& key) {
+    std::string where = where_clause("t", key.matches);
+    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table), where);
+    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values, key.parameters.nulls, false);
+    bool root_rls = pg::guarded([table] { return check_enable_rls(table, InvalidOid, true) == RLS_ENABLED; });
+    if (!root_rls) return;
+    std::string check = fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", pg::quoted_table(table), where);
+    long left = 0;
+    as_owner(table, [&] {
+        pg::execute_plan(pg::cached_plan(check, key.parameters.types), key.parameters.values, key.parameters.nulls,
+                         false);
+        left = pg::guarded([] {
+            bool isnull;
+            return (long)DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        });
+    });
+    if (left > 0) {
         throw Error("42501",
-                    fmt::format("row-level security prevents deleting rows of table \"{}\"",
+                    fmt::format("row-level security policy prevents deleting rows of table \"{}\"",
                                 pg::relation_name(table)),
-                    fmt::format("{} rows were selected but {} could be deleted.", expected, deleted));
+                    fmt::format("{} of the rows selected could not be deleted.", left));
     }
-    return deleted;
 }
 
 long run_delete(Mode mode, Oid table, const RootKey& key) {
@@ -405,15 +479,11 @@ long run_delete(Mode mode, Oid table, const RootKey& key) {
     }
     walk.walk();
     walk.check_blockers(table_name);
-    long total = 0;
-    if (mode == Mode::kCascade) {
-        total += walk.delete_reached_rows();
-        total += delete_roots(table, key, walk.root_rows());
-    } else {
-        // delete_checked: PostgreSQL's own foreign-key actions do the cascade.
-        total += delete_roots(table, key, walk.root_rows());
-        total += walk.reached_rows() - walk.root_rows();
-    }
+    // Every reached row is locked, so every one of them goes: by these statements, or (in a
+    // cycle, or for delete_checked) by PostgreSQL's own foreign-key triggers.
+    if (mode == Mode::kCascade) walk.delete_reached_rows();
+    delete_roots(table, key);
+    long total = walk.reached_rows();
     walk.finish();
     return total;
 }
@@ -585,7 +655,8 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     lines.push_back({0, {}, table, {}, "DELETE", roots, walk.caller_can_select(table), false});
     if (roots > 0) {
         for (const CascadeStep& step : walk.steps()) {
-            lines.push_back({step.depth, step.path, step.table, step.key->name, step_kind_sql(step.kind), step.rows,
+            if (step.matched.empty() && step.rows == 0) continue;  // a key with nothing to act on
+            lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name, step_kind_sql(step.kind), step.rows,
                              walk.caller_can_select(step.table), step.blocks});
         }
     }

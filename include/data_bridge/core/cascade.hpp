@@ -36,10 +36,11 @@ enum class CascadeStepKind { kDelete, kSetNull, kSetDefault, kRestrict, kNoActio
 CascadeStepKind step_kind(FkAction on_delete);
 const char* step_kind_sql(CascadeStepKind kind);
 
-// One line of the dry-run plan: the rows that one foreign key, reached along `path`, acts on.
+// One line of the dry-run plan: the rows that one foreign key acts on, reached from the rows of
+// walk frontier `from` (whose chain of keys back to the root is the path).
 struct CascadeStep {
     int depth = 0;
-    std::vector<std::string> path;  // constraint names from the root table
+    int from = -1;
     const ForeignKey* key = nullptr;  // nullptr for the root line
     RelationId table = 0;
     std::string table_name;

@@ -1,0 +1,200 @@
+-- delete_with_cascade(), delete_checked(), delete_plan() and delete_many_with_cascade(): the
+-- guide's "Cascade Delete Operations" and Troubleshooting examples in SQL, every action, and the
+-- odd cases (self-references, cycles, diamonds, composite keys, partitions, quoting, key types).
+\set SHOW_CONTEXT never
+\pset null '(null)'
+
+-- The guide's "Complete Example": posts cascade, comments RESTRICT.
+CREATE TABLE users (id serial PRIMARY KEY, name varchar(255));
+CREATE TABLE posts (id serial PRIMARY KEY, title varchar(255),
+                    user_id integer REFERENCES users (id) ON DELETE CASCADE);
+CREATE TABLE comments (id serial PRIMARY KEY, content text,
+                       user_id integer REFERENCES users (id) ON DELETE RESTRICT);
+SELECT insert_one('users', '{"name": "Alice"}') ->> 'id' AS alice \gset
+SELECT count(*) FROM (SELECT insert_one('posts', jsonb_build_object('title', t, 'user_id', :alice))
+                      FROM unnest(ARRAY['Post 1', 'Post 2']) t) inserted;
+SELECT insert_one('comments', jsonb_build_object('content', 'Comment 1', 'user_id', :alice)) IS NOT NULL AS inserted;
+SELECT source_table || '.' || source_column AS reference, on_delete FROM get_backreferences('users');
+SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('users', :alice);
+-- delete_checked refuses, naming the table, the constraint and the rows.
+SELECT delete_checked('users', :alice);
+\echo :LAST_ERROR_SQLSTATE
+-- delete_with_cascade refuses too, before touching anything.
+SELECT delete_with_cascade('users', :alice);
+\echo :LAST_ERROR_SQLSTATE
+SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM comments) AS comments;
+
+-- Troubleshooting issue 2, option 1: delete the referencing rows first.
+BEGIN;
+DELETE FROM comments WHERE user_id = :alice;
+SELECT delete_with_cascade('users', :alice) AS deleted;
+ROLLBACK;
+-- Option 2: change the constraint to CASCADE; the change is seen at once.
+ALTER TABLE comments DROP CONSTRAINT comments_user_id_fkey,
+    ADD CONSTRAINT comments_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('users', :alice);
+SELECT delete_with_cascade('users', :alice) AS deleted;
+SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts,
+       (SELECT count(*) FROM comments) AS comments;
+-- A key that does not exist deletes nothing.
+SELECT delete_with_cascade('users', 12345) AS deleted, delete_checked('users', 12345) AS checked;
+DROP TABLE users, posts, comments;
+
+-- Every action, compared with a plain DELETE on a copy of the same data.
+CREATE TABLE parents (id int PRIMARY KEY);
+CREATE TABLE c_cascade (id int PRIMARY KEY, p int REFERENCES parents ON DELETE CASCADE);
+CREATE TABLE c_set_null (id int PRIMARY KEY, p int REFERENCES parents ON DELETE SET NULL);
+CREATE TABLE c_set_default (id int PRIMARY KEY, p int DEFAULT 0 REFERENCES parents ON DELETE SET DEFAULT);
+CREATE TABLE parents_t (tenant int, id int, PRIMARY KEY (tenant, id));
+CREATE TABLE c_set_null_cols (id int PRIMARY KEY, tenant int NOT NULL, p int,
+    FOREIGN KEY (tenant, p) REFERENCES parents_t ON DELETE SET NULL (p));
+INSERT INTO parents VALUES (0), (1), (2);
+INSERT INTO parents_t VALUES (7, 1), (7, 2);
+INSERT INTO c_cascade VALUES (1, 1), (2, 1), (3, 2);
+INSERT INTO c_set_null VALUES (1, 1), (2, 2);
+INSERT INTO c_set_default VALUES (1, 1), (2, 2);
+INSERT INTO c_set_null_cols VALUES (1, 7, 1), (2, 7, 2);
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('parents', 1) ORDER BY depth, table_name::text;
+SELECT delete_with_cascade('parents', 1) AS deleted;
+SELECT delete_checked('parents_t', '{"tenant": 7, "id": 1}'::jsonb) AS deleted;
+SELECT 'c_cascade' AS t, jsonb_agg(c ORDER BY id) FROM c_cascade c
+UNION ALL SELECT 'c_set_null', jsonb_agg(c ORDER BY id) FROM c_set_null c
+UNION ALL SELECT 'c_set_default', jsonb_agg(c ORDER BY id) FROM c_set_default c
+UNION ALL SELECT 'c_set_null_cols', jsonb_agg(c ORDER BY id) FROM c_set_null_cols c;
+-- NO ACTION blocks like RESTRICT, with SQLSTATE 23503; RESTRICT gives 23001.
+CREATE TABLE c_no_action (id int PRIMARY KEY, p int REFERENCES parents);
+INSERT INTO c_no_action VALUES (1, 2);
+SELECT delete_with_cascade('parents', 2);
+\echo :LAST_ERROR_SQLSTATE
+-- A deferred NO ACTION check is left to commit, as a plain DELETE leaves it.
+ALTER TABLE c_no_action DROP CONSTRAINT c_no_action_p_fkey,
+    ADD CONSTRAINT c_no_action_p_fkey FOREIGN KEY (p) REFERENCES parents DEFERRABLE INITIALLY DEFERRED;
+BEGIN;
+SELECT delete_with_cascade('parents', 2) AS deleted_now;
+DELETE FROM c_no_action;  -- fixed before commit
+COMMIT;
+-- SET NULL into a NOT NULL column is refused before anything changes.
+CREATE TABLE c_not_null (id int PRIMARY KEY, p int NOT NULL REFERENCES parents ON DELETE SET NULL);
+INSERT INTO c_not_null VALUES (1, 0);
+SELECT delete_checked('parents', 0);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE parents, parents_t, c_cascade, c_set_null, c_set_default, c_set_null_cols, c_no_action, c_not_null;
+
+-- Self-reference: a tree, deleted from a middle node.
+CREATE TABLE nodes (id bigint PRIMARY KEY, parent_id bigint REFERENCES nodes ON DELETE CASCADE);
+CREATE INDEX ON nodes (parent_id);
+INSERT INTO nodes SELECT g, CASE WHEN g = 1 THEN NULL ELSE g / 2 END FROM generate_series(1, 1023) g;
+SELECT depth, "rows" FROM delete_plan('nodes', 2::bigint) ORDER BY depth;
+SELECT delete_with_cascade('nodes', 2::bigint) AS deleted;
+SELECT count(*) AS left FROM nodes;
+-- A chain 100,000 deep: no recursion on the C stack.
+TRUNCATE nodes;
+INSERT INTO nodes SELECT g, NULLIF(g - 1, 0) FROM generate_series(1, 100000) g;
+SELECT delete_with_cascade('nodes', 1::bigint) AS deleted;
+DROP TABLE nodes;
+
+-- A cycle between two tables, and a diamond: each row is processed once.
+CREATE TABLE a (id int PRIMARY KEY, b_id int);
+CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a ON DELETE CASCADE);
+ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b ON DELETE CASCADE;
+INSERT INTO a VALUES (1, NULL), (2, NULL);
+INSERT INTO b VALUES (10, 1), (11, 1);
+UPDATE a SET b_id = 10 WHERE id = 2;
+INSERT INTO b VALUES (12, 2);
+UPDATE a SET b_id = 12 WHERE id = 1;   -- a1 -> b12 -> a2 -> b10 -> a1: a cycle
+SELECT delete_with_cascade('a', 1) AS deleted;
+SELECT (SELECT array_agg(id) FROM a) AS a_left, (SELECT array_agg(id ORDER BY id) FROM b) AS b_left;
+DROP TABLE a, b CASCADE;
+CREATE TABLE top (id int PRIMARY KEY);
+CREATE TABLE left_side (id int PRIMARY KEY, top_id int REFERENCES top ON DELETE CASCADE);
+CREATE TABLE right_side (id int PRIMARY KEY, top_id int REFERENCES top ON DELETE CASCADE);
+CREATE TABLE bottom (id int PRIMARY KEY, l int REFERENCES left_side ON DELETE CASCADE,
+                     r int REFERENCES right_side ON DELETE CASCADE);
+INSERT INTO top VALUES (1);
+INSERT INTO left_side VALUES (1, 1);
+INSERT INTO right_side VALUES (1, 1);
+INSERT INTO bottom VALUES (1, 1, 1), (2, 1, 1);
+SELECT depth, path, table_name, action, "rows" FROM delete_plan('top', 1) ORDER BY depth, path::text;
+SELECT delete_with_cascade('top', 1) AS deleted;
+DROP TABLE top, left_side, right_side, bottom;
+
+-- Composite keys, MATCH FULL, uuid, text and bigint keys, schemas and quoted names.
+CREATE SCHEMA "Del Shop";
+CREATE TABLE "Del Shop"."Order" (tenant uuid, "Order No" bigint, PRIMARY KEY (tenant, "Order No"));
+CREATE TABLE "Del Shop"."Line" (sku text PRIMARY KEY, tenant uuid, order_no bigint,
+    FOREIGN KEY (tenant, order_no) REFERENCES "Del Shop"."Order" MATCH FULL ON DELETE CASCADE);
+CREATE TABLE "Del Shop".notes (id int PRIMARY KEY, sku text REFERENCES "Del Shop"."Line" ON DELETE CASCADE);
+INSERT INTO "Del Shop"."Order" VALUES ('00000000-0000-0000-0000-000000000001', 1),
+                                     ('00000000-0000-0000-0000-000000000001', 2);
+INSERT INTO "Del Shop"."Line" VALUES ('A', '00000000-0000-0000-0000-000000000001', 1),
+                                    ('B', '00000000-0000-0000-0000-000000000001', 1),
+                                    ('C', '00000000-0000-0000-0000-000000000001', 2);
+INSERT INTO "Del Shop".notes VALUES (1, 'A'), (2, 'C');
+SELECT delete_with_cascade('"Del Shop"."Order"',
+                           '{"tenant": "00000000-0000-0000-0000-000000000001", "Order No": 1}'::jsonb) AS deleted;
+SELECT sku FROM "Del Shop"."Line" ORDER BY sku;
+SELECT delete_with_cascade('"Del Shop"."Line"', 'C'::text) AS deleted_by_text_key;
+SELECT delete_with_cascade('"Del Shop"."Order"', 1);
+\echo :LAST_ERROR_SQLSTATE
+DROP SCHEMA "Del Shop" CASCADE;
+
+-- Partitioned tables on both sides.
+CREATE TABLE accounts (id bigint PRIMARY KEY);
+CREATE TABLE events (id bigint, account_id bigint REFERENCES accounts ON DELETE CASCADE, day date,
+                     PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE event_notes (event_id bigint, day date, note text,
+    FOREIGN KEY (event_id, day) REFERENCES events ON DELETE CASCADE);
+INSERT INTO accounts VALUES (1), (2);
+INSERT INTO events VALUES (1, 1, '2024-05-01'), (2, 1, '2025-05-01'), (3, 2, '2025-06-01');
+INSERT INTO event_notes VALUES (1, '2024-05-01', 'x'), (2, '2025-05-01', 'y'), (3, '2025-06-01', 'z');
+SELECT depth, table_name, action, "rows" FROM delete_plan('accounts', 1::bigint) ORDER BY depth;
+SELECT delete_with_cascade('accounts', 1::bigint) AS deleted;
+SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM event_notes) AS notes;
+DROP TABLE accounts, events, event_notes;
+
+-- Many keys in one pass; and one report per key with on_error => 'skip'.
+CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners ON DELETE CASCADE);
+CREATE TABLE vet_visits (id int PRIMARY KEY, pet_id int REFERENCES pets ON DELETE RESTRICT);
+INSERT INTO owners SELECT generate_series(1, 5);
+INSERT INTO pets SELECT g, 1 + g % 5 FROM generate_series(1, 20) g;
+INSERT INTO vet_visits VALUES (1, 3);  -- pet 3 belongs to owner 4
+SELECT delete_many_with_cascade('owners', ARRAY[1, 2]) AS deleted;
+SELECT delete_many_with_cascade('owners', ARRAY[3, 4, 5], 'skip');
+SELECT array_agg(id ORDER BY id) AS owners_left FROM owners;
+SELECT delete_many_with_cascade('owners', ARRAY[4], 'raise');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_many_with_cascade('owners', ARRAY[4], 'ignore');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE owners, pets, vet_visits;
+
+-- Bad input.
+CREATE TABLE keyed (id int PRIMARY KEY);
+CREATE TABLE unkeyed (id int);
+CREATE VIEW keyed_view AS SELECT * FROM keyed;
+SELECT delete_with_cascade('keyed', NULL::int) AS null_key;
+SELECT delete_with_cascade('keyed', 'abc'::text);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('unkeyed', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('keyed_view', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('keyed', '{"nope": 1}'::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM delete_plan('keyed', 1);
+DROP VIEW keyed_view;
+DROP TABLE keyed, unkeyed;
+
+-- A runaway cascade stops at data_bridge.max_cascade_rows.
+CREATE TABLE big_parent (id int PRIMARY KEY);
+CREATE TABLE big_child (id int PRIMARY KEY, p int REFERENCES big_parent ON DELETE CASCADE);
+INSERT INTO big_parent VALUES (1);
+INSERT INTO big_child SELECT g, 1 FROM generate_series(1, 500) g;
+SET data_bridge.max_cascade_rows = 100;
+SELECT delete_with_cascade('big_parent', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_cascade_rows;
+SELECT delete_with_cascade('big_parent', 1) AS deleted;
+DROP TABLE big_parent, big_child;
