@@ -5,6 +5,12 @@
 // whether anything blocks, then delete the reached rows deepest first, one statement per table
 // per level, each as that table's owner, as PostgreSQL's own foreign-key triggers do. Those
 // triggers still fire, find nothing left to cascade, and carry out SET NULL / SET DEFAULT.
+//
+// Only the root rows are locked up front: a row inserted concurrently below them needs a key
+// lock on its parent, so it either committed before the walk (and is found), or arrives while
+// its parent is being deleted and then waits and fails, or is removed by PostgreSQL's own
+// cascade trigger when its parent goes. Never an orphan; locking every reached row as well
+// would write each tuple twice.
 
 #include <fmt/format.h>
 
@@ -99,6 +105,8 @@ void as_owner(Oid relid, Work work) {
 
 class CascadeWalk {
 public:
+    static constexpr int kMaxNativeDepth = 32;
+
     // Lives inside one SPI connection: its memory is a child of SPI's, and finish() must run
     // before SPI_finish (which would free that memory anyway on an error path).
     CascadeWalk(Mode mode, Oid root) : mode_(mode), root_(root), graph_(pg::foreign_key_graph()) {
@@ -137,6 +145,19 @@ public:
     }
 
     const std::vector<CascadeStep>& steps() const { return steps_; }
+
+    // Whether PostgreSQL's own cascade, started by deleting the roots, would end differently or
+    // badly: a deep chain (its triggers nest once per level, on the C stack), or a RESTRICT /
+    // NO ACTION reference from a row this cascade deletes (its outcome would depend on trigger
+    // order). Otherwise deleting the roots is enough, and fastest.
+    bool needs_bottom_up_deletes() const {
+        for (const CascadeStep& step : steps_) {
+            if (step.depth >= kMaxNativeDepth && step.kind == CascadeStepKind::kDelete && step.rows > 0) return true;
+            bool blocking_kind = step.kind == CascadeStepKind::kRestrict || step.kind == CascadeStepKind::kNoAction;
+            if (blocking_kind && (long)step.matched.size() > step.rows) return true;
+        }
+        return false;
+    }
 
     // The constraint names from the root to the rows a step acts on.
     std::vector<std::string> path_of(const CascadeStep& step) const {
@@ -225,7 +246,7 @@ private:
         return fmt::format("SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}{lock}",
                            fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
                            fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition),
-                           fmt::arg("lock", locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
+                           fmt::arg("lock", is_root && locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
     }
 
     // Runs a walk query; appends the rows (and their referenced column values) to `into`.
@@ -316,12 +337,13 @@ private:
 
         CascadeStepKind kind = step_kind(key.on_delete);
         Frontier found{key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
-        // A cascading self-reference is followed to its end in one recursive statement.
-        bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid;
+        // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
+        // followed to its end in one recursive statement, not one statement per level.
+        bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
+                       found.depth >= kMaxNativeDepth;
         if (closure) found.closed = &key;
         std::string sql = closure ? closure_sql(key, condition) : select_sql(key.source_relid, "c", condition, false);
         as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
-        if (closure && locks()) lock_rows(found.rows);
 
         CascadeStep step;
         step.depth = found.depth;
@@ -352,7 +374,7 @@ private:
     }
 
     // Every row that reaches the frontier through the self-reference `key`, however deep, in one
-    // WITH RECURSIVE statement (row locks, which it cannot take, follow in lock_rows()).
+    // WITH RECURSIVE statement.
     std::string closure_sql(const ForeignKey& key, const std::string& condition) {
         Oid table = key.source_relid;
         std::vector<std::string> columns = referenced_columns(graph_, table);
@@ -382,22 +404,6 @@ private:
             fmt::arg("names", names.empty() ? "" : ", " + fmt::format("{}", fmt::join(names, ", "))),
             fmt::arg("list", list), fmt::arg("from", from), fmt::arg("cond", condition),
             fmt::arg("join", fmt::format("{}", fmt::join(join, " AND "))));
-    }
-
-    // Locks rows found without a lock (by closure_sql), one statement per leaf relation.
-    void lock_rows(const std::vector<RowId>& rows) {
-        std::map<RelationId, std::vector<RowId>> by_leaf;
-        for (const RowId& id : rows) by_leaf[id.relid].push_back(id);
-        for (const auto& leaf : by_leaf) {
-            std::string sql = fmt::format("SELECT 1 FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1) FOR UPDATE",
-                                          pg::quoted_table(leaf.first));
-            pg::Parameters parameters;
-            const std::vector<RowId>& leaf_rows = leaf.second;
-            parameters.add(TIDARRAYOID, pg::guarded([&leaf_rows] { return tid_array(leaf_rows); }), false);
-            as_owner(leaf.first, [&] {
-                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values, parameters.nulls, false);
-            });
-        }
     }
 
     static Datum value_array(const ColumnValues& values) {
@@ -479,9 +485,10 @@ long run_delete(Mode mode, Oid table, const RootKey& key) {
     }
     walk.walk();
     walk.check_blockers(table_name);
-    // Every reached row is locked, so every one of them goes: by these statements, or (in a
-    // cycle, or for delete_checked) by PostgreSQL's own foreign-key triggers.
-    if (mode == Mode::kCascade) walk.delete_reached_rows();
+    // Every reached row goes: by these statements, or by PostgreSQL's own foreign-key triggers
+    // once the roots are deleted (delete_checked always; delete_with_cascade when that ends the
+    // same way, which is the fastest path).
+    if (mode == Mode::kCascade && walk.needs_bottom_up_deletes()) walk.delete_reached_rows();
     delete_roots(table, key);
     long total = walk.reached_rows();
     walk.finish();
