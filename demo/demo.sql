@@ -36,3 +36,15 @@ SELECT jsonb_pretty(insert_many('comments', '[
     {"post_id": 2, "author_id": 3, "content": "Saved"},
     {"post_id": 99, "author_id": 3, "content": "No such post"}
 ]', on_error => 'skip'));
+
+\echo '== Cascade deletes: what would deleting Alice do? delete_plan(''users'', 1)'
+SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('users', 1);
+
+\echo '== A category still used by posts: delete_checked refuses, naming the blocker'
+\set ON_ERROR_STOP off
+SELECT delete_checked('categories', 1);
+\set ON_ERROR_STOP on
+
+\echo '== Deleting Alice with everything that cascades: delete_with_cascade(''users'', 1)'
+SELECT delete_with_cascade('users', 1) AS rows_deleted;
+SELECT (SELECT count(*) FROM posts) AS posts_left, (SELECT count(*) FROM comments) AS comments_left;
