@@ -61,9 +61,11 @@ std::string backref_sql(FunctionCallInfo fcinfo, Shape shape, Oid source,
     pg::Parameters numbering;
     KeyMatch match = pg::match_argument(column, fcinfo, kValue, numbering);
     std::string table = pg::quoted_table(source);
-    if (shape == Shape::kCount) return count_rows_sql(table, match);
+    if (shape == Shape::kCount)
+        return count_rows_sql(table, match);
     std::vector<QuotedOrder> order = row_order(fcinfo, source);
-    if (shape == Shape::kOne) return matching_rows_sql(table, match, order, "", "$2", true);
+    if (shape == Shape::kOne)
+        return matching_rows_sql(table, match, order, "", "$2", true);
     return matching_rows_sql(table, match, order, "$2", "$3", false);
 }
 
@@ -79,8 +81,7 @@ pg::SingleValue run_backref(FunctionCallInfo fcinfo, Shape shape) {
     Oid source = PG_GETARG_OID(kSource);
     std::string column_name =
         pg::guarded([fcinfo] { return (const char*)NameStr(*PG_GETARG_NAME(kSourceColumn)); });
-    Oid value_type =
-        pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, kValue); });
+    Oid value_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, kValue); });
 
     // A NULL value matches no row, as "column = NULL" does in SQL.
     pg::Parameters parameters;
@@ -106,7 +107,8 @@ pg::SingleValue run_backref(FunctionCallInfo fcinfo, Shape shape) {
                                   column_name, order_text);
     const std::string* cached = pg::find_statement(key);
     std::string sql = cached != nullptr ? *cached : backref_sql(fcinfo, shape, source, column_name);
-    if (cached == nullptr) pg::remember_statement(key, sql);
+    if (cached == nullptr)
+        pg::remember_statement(key, sql);
     return pg::query_single_value(sql, parameters, true);
 }
 
@@ -117,7 +119,8 @@ Datum backref_fetch_all_body(FunctionCallInfo fcinfo) {
 // backref_fetch_one(source, source_column, value, order_by, offset): no limit argument.
 Datum backref_fetch_one_body(FunctionCallInfo fcinfo) {
     pg::SingleValue result = run_backref(fcinfo, Shape::kOne);
-    if (result.is_null) PG_RETURN_NULL();
+    if (result.is_null)
+        PG_RETURN_NULL();
     return result.value;
 }
 

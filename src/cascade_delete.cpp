@@ -73,7 +73,8 @@ std::vector<std::string> referenced_columns(const FkGraph& graph, Oid table) {
     std::vector<std::string> columns;
     for (const ForeignKey* key : graph.referencing(table)) {
         for (const auto& column : key->target_columns) {
-            if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+            if (std::find(columns.begin(), columns.end(), column) == columns.end())
+                columns.push_back(column);
         }
     }
     return columns;
@@ -85,7 +86,8 @@ template <typename Work>
 void as_owner(Oid relid, Work work) {
     Oid owner = pg::guarded([relid] {
         HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-        if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
+        if (!HeapTupleIsValid(tuple))
+            elog(ERROR, "cache lookup failed for relation %u", relid);
         Oid result = ((Form_pg_class)GETSTRUCT(tuple))->relowner;
         ReleaseSysCache(tuple);
         return result;
@@ -93,7 +95,8 @@ void as_owner(Oid relid, Work work) {
     Oid saved_user;
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
-    SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+    SetUserIdAndSecContext(owner,
+                           saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
     try {
         work();
     } catch (...) {
@@ -104,20 +107,22 @@ void as_owner(Oid relid, Work work) {
 }
 
 class CascadeWalk {
-public:
+  public:
     static constexpr int kMaxNativeDepth = 32;
 
     // Lives inside one SPI connection: its memory is a child of SPI's, and finish() must run
     // before SPI_finish (which would free that memory anyway on an error path).
     CascadeWalk(Mode mode, Oid root) : mode_(mode), root_(root), graph_(pg::foreign_key_graph()) {
         memory_ = pg::guarded([] {
-            return AllocSetContextCreate(CurrentMemoryContext, "data_bridge cascade", ALLOCSET_DEFAULT_SIZES);
+            return AllocSetContextCreate(CurrentMemoryContext, "data_bridge cascade",
+                                         ALLOCSET_DEFAULT_SIZES);
         });
     }
 
     // Selects (and, unless planning, locks) the root rows matching `key`.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
-        bool root_rls = pg::guarded([this] { return check_enable_rls(root_, InvalidOid, true) == RLS_ENABLED; });
+        bool root_rls = pg::guarded(
+            [this] { return check_enable_rls(root_, InvalidOid, true) == RLS_ENABLED; });
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         std::string sql = select_sql(root_, "t", conditions("t", key), true);
         // With row-level security on the root, its rows are chosen as the caller sees them;
@@ -127,9 +132,11 @@ public:
         } else {
             as_owner(root_, [&] { run_select(sql, parameters, root); });
         }
-        for (const RowId& id : root.rows) ledger_.add_deleted(id, 0);
+        for (const RowId& id : root.rows)
+            ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
-        if (!root.rows.empty()) queue_.push_back(std::move(root));
+        if (!root.rows.empty())
+            queue_.push_back(std::move(root));
         return root_rows_;
     }
 
@@ -137,7 +144,8 @@ public:
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
             for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
-                if (key != queue_[next].closed) expand(next, *key);
+                if (key != queue_[next].closed)
+                    expand(next, *key);
             }
             queue_[next].values.clear();
         }
@@ -152,9 +160,13 @@ public:
     // order). Otherwise deleting the roots is enough, and fastest.
     bool needs_bottom_up_deletes() const {
         for (const CascadeStep& step : steps_) {
-            if (step.depth >= kMaxNativeDepth && step.kind == CascadeStepKind::kDelete && step.rows > 0) return true;
-            bool blocking_kind = step.kind == CascadeStepKind::kRestrict || step.kind == CascadeStepKind::kNoAction;
-            if (blocking_kind && (long)step.matched.size() > step.rows) return true;
+            if (step.depth >= kMaxNativeDepth && step.kind == CascadeStepKind::kDelete &&
+                step.rows > 0)
+                return true;
+            bool blocking_kind =
+                step.kind == CascadeStepKind::kRestrict || step.kind == CascadeStepKind::kNoAction;
+            if (blocking_kind && (long)step.matched.size() > step.rows)
+                return true;
         }
         return false;
     }
@@ -173,26 +185,33 @@ public:
     // Refuses, before anything is changed, when some reference would remain.
     void check_blockers(const std::string& root_name) {
         std::vector<bool> visible;
-        for (const CascadeStep& step : steps_) visible.push_back(caller_can_select(step.table));
+        for (const CascadeStep& step : steps_)
+            visible.push_back(caller_can_select(step.table));
         if (auto refusal = refusal_for(steps_, root_name, root_rows_, visible)) {
             throw Error(refusal->code, refusal->message, refusal->detail, refusal->hint);
         }
         for (std::size_t i = 0; i < steps_.size(); i++) {
             const CascadeStep& step = steps_[i];
-            if (step.kind != CascadeStepKind::kSetNull || step.rows == 0) continue;
-            const auto& columns = step.key->on_delete_set_columns.empty() ? step.key->source_columns
-                                                                          : step.key->on_delete_set_columns;
+            if (step.kind != CascadeStepKind::kSetNull || step.rows == 0)
+                continue;
+            const auto& columns = step.key->on_delete_set_columns.empty()
+                                      ? step.key->source_columns
+                                      : step.key->on_delete_set_columns;
             for (const auto& column : columns) {
-                if (!pg::column_info(step.table, column).not_null) continue;
-                std::string who = visible[i] ? fmt::format("{} {} of table \"{}\"", step.rows,
-                                                           step.rows == 1 ? "row" : "rows", step.table_name)
-                                             : fmt::format("Rows of table \"{}\"", step.table_name);
-                throw Error("23502",
-                            fmt::format("cannot delete {} of table \"{}\"", root_rows_ == 1 ? "row" : "rows",
-                                        root_name),
-                            fmt::format("{} would have NOT NULL column \"{}\" set to null by constraint \"{}\".",
-                                        who, column, step.key->name),
-                            "Make the column nullable, or declare the foreign key ON DELETE CASCADE.");
+                if (!pg::column_info(step.table, column).not_null)
+                    continue;
+                std::string who =
+                    visible[i] ? fmt::format("{} {} of table \"{}\"", step.rows,
+                                             step.rows == 1 ? "row" : "rows", step.table_name)
+                               : fmt::format("Rows of table \"{}\"", step.table_name);
+                throw Error(
+                    "23502",
+                    fmt::format("cannot delete {} of table \"{}\"",
+                                root_rows_ == 1 ? "row" : "rows", root_name),
+                    fmt::format(
+                        "{} would have NOT NULL column \"{}\" set to null by constraint \"{}\".",
+                        who, column, step.key->name),
+                    "Make the column nullable, or declare the foreign key ON DELETE CASCADE.");
             }
         }
     }
@@ -200,20 +219,24 @@ public:
     // Deletes every reached row except the roots, deepest first.
     void delete_reached_rows() {
         for (const auto& batch : ledger_.deletion_order()) {
-            if (batch.depth == 0) continue;
-            std::string sql = fmt::format("DELETE FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
-                                          pg::quoted_table(batch.relid));
+            if (batch.depth == 0)
+                continue;
+            std::string sql =
+                fmt::format("DELETE FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
+                            pg::quoted_table(batch.relid));
             pg::Parameters parameters;
             const std::vector<RowId>& rows = batch.rows;
             parameters.add(TIDARRAYOID, pg::guarded([&rows] { return tid_array(rows); }), false);
             as_owner(batch.relid, [&] {
-                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values, parameters.nulls, false);
+                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                 parameters.nulls, false);
             });
         }
     }
 
     bool caller_can_select(Oid relid) const {
-        return pg::guarded([relid] { return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK; });
+        return pg::guarded(
+            [relid] { return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK; });
     }
 
     void finish() {
@@ -221,7 +244,7 @@ public:
         pg::guarded([memory] { MemoryContextDelete(memory); });
     }
 
-private:
+  private:
     static Datum tid_array(const std::vector<RowId>& rows) {
         auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
         auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
@@ -229,24 +252,26 @@ private:
             ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
             datums[i] = PointerGetDatum(&tids[i]);
         }
-        return PointerGetDatum(construct_array(datums, (int)rows.size(), TIDOID, sizeof(ItemPointerData),
-                                               false, TYPALIGN_SHORT));
+        return PointerGetDatum(construct_array(datums, (int)rows.size(), TIDOID,
+                                               sizeof(ItemPointerData), false, TYPALIGN_SHORT));
     }
 
     bool locks() const { return mode_ != Mode::kPlan; }
 
     // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition [FOR UPDATE]
-    std::string select_sql(Oid table, const char* alias, const std::string& condition, bool is_root) {
+    std::string select_sql(Oid table, const char* alias, const std::string& condition,
+                           bool is_root) {
         std::string columns;
         for (const auto& column : referenced_columns(graph_, table)) {
             columns += fmt::format(", {}.{}", alias, pg::quoted_identifier(column));
         }
         char relkind = pg::guarded([table] { return get_rel_relkind(table); });
         const char* only = (is_root || relkind == RELKIND_PARTITIONED_TABLE) ? "" : "ONLY ";
-        return fmt::format("SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}{lock}",
-                           fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
-                           fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition),
-                           fmt::arg("lock", is_root && locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
+        return fmt::format(
+            "SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}{lock}",
+            fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
+            fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition),
+            fmt::arg("lock", is_root && locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
     }
 
     // Runs a walk query; appends the rows (and their referenced column values) to `into`.
@@ -271,7 +296,8 @@ private:
             RowId id;
             pg::guarded([r, &id] {
                 bool isnull;
-                id.relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+                id.relid = DatumGetObjectId(
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
                 ItemPointer tid = (ItemPointer)DatumGetPointer(
                     SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
                 id.block = ItemPointerGetBlockNumber(tid);
@@ -285,8 +311,10 @@ private:
                 bool* isnull_out = &isnull;
                 Datum value = pg::guarded([r, attno, memory, isnull_out] {
                     Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, attno - 1);
-                    Datum raw = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, attno, isnull_out);
-                    if (*isnull_out) return (Datum)0;
+                    Datum raw = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, attno,
+                                              isnull_out);
+                    if (*isnull_out)
+                        return (Datum)0;
                     MemoryContext previous = MemoryContextSwitchTo(memory);
                     Datum copy = datumCopy(raw, attribute->attbyval, attribute->attlen);
                     MemoryContextSwitchTo(previous);
@@ -312,9 +340,10 @@ private:
             std::string placeholder = parameters.add(array_type, array, false);
             std::string column_type = pg::type_sql_name(source_column.type);
             if (key.target_columns.size() == 1) {
-                matches.push_back({pg::quoted_identifier(source_column.name),
-                                   pg::equality_operator_sql(source_column.type),
-                                   fmt::format("ANY (CAST({} AS {}[]))", placeholder, column_type)});
+                matches.push_back(
+                    {pg::quoted_identifier(source_column.name),
+                     pg::equality_operator_sql(source_column.type),
+                     fmt::format("ANY (CAST({} AS {}[]))", placeholder, column_type)});
             } else {
                 unnest_args.push_back(placeholder);
                 matches.push_back({pg::quoted_identifier(source_column.name),
@@ -327,22 +356,28 @@ private:
             condition = conditions("c", matches);
         } else {
             std::vector<std::string> names;
-            for (std::size_t i = 0; i < unnest_args.size(); i++) names.push_back(fmt::format("v{}", i + 1));
+            for (std::size_t i = 0; i < unnest_args.size(); i++)
+                names.push_back(fmt::format("v{}", i + 1));
             std::vector<std::string> unnests;
-            for (const auto& arg : unnest_args) unnests.push_back("pg_catalog.unnest(" + arg + ")");
-            condition = fmt::format("EXISTS (SELECT 1 FROM ROWS FROM ({}) AS k({}) WHERE {})",
-                                    fmt::format("{}", fmt::join(unnests, ", ")),
-                                    fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
+            for (const auto& arg : unnest_args)
+                unnests.push_back("pg_catalog.unnest(" + arg + ")");
+            condition =
+                fmt::format("EXISTS (SELECT 1 FROM ROWS FROM ({}) AS k({}) WHERE {})",
+                            fmt::format("{}", fmt::join(unnests, ", ")),
+                            fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
         }
 
         CascadeStepKind kind = step_kind(key.on_delete);
-        Frontier found{key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
+        Frontier found{
+            key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level.
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
                        found.depth >= kMaxNativeDepth;
-        if (closure) found.closed = &key;
-        std::string sql = closure ? closure_sql(key, condition) : select_sql(key.source_relid, "c", condition, false);
+        if (closure)
+            found.closed = &key;
+        std::string sql = closure ? closure_sql(key, condition)
+                                  : select_sql(key.source_relid, "c", condition, false);
         as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
 
         CascadeStep step;
@@ -359,9 +394,11 @@ private:
         }
         // Keep only rows reached for the first time (diamonds and cycles end here).
         Frontier fresh{found.table, found.depth, found.parent, found.via, found.closed, {}, {}};
-        for (auto& entry : found.values) fresh.values[entry.first].type = entry.second.type;
+        for (auto& entry : found.values)
+            fresh.values[entry.first].type = entry.second.type;
         for (std::size_t r = 0; r < found.rows.size(); r++) {
-            if (!ledger_.add_deleted(found.rows[r], found.depth)) continue;
+            if (!ledger_.add_deleted(found.rows[r], found.depth))
+                continue;
             fresh.rows.push_back(found.rows[r]);
             for (auto& entry : found.values) {
                 fresh.values[entry.first].datums.push_back(entry.second.datums[r]);
@@ -370,7 +407,8 @@ private:
         }
         step.rows = (long)fresh.rows.size();
         steps_.push_back(std::move(step));
-        if (!fresh.rows.empty()) queue_.push_back(std::move(fresh));
+        if (!fresh.rows.empty())
+            queue_.push_back(std::move(fresh));
     }
 
     // Every row that reaches the frontier through the self-reference `key`, however deep, in one
@@ -384,7 +422,8 @@ private:
             names.push_back(fmt::format("v{}", i + 1));
         }
         for (std::size_t i = 0; i < key.source_columns.size(); i++) {
-            std::size_t at = std::find(columns.begin(), columns.end(), key.target_columns[i]) - columns.begin();
+            std::size_t at =
+                std::find(columns.begin(), columns.end(), key.target_columns[i]) - columns.begin();
             pg::ColumnInfo column = pg::column_info(table, key.source_columns[i]);
             join.push_back(fmt::format("c.{} {} r.v{}", pg::quoted_identifier(column.name),
                                        pg::equality_operator_sql(column.type), at + 1));
@@ -401,7 +440,8 @@ private:
             "UNION SELECT n.* FROM reached AS r CROSS JOIN LATERAL ("
             "SELECT c.tableoid, c.ctid{list} FROM {from} AS c WHERE {join} OFFSET 0) AS n) "
             "SELECT * FROM reached",
-            fmt::arg("names", names.empty() ? "" : ", " + fmt::format("{}", fmt::join(names, ", "))),
+            fmt::arg("names",
+                     names.empty() ? "" : ", " + fmt::format("{}", fmt::join(names, ", "))),
             fmt::arg("list", list), fmt::arg("from", from), fmt::arg("cond", condition),
             fmt::arg("join", fmt::format("{}", fmt::join(join, " AND "))));
     }
@@ -413,11 +453,13 @@ private:
         get_typlenbyvalalign(values.type, &length, &by_value, &align);
         int count = (int)values.datums.size();
         auto* nulls = (bool*)palloc(sizeof(bool) * (count + 1));
-        for (int i = 0; i < count; i++) nulls[i] = values.nulls[i];
+        for (int i = 0; i < count; i++)
+            nulls[i] = values.nulls[i];
         int dims[1] = {count};
         int lower_bounds[1] = {1};
-        return PointerGetDatum(construct_md_array(const_cast<Datum*>(values.datums.data()), nulls, 1, dims,
-                                                  lower_bounds, values.type, length, by_value, align));
+        return PointerGetDatum(construct_md_array(const_cast<Datum*>(values.datums.data()), nulls,
+                                                  1, dims, lower_bounds, values.type, length,
+                                                  by_value, align));
     }
 
     Mode mode_;
@@ -431,9 +473,11 @@ private:
 };
 
 void require_delete_privilege(Oid table) {
-    bool allowed = pg::guarded([table] { return pg_class_aclcheck(table, GetUserId(), ACL_DELETE) == ACLCHECK_OK; });
+    bool allowed = pg::guarded(
+        [table] { return pg_class_aclcheck(table, GetUserId(), ACL_DELETE) == ACLCHECK_OK; });
     if (!allowed) {
-        throw Error("42501", fmt::format("permission denied for table {}", pg::relation_name(table)));
+        throw Error("42501",
+                    fmt::format("permission denied for table {}", pg::relation_name(table)));
     }
 }
 
@@ -455,17 +499,22 @@ RootKey single_key(FunctionCallInfo fcinfo, Oid table, int argno) {
 void delete_roots(Oid table, const RootKey& key) {
     std::string where = where_clause("t", key.matches);
     std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table), where);
-    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values, key.parameters.nulls, false);
-    bool root_rls = pg::guarded([table] { return check_enable_rls(table, InvalidOid, true) == RLS_ENABLED; });
-    if (!root_rls) return;
-    std::string check = fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", pg::quoted_table(table), where);
+    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
+                     key.parameters.nulls, false);
+    bool root_rls =
+        pg::guarded([table] { return check_enable_rls(table, InvalidOid, true) == RLS_ENABLED; });
+    if (!root_rls)
+        return;
+    std::string check =
+        fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", pg::quoted_table(table), where);
     long left = 0;
     as_owner(table, [&] {
-        pg::execute_plan(pg::cached_plan(check, key.parameters.types), key.parameters.values, key.parameters.nulls,
-                         false);
+        pg::execute_plan(pg::cached_plan(check, key.parameters.types), key.parameters.values,
+                         key.parameters.nulls, false);
         left = pg::guarded([] {
             bool isnull;
-            return (long)DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            return (long)DatumGetInt64(
+                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
         });
     });
     if (left > 0) {
@@ -488,7 +537,8 @@ long run_delete(Mode mode, Oid table, const RootKey& key) {
     // Every reached row goes: by these statements, or by PostgreSQL's own foreign-key triggers
     // once the roots are deleted (delete_checked always; delete_with_cascade when that ends the
     // same way, which is the fastest path).
-    if (mode == Mode::kCascade && walk.needs_bottom_up_deletes()) walk.delete_reached_rows();
+    if (mode == Mode::kCascade && walk.needs_bottom_up_deletes())
+        walk.delete_reached_rows();
     delete_roots(table, key);
     long total = walk.reached_rows();
     walk.finish();
@@ -506,8 +556,12 @@ Datum delete_body(FunctionCallInfo fcinfo, Mode mode) {
     return Int64GetDatum(total);
 }
 
-Datum delete_with_cascade_body(FunctionCallInfo fcinfo) { return delete_body(fcinfo, Mode::kCascade); }
-Datum delete_checked_body(FunctionCallInfo fcinfo) { return delete_body(fcinfo, Mode::kChecked); }
+Datum delete_with_cascade_body(FunctionCallInfo fcinfo) {
+    return delete_body(fcinfo, Mode::kCascade);
+}
+Datum delete_checked_body(FunctionCallInfo fcinfo) {
+    return delete_body(fcinfo, Mode::kChecked);
+}
 
 // Matches the primary key against every element of an array argument.
 RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
@@ -516,14 +570,18 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
         throw Error(key_columns.empty() ? "42P10" : "0A000",
                     fmt::format("table \"{}\" has {} primary key", pg::relation_name(table),
                                 key_columns.empty() ? "no" : "a composite"),
-                    {}, "Delete rows of tables with composite keys one key at a time with delete_with_cascade().");
+                    {},
+                    "Delete rows of tables with composite keys one key at a time with "
+                    "delete_with_cascade().");
     }
     pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
-    Oid array_type = pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    Oid array_type =
+        pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
     RootKey key;
     std::string placeholder = key.parameters.add(array_type, PG_GETARG_DATUM(argno), false);
-    key.matches.push_back({pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
-                           fmt::format("ANY (CAST({} AS {}[]))", placeholder, pg::type_sql_name(column.type))});
+    key.matches.push_back(
+        {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
+         fmt::format("ANY (CAST({} AS {}[]))", placeholder, pg::type_sql_name(column.type))});
     return key;
 }
 
@@ -548,11 +606,13 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     require_delete_privilege(table);
     std::string on_error = pg::text_arg(fcinfo, 2, "on_error");
     if (on_error != "raise" && on_error != "skip") {
-        throw Error(sqlstate::kInvalidParameterValue, fmt::format("invalid value for on_error: \"{}\"", on_error),
-                    {}, "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
+        throw Error(sqlstate::kInvalidParameterValue,
+                    fmt::format("invalid value for on_error: \"{}\"", on_error), {},
+                    "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
     }
     RootKey all = array_key(fcinfo, table, 1);  // validates the key
-    Oid element_type = pg::guarded([fcinfo] { return get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 1)); });
+    Oid element_type =
+        pg::guarded([fcinfo] { return get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 1)); });
 
     struct ArrayItems {
         Datum* values;
@@ -565,8 +625,8 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         bool by_value;
         char align;
         get_typlenbyvalalign(element_type, &length, &by_value, &align);
-        deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), element_type, length, by_value, align, &out.values,
-                          &out.nulls, &out.count);
+        deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), element_type, length, by_value, align,
+                          &out.values, &out.nulls, &out.count);
         return out;
     });
     pg::ColumnInfo column = pg::column_info(table, pg::primary_key_columns(table)[0]);
@@ -580,16 +640,18 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     for (int i = 0; i < items.count; i++) {
         RootKey key;
         std::string placeholder = key.parameters.add(element_type, items.values[i], items.nulls[i]);
-        key.matches.push_back({pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
-                               element_type == column.type
-                                   ? placeholder
-                                   : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
+        key.matches.push_back(
+            {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
+             element_type == column.type
+                 ? placeholder
+                 : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
         long deleted = 0;
         if (on_error == "raise") {
             reports.push_back({run_delete(Mode::kCascade, table, key), std::nullopt});
             continue;
         }
-        auto failure = pg::try_in_subtransaction([&] { deleted = run_delete(Mode::kCascade, table, key); });
+        auto failure =
+            pg::try_in_subtransaction([&] { deleted = run_delete(Mode::kCascade, table, key); });
         reports.push_back({failure ? std::nullopt : std::optional<long>(deleted), failure});
     }
     pg::spi_finish();
@@ -601,9 +663,10 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         if (reports[i].deleted) {
             int64 deleted = *reports[i].deleted;
             items_out.push_back(pg::guarded([index, deleted] {
-                pg::JsonbMember members[] = {{"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                                             {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
-                                             {"deleted", pg::JsonbMember::kInteger, nullptr, false, deleted, 0}};
+                pg::JsonbMember members[] = {
+                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
+                    {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
+                    {"deleted", pg::JsonbMember::kInteger, nullptr, false, deleted, 0}};
                 return pg::jsonb_object_of(members, 3);
             }));
         } else {
@@ -612,11 +675,12 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
             const char* message = error.what();
             const char* detail = error.detail().c_str();
             items_out.push_back(pg::guarded([index, code, message, detail] {
-                pg::JsonbMember members[] = {{"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                                             {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
-                                             {"sqlstate", pg::JsonbMember::kString, code, false, 0, 0},
-                                             {"message", pg::JsonbMember::kString, message, false, 0, 0},
-                                             {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
+                pg::JsonbMember members[] = {
+                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
+                    {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
+                    {"sqlstate", pg::JsonbMember::kString, code, false, 0, 0},
+                    {"message", pg::JsonbMember::kString, message, false, 0, 0},
+                    {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
                 return pg::jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
             }));
         }
@@ -646,7 +710,8 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     pg::spi_connect();
     CascadeWalk walk(Mode::kPlan, table);
     long roots = walk.find_root(key.matches, key.parameters);
-    if (roots > 0) walk.walk();
+    if (roots > 0)
+        walk.walk();
 
     struct Line {
         int depth;
@@ -662,8 +727,10 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     lines.push_back({0, {}, table, {}, "DELETE", roots, walk.caller_can_select(table), false});
     if (roots > 0) {
         for (const CascadeStep& step : walk.steps()) {
-            if (step.matched.empty() && step.rows == 0) continue;  // a key with nothing to act on
-            lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name, step_kind_sql(step.kind), step.rows,
+            if (step.matched.empty() && step.rows == 0)
+                continue;  // a key with nothing to act on
+            lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name,
+                             step_kind_sql(step.kind), step.rows,
                              walk.caller_can_select(step.table), step.blocks});
         }
     }

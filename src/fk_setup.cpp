@@ -49,11 +49,12 @@ ResolvedTarget resolve_target(const std::string& text) {
     if (!ref.has_column_list && ref.name_parts.size() >= 2) {
         std::vector<std::string> without_column(ref.name_parts.begin(), ref.name_parts.end() - 1);
         Oid relid = pg::find_relation(without_column);
-        bool has_column = relid != InvalidOid &&
-                          pg::guarded([relid, &ref] {
-                              return get_attnum(relid, ref.name_parts.back().c_str());
-                          }) > 0;
-        if (has_column || ref.name_parts.size() == 3 || pg::find_relation(ref.name_parts) == InvalidOid) {
+        bool has_column =
+            relid != InvalidOid && pg::guarded([relid, &ref] {
+                                       return get_attnum(relid, ref.name_parts.back().c_str());
+                                   }) > 0;
+        if (has_column || ref.name_parts.size() == 3 ||
+            pg::find_relation(ref.name_parts) == InvalidOid) {
             table_parts = without_column;
             target.columns.push_back(ref.name_parts.back());
         }
@@ -63,29 +64,30 @@ ResolvedTarget resolve_target(const std::string& text) {
 
     target.relid = pg::find_relation(table_parts);
     if (target.relid == InvalidOid) {
-        std::string name = table_parts.size() > 1 ? table_parts[0] + "." + table_parts[1] : table_parts[0];
-        throw Error(sqlstate::kUndefinedTable,
-                    fmt::format("relation \"{}\" does not exist", name),
+        std::string name =
+            table_parts.size() > 1 ? table_parts[0] + "." + table_parts[1] : table_parts[0];
+        throw Error(sqlstate::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name),
                     fmt::format("The foreign key target is \"{}\".", text));
     }
     pg::require_table(target.relid);
     if (target.columns.empty()) {
         target.columns = pg::primary_key_columns(target.relid);
         if (target.columns.empty()) {
-            throw Error(sqlstate::kInvalidForeignKey,
-                        fmt::format("table \"{}\" has no primary key",
-                                    pg::relation_name(target.relid)),
-                        {},
-                        fmt::format("Name the referenced columns, as in \"{}(column)\".", text));
+            throw Error(
+                sqlstate::kInvalidForeignKey,
+                fmt::format("table \"{}\" has no primary key", pg::relation_name(target.relid)), {},
+                fmt::format("Name the referenced columns, as in \"{}(column)\".", text));
         }
     }
-    for (const auto& column : target.columns) pg::column_attnum(target.relid, column);
+    for (const auto& column : target.columns)
+        pg::column_attnum(target.relid, column);
     return target;
 }
 
 std::vector<std::string> quoted_all(const std::vector<std::string>& identifiers) {
     std::vector<std::string> out;
-    for (const auto& identifier : identifiers) out.push_back(pg::quoted_identifier(identifier));
+    for (const auto& identifier : identifiers)
+        out.push_back(pg::quoted_identifier(identifier));
     return out;
 }
 
@@ -94,7 +96,8 @@ std::string choose_constraint_name(Oid source, const std::vector<std::string>& c
     std::string table = pg::relation_name(source);
     std::string addition;
     for (const auto& column : columns) {
-        if (!addition.empty()) addition += "_";
+        if (!addition.empty())
+            addition += "_";
         addition += column;
     }
     const char* table_text = table.c_str();
@@ -110,7 +113,8 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
     Oid source = PG_GETARG_OID(kSource);
     pg::require_table(source);
 
-    bool single_column = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, kColumns); }) == TEXTOID;
+    bool single_column =
+        pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, kColumns); }) == TEXTOID;
     std::vector<std::string> columns =
         single_column ? std::vector<std::string>{pg::text_arg(fcinfo, kColumns, "columns")}
                       : pg::text_array_arg(fcinfo, kColumns, "columns");
@@ -137,34 +141,40 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
                                 joined_columns(target.columns)));
     }
 
-    FkAction on_delete = fk_action_from_sql(pg::text_arg(fcinfo, kOnDelete, "on_delete"), "on_delete");
-    FkAction on_update = fk_action_from_sql(pg::text_arg(fcinfo, kOnUpdate, "on_update"), "on_update");
+    FkAction on_delete =
+        fk_action_from_sql(pg::text_arg(fcinfo, kOnDelete, "on_delete"), "on_delete");
+    FkAction on_update =
+        fk_action_from_sql(pg::text_arg(fcinfo, kOnUpdate, "on_update"), "on_update");
     std::optional<bool> nullable;
-    if (!PG_ARGISNULL(kNullable)) nullable = PG_GETARG_BOOL(kNullable);
+    if (!PG_ARGISNULL(kNullable))
+        nullable = PG_GETARG_BOOL(kNullable);
     pg::require_arg(fcinfo, kCreateIndex, "create_index");
     bool create_index = PG_GETARG_BOOL(kCreateIndex);
 
     // SET NULL into a column that cannot hold NULL would only fail later, at the first delete.
     for (FkAction action : {on_delete, on_update}) {
-        if (action != FkAction::kSetNull) continue;
+        if (action != FkAction::kSetNull)
+            continue;
         for (std::size_t i = 0; i < columns.size(); i++) {
-            bool not_null = nullable.has_value() ? !*nullable : pg::column_is_not_null(source, attnums[i]);
+            bool not_null =
+                nullable.has_value() ? !*nullable : pg::column_is_not_null(source, attnums[i]);
             if (not_null) {
-                throw Error(sqlstate::kInvalidForeignKey,
-                            fmt::format("{} SET NULL cannot be used with NOT NULL column \"{}\"",
-                                        action == on_delete ? "ON DELETE" : "ON UPDATE", columns[i]),
-                            "Setting the column to NULL when the referenced row goes away would "
-                            "violate its NOT NULL constraint.",
-                            "Use nullable => true, or another action.");
+                throw Error(
+                    sqlstate::kInvalidForeignKey,
+                    fmt::format("{} SET NULL cannot be used with NOT NULL column \"{}\"",
+                                action == on_delete ? "ON DELETE" : "ON UPDATE", columns[i]),
+                    "Setting the column to NULL when the referenced row goes away would "
+                    "violate its NOT NULL constraint.",
+                    "Use nullable => true, or another action.");
             }
         }
     }
 
-    std::string constraint_name = PG_ARGISNULL(kConstraintName)
-                                      ? choose_constraint_name(source, columns)
-                                      : std::string(pg::guarded([fcinfo] {
-                                            return (const char*)NameStr(*PG_GETARG_NAME(kConstraintName));
-                                        }));
+    std::string constraint_name =
+        PG_ARGISNULL(kConstraintName)
+            ? choose_constraint_name(source, columns)
+            : std::string(pg::guarded(
+                  [fcinfo] { return (const char*)NameStr(*PG_GETARG_NAME(kConstraintName)); }));
 
     ForeignKeyDdl ddl;
     ddl.source_table = pg::quoted_table(source);
@@ -180,8 +190,8 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
     pg::spi_connect();
     if (nullable.has_value()) {
         for (const auto& column : ddl.source_columns) {
-            pg::spi_execute(fmt::format("ALTER TABLE {} ALTER COLUMN {} {} NOT NULL", ddl.source_table,
-                                        column, *nullable ? "DROP" : "SET"),
+            pg::spi_execute(fmt::format("ALTER TABLE {} ALTER COLUMN {} {} NOT NULL",
+                                        ddl.source_table, column, *nullable ? "DROP" : "SET"),
                             false);
         }
     }
@@ -189,7 +199,8 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
 
     bool indexed = false;
     for (const ForeignKey* key : pg::foreign_key_graph().referenced_by(source)) {
-        if (key->name == constraint_name) indexed = key->indexed;
+        if (key->name == constraint_name)
+            indexed = key->indexed;
     }
     if (create_index && !indexed) {
         pg::spi_execute(create_index_sql(ddl.source_table, ddl.source_columns), false);
@@ -211,7 +222,8 @@ double estimated_rows(Oid relid) {
         ListCell* cell;
         foreach (cell, members) {
             HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(cell)));
-            if (!HeapTupleIsValid(tuple)) continue;
+            if (!HeapTupleIsValid(tuple))
+                continue;
             auto* form = (Form_pg_class)GETSTRUCT(tuple);
             if (form->relkind != RELKIND_PARTITIONED_TABLE && form->reltuples >= 0) {
                 total += form->reltuples;

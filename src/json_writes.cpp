@@ -30,8 +30,10 @@ namespace {
 enum class OnError { kRaise, kSkip };
 
 OnError parse_on_error(const std::string& word) {
-    if (word == "raise") return OnError::kRaise;
-    if (word == "skip") return OnError::kSkip;
+    if (word == "raise")
+        return OnError::kRaise;
+    if (word == "skip")
+        return OnError::kSkip;
     throw Error(sqlstate::kInvalidParameterValue,
                 fmt::format("invalid value for on_error: \"{}\"", word), {},
                 "Use 'raise' (all rows or none) or 'skip' (each row on its own).");
@@ -99,8 +101,10 @@ pg::ArrayOfObjects read_rows_shape(Datum rows, const char* parameter) {
 
 Datum int_array(const std::vector<int>& values) {
     auto* datums = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
-    for (std::size_t i = 0; i < values.size(); i++) datums[i] = Int64GetDatum(values[i]);
-    return PointerGetDatum(construct_array(datums, (int)values.size(), INT8OID, 8, true, TYPALIGN_DOUBLE));
+    for (std::size_t i = 0; i < values.size(); i++)
+        datums[i] = Int64GetDatum(values[i]);
+    return PointerGetDatum(
+        construct_array(datums, (int)values.size(), INT8OID, 8, true, TYPALIGN_DOUBLE));
 }
 
 // Runs the group's INSERT and stores each returned row at its input position.
@@ -110,9 +114,11 @@ void insert_group(const std::string& table_sql, const RowGroup& group, Datum row
     parameters.add(JSONBOID, rows, false);
     if (filter) {
         const std::vector<int>& positions = group.positions;
-        parameters.add(INT8ARRAYOID, pg::guarded([&positions] { return int_array(positions); }), false);
+        parameters.add(INT8ARRAYOID, pg::guarded([&positions] { return int_array(positions); }),
+                       false);
     }
-    SPIPlanPtr plan = pg::cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
+    SPIPlanPtr plan =
+        pg::cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
     uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, false);
     if (count != group.positions.size()) {
         throw Error(sqlstate::kInternalError,
@@ -148,7 +154,8 @@ std::optional<std::string> find_refused_column(const std::string& table_sql, Dat
             pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
                              parameters.nulls, true);
         });
-        if (failure) return column_names[i];
+        if (failure)
+            return column_names[i];
     }
     return std::nullopt;
 }
@@ -157,7 +164,8 @@ std::vector<std::string> all_keys(const pg::ArrayOfObjects& shape) {
     std::vector<std::string> keys;
     for (const auto& row_keys : shape.keys) {
         for (const auto& key : row_keys) {
-            if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+            if (std::find(keys.begin(), keys.end(), key) == keys.end())
+                keys.push_back(key);
         }
     }
     return keys;
@@ -173,15 +181,19 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const pg::ArrayOfObjects& s
             insert_group(table_sql, group, rows, groups.size() > 1, stored);
         }
     });
-    if (!failure) return stored;
-    if (failure->code().rfind("22", 0) != 0) throw *failure;
+    if (!failure)
+        return stored;
+    if (failure->code().rfind("22", 0) != 0)
+        throw *failure;
 
     std::vector<std::string> names = all_keys(shape);
     auto refused = find_refused_column(table_sql, rows, checked_columns(table, names), names);
-    if (!refused) throw *failure;
-    std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".",
-                                     *refused, pg::relation_name(table));
-    if (!failure->detail().empty()) detail = failure->detail() + " " + detail;
+    if (!refused)
+        throw *failure;
+    std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,
+                                     pg::relation_name(table));
+    if (!failure->detail().empty())
+        detail = failure->detail() + " " + detail;
     throw Error(failure->code(), failure->what(), detail, failure->hint());
 }
 
@@ -200,7 +212,8 @@ std::vector<RowReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjec
         // The row alone, as a one-element array: the statement never scans the other rows.
         int element_index = (int)i;
         Datum single = pg::guarded([rows, element_index] {
-            Datum element = DirectFunctionCall2(jsonb_array_element, rows, Int32GetDatum(element_index));
+            Datum element =
+                DirectFunctionCall2(jsonb_array_element, rows, Int32GetDatum(element_index));
             return pg::jsonb_array_of(&element, 1);
         });
         RowGroup group{checked_columns(table, shape.keys[i]), {1}};

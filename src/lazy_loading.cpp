@@ -22,7 +22,8 @@ namespace data_bridge {
 namespace {
 
 Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
-    if (result.is_null) PG_RETURN_NULL();
+    if (result.is_null)
+        PG_RETURN_NULL();
     return result.value;
 }
 
@@ -36,7 +37,8 @@ Oid argument_type(FunctionCallInfo fcinfo, int argno) {
 
 // The statement for fetch_referenced(target, column, <value of value_type>), checked and built
 // on the first call of that shape.
-std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target, const std::string& column_name) {
+std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
+                               const std::string& column_name) {
     pg::require_table(target);
     pg::ColumnInfo column = pg::column_info(target, column_name);
     if (!pg::column_is_unique(target, column.attnum)) {
@@ -60,7 +62,8 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
     std::string key = fmt::format("fetch_referenced {} {} {}", target, value_type, column_name);
     const std::string* cached = pg::find_statement(key);
     std::string sql = cached != nullptr ? *cached : referenced_row_sql(fcinfo, target, column_name);
-    if (cached == nullptr) pg::remember_statement(key, sql);
+    if (cached == nullptr)
+        pg::remember_statement(key, sql);
 
     pg::Parameters parameters;
     parameters.add(value_type, PG_GETARG_DATUM(2), false);
@@ -71,30 +74,34 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
 const ForeignKey& find_foreign_key(Oid source, const std::string& name) {
     const auto& keys = pg::foreign_key_graph().referenced_by(source);
     for (const ForeignKey* key : keys) {
-        if (key->name == name) return *key;
+        if (key->name == name)
+            return *key;
     }
     std::vector<const ForeignKey*> by_column;
     std::vector<std::string> candidates;
     for (const ForeignKey* key : keys) {
-        if (key->source_columns.size() == 1 && key->source_columns[0] == name) by_column.push_back(key);
+        if (key->source_columns.size() == 1 && key->source_columns[0] == name)
+            by_column.push_back(key);
         candidates.push_back(key->name + " (" + joined_columns(key->source_columns) + ")");
     }
-    if (by_column.size() == 1) return *by_column[0];
+    if (by_column.size() == 1)
+        return *by_column[0];
     if (by_column.size() > 1) {
         std::vector<std::string> names;
-        for (const ForeignKey* key : by_column) names.push_back(key->name);
+        for (const ForeignKey* key : by_column)
+            names.push_back(key->name);
         throw Error(sqlstate::kAmbiguousColumn,
                     fmt::format("column \"{}\" of relation \"{}\" is in more than one foreign key",
                                 name, pg::relation_name(source)),
                     fmt::format("Candidates: {}.", joined_columns(names)),
                     "Name the constraint instead of the column.");
     }
-    throw Error(sqlstate::kUndefinedObject,
-                fmt::format("relation \"{}\" has no foreign key \"{}\"", pg::relation_name(source),
-                            name),
-                candidates.empty() ? "It has no foreign keys."
-                                   : fmt::format("Its foreign keys: {}.", joined_columns(candidates)),
-                "Name a foreign key by its constraint name or by its column.");
+    throw Error(
+        sqlstate::kUndefinedObject,
+        fmt::format("relation \"{}\" has no foreign key \"{}\"", pg::relation_name(source), name),
+        candidates.empty() ? "It has no foreign keys."
+                           : fmt::format("Its foreign keys: {}.", joined_columns(candidates)),
+        "Name a foreign key by its constraint name or by its column.");
 }
 
 // fetch_related(source regclass, id anyelement, fk text)

@@ -28,7 +28,8 @@ struct Canary {
 [[noreturn]] void throw_three_frames_down(int depth) {
     Canary canary;
     std::vector<std::string> owned{"a heap-allocated string that must be freed on unwind"};
-    if (depth > 0) throw_three_frames_down(depth - 1);
+    if (depth > 0)
+        throw_three_frames_down(depth - 1);
     throw Error(sqlstate::kInvalidParameterValue, "selftest: error raised deep in C++ code",
                 "Raised three frames below the entry point.", "Nothing to fix: this is a test.");
 }
@@ -37,7 +38,8 @@ void run_failing_query() {
     Canary canary;
     std::string query = "SELECT 1 / 0";
     pg::guarded([] {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "SPI_connect failed");
     });
     pg::guarded([&query] { SPI_execute(query.c_str(), true, 0); });
     pg::guarded([] { SPI_finish(); });
@@ -56,7 +58,8 @@ void run_raising_call() {
 int run_good_query() {
     Canary canary;
     pg::guarded([] {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_connect() != SPI_OK_CONNECT)
+            elog(ERROR, "SPI_connect failed");
     });
     int processed = pg::guarded([] {
         SPI_execute("SELECT pg_catalog.generate_series(1, 3)", true, 0);
@@ -67,18 +70,26 @@ int run_good_query() {
 }
 
 Datum boundary_selftest_body(FunctionCallInfo fcinfo) {
-    std::string kind = pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(0)); });
-    if (kind == "cpp_error") throw_three_frames_down(3);
+    std::string kind =
+        pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+    if (kind == "cpp_error")
+        throw_three_frames_down(3);
     if (kind == "std_exception") {
         std::vector<int> empty;
         return Int32GetDatum(empty.at(3));
     }
-    if (kind == "bad_alloc") throw std::bad_alloc();
-    if (kind == "unknown_exception") throw 42;
-    if (kind == "spi_error") run_failing_query();
-    if (kind == "pg_error") run_raising_call();
-    if (kind == "spi_ok") return Int32GetDatum(run_good_query());
-    if (kind == "live_canaries") return Int32GetDatum(live_canaries);
+    if (kind == "bad_alloc")
+        throw std::bad_alloc();
+    if (kind == "unknown_exception")
+        throw 42;
+    if (kind == "spi_error")
+        run_failing_query();
+    if (kind == "pg_error")
+        run_raising_call();
+    if (kind == "spi_ok")
+        return Int32GetDatum(run_good_query());
+    if (kind == "live_canaries")
+        return Int32GetDatum(live_canaries);
     throw Error(sqlstate::kInvalidParameterValue, "unknown selftest \"" + kind + "\"");
 }
 

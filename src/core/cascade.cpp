@@ -47,7 +47,8 @@ bool CascadeLedger::add_deleted(const RowId& id, int depth) {
 
 std::vector<CascadeLedger::Batch> CascadeLedger::deletion_order() const {
     std::map<std::pair<int, RelationId>, std::vector<RowId>, std::greater<>> grouped;
-    for (const auto& entry : deleted_) grouped[{entry.second, entry.first.relid}].push_back(entry.first);
+    for (const auto& entry : deleted_)
+        grouped[{entry.second, entry.first.relid}].push_back(entry.first);
     std::vector<Batch> batches;
     for (auto& group : grouped) {
         batches.push_back({group.first.first, group.first.second, std::move(group.second)});
@@ -57,7 +58,8 @@ std::vector<CascadeLedger::Batch> CascadeLedger::deletion_order() const {
 
 void CascadeLedger::settle(std::vector<CascadeStep>& steps) const {
     for (CascadeStep& step : steps) {
-        if (step.kind == CascadeStepKind::kDelete) continue;
+        if (step.kind == CascadeStepKind::kDelete)
+            continue;
         // A reference from a row that this cascade deletes anyway neither blocks nor is updated.
         long remaining = std::count_if(step.matched.begin(), step.matched.end(),
                                        [this](const RowId& id) { return !is_deleted(id); });
@@ -68,26 +70,29 @@ void CascadeLedger::settle(std::vector<CascadeStep>& steps) const {
     }
 }
 
-std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps, const std::string& root_table,
-                                   long root_rows, const std::vector<bool>& visible_counts) {
+std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps,
+                                   const std::string& root_table, long root_rows,
+                                   const std::vector<bool>& visible_counts) {
     for (std::size_t i = 0; i < steps.size(); i++) {
         const CascadeStep& step = steps[i];
-        if (!step.blocks) continue;
+        if (!step.blocks)
+            continue;
         const ForeignKey& key = *step.key;
-        std::string referenced = step.depth <= 1
-                                     ? std::string("it")
-                                     : fmt::format("rows being deleted from table \"{}\"", key.target.name);
+        std::string referenced =
+            step.depth <= 1 ? std::string("it")
+                            : fmt::format("rows being deleted from table \"{}\"", key.target.name);
         std::string who;
         if (i < visible_counts.size() && visible_counts[i]) {
-            who = fmt::format("{} {} of table \"{}\" still {}", step.rows, step.rows == 1 ? "row" : "rows",
-                              step.table_name, step.rows == 1 ? "references" : "reference");
+            who = fmt::format("{} {} of table \"{}\" still {}", step.rows,
+                              step.rows == 1 ? "row" : "rows", step.table_name,
+                              step.rows == 1 ? "references" : "reference");
         } else {
             who = fmt::format("Rows of table \"{}\" still reference", step.table_name);
         }
         bool restrict = step.kind == CascadeStepKind::kRestrict;
         return Refusal{restrict ? sqlstate::kRestrictViolation : sqlstate::kForeignKeyViolation,
-                       fmt::format("cannot delete {} of table \"{}\"", root_rows == 1 ? "row" : "rows",
-                                   root_table),
+                       fmt::format("cannot delete {} of table \"{}\"",
+                                   root_rows == 1 ? "row" : "rows", root_table),
                        fmt::format("{} {} through {} constraint \"{}\".", who, referenced,
                                    restrict ? "RESTRICT" : "NO ACTION", key.name),
                        "Delete or re-point the referencing rows first, or declare the foreign key "

@@ -26,8 +26,10 @@ FkGraph::FkGraph(std::vector<ForeignKey> keys) : keys_(std::move(keys)) {
         tables_.insert(key.source_relid);
         tables_.insert(key.target_relid);
     }
-    for (auto& entry : by_target_) sort_by(entry.second, &ForeignKey::source);
-    for (auto& entry : by_source_) sort_by(entry.second, &ForeignKey::target);
+    for (auto& entry : by_target_)
+        sort_by(entry.second, &ForeignKey::source);
+    for (auto& entry : by_source_)
+        sort_by(entry.second, &ForeignKey::target);
 }
 
 const std::vector<const ForeignKey*>& FkGraph::referencing(RelationId target) const {

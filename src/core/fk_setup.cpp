@@ -13,7 +13,7 @@ namespace data_bridge {
 namespace {
 
 class TargetLexer {
-public:
+  public:
     explicit TargetLexer(const std::string& text) : text_(text) {}
 
     [[noreturn]] void fail(const std::string& why) const {
@@ -24,7 +24,8 @@ public:
     }
 
     void skip_space() {
-        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) pos_++;
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])))
+            pos_++;
     }
 
     bool at_end() {
@@ -43,8 +44,10 @@ public:
 
     std::string identifier() {
         skip_space();
-        if (pos_ >= text_.size()) fail("An identifier is missing at the end.");
-        if (text_[pos_] == '"') return quoted();
+        if (pos_ >= text_.size())
+            fail("An identifier is missing at the end.");
+        if (text_[pos_] == '"')
+            return quoted();
         std::string out;
         while (pos_ < text_.size()) {
             char c = text_[pos_];
@@ -56,11 +59,12 @@ public:
             out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
             pos_++;
         }
-        if (out.empty()) fail(fmt::format("An identifier is missing at position {}.", pos_ + 1));
+        if (out.empty())
+            fail(fmt::format("An identifier is missing at position {}.", pos_ + 1));
         return out;
     }
 
-private:
+  private:
     std::string quoted() {
         pos_++;  // the opening quote
         std::string out;
@@ -72,7 +76,8 @@ private:
                 out.push_back('"');  // "" inside quotes is one quote
                 pos_++;
             } else {
-                if (out.empty()) fail("A quoted identifier is empty.");
+                if (out.empty())
+                    fail("A quoted identifier is empty.");
                 return out;
             }
         }
@@ -92,9 +97,11 @@ std::string joined(const std::vector<std::string>& parts) {
 TargetRef parse_target(const std::string& text) {
     TargetLexer lexer(text);
     TargetRef target;
-    if (lexer.at_end()) lexer.fail("The target is empty.");
+    if (lexer.at_end())
+        lexer.fail("The target is empty.");
     target.name_parts.push_back(lexer.identifier());
-    while (lexer.accept('.')) target.name_parts.push_back(lexer.identifier());
+    while (lexer.accept('.'))
+        target.name_parts.push_back(lexer.identifier());
     if (lexer.accept('(')) {
         target.has_column_list = true;
         if (target.name_parts.size() > 2) {
@@ -104,12 +111,14 @@ TargetRef parse_target(const std::string& text) {
             do {
                 target.columns.push_back(lexer.identifier());
             } while (lexer.accept(','));
-            if (!lexer.accept(')')) lexer.fail("The column list is not closed by \")\".");
+            if (!lexer.accept(')'))
+                lexer.fail("The column list is not closed by \")\".");
         }
     } else if (target.name_parts.size() > 3) {
         lexer.fail("There are more than three dotted names.");
     }
-    if (!lexer.at_end()) lexer.fail("There is text after the target.");
+    if (!lexer.at_end())
+        lexer.fail("There is text after the target.");
     return target;
 }
 
@@ -130,8 +139,10 @@ std::vector<const ForeignKey*> unindexed_keys(const FkGraph& graph,
                                               const std::optional<std::string>& schema) {
     std::vector<const ForeignKey*> keys;
     for (const ForeignKey& key : graph.all()) {
-        if (key.indexed) continue;
-        if (schema && key.source.schema != *schema) continue;
+        if (key.indexed)
+            continue;
+        if (schema && key.source.schema != *schema)
+            continue;
         keys.push_back(&key);
     }
     std::sort(keys.begin(), keys.end(), [](const ForeignKey* a, const ForeignKey* b) {

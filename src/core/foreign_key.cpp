@@ -71,26 +71,30 @@ FkAction fk_action_from_sql(const std::string& word, const std::string& what) {
     std::string folded;
     for (char c : word) {
         if (std::isspace(static_cast<unsigned char>(c))) {
-            if (!folded.empty() && folded.back() != ' ') folded.push_back(' ');
+            if (!folded.empty() && folded.back() != ' ')
+                folded.push_back(' ');
         } else {
             folded.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
         }
     }
-    if (!folded.empty() && folded.back() == ' ') folded.pop_back();
+    if (!folded.empty() && folded.back() == ' ')
+        folded.pop_back();
 
     for (FkAction action : {FkAction::kNoAction, FkAction::kRestrict, FkAction::kCascade,
                             FkAction::kSetNull, FkAction::kSetDefault}) {
-        if (folded == fk_action_sql(action)) return action;
+        if (folded == fk_action_sql(action))
+            return action;
     }
     throw Error(sqlstate::kInvalidParameterValue,
-                "invalid foreign key action \"" + word + "\" for " + what,
-                {}, "Use one of CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION.");
+                "invalid foreign key action \"" + word + "\" for " + what, {},
+                "Use one of CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION.");
 }
 
 std::string joined_columns(const std::vector<std::string>& columns) {
     std::string out;
     for (const auto& column : columns) {
-        if (!out.empty()) out += ", ";
+        if (!out.empty())
+            out += ", ";
         out += column;
     }
     return out;

@@ -5,8 +5,10 @@
 namespace data_bridge {
 
 bool index_covers(const std::vector<AttributeNumber>& fk_attnums, const IndexShape& index) {
-    if (fk_attnums.empty() || index.is_partial || !index.is_valid) return false;
-    if (index.key_attnums.size() < fk_attnums.size()) return false;
+    if (fk_attnums.empty() || index.is_partial || !index.is_valid)
+        return false;
+    if (index.key_attnums.size() < fk_attnums.size())
+        return false;
 
     // The first n index columns must be the n key columns, in whatever order.
     std::vector<AttributeNumber> leading(index.key_attnums.begin(),

@@ -4,7 +4,8 @@ namespace data_bridge {
 
 const JsonValue* JsonValue::find(const std::string& key) const {
     for (const auto& member : members) {
-        if (member.first == key) return &member.second;
+        if (member.first == key)
+            return &member.second;
     }
     return nullptr;
 }

@@ -18,7 +18,8 @@ std::string upper(std::string text) {
 }
 
 bool is_direction(const JsonValue& value) {
-    if (!value.is_string()) return false;
+    if (!value.is_string())
+        return false;
     std::string word = upper(value.text);
     return word == "ASC" || word == "DESC";
 }
@@ -30,12 +31,14 @@ bool is_direction(const JsonValue& value) {
 
 OrderTerm order_term(const JsonValue& value, const std::string& path) {
     if (value.is_string()) {
-        if (value.text.empty()) bad_order(path, "A column name is empty.");
+        if (value.text.empty())
+            bad_order(path, "A column name is empty.");
         return {value.text, false};
     }
     if (value.is_array() && value.elements.size() == 2 && value.elements[0].is_string() &&
         is_direction(value.elements[1])) {
-        if (value.elements[0].text.empty()) bad_order(path, "A column name is empty.");
+        if (value.elements[0].text.empty())
+            bad_order(path, "A column name is empty.");
         return {value.elements[0].text, upper(value.elements[1].text) == "DESC"};
     }
     bad_order(path, fmt::format("Expected a column name or [column, direction], found {}.",
@@ -57,8 +60,10 @@ std::string order_clause(const std::string& alias, const std::vector<QuotedOrder
 }  // namespace
 
 std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string& path) {
-    if (value.is_null()) return {};
-    if (value.is_string()) return {order_term(value, path)};
+    if (value.is_null())
+        return {};
+    if (value.is_string())
+        return {order_term(value, path)};
     if (!value.is_array()) {
         bad_order(path, fmt::format("Expected a string or an array, found {}.",
                                     json_kind_name(value.kind)));
@@ -85,7 +90,8 @@ void check_not_negative(long long value, const std::string& what) {
 std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
     std::vector<std::string> terms;
     for (const auto& match : matches) {
-        terms.push_back(fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
+        terms.push_back(
+            fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
     }
     return joined(terms, " AND ");
 }
@@ -109,8 +115,8 @@ std::string follow_key_sql(const std::string& source_table, const std::vector<Ke
 std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
                               const std::vector<QuotedOrder>& order, const std::string& limit_param,
                               const std::string& offset_param, bool first_only) {
-    std::string filtered = fmt::format("SELECT * FROM {} AS t{}{}", table, where_clause("t", {match}),
-                                       order_clause("t", order));
+    std::string filtered = fmt::format("SELECT * FROM {} AS t{}{}", table,
+                                       where_clause("t", {match}), order_clause("t", order));
     if (first_only) {
         return fmt::format("{} LIMIT 1 OFFSET {}",
                            fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS t{}{}", table,
@@ -124,13 +130,15 @@ std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
 }
 
 std::string count_rows_sql(const std::string& table, const KeyMatch& match) {
-    return fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", table, where_clause("t", {match}));
+    return fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", table,
+                       where_clause("t", {match}));
 }
 
 std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             bool filter_positions) {
     std::vector<std::string> selected;
-    for (const auto& column : columns) selected.push_back("r." + column);
+    for (const auto& column : columns)
+        selected.push_back("r." + column);
     // With no column at all, every column takes its default: an INSERT of a zero-column SELECT
     // fills each column from its default.
     std::string column_list = columns.empty() ? "" : " (" + joined(columns, ", ") + ")";
@@ -141,7 +149,8 @@ std::string insert_rows_sql(const std::string& table, const std::vector<std::str
             "INSERT INTO {table} AS ins{cols} SELECT {select} "
             "FROM pg_catalog.jsonb_populate_recordset(NULL::{table}, $1) AS r "
             "RETURNING pg_catalog.to_jsonb(ins.*)",
-            fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list));
+            fmt::arg("table", table), fmt::arg("cols", column_list),
+            fmt::arg("select", select_list));
     }
     // Only the rows at positions $2 (1-based), in array order.
     return fmt::format(

@@ -16,13 +16,15 @@ void require_arg(FunctionCallInfo fcinfo, int index, const char* parameter) {
 
 std::string text_arg(FunctionCallInfo fcinfo, int index, const char* parameter) {
     require_arg(fcinfo, index, parameter);
-    return guarded([fcinfo, index] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(index)); });
+    return guarded(
+        [fcinfo, index] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(index)); });
 }
 
 std::optional<std::string> optional_text_arg(FunctionCallInfo fcinfo, int index) {
-    if (PG_ARGISNULL(index)) return std::nullopt;
-    return std::string(
-        guarded([fcinfo, index] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(index)); }));
+    if (PG_ARGISNULL(index))
+        return std::nullopt;
+    return std::string(guarded(
+        [fcinfo, index] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(index)); }));
 }
 
 std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int index, const char* parameter) {
@@ -49,7 +51,8 @@ std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int index, cons
                         fmt::format("parameter \"{}\" must not contain nulls", parameter));
         }
         Datum element = elements[i];
-        values.emplace_back(guarded([element] { return (const char*)TextDatumGetCString(element); }));
+        values.emplace_back(
+            guarded([element] { return (const char*)TextDatumGetCString(element); }));
     }
     return values;
 }

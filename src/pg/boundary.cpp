@@ -12,8 +12,8 @@ void copy_text(char* out, std::size_t size, const char* text) noexcept {
 
 }  // namespace
 
-void capture_error(PendingError& pending, const char* code, const char* message,
-                   const char* detail, const char* hint) noexcept {
+void capture_error(PendingError& pending, const char* code, const char* message, const char* detail,
+                   const char* hint) noexcept {
     pending.is_set = true;
     copy_text(pending.code, sizeof pending.code, code);
     copy_text(pending.message, sizeof pending.message, message);

@@ -9,9 +9,8 @@
 namespace data_bridge::pg {
 
 TableName table_name_of(Oid relid) {
-    const char* schema = guarded([relid] {
-        return (const char*)get_namespace_name(get_rel_namespace(relid));
-    });
+    const char* schema =
+        guarded([relid] { return (const char*)get_namespace_name(get_rel_namespace(relid)); });
     const char* name = guarded([relid] { return (const char*)get_rel_name(relid); });
     if (schema == nullptr || name == nullptr) {
         throw Error(sqlstate::kUndefinedTable,
@@ -24,7 +23,8 @@ std::string quoted_table(Oid relid) {
     TableName name = table_name_of(relid);
     const char* schema = name.schema.c_str();
     const char* table = name.name.c_str();
-    return guarded([schema, table] { return (const char*)quote_qualified_identifier(schema, table); });
+    return guarded(
+        [schema, table] { return (const char*)quote_qualified_identifier(schema, table); });
 }
 
 std::string quoted_identifier(const std::string& identifier) {
@@ -46,7 +46,8 @@ AttrNumber column_attnum(Oid relid, const std::string& column) {
 bool column_is_not_null(Oid relid, AttrNumber attnum) {
     return guarded([relid, attnum] {
         HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-        if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for attribute %d", attnum);
+        if (!HeapTupleIsValid(tuple))
+            elog(ERROR, "cache lookup failed for attribute %d", attnum);
         bool not_null = ((Form_pg_attribute)GETSTRUCT(tuple))->attnotnull;
         ReleaseSysCache(tuple);
         return not_null;
@@ -67,11 +68,13 @@ int read_primary_key(Oid relid, char** names) {
     HeapTuple tuple;
     while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
         auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
-        if (form->contype != CONSTRAINT_PRIMARY) continue;
+        if (form->contype != CONSTRAINT_PRIMARY)
+            continue;
         bool isnull;
-        Datum conkey = heap_getattr(tuple, Anum_pg_constraint_conkey, RelationGetDescr(pg_constraint),
-                                    &isnull);
-        if (isnull) break;
+        Datum conkey = heap_getattr(tuple, Anum_pg_constraint_conkey,
+                                    RelationGetDescr(pg_constraint), &isnull);
+        if (isnull)
+            break;
         ArrayType* array = DatumGetArrayTypeP(conkey);
         auto* attnums = (int16*)ARR_DATA_PTR(array);
         count = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));

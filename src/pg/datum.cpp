@@ -14,7 +14,8 @@ Datum text_datum(const std::string& value) {
 
 Datum name_array_datum(const std::vector<std::string>& values) {
     auto* elements = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
-    for (std::size_t i = 0; i < values.size(); i++) elements[i] = name_datum(values[i]);
+    for (std::size_t i = 0; i < values.size(); i++)
+        elements[i] = name_datum(values[i]);
     return PointerGetDatum(
         construct_array(elements, (int)values.size(), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
 }

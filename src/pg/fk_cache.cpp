@@ -27,7 +27,9 @@ void on_namespace_change(Datum, int, uint32) {
     generation++;
 }
 
-void on_type_change(Datum, int, uint32) { generation++; }
+void on_type_change(Datum, int, uint32) {
+    generation++;
+}
 
 void on_relcache_change(Datum, Oid relid) {
     generation++;
@@ -47,7 +49,9 @@ void on_transaction_end(XactEvent event, void*) {
 
 }  // namespace
 
-uint64_t catalog_generation() { return generation; }
+uint64_t catalog_generation() {
+    return generation;
+}
 
 const FkGraph& foreign_key_graph() {
     if (current_graph == nullptr || graph_is_stale) {
@@ -56,7 +60,8 @@ const FkGraph& foreign_key_graph() {
         graph_is_stale = false;
         try {
             auto rebuilt = std::make_unique<FkGraph>(read_foreign_keys());
-            if (current_graph != nullptr) retired_graphs.push_back(std::move(current_graph));
+            if (current_graph != nullptr)
+                retired_graphs.push_back(std::move(current_graph));
             current_graph = std::move(rebuilt);
         } catch (...) {
             graph_is_stale = true;

@@ -57,7 +57,8 @@ List* read_indexes(Relation pg_index, Oid table) {
         auto* form = (Form_pg_index)GETSTRUCT(tuple);
         auto* index = (RawIndex*)palloc0(sizeof(RawIndex));
         index->nkeys = form->indnkeyatts;
-        for (int i = 0; i < form->indnkeyatts; i++) index->keys[i] = form->indkey.values[i];
+        for (int i = 0; i < form->indnkeyatts; i++)
+            index->keys[i] = form->indkey.values[i];
         index->partial = !heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
         index->valid = form->indisvalid;
         indexes = lappend(indexes, index);
@@ -66,7 +67,9 @@ List* read_indexes(Relation pg_index, Oid table) {
     return indexes;
 }
 
-char* schema_of(Oid relid) { return get_namespace_name(get_rel_namespace(relid)); }
+char* schema_of(Oid relid) {
+    return get_namespace_name(get_rel_namespace(relid));
+}
 
 List* read_raw_keys() {
     Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
@@ -80,7 +83,8 @@ List* read_raw_keys() {
     HeapTuple tuple;
     while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
         auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
-        if (OidIsValid(form->conparentid)) continue;  // a partition's clone of a parent's key
+        if (OidIsValid(form->conparentid))
+            continue;  // a partition's clone of a parent's key
 
         auto* raw = (RawKey*)palloc0(sizeof(RawKey));
         raw->oid = form->oid;
@@ -136,7 +140,8 @@ ForeignKey to_model(const RawKey& raw) {
         key.source_columns.emplace_back(raw.source_columns[i]);
         key.target_columns.emplace_back(raw.target_columns[i]);
     }
-    for (int i = 0; i < raw.nset_columns; i++) key.on_delete_set_columns.emplace_back(raw.set_columns[i]);
+    for (int i = 0; i < raw.nset_columns; i++)
+        key.on_delete_set_columns.emplace_back(raw.set_columns[i]);
     key.on_delete = fk_action_from_code(raw.on_delete);
     key.on_update = fk_action_from_code(raw.on_update);
     key.match = fk_match_from_code(raw.match);
@@ -176,7 +181,8 @@ std::vector<ForeignKey> read_foreign_keys() {
     std::vector<ForeignKey> keys;
     keys.reserve(list_length(raw_keys));
     ListCell* cell;
-    foreach (cell, raw_keys) keys.push_back(to_model(*(const RawKey*)lfirst(cell)));
+    foreach (cell, raw_keys)
+        keys.push_back(to_model(*(const RawKey*)lfirst(cell)));
 
     guarded([scratch] { MemoryContextDelete(scratch); });
     return keys;

@@ -88,7 +88,8 @@ JsonValue jsonb_to_value(Datum datum) {
             t.kind = JsonbIteratorNext(iterator_ref, &t.value, false);
             return t;
         });
-        if (token.kind == WJB_DONE) break;
+        if (token.kind == WJB_DONE)
+            break;
         switch (token.kind) {
             case WJB_BEGIN_ARRAY:
             case WJB_BEGIN_OBJECT: {
@@ -103,7 +104,8 @@ JsonValue jsonb_to_value(Datum datum) {
                 JsonValue done = std::move(stack.back());
                 stack.pop_back();
                 // A scalar root is stored as a one-element "raw scalar" array.
-                if (stack.empty() && is_scalar_root && done.is_array() && done.elements.size() == 1) {
+                if (stack.empty() && is_scalar_root && done.is_array() &&
+                    done.elements.size() == 1) {
                     done = std::move(done.elements[0]);
                 }
                 attach(std::move(done));
@@ -145,7 +147,8 @@ Datum jsonb_array_of(const Datum* elements, int count) {
 ArrayOfObjects object_keys_of_array(Datum datum) {
     ArrayOfObjects result;
     Jsonb* jsonb = guarded([datum] { return DatumGetJsonbP(datum); });
-    if (JB_ROOT_IS_SCALAR(jsonb) || !JB_ROOT_IS_ARRAY(jsonb)) return result;
+    if (JB_ROOT_IS_SCALAR(jsonb) || !JB_ROOT_IS_ARRAY(jsonb))
+        return result;
     result.is_array = true;
 
     JsonbIterator* outer = guarded([jsonb] { return JsonbIteratorInit(&jsonb->root); });
@@ -156,10 +159,12 @@ ArrayOfObjects object_keys_of_array(Datum datum) {
             t.kind = JsonbIteratorNext(outer_ref, &t.value, true);  // elements stay packed
             return t;
         });
-        if (token.kind == WJB_DONE) break;
-        if (token.kind != WJB_ELEM) continue;
-        bool is_object = token.value.type == jbvBinary &&
-                         JsonContainerIsObject(token.value.val.binary.data);
+        if (token.kind == WJB_DONE)
+            break;
+        if (token.kind != WJB_ELEM)
+            continue;
+        bool is_object =
+            token.value.type == jbvBinary && JsonContainerIsObject(token.value.val.binary.data);
         if (!is_object) {
             result.bad_element = (long)result.keys.size();
             return result;
@@ -174,8 +179,10 @@ ArrayOfObjects object_keys_of_array(Datum datum) {
                 t.kind = JsonbIteratorNext(inner_ref, &t.value, true);
                 return t;
             });
-            if (member.kind == WJB_DONE) break;
-            if (member.kind == WJB_KEY) keys.push_back(scalar_text(member.value));
+            if (member.kind == WJB_DONE)
+                break;
+            if (member.kind == WJB_KEY)
+                keys.push_back(scalar_text(member.value));
         }
         result.keys.push_back(std::move(keys));
     }

@@ -18,7 +18,8 @@ long plan_hits = 0;
 std::string cache_key(const std::string& sql, const std::vector<Oid>& types) {
     std::string key = sql;
     key.push_back('\0');
-    for (Oid type : types) key += std::to_string(type) + ",";
+    for (Oid type : types)
+        key += std::to_string(type) + ",";
     return key;
 }
 
@@ -46,7 +47,8 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         if (prepared == nullptr) {
             elog(ERROR, "data_bridge: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
         }
-        if (SPI_keepplan(prepared) != 0) elog(ERROR, "data_bridge: SPI_keepplan failed");
+        if (SPI_keepplan(prepared) != 0)
+            elog(ERROR, "data_bridge: SPI_keepplan failed");
         return prepared;
     });
     plans.emplace(std::move(key), plan);
@@ -54,8 +56,8 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
     return plan;
 }
 
-uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values, const std::vector<char>& nulls,
-                    bool read_only, long row_limit) {
+uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
+                    const std::vector<char>& nulls, bool read_only, long row_limit) {
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
     return guarded([plan, value_data, null_data, read_only, row_limit] {
@@ -67,6 +69,8 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values, const std
     });
 }
 
-PlanCacheStats plan_cache_stats() { return {(long)plans.size(), plans_prepared, plan_hits}; }
+PlanCacheStats plan_cache_stats() {
+    return {(long)plans.size(), plans_prepared, plan_hits};
+}
 
 }  // namespace data_bridge::pg

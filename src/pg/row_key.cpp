@@ -21,8 +21,10 @@ std::string Parameters::add(Oid type, Datum value, bool is_null) {
 
 namespace {
 
-std::string placeholder_as(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {
-    if (value_type == column.type) return placeholder;
+std::string placeholder_as(const ColumnInfo& column, Oid value_type,
+                           const std::string& placeholder) {
+    if (value_type == column.type)
+        return placeholder;
     return fmt::format("CAST({} AS {})", placeholder, type_sql_name(column.type));
 }
 

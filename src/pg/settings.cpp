@@ -15,8 +15,8 @@ void define_settings() {
                             "Most rows one cascade delete or delete plan may reach (0: no limit).",
                             "Past it the call fails with program_limit_exceeded instead of holding "
                             "an unbounded set of rows in memory.",
-                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr,
-                            nullptr);
+                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr,
+                            nullptr, nullptr);
     MarkGUCPrefixReserved("data_bridge");
 }
 

@@ -27,8 +27,10 @@ const std::string* find_statement(const std::string& key) {
 
 void remember_statement(const std::string& key, std::string sql) {
     // Built while the catalogs changed (since find_statement): do not keep it.
-    if (statements_generation != catalog_generation()) return;
-    if (statements.size() >= kMaxShapes) statements.clear();
+    if (statements_generation != catalog_generation())
+        return;
+    if (statements.size() >= kMaxShapes)
+        statements.clear();
     statements[key] = std::move(sql);
 }
 

@@ -41,7 +41,8 @@ std::optional<Error> try_in_subtransaction(const std::function<void()>& work) {
         work();
     } catch (const Error& error) {
         finish(false);
-        if (must_propagate(error)) throw;
+        if (must_propagate(error))
+            throw;
         return error;
     } catch (...) {
         finish(false);

@@ -50,9 +50,8 @@ ColumnInfo column_info(Oid relid, const std::string& column) {
 }
 
 std::string type_sql_name(Oid type) {
-    return guarded([type] {
-        return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY);
-    });
+    return guarded(
+        [type] { return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY); });
 }
 
 std::string equality_operator_sql(Oid type) {
@@ -63,9 +62,11 @@ std::string equality_operator_sql(Oid type) {
     Operator op = guarded([type] {
         Operator out{false, nullptr};
         TypeCacheEntry* entry = lookup_type_cache(type, TYPECACHE_EQ_OPR);
-        if (!OidIsValid(entry->eq_opr)) return out;
+        if (!OidIsValid(entry->eq_opr))
+            return out;
         HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(entry->eq_opr));
-        if (!HeapTupleIsValid(tuple)) return out;
+        if (!HeapTupleIsValid(tuple))
+            return out;
         Oid namespace_oid = ((Form_pg_operator)GETSTRUCT(tuple))->oprnamespace;
         ReleaseSysCache(tuple);
         out.found = true;
@@ -85,7 +86,8 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
         ScanKeyData key;
         ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
                     ObjectIdGetDatum(relid));
-        SysScanDesc scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
+        SysScanDesc scan =
+            systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
         bool unique = false;
         HeapTuple tuple;
         while (!unique && HeapTupleIsValid(tuple = systable_getnext(scan))) {

@@ -12,7 +12,9 @@ IndexShape index_on(std::vector<AttributeNumber> keys) {
 }
 }  // namespace
 
-TEST(IndexCoverage, ExactSingleColumn) { EXPECT_TRUE(index_covers({3}, index_on({3}))); }
+TEST(IndexCoverage, ExactSingleColumn) {
+    EXPECT_TRUE(index_covers({3}, index_on({3})));
+}
 
 TEST(IndexCoverage, LeadingColumnOfWiderIndex) {
     EXPECT_TRUE(index_covers({3}, index_on({3, 5})));
@@ -28,7 +30,9 @@ TEST(IndexCoverage, CompositeKeyInAnyOrder) {
     EXPECT_FALSE(index_covers({2, 4}, index_on({4, 7, 2})));
 }
 
-TEST(IndexCoverage, TooFewColumns) { EXPECT_FALSE(index_covers({2, 4}, index_on({2}))); }
+TEST(IndexCoverage, TooFewColumns) {
+    EXPECT_FALSE(index_covers({2, 4}, index_on({2})));
+}
 
 TEST(IndexCoverage, ExpressionColumnNeverMatches) {
     EXPECT_FALSE(index_covers({2}, index_on({0})));

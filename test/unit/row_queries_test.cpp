@@ -37,7 +37,9 @@ std::string order_error(const JsonValue& value) {
 }
 }  // namespace
 
-TEST(ParseOrderBy, NullIsNoOrder) { EXPECT_TRUE(parse_order_by(JsonValue{}, "order_by").empty()); }
+TEST(ParseOrderBy, NullIsNoOrder) {
+    EXPECT_TRUE(parse_order_by(JsonValue{}, "order_by").empty());
+}
 
 TEST(ParseOrderBy, OneColumn) {
     auto terms = parse_order_by(str("created_at"), "order_by");
@@ -86,10 +88,10 @@ TEST(RowQueries, SelectOneRow) {
 }
 
 TEST(RowQueries, FollowKeyJoinsOnEveryColumn) {
-    std::string sql = follow_key_sql("public.lines", {{"sku", "OPERATOR(pg_catalog.=)", "$1"}},
-                                     "public.orders",
-                                     {{"tenant", "OPERATOR(pg_catalog.=)", "s.tenant"},
-                                      {"no", "OPERATOR(pg_catalog.=)", "s.order_no"}});
+    std::string sql =
+        follow_key_sql("public.lines", {{"sku", "OPERATOR(pg_catalog.=)", "$1"}}, "public.orders",
+                       {{"tenant", "OPERATOR(pg_catalog.=)", "s.tenant"},
+                        {"no", "OPERATOR(pg_catalog.=)", "s.order_no"}});
     EXPECT_EQ(sql,
               "SELECT pg_catalog.to_jsonb(t.*) FROM public.lines AS s JOIN public.orders AS t ON "
               "t.tenant OPERATOR(pg_catalog.=) s.tenant AND t.no OPERATOR(pg_catalog.=) s.order_no "
@@ -119,5 +121,6 @@ TEST(RowQueries, InsertEveryRowOrOnlySome) {
     std::string some = insert_rows_sql("public.users", {"name"}, true);
     EXPECT_NE(some.find("ANY ($2) ORDER BY e.position"), std::string::npos);
     std::string defaults_only = insert_rows_sql("public.users", {}, false);
-    EXPECT_NE(defaults_only.find("INSERT INTO public.users AS ins SELECT  FROM"), std::string::npos);
+    EXPECT_NE(defaults_only.find("INSERT INTO public.users AS ins SELECT  FROM"),
+              std::string::npos);
 }

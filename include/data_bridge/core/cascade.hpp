@@ -52,7 +52,7 @@ struct CascadeStep {
 
 // The rows a cascade deletes, and the depth at which each was first reached.
 class CascadeLedger {
-public:
+  public:
     // True when the row was not reached before.
     bool add_deleted(const RowId& id, int depth);
     bool is_deleted(const RowId& id) const { return deleted_.count(id) != 0; }
@@ -70,7 +70,7 @@ public:
     // Finishes the non-delete steps: rows = matched rows that the cascade does not delete.
     void settle(std::vector<CascadeStep>& steps) const;
 
-private:
+  private:
     std::unordered_map<RowId, int, RowIdHash> deleted_;
 };
 
@@ -82,7 +82,8 @@ struct Refusal {
     std::string detail;
     std::string hint;
 };
-std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps, const std::string& root_table,
-                                   long root_rows, const std::vector<bool>& visible_counts);
+std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps,
+                                   const std::string& root_table, long root_rows,
+                                   const std::vector<bool>& visible_counts);
 
 }  // namespace data_bridge

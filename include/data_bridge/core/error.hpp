@@ -31,7 +31,7 @@ inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(std::string code, const std::string& message, std::string detail = {},
           std::string hint = {})
         : std::runtime_error(message),
@@ -43,7 +43,7 @@ public:
     const std::string& detail() const { return detail_; }
     const std::string& hint() const { return hint_; }
 
-private:
+  private:
     std::string code_;
     std::string detail_;
     std::string hint_;

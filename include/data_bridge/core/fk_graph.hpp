@@ -13,7 +13,7 @@
 namespace data_bridge {
 
 class FkGraph {
-public:
+  public:
     FkGraph() = default;
     explicit FkGraph(std::vector<ForeignKey> keys);
     // The indexes point into keys_: moving keeps the buffer, copying would not.
@@ -32,7 +32,7 @@ public:
 
     const std::vector<ForeignKey>& all() const { return keys_; }
 
-private:
+  private:
     std::vector<ForeignKey> keys_;
     std::unordered_map<RelationId, std::vector<const ForeignKey*>> by_target_;
     std::unordered_map<RelationId, std::vector<const ForeignKey*>> by_source_;

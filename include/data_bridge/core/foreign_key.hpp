@@ -10,7 +10,7 @@
 
 namespace data_bridge {
 
-using RelationId = std::uint32_t;  // a pg_class OID
+using RelationId = std::uint32_t;    // a pg_class OID
 using ConstraintId = std::uint32_t;  // a pg_constraint OID
 using AttributeNumber = std::int16_t;
 

@@ -25,9 +25,9 @@ void check_not_negative(long long value, const std::string& what);
 
 // A column comparison "t.col OPERATOR(ns.=) <param>", pieces quoted by the caller.
 struct KeyMatch {
-    std::string column;       // quoted column name
-    std::string equals;       // OPERATOR("ns".=)
-    std::string parameter;    // "$1" or "CAST($1 AS type)" or an expression of $1
+    std::string column;     // quoted column name
+    std::string equals;     // OPERATOR("ns".=)
+    std::string parameter;  // "$1" or "CAST($1 AS type)" or an expression of $1
 };
 
 // "alias.col op param AND ..."; where_clause() prefixes " WHERE ".

@@ -27,8 +27,8 @@ struct PendingError {
     char hint[1024];
 };
 
-void capture_error(PendingError& pending, const char* code, const char* message,
-                   const char* detail, const char* hint) noexcept;
+void capture_error(PendingError& pending, const char* code, const char* message, const char* detail,
+                   const char* hint) noexcept;
 [[noreturn]] void raise_pending(const PendingError& pending);
 
 // Catch whatever the body throws; raise it as a PostgreSQL error once the C++ frames are gone.
@@ -50,7 +50,8 @@ Datum entry(FunctionCallInfo fcinfo, Body body) {
         capture_error(pending, sqlstate::kInternalError, "data_bridge internal error",
                       "An unknown C++ exception was raised.", "");
     }
-    if (pending.is_set) raise_pending(pending);
+    if (pending.is_set)
+        raise_pending(pending);
     return result;
 }
 
@@ -75,7 +76,8 @@ auto guarded(Call call) -> decltype(call()) {
         PG_CATCH();
         { error = take_error(caller_context); }
         PG_END_TRY();
-        if (error != nullptr) throw_error(error);
+        if (error != nullptr)
+            throw_error(error);
     } else {
         Result result{};
         PG_TRY();
@@ -83,7 +85,8 @@ auto guarded(Call call) -> decltype(call()) {
         PG_CATCH();
         { error = take_error(caller_context); }
         PG_END_TRY();
-        if (error != nullptr) throw_error(error);
+        if (error != nullptr)
+            throw_error(error);
         return result;
     }
 }
@@ -91,8 +94,10 @@ auto guarded(Call call) -> decltype(call()) {
 }  // namespace data_bridge::pg
 
 // Defines the C symbol PostgreSQL calls for SQL function `name`, running `body` through entry().
-#define DATA_BRIDGE_FUNCTION(name, body)                                                    \
-    extern "C" {                                                                             \
-    PG_FUNCTION_INFO_V1(name);                                                               \
-    Datum name(PG_FUNCTION_ARGS) { return data_bridge::pg::entry(fcinfo, body); }            \
+#define DATA_BRIDGE_FUNCTION(name, body)             \
+    extern "C" {                                     \
+    PG_FUNCTION_INFO_V1(name);                       \
+    Datum name(PG_FUNCTION_ARGS) {                   \
+        return data_bridge::pg::entry(fcinfo, body); \
+    }                                                \
     }

@@ -14,8 +14,8 @@ namespace data_bridge::pg {
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types);
 
 // Runs a cached plan (SPI must be connected); returns SPI_processed.
-uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values, const std::vector<char>& nulls,
-                    bool read_only, long row_limit = 0);
+uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
+                    const std::vector<char>& nulls, bool read_only, long row_limit = 0);
 
 // How many plans are cached and how many were prepared since the backend started, for tests.
 struct PlanCacheStats {

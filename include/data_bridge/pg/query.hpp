@@ -15,6 +15,7 @@ struct SingleValue {
 
 // Connects SPI, runs the statement with a plan cached across calls, copies the first column of
 // the first row out of SPI's memory, and disconnects.
-SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only);
+SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
+                               bool read_only);
 
 }  // namespace data_bridge::pg
