@@ -27,6 +27,7 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
 #include "data_bridge/pg/relation.hpp"
@@ -631,11 +632,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     });
     pg::ColumnInfo column = pg::column_info(table, pg::primary_key_columns(table)[0]);
 
-    struct Report {
-        std::optional<long> deleted;
-        std::optional<Error> failure;
-    };
-    std::vector<Report> reports;
+    std::vector<pg::ItemReport> reports;
     pg::spi_connect();
     for (int i = 0; i < items.count; i++) {
         RootKey key;
@@ -647,47 +644,21 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
                  : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
         long deleted = 0;
         if (on_error == "raise") {
-            reports.push_back({run_delete(Mode::kCascade, table, key), std::nullopt});
+            reports.push_back({std::nullopt, run_delete(Mode::kCascade, table, key), std::nullopt});
             continue;
         }
         auto failure =
             pg::try_in_subtransaction([&] { deleted = run_delete(Mode::kCascade, table, key); });
-        reports.push_back({failure ? std::nullopt : std::optional<long>(deleted), failure});
+        if (failure) {
+            reports.push_back({std::nullopt, std::nullopt, failure});
+        } else {
+            reports.push_back({std::nullopt, deleted, std::nullopt});
+        }
     }
     pg::spi_finish();
     (void)all;
 
-    std::vector<Datum> items_out;
-    for (std::size_t i = 0; i < reports.size(); i++) {
-        int64 index = (int64)i;
-        if (reports[i].deleted) {
-            int64 deleted = *reports[i].deleted;
-            items_out.push_back(pg::guarded([index, deleted] {
-                pg::JsonbMember members[] = {
-                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                    {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
-                    {"deleted", pg::JsonbMember::kInteger, nullptr, false, deleted, 0}};
-                return pg::jsonb_object_of(members, 3);
-            }));
-        } else {
-            const Error& error = *reports[i].failure;
-            const char* code = error.code().c_str();
-            const char* message = error.what();
-            const char* detail = error.detail().c_str();
-            items_out.push_back(pg::guarded([index, code, message, detail] {
-                pg::JsonbMember members[] = {
-                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                    {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
-                    {"sqlstate", pg::JsonbMember::kString, code, false, 0, 0},
-                    {"message", pg::JsonbMember::kString, message, false, 0, 0},
-                    {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
-                return pg::jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
-            }));
-        }
-    }
-    const Datum* data = items_out.data();
-    int count = (int)items_out.size();
-    return pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
+    return pg::item_reports_jsonb(reports, "deleted");
 }
 
 enum PlanColumn {

@@ -15,6 +15,7 @@
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
 #include "data_bridge/pg/relation.hpp"
@@ -197,17 +198,10 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const pg::ArrayOfObjects& s
     throw Error(failure->code(), failure->what(), detail, failure->hint());
 }
 
-// What happened to one row of an on_error => 'skip' batch.
-struct RowReport {
-    bool ok;
-    Datum row;  // the stored row (copied out of SPI), when ok
-    std::optional<Error> failure;
-};
-
 // One row per subtransaction; a report per row.
-std::vector<RowReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
+std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
     std::string table_sql = pg::quoted_table(table);
-    std::vector<RowReport> reports;
+    std::vector<pg::ItemReport> reports;
     for (std::size_t i = 0; i < shape.keys.size(); i++) {
         // The row alone, as a one-element array: the statement never scans the other rows.
         int element_index = (int)i;
@@ -220,45 +214,13 @@ std::vector<RowReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjec
         std::vector<Datum> stored(1, (Datum)0);
         auto failure = pg::try_in_subtransaction(
             [&] { insert_group(table_sql, group, single, false, stored); });
-        reports.push_back({!failure.has_value(), stored[0], failure});
-    }
-    return reports;
-}
-
-// The reports as a jsonb array: {"index", "ok", "row"} or {"index", "ok", "sqlstate",
-// "message", "detail"}. Built after SPI is closed, in the caller's memory.
-Datum reports_to_jsonb(const std::vector<RowReport>& reports) {
-    std::vector<Datum> items;
-    for (std::size_t i = 0; i < reports.size(); i++) {
-        const RowReport& report = reports[i];
-        int64 index = (int64)i;
-        if (report.ok) {
-            Datum row = report.row;
-            items.push_back(pg::guarded([index, row] {
-                pg::JsonbMember members[] = {
-                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                    {"ok", pg::JsonbMember::kBool, nullptr, true, 0, 0},
-                    {"row", pg::JsonbMember::kJsonb, nullptr, false, 0, row}};
-                return pg::jsonb_object_of(members, 3);
-            }));
+        if (failure) {
+            reports.push_back({std::nullopt, std::nullopt, failure});
         } else {
-            const char* code = report.failure->code().c_str();
-            const char* message = report.failure->what();
-            const char* detail = report.failure->detail().c_str();
-            items.push_back(pg::guarded([index, code, message, detail] {
-                pg::JsonbMember members[] = {
-                    {"index", pg::JsonbMember::kInteger, nullptr, false, index, 0},
-                    {"ok", pg::JsonbMember::kBool, nullptr, false, 0, 0},
-                    {"sqlstate", pg::JsonbMember::kString, code, false, 0, 0},
-                    {"message", pg::JsonbMember::kString, message, false, 0, 0},
-                    {"detail", pg::JsonbMember::kString, detail, false, 0, 0}};
-                return pg::jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
-            }));
+            reports.push_back({stored[0], std::nullopt, std::nullopt});
         }
     }
-    const Datum* data = items.data();
-    int count = (int)items.size();
-    return pg::guarded([data, count] { return pg::jsonb_array_of(data, count); });
+    return reports;
 }
 
 // insert_one(tbl regclass, "row" jsonb)
@@ -294,9 +256,9 @@ Datum insert_many_body(FunctionCallInfo fcinfo) {
     // SPI_finish, in the caller's memory context.
     pg::spi_connect();
     if (on_error == OnError::kSkip) {
-        std::vector<RowReport> reports = insert_each(table, rows, shape);
+        std::vector<pg::ItemReport> reports = insert_each(table, rows, shape);
         pg::spi_finish();
-        return reports_to_jsonb(reports);
+        return pg::item_reports_jsonb(reports, "row");
     }
     std::vector<Datum> stored = insert_all(table, rows, shape);
     pg::spi_finish();

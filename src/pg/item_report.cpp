@@ -1,0 +1,54 @@
+#include "data_bridge/pg/item_report.hpp"
+
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/jsonb.hpp"
+
+namespace data_bridge::pg {
+
+namespace {
+
+Datum success_item(int64 index, const ItemReport& report, const char* result_key) {
+    JsonbMember result{result_key, JsonbMember::kJsonb, nullptr, false, 0, 0};
+    if (report.jsonb_result) {
+        result.jsonb = *report.jsonb_result;
+    } else {
+        result.kind = JsonbMember::kInteger;
+        result.integer = report.count_result.value_or(0);
+    }
+    return guarded([index, result] {
+        JsonbMember members[] = {{"index", JsonbMember::kInteger, nullptr, false, index, 0},
+                                 {"ok", JsonbMember::kBool, nullptr, true, 0, 0},
+                                 result};
+        return jsonb_object_of(members, 3);
+    });
+}
+
+Datum failure_item(int64 index, const Error& error) {
+    const char* code = error.code().c_str();
+    const char* message = error.what();
+    const char* detail = error.detail().c_str();
+    return guarded([index, code, message, detail] {
+        JsonbMember members[] = {{"index", JsonbMember::kInteger, nullptr, false, index, 0},
+                                 {"ok", JsonbMember::kBool, nullptr, false, 0, 0},
+                                 {"sqlstate", JsonbMember::kString, code, false, 0, 0},
+                                 {"message", JsonbMember::kString, message, false, 0, 0},
+                                 {"detail", JsonbMember::kString, detail, false, 0, 0}};
+        return jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
+    });
+}
+
+}  // namespace
+
+Datum item_reports_jsonb(const std::vector<ItemReport>& reports, const char* result_key) {
+    std::vector<Datum> items;
+    for (std::size_t i = 0; i < reports.size(); i++) {
+        const ItemReport& report = reports[i];
+        items.push_back(report.failure ? failure_item((int64)i, *report.failure)
+                                       : success_item((int64)i, report, result_key));
+    }
+    const Datum* data = items.data();
+    int count = (int)items.size();
+    return guarded([data, count] { return jsonb_array_of(data, count); });
+}
+
+}  // namespace data_bridge::pg
