@@ -104,15 +104,11 @@ const ForeignKey& find_foreign_key(Oid source, const std::string& name) {
         "Name a foreign key by its constraint name or by its column.");
 }
 
-// fetch_related(source regclass, id anyelement, fk text)
-Datum fetch_related_body(FunctionCallInfo fcinfo) {
-    Oid source = PG_GETARG_OID(0);
+// The statement for fetch_related(source, <id>, fk); `parameters` receives the key's values.
+std::string related_row_sql(FunctionCallInfo fcinfo, Oid source, const std::string& fk_name,
+                            pg::Parameters& parameters) {
     pg::require_table(source);
-    std::string fk_name =
-        pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(2)); });
     const ForeignKey& key = find_foreign_key(source, fk_name);
-
-    pg::Parameters parameters;
     std::vector<KeyMatch> source_key = pg::match_primary_key(source, fcinfo, 1, "id", parameters);
     std::vector<KeyMatch> join;
     for (std::size_t i = 0; i < key.target_columns.size(); i++) {
@@ -121,8 +117,34 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
                         pg::equality_operator_sql(target_column.type),
                         "s." + pg::quoted_identifier(key.source_columns[i])});
     }
-    std::string sql = follow_key_sql(pg::quoted_table(source), source_key,
-                                     pg::quoted_table(key.target_relid), join);
+    return follow_key_sql(pg::quoted_table(source), source_key, pg::quoted_table(key.target_relid),
+                          join);
+}
+
+// fetch_related(source regclass, id anyelement, fk text)
+Datum fetch_related_body(FunctionCallInfo fcinfo) {
+    Oid source = PG_GETARG_OID(0);
+    std::string fk_name =
+        pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(2)); });
+    Oid id_type = argument_type(fcinfo, 1);
+
+    // A bare key value is one parameter, so its statement can be remembered; a jsonb key object
+    // is split into one parameter per key column on every call.
+    pg::Parameters parameters;
+    if (id_type == JSONBOID) {
+        std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
+        return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    }
+    std::string key = fmt::format("fetch_related {} {} {}", source, id_type, fk_name);
+    const std::string* cached = pg::find_statement(key);
+    std::string sql;
+    if (cached != nullptr) {
+        sql = *cached;
+        parameters.add(id_type, PG_GETARG_DATUM(1), false);
+    } else {
+        sql = related_row_sql(fcinfo, source, fk_name, parameters);
+        pg::remember_statement(key, sql);
+    }
     return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
 }
 
