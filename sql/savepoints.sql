@@ -79,14 +79,23 @@ RELEASE SAVEPOINT sp1;
 ROLLBACK TO SAVEPOINT sp1;
 ROLLBACK;
 
--- Pattern 4, safe deletion: a delete inside a savepoint, undone when a check fails.
+-- Pattern 4, safe deletion: delete_with_cascade inside a savepoint, verified, and undone when
+-- the check fails. posts.user_id has no ON DELETE rule (NO ACTION), so the cascade refuses first;
+-- with the rule changed to CASCADE it deletes, the check passes, and a later failure still rolls
+-- back to the savepoint.
 BEGIN;
 SAVEPOINT before_delete;
-DELETE FROM posts WHERE user_id = :dave;
-SELECT backref_count('posts', 'user_id', :dave) AS remaining_posts;
+SELECT delete_with_cascade('users', :dave);
 ROLLBACK TO SAVEPOINT before_delete;
+ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey,
+    ADD CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+SAVEPOINT before_delete;
+SELECT delete_with_cascade('users', :dave) AS deleted;
+SELECT backref_count('posts', 'user_id', :dave) AS remaining_posts;
+ROLLBACK TO SAVEPOINT before_delete;   -- "unexpected state": undo the delete
 COMMIT;
-SELECT backref_count('posts', 'user_id', :dave) AS posts_back;
+SELECT backref_count('posts', 'user_id', :dave) AS posts_back,
+       (SELECT count(*) FROM users WHERE id = :dave) AS dave_back;
 
 -- Nothing data_bridge caches survives a rolled-back savepoint: DDL undone there is undone in
 -- every later answer.
