@@ -189,6 +189,44 @@ COMMENT ON FUNCTION insert_many(regclass, jsonb, text) IS
 'Inserts rows from a JSON array of objects; on_error => ''raise'' returns the stored rows in input order (all or nothing), ''skip'' runs each row in its own subtransaction and returns a report per row';
 
 ---------------------------------------------------------------------------------------------
+-- Eager loading
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION fetch_with_relations(spec jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_with_relations'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_with_relations(jsonb) IS
+'Rows of spec.table (one by id, or many by filter/order_by/limit/offset) with their related rows nested to any depth, as jsonb, by one statement';
+
+CREATE FUNCTION fetch_one_with_relations(tbl regclass, id anyelement, relations jsonb DEFAULT '[]')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_one_with_relations'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fetch_one_with_relations(regclass, anyelement, jsonb) IS
+'The row of tbl with primary key id and its relations, or NULL';
+
+CREATE FUNCTION fetch_many_with_relations(tbl regclass, relations jsonb DEFAULT '[]',
+                                          filter jsonb DEFAULT NULL, order_by jsonb DEFAULT NULL,
+                                          "limit" integer DEFAULT NULL, "offset" integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_many_with_relations'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fetch_many_with_relations(regclass, jsonb, jsonb, jsonb, integer, integer) IS
+'The rows of tbl matching filter, ordered and paged, each with its relations, as a jsonb array';
+
+CREATE FUNCTION fetch_one_eager(tbl regclass, id anyelement, relations text[])
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_one_eager'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fetch_one_eager(regclass, anyelement, text[]) IS
+'The guide''s tuple API: the row of tbl with primary key id and, for each (name, fk_column, target_table), the row its foreign key references';
+
+---------------------------------------------------------------------------------------------
 -- Cascade deletes
 ---------------------------------------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+// The spec of fetch_with_relations(), read and checked without PostgreSQL: every error names
+// its place in the spec ("relations[1].relations[0].foreign_key").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/json_value.hpp"
+#include "data_bridge/core/row_queries.hpp"
+
+namespace data_bridge {
+
+enum class FilterOp { kEq, kNeq, kLt, kLte, kGt, kGte, kIn, kIs, kLike, kILike };
+const char* filter_op_name(FilterOp op);
+
+struct FilterTerm {
+    std::string column;
+    FilterOp op = FilterOp::kEq;
+    JsonValue value;  // a scalar; an array for kIn; null/true/false for kIs
+    std::string path;
+};
+
+enum class JoinType { kLeft, kInner, kRight, kFull };
+enum class Direction { kInfer, kManyToOne, kOneToMany };
+
+struct QueryOptions {
+    std::vector<FilterTerm> filter;
+    std::vector<OrderTerm> order_by;
+    std::optional<long long> limit;
+    long long offset = 0;
+    std::optional<std::vector<std::string>> select_columns;
+};
+
+struct RelationSpec {
+    std::string path;  // "relations[0]"
+    std::string name;
+    std::string table;
+    std::optional<std::string> foreign_key;
+    std::optional<std::string> reference_column;
+    JoinType join = JoinType::kLeft;
+    Direction direction = Direction::kInfer;
+    bool count = false;
+    QueryOptions options;
+    std::vector<RelationSpec> relations;
+};
+
+struct FetchSpec {
+    std::string table;
+    std::optional<JsonValue> id;
+    QueryOptions options;
+    std::vector<RelationSpec> relations;
+};
+
+// Throws Error 22023 naming the place for anything malformed.
+FetchSpec parse_fetch_spec(const JsonValue& spec);
+std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path);
+std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string& path);
+
+}  // namespace data_bridge

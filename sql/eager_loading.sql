@@ -1,0 +1,112 @@
+-- fetch_with_relations() and the guide's fetch_* functions: the guide's "Eager Loading" and
+-- "Common Patterns" examples in SQL, the options, and the errors.
+\set SHOW_CONTEXT never
+\pset null '(null)'
+
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, status text DEFAULT 'active');
+CREATE TABLE categories (id serial PRIMARY KEY, name text UNIQUE NOT NULL, slug text UNIQUE NOT NULL);
+CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, author_id int REFERENCES users ON DELETE CASCADE,
+                    category_id int REFERENCES categories ON DELETE SET NULL, score int DEFAULT 0);
+CREATE TABLE comments (id serial PRIMARY KEY, post_id int REFERENCES posts ON DELETE CASCADE,
+                       user_id int REFERENCES users ON DELETE SET NULL, content text);
+CREATE TABLE profiles (id serial PRIMARY KEY, user_id int UNIQUE REFERENCES users, bio text);
+INSERT INTO users (name, status) VALUES ('Alice', 'active'), ('Bob', 'active'), ('Carol', 'away');
+INSERT INTO categories (name, slug) VALUES ('Tech', 'tech'), ('Travel', 'travel');
+INSERT INTO posts (title, author_id, category_id, score) VALUES
+    ('AI News', 1, 1, 5), ('Lisbon', 2, 2, 3), ('Rust in Postgres', 1, 1, 8), ('Draft', 3, NULL, 0);
+INSERT INTO comments (post_id, user_id, content) VALUES
+    (1, 2, 'Great'), (1, 3, 'Sources?'), (3, 2, 'Nice'), (2, 1, 'Jealous');
+INSERT INTO profiles (user_id, bio) VALUES (1, 'Writes code');
+
+-- Method 1: fetch_one_eager, the tuple API.
+SELECT jsonb_pretty(fetch_one_eager('posts', 1, ARRAY[['author', 'author_id', 'users'],
+                                                      ['category', 'category_id', 'categories']]));
+-- Method 2: fetch_one_with_relations, one-to-many posts and one-to-one profile.
+SELECT jsonb_pretty(fetch_one_with_relations('users', 1, '[
+    {"name": "posts", "table": "posts", "foreign_key": "author_id", "reference_column": "id",
+     "join_type": "left", "select_columns": ["id", "title"]},
+    {"name": "profile", "table": "profiles", "foreign_key": "user_id", "reference_column": "id", "join_type": "left"}
+]'));
+-- Method 3: fetch_many_with_relations with filter, order_by, limit, offset.
+SELECT jsonb_pretty(fetch_many_with_relations('users',
+    relations => '[{"name": "posts", "table": "posts", "foreign_key": "author_id", "select_columns": ["title"]}]',
+    filter => '{"status": "active"}', order_by => '["name", "DESC"]', "limit" => 10, "offset" => 0));
+-- The guide's performance example: 100 posts with their author, one statement.
+SELECT p ->> 'title' AS title, p -> 'author' ->> 'name' AS author
+FROM jsonb_array_elements(fetch_many_with_relations('posts',
+    '[{"name": "author", "table": "users", "foreign_key": "author_id", "reference_column": "id"}]',
+    "limit" => 100)) p;
+-- Pattern 3: comments with their post and user.
+SELECT c ->> 'content' AS comment, c -> 'user' ->> 'name' AS by_user, c -> 'post' ->> 'title' AS on_post
+FROM jsonb_array_elements(fetch_many_with_relations('comments', '[
+    {"name": "post", "table": "posts", "foreign_key": "post_id", "reference_column": "id"},
+    {"name": "user", "table": "users", "foreign_key": "user_id", "reference_column": "id"}]', "limit" => 100)) c;
+-- Nested to any depth: users -> posts -> comments -> their author; relation filters, order, count.
+SELECT jsonb_pretty(fetch_with_relations('{
+    "table": "users", "id": 1, "select_columns": ["id", "name"],
+    "relations": [
+        {"name": "posts", "table": "posts", "order_by": ["score", "DESC"], "select_columns": ["title", "score"],
+         "relations": [
+             {"name": "comments", "table": "comments", "select_columns": ["content"],
+              "relations": [{"name": "author", "table": "users", "foreign_key": "user_id", "select_columns": ["name"]}]},
+             {"name": "comment_count", "table": "comments", "count": true}]},
+        {"name": "top_post", "table": "posts", "filter": {"score": {"gte": 8}}, "select_columns": ["title"]}
+    ]}'));
+-- Inner join: only parents that have a matching related row.
+SELECT u ->> 'name' AS has_tech_posts
+FROM jsonb_array_elements(fetch_with_relations('{"table": "users", "relations": [
+    {"name": "tech", "table": "posts", "join_type": "inner", "filter": {"category_id": 1}, "count": true}]}')) u;
+-- Filter operators.
+SELECT jsonb_path_query_array(fetch_with_relations(f), '$[*].title') AS titles
+FROM (VALUES ('{"table": "posts", "filter": {"score": {"gt": 3, "lte": 8}}}'::jsonb),
+             ('{"table": "posts", "filter": {"id": {"in": [1, 4]}}}'),
+             ('{"table": "posts", "filter": {"category_id": {"is": null}}}'),
+             ('{"table": "posts", "filter": {"title": {"ilike": "%news%"}}}'),
+             ('{"table": "posts", "filter": {"title": {"like": "L%"}, "author_id": {"neq": 1}}}'),
+             ('{"table": "posts", "filter": {"category_id": null}}'),
+             ('{"table": "posts", "order_by": [["author_id", "desc"], "title"], "limit": 2, "offset": 1}')) AS specs(f);
+-- One row by id; NULL when there is none; a self-reference in both directions.
+SELECT fetch_with_relations('{"table": "users", "id": 99}') AS missing;
+CREATE TABLE nodes (id int PRIMARY KEY, parent_id int REFERENCES nodes, label text);
+INSERT INTO nodes VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b');
+SELECT fetch_with_relations('{"table": "nodes", "id": 2, "select_columns": ["label"], "relations": [
+    {"name": "parent", "table": "nodes", "foreign_key": "parent_id", "select_columns": ["label"]}]}');
+SELECT fetch_with_relations('{"table": "nodes", "id": 1, "select_columns": ["label"], "relations": [
+    {"name": "children", "table": "nodes", "foreign_key": "parent_id", "direction": "one_to_many",
+     "select_columns": ["label"]}]}');
+
+-- Errors name the place in the spec.
+SELECT fetch_with_relations('{"table": "nope"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "limit": -1}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "colour": "red"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "posts", "table": "posts", "relations": [{"name": "", "table": "comments"}]}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts"}, {"name": "p", "table": "posts"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "posts", "table": "posts", "relations": [{"name": "c", "table": "comments", "foreign_key": "nope"}]}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "c", "table": "categories"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "c", "table": "comments"}, {"name": "name", "table": "posts"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "filter": {"age": 3}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "filter": {"id": {"near": 3}}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "filter": {"id": "abc"}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts", "join_type": "full"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts", "join_type": "sideways"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('[1, 2]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_many_with_relations('users', "limit" => -5);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_eager('posts', 1, ARRAY['author', 'author_id', 'users']);
+\echo :LAST_ERROR_SQLSTATE
+
+DROP TABLE users, categories, posts, comments, profiles, nodes CASCADE;

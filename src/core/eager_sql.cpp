@@ -1,0 +1,100 @@
+#include "data_bridge/core/eager_sql.hpp"
+
+#include <fmt/format.h>
+
+namespace data_bridge {
+
+namespace {
+
+// jsonb_build_object takes at most 100 arguments: longer lists are concatenated with ||.
+std::string build_object(const std::vector<std::pair<std::string, std::string>>& pairs) {
+    if (pairs.empty())
+        return "'{}'::pg_catalog.jsonb";
+    std::vector<std::string> chunks;
+    for (std::size_t start = 0; start < pairs.size(); start += 50) {
+        std::vector<std::string> args;
+        for (std::size_t i = start; i < pairs.size() && i < start + 50; i++) {
+            args.push_back(pairs[i].first);
+            args.push_back(pairs[i].second);
+        }
+        chunks.push_back(fmt::format("pg_catalog.jsonb_build_object({})", fmt::join(args, ", ")));
+    }
+    return fmt::format("{}", fmt::join(chunks, " OPERATOR(pg_catalog.||) "));
+}
+
+std::string where_sql(const EagerLevel& level) {
+    if (level.conditions.empty())
+        return "";
+    return fmt::format(" WHERE {}", fmt::join(level.conditions, " AND "));
+}
+
+std::string order_sql(const EagerLevel& level) {
+    std::vector<std::string> terms;
+    for (const auto& term : level.order) {
+        terms.push_back(
+            fmt::format("{}.{}{}", level.alias, term.column, term.descending ? " DESC" : ""));
+    }
+    if (terms.empty())
+        return "";
+    return fmt::format(" ORDER BY {}", fmt::join(terms, ", "));
+}
+
+std::string page_sql(const EagerLevel& level) {
+    std::string page;
+    if (!level.limit_param.empty())
+        page += " LIMIT " + level.limit_param;
+    if (!level.offset_param.empty())
+        page += " OFFSET " + level.offset_param;
+    return page;
+}
+
+// The rows of `level` as a jsonb array in their order ('[]' when none).
+std::string array_sql(const EagerLevel& level) {
+    std::string order = order_sql(level);
+    return fmt::format(
+        "SELECT COALESCE(pg_catalog.jsonb_agg(s.doc ORDER BY s.n), '[]'::pg_catalog.jsonb) FROM ("
+        "SELECT {doc} AS doc, pg_catalog.row_number() OVER ({over}) AS n FROM {table} AS "
+        "{alias}{where}{order}{page}"
+        ") AS s",
+        fmt::arg("doc", row_document_sql(level)),
+        fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", level.table),
+        fmt::arg("alias", level.alias), fmt::arg("where", where_sql(level)),
+        fmt::arg("order", order), fmt::arg("page", page_sql(level)));
+}
+
+std::string relation_sql(const EagerRelation& relation) {
+    const EagerLevel& level = relation.level;
+    switch (relation.shape) {
+        case EagerShape::kCount:
+            return fmt::format("(SELECT pg_catalog.count(*) FROM {} AS {}{})", level.table,
+                               level.alias, where_sql(level));
+        case EagerShape::kArray:
+            return "(" + array_sql(level) + ")";
+        case EagerShape::kObject:
+            break;
+    }
+    return fmt::format("(SELECT {} FROM {} AS {}{}{} LIMIT 1)", row_document_sql(level),
+                       level.table, level.alias, where_sql(level), order_sql(level));
+}
+
+}  // namespace
+
+std::string row_document_sql(const EagerLevel& level) {
+    std::string base = level.columns ? build_object(*level.columns)
+                                     : fmt::format("pg_catalog.to_jsonb({}.*)", level.alias);
+    if (level.relations.empty())
+        return base;
+    std::vector<std::pair<std::string, std::string>> related;
+    for (const auto& relation : level.relations)
+        related.emplace_back(relation.key_literal, relation_sql(relation));
+    return fmt::format("({} OPERATOR(pg_catalog.||) {})", base, build_object(related));
+}
+
+std::string eager_statement_sql(const EagerLevel& root, bool as_array) {
+    if (as_array)
+        return array_sql(root);
+    return fmt::format("SELECT {} FROM {} AS {}{}", row_document_sql(root), root.table, root.alias,
+                       where_sql(root));
+}
+
+}  // namespace data_bridge

@@ -1,0 +1,559 @@
+// fetch_with_relations() and the guide's fetch_* functions: rows with their related rows,
+// nested to any depth, rendered as jsonb by one statement.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/eager_spec.hpp"
+#include "data_bridge/core/eager_sql.hpp"
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/core/fk_setup.hpp"
+#include "data_bridge/pg/args.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/query.hpp"
+#include "data_bridge/pg/relation.hpp"
+#include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/types.hpp"
+
+namespace data_bridge {
+
+namespace {
+
+std::string quoted_literal(const std::string& text) {
+    const char* raw = text.c_str();
+    return pg::guarded([raw] { return (const char*)quote_literal_cstr(raw); });
+}
+
+Datum text_value(const std::string& text) {
+    const char* raw = text.c_str();
+    return pg::guarded([raw] { return CStringGetTextDatum(raw); });
+}
+
+// A user column of the table; 42703 naming the place in the spec.
+pg::ColumnInfo spec_column(Oid table, const std::string& column, const std::string& path) {
+    try {
+        return pg::column_info(table, column);
+    } catch (const Error& error) {
+        throw Error(error.code(), fmt::format("{} (at {})", error.what(), path));
+    }
+}
+
+// The operator for a comparison, from the schema of the type's own equality operator.
+std::string comparison_operator(Oid type, FilterOp op) {
+    std::string equals = pg::equality_operator_sql(type);  // OPERATOR(schema.=)
+    const char* symbol = "=";
+    switch (op) {
+        case FilterOp::kNeq:
+            symbol = "<>";
+            break;
+        case FilterOp::kLt:
+            symbol = "<";
+            break;
+        case FilterOp::kLte:
+            symbol = "<=";
+            break;
+        case FilterOp::kGt:
+            symbol = ">";
+            break;
+        case FilterOp::kGte:
+            symbol = ">=";
+            break;
+        default:
+            return equals;
+    }
+    return equals.substr(0, equals.size() - 2) + symbol + ")";
+}
+
+class EagerPlanner {
+  public:
+    EagerPlanner() : graph_(pg::foreign_key_graph()) {}
+
+    pg::Parameters& parameters() { return parameters_; }
+
+    Oid resolve_table(const std::string& text, const std::string& path) {
+        TargetRef ref = parse_target(text);
+        if (ref.has_column_list || ref.name_parts.size() > 2) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}: \"{}\" is not a table name", path, text));
+        }
+        Oid relid = pg::find_relation(ref.name_parts);
+        if (relid == InvalidOid) {
+            throw Error(sqlstate::kUndefinedTable,
+                        fmt::format("relation \"{}\" does not exist", text),
+                        fmt::format("It is named at {}.", path));
+        }
+        pg::require_table(relid);
+        return relid;
+    }
+
+    EagerLevel level(Oid table, const QueryOptions& options,
+                     const std::vector<RelationSpec>& relations, const std::string& path) {
+        EagerLevel level;
+        level.table = pg::quoted_table(table);
+        level.alias = fmt::format("t{}", next_alias_++);
+        for (const FilterTerm& term : options.filter)
+            level.conditions.push_back(filter_sql(table, level.alias, term));
+        std::vector<std::string> named;
+        for (std::size_t i = 0; i < options.order_by.size(); i++) {
+            const OrderTerm& term = options.order_by[i];
+            spec_column(table, term.column, path.empty() ? "order_by" : path + ".order_by");
+            level.order.push_back({pg::quoted_identifier(term.column), term.descending});
+            named.push_back(term.column);
+        }
+        for (const auto& key_column : pg::primary_key_columns(table)) {
+            if (std::find(named.begin(), named.end(), key_column) == named.end()) {
+                level.order.push_back({pg::quoted_identifier(key_column), false});
+            }
+        }
+        if (options.limit)
+            level.limit_param = parameters_.add(INT8OID, Int64GetDatum(*options.limit), false);
+        if (options.offset > 0)
+            level.offset_param = parameters_.add(INT8OID, Int64GetDatum(options.offset), false);
+
+        std::vector<std::string> rendered;
+        if (options.select_columns) {
+            std::vector<std::pair<std::string, std::string>> columns;
+            for (const auto& column : *options.select_columns) {
+                spec_column(table, column,
+                            path.empty() ? "select_columns" : path + ".select_columns");
+                columns.emplace_back(quoted_literal(column),
+                                     level.alias + "." + pg::quoted_identifier(column));
+                rendered.push_back(column);
+            }
+            level.columns = columns;
+        } else {
+            rendered = all_columns(table);
+        }
+        std::string relations_path = path.empty() ? "relations" : path + ".relations";
+        for (const RelationSpec& spec : relations) {
+            if (std::find(rendered.begin(), rendered.end(), spec.name) != rendered.end()) {
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}.name: \"{}\" is also a column of \"{}\"",
+                                        spec.path, spec.name, pg::relation_name(table)),
+                            {}, "Choose a relation name that no rendered column has.");
+            }
+            level.relations.push_back(relation(table, level, spec));
+        }
+        return level;
+    }
+
+  private:
+    std::vector<std::string> all_columns(Oid table) {
+        std::vector<std::string> names;
+        int count = pg::guarded([table] {
+            HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(table));
+            int natts = HeapTupleIsValid(tuple) ? ((Form_pg_class)GETSTRUCT(tuple))->relnatts : 0;
+            if (HeapTupleIsValid(tuple))
+                ReleaseSysCache(tuple);
+            return natts;
+        });
+        for (int attnum = 1; attnum <= count; attnum++) {
+            const char* name = pg::guarded(
+                [table, attnum] { return (const char*)get_attname(table, attnum, true); });
+            bool dropped =
+                name == nullptr || pg::guarded([table, attnum] {
+                    HeapTuple tuple =
+                        SearchSysCache2(ATTNUM, ObjectIdGetDatum(table), Int16GetDatum(attnum));
+                    bool is_dropped = !HeapTupleIsValid(tuple) ||
+                                      ((Form_pg_attribute)GETSTRUCT(tuple))->attisdropped;
+                    if (HeapTupleIsValid(tuple))
+                        ReleaseSysCache(tuple);
+                    return is_dropped;
+                });
+            if (!dropped)
+                names.emplace_back(name);
+        }
+        return names;
+    }
+
+    std::string filter_sql(Oid table, const std::string& alias, const FilterTerm& term) {
+        pg::ColumnInfo column = spec_column(table, term.column, term.path);
+        std::string target = alias + "." + pg::quoted_identifier(column.name);
+        std::string type = pg::type_sql_name(column.type);
+        switch (term.op) {
+            case FilterOp::kIs:
+                if (term.value.is_null())
+                    return target + " IS NULL";
+                return target + (term.value.boolean ? " IS TRUE" : " IS FALSE");
+            case FilterOp::kIn: {
+                std::vector<std::string> texts;
+                for (const auto& element : term.value.elements)
+                    texts.push_back(element.text);
+                Datum array = text_array(texts);
+                std::string placeholder = parameters_.add(TEXTARRAYOID, array, false);
+                return fmt::format("{} {} ANY (CAST({} AS {}[]))", target,
+                                   pg::equality_operator_sql(column.type), placeholder, type);
+            }
+            case FilterOp::kLike:
+            case FilterOp::kILike: {
+                std::string placeholder =
+                    parameters_.add(TEXTOID, text_value(term.value.text), false);
+                return fmt::format("CAST({} AS pg_catalog.text) OPERATOR(pg_catalog.{}) {}", target,
+                                   term.op == FilterOp::kLike ? "~~" : "~~*", placeholder);
+            }
+            default: {
+                std::string placeholder =
+                    parameters_.add(TEXTOID, text_value(term.value.text), false);
+                return fmt::format("{} {} CAST({} AS {})", target,
+                                   comparison_operator(column.type, term.op), placeholder, type);
+            }
+        }
+    }
+
+    static Datum text_array(const std::vector<std::string>& texts) {
+        std::vector<Datum> datums;
+        for (const auto& text : texts)
+            datums.push_back(text_value(text));
+        const Datum* data = datums.data();
+        int count = (int)datums.size();
+        return pg::guarded([data, count] {
+            return PointerGetDatum(
+                construct_array(const_cast<Datum*>(data), count, TEXTOID, -1, false, TYPALIGN_INT));
+        });
+    }
+
+    struct Link {
+        bool many_to_one;
+        std::vector<std::string> parent_columns;
+        std::vector<std::string> child_columns;
+    };
+
+    // Which side holds the foreign key, and the columns that join the two tables.
+    Link link(Oid parent, Oid child, const RelationSpec& spec) {
+        std::vector<const ForeignKey*> out, in;
+        for (const ForeignKey* key : graph_.referenced_by(parent)) {
+            if (key->target_relid == child)
+                out.push_back(key);
+        }
+        for (const ForeignKey* key : graph_.referencing(parent)) {
+            if (key->source_relid == child)
+                in.push_back(key);
+        }
+        bool self = parent == child;
+        auto from_key = [&](const ForeignKey& key, bool many_to_one) {
+            return many_to_one ? Link{true, key.source_columns, key.target_columns}
+                               : Link{false, key.target_columns, key.source_columns};
+        };
+        auto default_many_to_one = [&](bool inferred) {
+            if (spec.direction == Direction::kManyToOne)
+                return true;
+            if (spec.direction == Direction::kOneToMany)
+                return false;
+            return inferred;
+        };
+        if (!spec.foreign_key) {
+            std::vector<const ForeignKey*> candidates = out;
+            for (const ForeignKey* key : in) {
+                if (std::find(candidates.begin(), candidates.end(), key) == candidates.end())
+                    candidates.push_back(key);
+            }
+            if (candidates.size() != 1) {
+                std::vector<std::string> names;
+                for (const ForeignKey* key : candidates)
+                    names.push_back(key->name);
+                throw Error(
+                    candidates.empty() ? sqlstate::kUndefinedObject : sqlstate::kAmbiguousColumn,
+                    fmt::format("{}: {} foreign key between \"{}\" and \"{}\"", spec.path,
+                                candidates.empty() ? "no" : "more than one",
+                                pg::relation_name(parent), pg::relation_name(child)),
+                    candidates.empty() ? std::string()
+                                       : fmt::format("Candidates: {}.", joined_columns(names)),
+                    "Set foreign_key to a column or constraint name.");
+            }
+            const ForeignKey& key = *candidates[0];
+            bool many_to_one = self ? default_many_to_one(true) : key.source_relid == parent;
+            return from_key(key, many_to_one);
+        }
+        const std::string& fk = *spec.foreign_key;
+        for (const ForeignKey* key : out) {
+            if (key->name == fk)
+                return from_key(*key, self ? default_many_to_one(true) : true);
+        }
+        for (const ForeignKey* key : in) {
+            if (key->name == fk)
+                return from_key(*key, false);
+        }
+        // A column: of the parent (many-to-one) or of the related table (one-to-many).
+        auto has_column = [](Oid table, const std::string& column) {
+            const char* name = column.c_str();
+            return pg::guarded([table, name] { return get_attnum(table, name); }) > 0;
+        };
+        auto single = [&](const std::vector<const ForeignKey*>& keys) {
+            std::vector<const ForeignKey*> found;
+            for (const ForeignKey* key : keys) {
+                if (key->source_columns.size() == 1 && key->source_columns[0] == fk)
+                    found.push_back(key);
+            }
+            return found;
+        };
+        bool on_parent = has_column(parent, fk);
+        bool on_child = has_column(child, fk);
+        std::vector<const ForeignKey*> out_keys = single(out), in_keys = single(in);
+        bool many_to_one;
+        if (spec.direction != Direction::kInfer) {
+            many_to_one = spec.direction == Direction::kManyToOne;
+        } else if (on_parent && !on_child) {
+            many_to_one = true;
+        } else if (on_child && !on_parent) {
+            many_to_one = false;
+        } else if (!on_parent && !on_child) {
+            throw Error(
+                sqlstate::kUndefinedColumn,
+                fmt::format("{}.foreign_key: \"{}\" is neither a column nor a foreign key of "
+                            "\"{}\" or \"{}\"",
+                            spec.path, fk, pg::relation_name(parent), pg::relation_name(child)));
+        } else if (!out_keys.empty() && in_keys.empty() && !self) {
+            many_to_one = true;
+        } else if (!in_keys.empty() && out_keys.empty() && !self) {
+            many_to_one = false;
+        } else if (self && !out_keys.empty()) {
+            many_to_one = true;  // a self-reference: the row it points at, unless told otherwise
+        } else {
+            throw Error(
+                sqlstate::kAmbiguousColumn,
+                fmt::format("{}.foreign_key: column \"{}\" exists in both \"{}\" and \"{}\"",
+                            spec.path, fk, pg::relation_name(parent), pg::relation_name(child)),
+                {}, "Set direction to many_to_one or one_to_many, or name the constraint.");
+        }
+        Oid holder = many_to_one ? parent : child;
+        Oid referenced = many_to_one ? child : parent;
+        if (!has_column(holder, fk)) {
+            throw Error(
+                sqlstate::kUndefinedColumn,
+                fmt::format("column \"{}\" of relation \"{}\" does not exist (at {}.foreign_key)",
+                            fk, pg::relation_name(holder), spec.path));
+        }
+        std::string reference;
+        const std::vector<const ForeignKey*>& keys = many_to_one ? out_keys : in_keys;
+        if (spec.reference_column) {
+            reference = *spec.reference_column;
+        } else if (keys.size() == 1) {
+            reference = keys[0]->target_columns[0];
+        } else {
+            std::vector<std::string> key_columns = pg::primary_key_columns(referenced);
+            if (key_columns.size() != 1) {
+                throw Error(
+                    sqlstate::kInvalidParameterValue,
+                    fmt::format(
+                        "{}.reference_column is needed: \"{}\" has no one-column primary key",
+                        spec.path, pg::relation_name(referenced)));
+            }
+            reference = key_columns[0];
+        }
+        spec_column(referenced, reference, spec.path + ".reference_column");
+        return many_to_one ? Link{true, {fk}, {reference}} : Link{false, {reference}, {fk}};
+    }
+
+    EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {
+        if (spec.join == JoinType::kRight || spec.join == JoinType::kFull) {
+            throw Error("0A000",
+                        fmt::format("{}.join_type: {} joins are not supported yet", spec.path,
+                                    spec.join == JoinType::kRight ? "right" : "full"),
+                        {}, "Use left or inner.");
+        }
+        Oid child = resolve_table(spec.table, spec.path + ".table");
+        Link joined = link(parent, child, spec);
+        EagerRelation relation;
+        relation.key_literal = quoted_literal(spec.name);
+        relation.level = level(child, spec.options, spec.relations, spec.path);
+        EagerLevel& level = relation.level;
+        for (std::size_t i = 0; i < joined.child_columns.size(); i++) {
+            pg::ColumnInfo child_column = pg::column_info(child, joined.child_columns[i]);
+            level.conditions.insert(
+                level.conditions.begin() + i,
+                fmt::format("{}.{} {} {}.{}", level.alias, pg::quoted_identifier(child_column.name),
+                            pg::equality_operator_sql(child_column.type), parent_level.alias,
+                            pg::quoted_identifier(joined.parent_columns[i])));
+        }
+        bool unique_child =
+            !joined.many_to_one && joined.child_columns.size() == 1 &&
+            pg::column_is_unique(child, pg::column_info(child, joined.child_columns[0]).attnum);
+        relation.shape = spec.count                             ? EagerShape::kCount
+                         : (joined.many_to_one || unique_child) ? EagerShape::kObject
+                                                                : EagerShape::kArray;
+        if (spec.join == JoinType::kInner) {
+            parent_level.conditions.push_back(
+                fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
+                            fmt::join(level.conditions, " AND ")));
+        }
+        return relation;
+    }
+
+    const FkGraph& graph_;
+    pg::Parameters parameters_;
+    int next_alias_ = 0;
+};
+
+// The id of one row: a scalar for a one-column key, an object for any key.
+std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const std::string& alias,
+                                       const JsonValue& id) {
+    std::vector<std::string> key_columns = pg::primary_key_columns(table);
+    if (key_columns.empty()) {
+        throw Error("42P10",
+                    fmt::format("table \"{}\" has no primary key", pg::relation_name(table)), {},
+                    "Use filter instead of id.");
+    }
+    std::vector<KeyMatch> matches;
+    if (id.is_object()) {
+        matches = pg::match_key_object(table, key_columns, id, "id", planner.parameters());
+    } else {
+        JsonValue object;
+        object.kind = JsonValue::Kind::kObject;
+        if (key_columns.size() > 1) {
+            throw Error(
+                sqlstate::kInvalidParameterValue,
+                fmt::format("table \"{}\" has a composite primary key", pg::relation_name(table)),
+                fmt::format("Its key columns are: {}.", joined_columns(key_columns)),
+                "Give id as an object naming every key column.");
+        }
+        object.members.emplace_back(key_columns[0], id);
+        matches = pg::match_key_object(table, key_columns, object, "id", planner.parameters());
+    }
+    std::vector<std::string> conditions;
+    for (const auto& match : matches) {
+        conditions.push_back(
+            fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
+    }
+    return conditions;
+}
+
+Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array) {
+    std::string sql = eager_statement_sql(root, as_array);
+    pg::SingleValue result = pg::query_single_value(sql, planner.parameters(), true);
+    if (result.is_null)
+        PG_RETURN_NULL();
+    return result.value;
+}
+
+Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
+    FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+    EagerPlanner planner;
+    Oid table = planner.resolve_table(spec.table, "table");
+    if (spec.id) {
+        // Key parameters first, so the numbering does not depend on the relations.
+        std::vector<std::string> key = id_conditions(planner, table, "t0", *spec.id);
+        EagerLevel root = planner.level(table, spec.options, spec.relations, "");
+        root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
+        return run(fcinfo, planner, root, false);
+    }
+    EagerLevel root = planner.level(table, spec.options, spec.relations, "");
+    return run(fcinfo, planner, root, true);
+}
+
+std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
+    if (PG_ARGISNULL(argno))
+        return {};
+    return parse_relations(pg::jsonb_to_value(PG_GETARG_DATUM(argno)), "relations");
+}
+
+// fetch_one_with_relations(tbl regclass, id anyelement, relations jsonb)
+Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relations) {
+    pg::require_arg(fcinfo, 0, "tbl");
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    if (PG_ARGISNULL(1))
+        PG_RETURN_NULL();
+    EagerPlanner planner;
+    std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
+    EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
+    for (std::size_t i = 0; i < key.size(); i++) {
+        root.conditions.insert(
+            root.conditions.begin() + i,
+            fmt::format("{}.{} {} {}", root.alias, key[i].column, key[i].equals, key[i].parameter));
+    }
+    return run(fcinfo, planner, root, false);
+}
+
+Datum fetch_one_with_relations_body(FunctionCallInfo fcinfo) {
+    return fetch_one_body(fcinfo, relations_arg(fcinfo, 2));
+}
+
+// fetch_one_eager(tbl regclass, id anyelement, relations text[]): the guide's tuple API, a
+// two-dimensional array of (relation_name, fk_column, target_table).
+Datum fetch_one_eager_body(FunctionCallInfo fcinfo) {
+    std::vector<RelationSpec> relations;
+    if (!PG_ARGISNULL(2)) {
+        struct Cells {
+            Datum* values;
+            bool* nulls;
+            int count;
+            int ndim;
+            int width;
+        };
+        Cells cells = pg::guarded([fcinfo] {
+            Cells out{nullptr, nullptr, 0, 0, 0};
+            ArrayType* array = PG_GETARG_ARRAYTYPE_P(2);
+            out.ndim = ARR_NDIM(array);
+            out.width = out.ndim == 2 ? ARR_DIMS(array)[1] : 0;
+            deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &out.values, &out.nulls,
+                              &out.count);
+            return out;
+        });
+        if (cells.count > 0 && (cells.ndim != 2 || cells.width != 3)) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        "invalid relations: expected rows of (name, fk_column, target_table)",
+                        "Write ARRAY[['author', 'author_id', 'users'], ...].");
+        }
+        for (int i = 0; i < cells.count; i += 3) {
+            std::string path = fmt::format("relations[{}]", i / 3);
+            for (int j = 0; j < 3; j++) {
+                if (cells.nulls[i + j])
+                    throw Error(sqlstate::kNullValueNotAllowed,
+                                fmt::format("invalid {}: a NULL element", path));
+            }
+            auto cell_text = [&](int at) {
+                Datum value = cells.values[at];
+                return std::string(
+                    pg::guarded([value] { return (const char*)TextDatumGetCString(value); }));
+            };
+            RelationSpec relation;
+            relation.path = path;
+            relation.name = cell_text(i);
+            relation.foreign_key = cell_text(i + 1);
+            relation.table = cell_text(i + 2);
+            relation.direction = Direction::kManyToOne;
+            relations.push_back(relation);
+        }
+    }
+    return fetch_one_body(fcinfo, relations);
+}
+
+// fetch_many_with_relations(tbl, relations, filter, order_by, "limit", "offset")
+Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
+    pg::require_arg(fcinfo, 0, "tbl");
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    std::vector<RelationSpec> relations = relations_arg(fcinfo, 1);
+    QueryOptions options;
+    if (!PG_ARGISNULL(2))
+        options.filter = parse_filter(pg::jsonb_to_value(PG_GETARG_DATUM(2)), "filter");
+    if (!PG_ARGISNULL(3))
+        options.order_by = parse_order_by(pg::jsonb_to_value(PG_GETARG_DATUM(3)), "order_by");
+    if (!PG_ARGISNULL(4)) {
+        check_not_negative(PG_GETARG_INT32(4), "limit");
+        options.limit = PG_GETARG_INT32(4);
+    }
+    if (!PG_ARGISNULL(5)) {
+        check_not_negative(PG_GETARG_INT32(5), "offset");
+        options.offset = PG_GETARG_INT32(5);
+    }
+    EagerPlanner planner;
+    EagerLevel root = planner.level(table, options, relations, "");
+    return run(fcinfo, planner, root, true);
+}
+
+}  // namespace
+
+}  // namespace data_bridge
+
+DATA_BRIDGE_FUNCTION(fetch_with_relations, data_bridge::fetch_with_relations_body)
+DATA_BRIDGE_FUNCTION(fetch_one_with_relations, data_bridge::fetch_one_with_relations_body)
+DATA_BRIDGE_FUNCTION(fetch_many_with_relations, data_bridge::fetch_many_with_relations_body)
+DATA_BRIDGE_FUNCTION(fetch_one_eager, data_bridge::fetch_one_eager_body)
