@@ -12,7 +12,7 @@ packages=(
     libgtest-dev                        # GoogleTest
     postgresql-15-pgtap                 # pgTAP
     libtap-parser-sourcehandler-pgtap-perl  # pg_prove
-    libdbd-pg-perl                      # the client-side N+1 loop of the benchmarks
+    libdbd-pg-perl libjson-xs-perl      # the client-side N+1 loop of the benchmarks
 )
 
 missing=()

@@ -1,0 +1,150 @@
+#include "data_bridge/core/eager_spec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "data_bridge/core/eager_sql.hpp"
+#include "data_bridge/core/error.hpp"
+
+using namespace data_bridge;
+
+namespace {
+JsonValue str(const std::string& text) {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kString;
+    value.text = text;
+    return value;
+}
+JsonValue num(const std::string& text) {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kNumber;
+    value.text = text;
+    return value;
+}
+JsonValue boolean(bool flag) {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kBool;
+    value.boolean = flag;
+    value.text = flag ? "true" : "false";
+    return value;
+}
+JsonValue obj(std::vector<std::pair<std::string, JsonValue>> members) {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kObject;
+    value.members = std::move(members);
+    return value;
+}
+JsonValue arr(std::vector<JsonValue> elements) {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kArray;
+    value.elements = std::move(elements);
+    return value;
+}
+std::string spec_error(const JsonValue& spec) {
+    try {
+        parse_fetch_spec(spec);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "22023");
+        return e.what();
+    }
+    ADD_FAILURE() << "no error";
+    return {};
+}
+}  // namespace
+
+TEST(FetchSpec, MinimalAndFull) {
+    FetchSpec spec = parse_fetch_spec(obj({{"table", str("users")}}));
+    EXPECT_EQ(spec.table, "users");
+    EXPECT_FALSE(spec.id.has_value());
+
+    spec = parse_fetch_spec(obj(
+        {{"table", str("users")},
+         {"limit", num("10")},
+         {"offset", num("5")},
+         {"select_columns", arr({str("id"), str("name")})},
+         {"filter", obj({{"status", str("active")}, {"age", obj({{"gte", num("18")}})}})},
+         {"relations",
+          arr({obj({{"name", str("posts")},
+                    {"table", str("posts")},
+                    {"join_type", str("INNER")},
+                    {"count", boolean(true)},
+                    {"relations", arr({obj({{"name", str("comments")}, {"table", str("comments")}})})}})})}}));
+    EXPECT_EQ(*spec.options.limit, 10);
+    EXPECT_EQ(spec.options.offset, 5);
+    EXPECT_EQ(spec.options.select_columns->size(), 2u);
+    ASSERT_EQ(spec.options.filter.size(), 2u);
+    EXPECT_EQ(spec.options.filter[1].op, FilterOp::kGte);
+    ASSERT_EQ(spec.relations.size(), 1u);
+    EXPECT_EQ(spec.relations[0].join, JoinType::kInner);
+    EXPECT_TRUE(spec.relations[0].count);
+    EXPECT_EQ(spec.relations[0].relations[0].path, "relations[0].relations[0]");
+}
+
+TEST(FetchSpec, ErrorsNameThePlace) {
+    EXPECT_EQ(spec_error(obj({})), "invalid table: is required");
+    EXPECT_EQ(spec_error(obj({{"table", num("1")}})), "invalid table: expected a string, found a number");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"limit", num("-1")}})), "invalid limit: must not be negative");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"limit", num("1.5")}})),
+              "invalid limit: expected a whole number, found a number");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"extra", num("1")}})), "invalid key \"extra\": unknown key");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"id", num("1")}, {"limit", num("1")}})),
+              "invalid limit: cannot be combined with id");
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")},
+                        {"relations", arr({obj({{"name", str("a")},
+                                                {"table", str("b")},
+                                                {"relations", arr({obj({{"name", str("c")}, {"table", str("d")},
+                                                                        {"foreign_key", num("3")}})})}})})}})),
+        "invalid relations[0].relations[0].foreign_key: expected a string, found a number");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")},
+                              {"relations", arr({obj({{"name", str("a")}, {"table", str("b")}}),
+                                                 obj({{"name", str("a")}, {"table", str("c")}})})}})),
+              "invalid relations[1].name: duplicate relation name \"a\"");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"near", num("1")}})}})}})),
+              "invalid filter.a.near: unknown operator \"near\"");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"in", num("1")}})}})}})),
+              "invalid filter.a.in: expected a array, found a number");
+}
+
+TEST(EagerSql, ObjectArrayAndCount) {
+    EagerLevel root;
+    root.table = "public.users";
+    root.alias = "t0";
+    root.order = {{"id", false}};
+    root.limit_param = "$1";
+    EagerRelation profile{"'profile'", EagerShape::kObject, {}};
+    profile.level.table = "public.profiles";
+    profile.level.alias = "t1";
+    profile.level.conditions = {"t1.user_id OPERATOR(pg_catalog.=) t0.id"};
+    EagerRelation posts{"'posts'", EagerShape::kArray, {}};
+    posts.level.table = "public.posts";
+    posts.level.alias = "t2";
+    posts.level.conditions = {"t2.author_id OPERATOR(pg_catalog.=) t0.id"};
+    posts.level.columns = std::vector<std::pair<std::string, std::string>>{{"'title'", "t2.title"}};
+    EagerRelation count{"'n'", EagerShape::kCount, {}};
+    count.level.table = "public.posts";
+    count.level.alias = "t3";
+    root.relations = {profile, posts, count};
+
+    std::string sql = eager_statement_sql(root, true);
+    EXPECT_NE(sql.find("pg_catalog.row_number() OVER (ORDER BY t0.id)"), std::string::npos);
+    EXPECT_NE(sql.find("LIMIT $1"), std::string::npos);
+    EXPECT_NE(sql.find("(SELECT pg_catalog.to_jsonb(t1.*) FROM public.profiles AS t1 WHERE t1.user_id "
+                       "OPERATOR(pg_catalog.=) t0.id LIMIT 1)"),
+              std::string::npos);
+    EXPECT_NE(sql.find("pg_catalog.jsonb_build_object('title', t2.title)"), std::string::npos);
+    EXPECT_NE(sql.find("(SELECT pg_catalog.count(*) FROM public.posts AS t3)"), std::string::npos);
+    EXPECT_EQ(eager_statement_sql(posts.level, false),
+              "SELECT pg_catalog.jsonb_build_object('title', t2.title) FROM public.posts AS t2 WHERE "
+              "t2.author_id OPERATOR(pg_catalog.=) t0.id");
+}
+
+TEST(EagerSql, ManyColumnsAreChunked) {
+    EagerLevel level;
+    level.table = "t";
+    level.alias = "t0";
+    std::vector<std::pair<std::string, std::string>> columns;
+    for (int i = 0; i < 120; i++) columns.emplace_back("'c" + std::to_string(i) + "'", "t0.c" + std::to_string(i));
+    level.columns = columns;
+    std::string doc = row_document_sql(level);
+    EXPECT_NE(doc.find("OPERATOR(pg_catalog.||)"), std::string::npos);
+}
