@@ -75,6 +75,16 @@ SELECT fetch_with_relations('{"table": "nodes", "id": 1, "select_columns": ["lab
     {"name": "children", "table": "nodes", "foreign_key": "parent_id", "direction": "one_to_many",
      "select_columns": ["label"]}]}');
 
+-- The same shape with other values reuses the remembered statement and binds the new values.
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT fetch_with_relations(jsonb_build_object('table', 'posts', 'id', i, 'select_columns', '["title"]'::jsonb,
+           'relations', '[{"name": "author", "table": "users", "select_columns": ["name"]}]'::jsonb)) AS post
+FROM generate_series(1, 4) i;
+SELECT jsonb_array_length(fetch_with_relations(jsonb_build_object('table', 'posts',
+           'filter', jsonb_build_object('score', jsonb_build_object('gte', s)), 'limit', 10))) AS at_least
+FROM unnest(ARRAY[0, 4, 6, 9]) s;
+SELECT plans_prepared - :before AS plans_prepared_for_8_calls FROM plan_cache_stats();
+
 -- Errors name the place in the spec.
 SELECT fetch_with_relations('{"table": "nope"}');
 \echo :LAST_ERROR_SQLSTATE

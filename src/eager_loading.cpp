@@ -20,6 +20,7 @@
 #include "data_bridge/pg/query.hpp"
 #include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/shape_cache.hpp"
 #include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
@@ -424,16 +425,82 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
     return conditions;
 }
 
-Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array) {
-    std::string sql = eager_statement_sql(root, as_array);
-    pg::SingleValue result = pg::query_single_value(sql, planner.parameters(), true);
+Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
     if (result.is_null)
         PG_RETURN_NULL();
     return result.value;
 }
 
+Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array,
+          const std::string& shape_key) {
+    std::string sql = eager_statement_sql(root, as_array);
+    if (!shape_key.empty())
+        pg::remember_statement(shape_key, sql);
+    return result_or_null(fcinfo, pg::query_single_value(sql, planner.parameters(), true));
+}
+
+// The values of a spec as parameters, after any key parameters already in `parameters`.
+void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                      pg::Parameters& parameters) {
+    std::vector<SpecValue> values;
+    spec_values(options, relations, values);
+    for (const SpecValue& value : values) {
+        switch (value.kind) {
+            case SpecValue::kText:
+                parameters.add(TEXTOID, text_value(value.text), false);
+                break;
+            case SpecValue::kInt8:
+                parameters.add(INT8OID, Int64GetDatum(value.integer), false);
+                break;
+            case SpecValue::kTextArray: {
+                std::vector<Datum> datums;
+                for (const auto& text : value.texts)
+                    datums.push_back(text_value(text));
+                const Datum* data = datums.data();
+                int count = (int)datums.size();
+                parameters.add(
+                    TEXTARRAYOID, pg::guarded([data, count] {
+                        return PointerGetDatum(construct_array(const_cast<Datum*>(data), count,
+                                                               TEXTOID, -1, false, TYPALIGN_INT));
+                    }),
+                    false);
+                break;
+            }
+        }
+    }
+}
+
+// A statement remembered for this shape: bind the values and run it, skipping every catalog
+// check and all SQL building. `key_value`: the one key parameter that comes first, if any.
+std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& shape_key,
+                                    const QueryOptions& options,
+                                    const std::vector<RelationSpec>& relations,
+                                    std::optional<std::pair<Oid, Datum>> key_value) {
+    const std::string* sql = pg::find_statement(shape_key);
+    if (sql == nullptr)
+        return std::nullopt;
+    std::string statement = *sql;
+    pg::Parameters parameters;
+    if (key_value)
+        parameters.add(key_value->first, key_value->second, false);
+    bind_spec_values(options, relations, parameters);
+    return result_or_null(fcinfo, pg::query_single_value(statement, parameters, true));
+}
+
 Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
     FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+    // An id object binds one parameter per key column: such calls are planned every time.
+    bool remembered = !(spec.id && spec.id->is_object());
+    std::string shape_key;
+    if (remembered) {
+        shape_key = fmt::format("fetch_with_relations {}:{} {} {}", spec.table.size(), spec.table,
+                                spec.id ? "id" : "rows", spec_shape(spec.options, spec.relations));
+        std::optional<std::pair<Oid, Datum>> key_value;
+        if (spec.id)
+            key_value = std::make_pair(TEXTOID, text_value(spec.id->text));
+        if (auto done = run_remembered(fcinfo, shape_key, spec.options, spec.relations, key_value))
+            return *done;
+    }
     EagerPlanner planner;
     Oid table = planner.resolve_table(spec.table, "table");
     if (spec.id) {
@@ -441,10 +508,10 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
         std::vector<std::string> key = id_conditions(planner, table, "t0", *spec.id);
         EagerLevel root = planner.level(table, spec.options, spec.relations, "");
         root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
-        return run(fcinfo, planner, root, false);
+        return run(fcinfo, planner, root, false, shape_key);
     }
     EagerLevel root = planner.level(table, spec.options, spec.relations, "");
-    return run(fcinfo, planner, root, true);
+    return run(fcinfo, planner, root, true, shape_key);
 }
 
 std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
@@ -460,6 +527,16 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     pg::require_table(table);
     if (PG_ARGISNULL(1))
         PG_RETURN_NULL();
+    Oid id_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, 1); });
+    std::string shape_key;
+    if (id_type != JSONBOID) {
+        shape_key = fmt::format("fetch_one {} {} {}", table, id_type,
+                                spec_shape(QueryOptions{}, relations));
+        if (auto done = run_remembered(fcinfo, shape_key, QueryOptions{}, relations,
+                                       std::make_pair(id_type, PG_GETARG_DATUM(1)))) {
+            return *done;
+        }
+    }
     EagerPlanner planner;
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
@@ -468,7 +545,7 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
             root.conditions.begin() + i,
             fmt::format("{}.{} {} {}", root.alias, key[i].column, key[i].equals, key[i].parameter));
     }
-    return run(fcinfo, planner, root, false);
+    return run(fcinfo, planner, root, false, shape_key);
 }
 
 Datum fetch_one_with_relations_body(FunctionCallInfo fcinfo) {
@@ -544,9 +621,12 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
         check_not_negative(PG_GETARG_INT32(5), "offset");
         options.offset = PG_GETARG_INT32(5);
     }
+    std::string shape_key = fmt::format("fetch_many {} {}", table, spec_shape(options, relations));
+    if (auto done = run_remembered(fcinfo, shape_key, options, relations, std::nullopt))
+        return *done;
     EagerPlanner planner;
     EagerLevel root = planner.level(table, options, relations, "");
-    return run(fcinfo, planner, root, true);
+    return run(fcinfo, planner, root, true, shape_key);
 }
 
 }  // namespace

@@ -286,4 +286,79 @@ FetchSpec parse_fetch_spec(const JsonValue& spec) {
     return fetch;
 }
 
+namespace {
+
+void shape_text(std::string& out, const std::string& text) {
+    out += std::to_string(text.size());
+    out += ':';
+    out += text;
+}
+
+}  // namespace
+
+std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations) {
+    std::string out = "f[";
+    for (const FilterTerm& term : options.filter) {
+        shape_text(out, term.column);
+        out += filter_op_name(term.op);
+        if (term.op == FilterOp::kIs)
+            out += term.value.is_null() ? "n" : term.value.text;
+        out += ';';
+    }
+    out += "]o[";
+    for (const OrderTerm& term : options.order_by) {
+        shape_text(out, term.column);
+        out += term.descending ? 'd' : 'a';
+    }
+    out += ']';
+    if (options.limit)
+        out += 'l';
+    if (options.offset > 0)
+        out += 's';
+    if (options.select_columns) {
+        out += "c[";
+        for (const auto& column : *options.select_columns)
+            shape_text(out, column);
+        out += ']';
+    }
+    out += "r[";
+    for (const RelationSpec& relation : relations) {
+        shape_text(out, relation.name);
+        shape_text(out, relation.table);
+        shape_text(out, relation.foreign_key.value_or(""));
+        shape_text(out, relation.reference_column.value_or(""));
+        out += std::to_string(static_cast<int>(relation.join));
+        out += std::to_string(static_cast<int>(relation.direction));
+        out += relation.count ? 'c' : '-';
+        out += '{';
+        out += spec_shape(relation.options, relation.relations);
+        out += '}';
+    }
+    out += ']';
+    return out;
+}
+
+void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                 std::vector<SpecValue>& out) {
+    for (const FilterTerm& term : options.filter) {
+        if (term.op == FilterOp::kIs)
+            continue;
+        SpecValue value;
+        if (term.op == FilterOp::kIn) {
+            value.kind = SpecValue::kTextArray;
+            for (const auto& element : term.value.elements)
+                value.texts.push_back(element.text);
+        } else {
+            value.text = term.value.text;
+        }
+        out.push_back(std::move(value));
+    }
+    if (options.limit)
+        out.push_back({SpecValue::kInt8, {}, *options.limit, {}});
+    if (options.offset > 0)
+        out.push_back({SpecValue::kInt8, {}, options.offset, {}});
+    for (const RelationSpec& relation : relations)
+        spec_values(relation.options, relation.relations, out);
+}
+
 }  // namespace data_bridge

@@ -62,12 +62,12 @@ TEST(FetchSpec, MinimalAndFull) {
          {"offset", num("5")},
          {"select_columns", arr({str("id"), str("name")})},
          {"filter", obj({{"status", str("active")}, {"age", obj({{"gte", num("18")}})}})},
-         {"relations",
-          arr({obj({{"name", str("posts")},
-                    {"table", str("posts")},
-                    {"join_type", str("INNER")},
-                    {"count", boolean(true)},
-                    {"relations", arr({obj({{"name", str("comments")}, {"table", str("comments")}})})}})})}}));
+         {"relations", arr({obj({{"name", str("posts")},
+                                 {"table", str("posts")},
+                                 {"join_type", str("INNER")},
+                                 {"count", boolean(true)},
+                                 {"relations", arr({obj({{"name", str("comments")},
+                                                         {"table", str("comments")}})})}})})}}));
     EXPECT_EQ(*spec.options.limit, 10);
     EXPECT_EQ(spec.options.offset, 5);
     EXPECT_EQ(spec.options.select_columns->size(), 2u);
@@ -81,28 +81,36 @@ TEST(FetchSpec, MinimalAndFull) {
 
 TEST(FetchSpec, ErrorsNameThePlace) {
     EXPECT_EQ(spec_error(obj({})), "invalid table: is required");
-    EXPECT_EQ(spec_error(obj({{"table", num("1")}})), "invalid table: expected a string, found a number");
-    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"limit", num("-1")}})), "invalid limit: must not be negative");
+    EXPECT_EQ(spec_error(obj({{"table", num("1")}})),
+              "invalid table: expected a string, found a number");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"limit", num("-1")}})),
+              "invalid limit: must not be negative");
     EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"limit", num("1.5")}})),
               "invalid limit: expected a whole number, found a number");
-    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"extra", num("1")}})), "invalid key \"extra\": unknown key");
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"extra", num("1")}})),
+              "invalid key \"extra\": unknown key");
     EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"id", num("1")}, {"limit", num("1")}})),
               "invalid limit: cannot be combined with id");
     EXPECT_EQ(
-        spec_error(obj({{"table", str("t")},
-                        {"relations", arr({obj({{"name", str("a")},
-                                                {"table", str("b")},
-                                                {"relations", arr({obj({{"name", str("c")}, {"table", str("d")},
-                                                                        {"foreign_key", num("3")}})})}})})}})),
+        spec_error(obj(
+            {{"table", str("t")},
+             {"relations", arr({obj({{"name", str("a")},
+                                     {"table", str("b")},
+                                     {"relations", arr({obj({{"name", str("c")},
+                                                             {"table", str("d")},
+                                                             {"foreign_key", num("3")}})})}})})}})),
         "invalid relations[0].relations[0].foreign_key: expected a string, found a number");
-    EXPECT_EQ(spec_error(obj({{"table", str("t")},
-                              {"relations", arr({obj({{"name", str("a")}, {"table", str("b")}}),
-                                                 obj({{"name", str("a")}, {"table", str("c")}})})}})),
-              "invalid relations[1].name: duplicate relation name \"a\"");
-    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"near", num("1")}})}})}})),
-              "invalid filter.a.near: unknown operator \"near\"");
-    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"in", num("1")}})}})}})),
-              "invalid filter.a.in: expected a array, found a number");
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")},
+                        {"relations", arr({obj({{"name", str("a")}, {"table", str("b")}}),
+                                           obj({{"name", str("a")}, {"table", str("c")}})})}})),
+        "invalid relations[1].name: duplicate relation name \"a\"");
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"near", num("1")}})}})}})),
+        "invalid filter.a.near: unknown operator \"near\"");
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"in", num("1")}})}})}})),
+        "invalid filter.a.in: expected a array, found a number");
 }
 
 TEST(EagerSql, ObjectArrayAndCount) {
@@ -128,14 +136,16 @@ TEST(EagerSql, ObjectArrayAndCount) {
     std::string sql = eager_statement_sql(root, true);
     EXPECT_NE(sql.find("pg_catalog.row_number() OVER (ORDER BY t0.id)"), std::string::npos);
     EXPECT_NE(sql.find("LIMIT $1"), std::string::npos);
-    EXPECT_NE(sql.find("(SELECT pg_catalog.to_jsonb(t1.*) FROM public.profiles AS t1 WHERE t1.user_id "
-                       "OPERATOR(pg_catalog.=) t0.id LIMIT 1)"),
-              std::string::npos);
+    EXPECT_NE(
+        sql.find("(SELECT pg_catalog.to_jsonb(t1.*) FROM public.profiles AS t1 WHERE t1.user_id "
+                 "OPERATOR(pg_catalog.=) t0.id LIMIT 1)"),
+        std::string::npos);
     EXPECT_NE(sql.find("pg_catalog.jsonb_build_object('title', t2.title)"), std::string::npos);
     EXPECT_NE(sql.find("(SELECT pg_catalog.count(*) FROM public.posts AS t3)"), std::string::npos);
-    EXPECT_EQ(eager_statement_sql(posts.level, false),
-              "SELECT pg_catalog.jsonb_build_object('title', t2.title) FROM public.posts AS t2 WHERE "
-              "t2.author_id OPERATOR(pg_catalog.=) t0.id");
+    EXPECT_EQ(
+        eager_statement_sql(posts.level, false),
+        "SELECT pg_catalog.jsonb_build_object('title', t2.title) FROM public.posts AS t2 WHERE "
+        "t2.author_id OPERATOR(pg_catalog.=) t0.id");
 }
 
 TEST(EagerSql, ManyColumnsAreChunked) {
@@ -143,8 +153,39 @@ TEST(EagerSql, ManyColumnsAreChunked) {
     level.table = "t";
     level.alias = "t0";
     std::vector<std::pair<std::string, std::string>> columns;
-    for (int i = 0; i < 120; i++) columns.emplace_back("'c" + std::to_string(i) + "'", "t0.c" + std::to_string(i));
+    for (int i = 0; i < 120; i++)
+        columns.emplace_back("'c" + std::to_string(i) + "'", "t0.c" + std::to_string(i));
     level.columns = columns;
     std::string doc = row_document_sql(level);
     EXPECT_NE(doc.find("OPERATOR(pg_catalog.||)"), std::string::npos);
+}
+
+TEST(SpecShape, ValuesDoNotChangeTheShape) {
+    auto spec_with = [](const std::string& status, const std::string& limit) {
+        return parse_fetch_spec(obj(
+            {{"table", str("users")},
+             {"limit", num(limit)},
+             {"filter",
+              obj({{"status", str(status)}, {"id", obj({{"in", arr({num("1"), num("2")})}})}})},
+             {"relations",
+              arr({obj({{"name", str("p")}, {"table", str("posts")}, {"offset", num("3")}})})}}));
+    };
+    FetchSpec a = spec_with("active", "10");
+    FetchSpec b = spec_with("away", "20");
+    EXPECT_EQ(spec_shape(a.options, a.relations), spec_shape(b.options, b.relations));
+
+    std::vector<SpecValue> values;
+    spec_values(b.options, b.relations, values);
+    ASSERT_EQ(values.size(), 4u);  // status, id IN, limit, the relation's offset
+    EXPECT_EQ(values[0].text, "away");
+    EXPECT_EQ(values[1].kind, SpecValue::kTextArray);
+    EXPECT_EQ(values[1].texts, (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(values[2].integer, 20);
+    EXPECT_EQ(values[3].integer, 3);
+
+    FetchSpec c = parse_fetch_spec(
+        obj({{"table", str("users")}, {"filter", obj({{"status", JsonValue{}}})}}));
+    FetchSpec d =
+        parse_fetch_spec(obj({{"table", str("users")}, {"filter", obj({{"status", str("x")}})}}));
+    EXPECT_NE(spec_shape(c.options, c.relations), spec_shape(d.options, d.relations));
 }

@@ -57,4 +57,19 @@ FetchSpec parse_fetch_spec(const JsonValue& spec);
 std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path);
 std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string& path);
 
+// The shape of a spec: everything the statement's text depends on, and nothing of the values it
+// binds. Equal shapes on unchanged catalogs give the same statement, so it can be remembered.
+std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations);
+
+// The values a spec binds, in the order the statement numbers its parameters: for each level,
+// its filter values, then its limit, then its offset (when not 0), then its relations in order.
+struct SpecValue {
+    enum Kind { kText, kInt8, kTextArray } kind = kText;
+    std::string text;
+    long long integer = 0;
+    std::vector<std::string> texts;
+};
+void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                 std::vector<SpecValue>& out);
+
 }  // namespace data_bridge
