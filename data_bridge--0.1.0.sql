@@ -226,6 +226,16 @@ LANGUAGE C STABLE;
 COMMENT ON FUNCTION fetch_one_eager(regclass, anyelement, text[]) IS
 'The guide''s tuple API: the row of tbl with primary key id and, for each (name, fk_column, target_table), the row its foreign key references';
 
+-- Internal: counts the rows an eager load renders against data_bridge.max_rows.
+-- A high cost makes the planner check it after every other condition of a row.
+CREATE FUNCTION _eager_row_budget()
+RETURNS boolean
+AS 'MODULE_PATHNAME', '_eager_row_budget'
+LANGUAGE C VOLATILE COST 10000;
+
+COMMENT ON FUNCTION _eager_row_budget() IS
+'Internal to the eager-loading functions of data_bridge: counts rendered rows against data_bridge.max_rows';
+
 ---------------------------------------------------------------------------------------------
 -- Cascade deletes
 ---------------------------------------------------------------------------------------------

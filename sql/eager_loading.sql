@@ -120,3 +120,20 @@ SELECT fetch_one_eager('posts', 1, ARRAY['author', 'author_id', 'users']);
 \echo :LAST_ERROR_SQLSTATE
 
 DROP TABLE users, categories, posts, comments, profiles, nodes CASCADE;
+
+-- A runaway load stops at data_bridge.max_rows (rows at every level count), never exhausting
+-- memory.
+CREATE TABLE big_parent (id int PRIMARY KEY);
+CREATE TABLE big_child (id int PRIMARY KEY, parent_id int REFERENCES big_parent);
+INSERT INTO big_parent SELECT generate_series(1, 10);
+INSERT INTO big_child SELECT g, 1 + g % 10 FROM generate_series(1, 200) g;
+SET data_bridge.max_rows = 100;
+SELECT fetch_with_relations('{"table": "big_parent", "relations": [{"name": "children", "table": "big_child"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "limit": 3, "relations": [
+    {"name": "children", "table": "big_child", "limit": 5}]}')) AS within_the_limit;
+SELECT fetch_with_relations('{"table": "big_parent", "limit": 3, "relations": [
+    {"name": "n", "table": "big_child", "count": true}]}') -> 0 AS counts_are_free;
+RESET data_bridge.max_rows;
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [{"name": "children", "table": "big_child"}]}')) AS all_ten;
+DROP TABLE big_parent, big_child;

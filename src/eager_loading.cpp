@@ -20,12 +20,39 @@
 #include "data_bridge/pg/query.hpp"
 #include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
 #include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
 
 namespace {
+
+// Rows rendered by the running eager load, counted by _eager_row_budget() in its statement.
+long rows_rendered = 0;
+
+// "schema"._eager_row_budget(): the extension's own schema, so search_path cannot replace it.
+std::string budget_call(FunctionCallInfo fcinfo) {
+    Oid function = fcinfo->flinfo->fn_oid;
+    return pg::guarded([function] {
+        return (const char*)psprintf(
+            "%s._eager_row_budget()",
+            quote_identifier(get_namespace_name(get_func_namespace(function))));
+    });
+}
+
+Datum eager_row_budget_body(FunctionCallInfo) {
+    long limit = pg::max_rows;
+    if (limit > 0 && ++rows_rendered > limit) {
+        throw Error(
+            sqlstate::kProgramLimitExceeded,
+            fmt::format("eager load renders more than {} rows", limit),
+            fmt::format("The limit is data_bridge.max_rows = {}, counting rows at every level.",
+                        limit),
+            "Paginate with limit and offset, or raise data_bridge.max_rows.");
+    }
+    return BoolGetDatum(true);
+}
 
 std::string quoted_literal(const std::string& text) {
     const char* raw = text.c_str();
@@ -74,7 +101,11 @@ std::string comparison_operator(Oid type, FilterOp op) {
 
 class EagerPlanner {
   public:
-    EagerPlanner() : graph_(pg::foreign_key_graph()) {}
+    explicit EagerPlanner(std::string budget)
+        : graph_(pg::foreign_key_graph()), budget_(std::move(budget)) {}
+
+    // Every rendered row of the level passes the row budget (checked last, after the filters).
+    void add_budget(EagerLevel& level) const { level.conditions.push_back(budget_); }
 
     pg::Parameters& parameters() { return parameters_; }
 
@@ -384,10 +415,13 @@ class EagerPlanner {
                 fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
                             fmt::join(level.conditions, " AND ")));
         }
+        if (relation.shape != EagerShape::kCount)
+            add_budget(level);
         return relation;
     }
 
     const FkGraph& graph_;
+    std::string budget_;
     pg::Parameters parameters_;
     int next_alias_ = 0;
 };
@@ -431,12 +465,18 @@ Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
     return result.value;
 }
 
+// Runs an eager statement with a fresh row budget.
+Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters) {
+    rows_rendered = 0;
+    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+}
+
 Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array,
           const std::string& shape_key) {
     std::string sql = eager_statement_sql(root, as_array);
     if (!shape_key.empty())
         pg::remember_statement(shape_key, sql);
-    return result_or_null(fcinfo, pg::query_single_value(sql, planner.parameters(), true));
+    return execute(fcinfo, sql, planner.parameters());
 }
 
 // The values of a spec as parameters, after any key parameters already in `parameters`.
@@ -484,7 +524,7 @@ std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& 
     if (key_value)
         parameters.add(key_value->first, key_value->second, false);
     bind_spec_values(options, relations, parameters);
-    return result_or_null(fcinfo, pg::query_single_value(statement, parameters, true));
+    return execute(fcinfo, statement, parameters);
 }
 
 Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
@@ -501,16 +541,18 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
         if (auto done = run_remembered(fcinfo, shape_key, spec.options, spec.relations, key_value))
             return *done;
     }
-    EagerPlanner planner;
+    EagerPlanner planner(budget_call(fcinfo));
     Oid table = planner.resolve_table(spec.table, "table");
     if (spec.id) {
         // Key parameters first, so the numbering does not depend on the relations.
         std::vector<std::string> key = id_conditions(planner, table, "t0", *spec.id);
         EagerLevel root = planner.level(table, spec.options, spec.relations, "");
+        planner.add_budget(root);
         root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
         return run(fcinfo, planner, root, false, shape_key);
     }
     EagerLevel root = planner.level(table, spec.options, spec.relations, "");
+    planner.add_budget(root);
     return run(fcinfo, planner, root, true, shape_key);
 }
 
@@ -537,9 +579,10 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
             return *done;
         }
     }
-    EagerPlanner planner;
+    EagerPlanner planner(budget_call(fcinfo));
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
+    planner.add_budget(root);
     for (std::size_t i = 0; i < key.size(); i++) {
         root.conditions.insert(
             root.conditions.begin() + i,
@@ -624,8 +667,9 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
     std::string shape_key = fmt::format("fetch_many {} {}", table, spec_shape(options, relations));
     if (auto done = run_remembered(fcinfo, shape_key, options, relations, std::nullopt))
         return *done;
-    EagerPlanner planner;
+    EagerPlanner planner(budget_call(fcinfo));
     EagerLevel root = planner.level(table, options, relations, "");
+    planner.add_budget(root);
     return run(fcinfo, planner, root, true, shape_key);
 }
 
@@ -637,3 +681,4 @@ DATA_BRIDGE_FUNCTION(fetch_with_relations, data_bridge::fetch_with_relations_bod
 DATA_BRIDGE_FUNCTION(fetch_one_with_relations, data_bridge::fetch_one_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_many_with_relations, data_bridge::fetch_many_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_one_eager, data_bridge::fetch_one_eager_body)
+DATA_BRIDGE_FUNCTION(_eager_row_budget, data_bridge::eager_row_budget_body)

@@ -9,6 +9,7 @@ extern "C" {
 namespace data_bridge::pg {
 
 int max_cascade_rows = 1000000;
+int max_rows = 100000;
 
 void define_settings() {
     DefineCustomIntVariable("data_bridge.max_cascade_rows",
@@ -17,6 +18,12 @@ void define_settings() {
                             "an unbounded set of rows in memory.",
                             &max_cascade_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr,
                             nullptr, nullptr);
+    DefineCustomIntVariable(
+        "data_bridge.max_rows",
+        "Most rows one eager load may render, all levels together (0: no limit).",
+        "Past it the call fails with program_limit_exceeded and a hint to paginate, "
+        "instead of building an answer that exhausts memory.",
+        &max_rows, 100000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("data_bridge");
 }
 

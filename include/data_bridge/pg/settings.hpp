@@ -7,6 +7,10 @@ namespace data_bridge::pg {
 // it the call stops with 54000 instead of holding an unbounded set in memory. 0 means no limit.
 extern int max_cascade_rows;
 
+// data_bridge.max_rows: the most rows one eager load (fetch_with_relations and friends) may
+// render, at every level together; past it the call fails with 54000. 0 means no limit.
+extern int max_rows;
+
 void define_settings();
 
 }  // namespace data_bridge::pg
