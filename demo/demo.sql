@@ -37,6 +37,14 @@ SELECT jsonb_pretty(insert_many('comments', '[
     {"post_id": 99, "author_id": 3, "content": "No such post"}
 ]', on_error => 'skip'));
 
+\echo '== Eager loading: every post with its author, category and comments (with their authors), one call'
+SELECT jsonb_pretty(fetch_many_with_relations('posts', '[
+    {"name": "author", "table": "users", "foreign_key": "author_id", "select_columns": ["name"]},
+    {"name": "category", "table": "categories", "select_columns": ["name"]},
+    {"name": "comments", "table": "comments", "foreign_key": "post_id", "select_columns": ["content"],
+     "relations": [{"name": "author", "table": "users", "foreign_key": "author_id", "select_columns": ["name"]}]}
+]', order_by => '"id"', "limit" => 2));
+
 \echo '== Cascade deletes: what would deleting Alice do? delete_plan(''users'', 1)'
 SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('users', 1);
 
@@ -48,3 +56,4 @@ SELECT delete_checked('categories', 1);
 \echo '== Deleting Alice with everything that cascades: delete_with_cascade(''users'', 1)'
 SELECT delete_with_cascade('users', 1) AS rows_deleted;
 SELECT (SELECT count(*) FROM posts) AS posts_left, (SELECT count(*) FROM comments) AS comments_left;
+
