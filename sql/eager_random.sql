@@ -1,0 +1,121 @@
+-- Randomized comparison: fetch_with_relations() against SQL built independently here (correlated
+-- subqueries written by hand), over many generated specs: random tables, relation trees up to
+-- three levels, filters, orders, limits and selected columns.
+\set SHOW_CONTEXT never
+SELECT setseed(0.1717);
+
+CREATE SCHEMA er;
+CREATE TABLE er.users (id int PRIMARY KEY, name text, age int);
+CREATE TABLE er.posts (id int PRIMARY KEY, author_id int REFERENCES er.users, score int, title text);
+CREATE TABLE er.comments (id int PRIMARY KEY, post_id int REFERENCES er.posts, user_id int REFERENCES er.users,
+                          stars int, body text);
+INSERT INTO er.users SELECT g, 'user ' || g, 18 + (g * 7) % 50 FROM generate_series(1, 30) g;
+INSERT INTO er.posts SELECT g, CASE WHEN g % 11 = 0 THEN NULL ELSE 1 + (g * 13) % 30 END, (g * 37) % 100, 'post ' || g
+FROM generate_series(1, 120) g;
+INSERT INTO er.comments SELECT g, 1 + (g * 17) % 120, CASE WHEN g % 9 = 0 THEN NULL ELSE 1 + (g * 5) % 30 END,
+                               g % 6, 'comment ' || g FROM generate_series(1, 400) g;
+
+-- The relations each table offers: (name, target, foreign key, many_to_one?, filter column).
+CREATE TEMP TABLE edges (source text, name text, target text, fk text, many_to_one boolean, filter_column text);
+INSERT INTO edges VALUES
+    ('users', 'posts', 'posts', 'author_id', false, 'score'),
+    ('users', 'comments', 'comments', 'user_id', false, 'stars'),
+    ('posts', 'author', 'users', 'author_id', true, NULL),
+    ('posts', 'comments', 'comments', 'post_id', false, 'stars'),
+    ('comments', 'post', 'posts', 'post_id', true, NULL),
+    ('comments', 'user', 'users', 'user_id', true, NULL);
+CREATE TEMP TABLE columns_of (tbl text, cols text[]);
+INSERT INTO columns_of VALUES ('users', '{name,age}'), ('posts', '{title,score}'), ('comments', '{body,stars}');
+
+-- Builds a random relation list for `tbl` (into spec) and the oracle's jsonb expression for a row
+-- aliased `alias` (returned), recursively to `depth`.
+CREATE FUNCTION pg_temp.random_level(tbl text, alias text, depth int, OUT spec jsonb, OUT expr text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    e record;
+    child text;
+    sub jsonb;
+    sub_expr text;
+    rel jsonb;
+    rel_expr text;
+    filter_min int;
+    lim int;
+    descending boolean;
+    pairs text := '';
+    cols text[];
+    base text;
+BEGIN
+    spec := '[]';
+    SELECT c.cols INTO cols FROM columns_of c WHERE c.tbl = random_level.tbl;
+    IF random() < 0.4 THEN
+        base := format('jsonb_build_object(''id'', %s.id, %L, %s.%I)', alias, cols[1], alias, cols[1]);
+    ELSE
+        base := format('to_jsonb(%s)', alias);
+    END IF;
+    IF depth > 0 THEN
+        FOR e IN SELECT * FROM edges WHERE source = tbl ORDER BY random() LIMIT (random() * 2)::int LOOP
+            child := alias || '_' || e.name;
+            SELECT * INTO sub, sub_expr FROM pg_temp.random_level(e.target, child, depth - 1);
+            rel := jsonb_build_object('name', e.name, 'table', 'er.' || e.target, 'foreign_key', e.fk) || sub;
+            IF e.many_to_one THEN
+                rel_expr := format('(SELECT %s FROM er.%I %s WHERE %s.id = %s.%I)', sub_expr, e.target, child,
+                                   child, alias, e.fk);
+            ELSE
+                filter_min := CASE WHEN random() < 0.5 THEN (random() * 4)::int ELSE NULL END;
+                lim := CASE WHEN random() < 0.5 THEN 1 + (random() * 3)::int ELSE NULL END;
+                descending := random() < 0.5;
+                IF filter_min IS NOT NULL THEN
+                    rel := rel || jsonb_build_object('filter', jsonb_build_object(e.filter_column,
+                                                                                  jsonb_build_object('gte', filter_min)));
+                END IF;
+                IF lim IS NOT NULL THEN rel := rel || jsonb_build_object('limit', lim); END IF;
+                IF descending THEN rel := rel || '{"order_by": ["id", "DESC"]}'; END IF;
+                rel_expr := format('(SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k %s), ''[]'') FROM (SELECT %s AS d, %s.id AS k FROM er.%I %s WHERE %s.%I = %s.id %s ORDER BY %s.id %s %s) q)',
+                                   CASE WHEN descending THEN 'DESC' ELSE '' END, sub_expr, child, e.target, child,
+                                   child, e.fk, alias,
+                                   CASE WHEN filter_min IS NULL THEN '' ELSE format('AND %s.%I >= %s', child, e.filter_column, filter_min) END,
+                                   child, CASE WHEN descending THEN 'DESC' ELSE '' END,
+                                   CASE WHEN lim IS NULL THEN '' ELSE 'LIMIT ' || lim END);
+            END IF;
+            spec := spec || jsonb_build_array(rel);
+            pairs := pairs || format(', %L, %s', e.name, rel_expr);
+        END LOOP;
+    END IF;
+    -- The level's own keys: its relations and, if chosen, its columns.
+    IF base LIKE 'jsonb_build_object%' THEN
+        spec := jsonb_build_object('relations', spec, 'select_columns', jsonb_build_array('id', cols[1]));
+    ELSE
+        spec := jsonb_build_object('relations', spec);
+    END IF;
+    expr := CASE WHEN pairs = '' THEN base ELSE format('(%s || jsonb_build_object(%s))', base, substr(pairs, 3)) END;
+END $$;
+
+CREATE TEMP TABLE outcomes (case_no int, spec jsonb, same boolean);
+DO $$
+DECLARE
+    tbl text;
+    level record;
+    spec jsonb;
+    oracle text;
+    expected jsonb;
+    actual jsonb;
+    lim int;
+BEGIN
+    FOR case_no IN 1 .. 150 LOOP
+        tbl := (ARRAY['users', 'posts', 'comments'])[1 + (random() * 2)::int];
+        SELECT * INTO level FROM pg_temp.random_level(tbl, 't', 1 + (random() * 2)::int);
+        lim := 1 + (random() * 8)::int;
+        spec := jsonb_build_object('table', 'er.' || tbl, 'limit', lim, 'order_by', 'id') || level.spec;
+        oracle := format('SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k), ''[]'') FROM (SELECT %s AS d, t.id AS k FROM er.%I t ORDER BY t.id LIMIT %s) q',
+                         level.expr, tbl, lim);
+        EXECUTE oracle INTO expected;
+        actual := fetch_with_relations(spec);
+        INSERT INTO outcomes VALUES (case_no, spec, expected = actual);
+    END LOOP;
+END $$;
+
+SELECT count(*) AS specs, count(*) FILTER (WHERE same) AS identical,
+       count(*) FILTER (WHERE spec::text LIKE '%"relations": [{"name"%"relations": [{%') AS with_nested_relations
+FROM outcomes;
+SELECT case_no, spec FROM outcomes WHERE NOT same;
+DROP SCHEMA er CASCADE;
