@@ -56,6 +56,19 @@ SELECT jsonb_pretty(fetch_with_relations('{
 SELECT u ->> 'name' AS has_tech_posts
 FROM jsonb_array_elements(fetch_with_relations('{"table": "users", "relations": [
     {"name": "tech", "table": "posts", "join_type": "inner", "filter": {"category_id": 1}, "count": true}]}')) u;
+-- Right and full joins (top level of a list): the related rows that no listed parent matches
+-- follow the parents, each as {"<relation name>": <row>}, in the related table's order.
+-- Posts by active users: Carol is away, so her post matches no listed user.
+SELECT jsonb_pretty(fetch_with_relations('{"table": "users", "filter": {"status": "active"}, "select_columns": ["name"],
+    "relations": [{"name": "posts", "table": "posts", "join_type": "full", "select_columns": ["title"]}]}'));
+-- right: only users with posts, then the unmatched posts (Draft's author is not listed).
+SELECT jsonb_pretty(fetch_with_relations('{"table": "users", "filter": {"name": {"neq": "Carol"}}, "select_columns": ["name"],
+    "relations": [{"name": "author_of", "table": "posts", "join_type": "right",
+                   "select_columns": ["title"]}]}'));
+-- A many-to-one right join: the categories no listed post uses.
+SELECT jsonb_pretty(fetch_with_relations('{"table": "posts", "filter": {"category_id": 1}, "select_columns": ["title"],
+    "relations": [{"name": "category", "table": "categories", "join_type": "right", "select_columns": ["name"]}]}'));
+
 -- Filter operators.
 SELECT jsonb_path_query_array(fetch_with_relations(f), '$[*].title') AS titles
 FROM (VALUES ('{"table": "posts", "filter": {"score": {"gt": 3, "lte": 8}}}'::jsonb),
@@ -108,7 +121,10 @@ SELECT fetch_with_relations('{"table": "users", "filter": {"id": {"near": 3}}}')
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_with_relations('{"table": "users", "filter": {"id": "abc"}}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts", "join_type": "full"}]}');
+SELECT fetch_with_relations('{"table": "users", "id": 1, "relations": [{"name": "p", "table": "posts", "join_type": "full"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts", "relations": [
+    {"name": "c", "table": "comments", "join_type": "right"}]}]}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "posts", "join_type": "sideways"}]}');
 \echo :LAST_ERROR_SQLSTATE

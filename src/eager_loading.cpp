@@ -104,6 +104,9 @@ class EagerPlanner {
     explicit EagerPlanner(std::string budget)
         : graph_(pg::foreign_key_graph()), budget_(std::move(budget)) {}
 
+    // Whether the top level is a list (right and full joins are possible only there).
+    void set_root_is_array(bool is_array) { root_is_array_ = is_array; }
+
     // Every rendered row of the level passes the row budget (checked last, after the filters).
     void add_budget(EagerLevel& level) const { level.conditions.push_back(budget_); }
 
@@ -384,11 +387,14 @@ class EagerPlanner {
     }
 
     EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {
-        if (spec.join == JoinType::kRight || spec.join == JoinType::kFull) {
-            throw Error("0A000",
-                        fmt::format("{}.join_type: {} joins are not supported yet", spec.path,
-                                    spec.join == JoinType::kRight ? "right" : "full"),
-                        {}, "Use left or inner.");
+        bool outer = spec.join == JoinType::kRight || spec.join == JoinType::kFull;
+        if (outer && !(root_is_array_ && parent_level.alias == "t0")) {
+            throw Error(
+                "0A000",
+                fmt::format("{}.join_type: right and full joins are supported on the top level of "
+                            "a list only",
+                            spec.path),
+                {}, "Use left or inner here, or load the related table as the top level.");
         }
         Oid child = resolve_table(spec.table, spec.path + ".table");
         Link joined = link(parent, child, spec);
@@ -410,7 +416,10 @@ class EagerPlanner {
         relation.shape = spec.count                             ? EagerShape::kCount
                          : (joined.many_to_one || unique_child) ? EagerShape::kObject
                                                                 : EagerShape::kArray;
-        if (spec.join == JoinType::kInner) {
+        relation.join_count = joined.child_columns.size();
+        relation.keeps_unmatched = outer;
+        // inner and right keep only parents with a matching related row.
+        if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
             parent_level.conditions.push_back(
                 fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
                             fmt::join(level.conditions, " AND ")));
@@ -422,6 +431,7 @@ class EagerPlanner {
 
     const FkGraph& graph_;
     std::string budget_;
+    bool root_is_array_ = true;
     pg::Parameters parameters_;
     int next_alias_ = 0;
 };
@@ -542,6 +552,7 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
             return *done;
     }
     EagerPlanner planner(budget_call(fcinfo));
+    planner.set_root_is_array(!spec.id);
     Oid table = planner.resolve_table(spec.table, "table");
     if (spec.id) {
         // Key parameters first, so the numbering does not depend on the relations.
@@ -580,6 +591,7 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
         }
     }
     EagerPlanner planner(budget_call(fcinfo));
+    planner.set_root_is_array(false);
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
     planner.add_budget(root);

@@ -90,7 +90,59 @@ std::string row_document_sql(const EagerLevel& level) {
     return fmt::format("({} OPERATOR(pg_catalog.||) {})", base, build_object(related));
 }
 
+namespace {
+
+std::string outer_statement_sql(const EagerLevel& root) {
+    std::string order = order_sql(root);
+    // The page of root rows, each kept whole (r) so the rendering below sees the table's columns.
+    std::string page = fmt::format(
+        "WITH page AS (SELECT {a} AS r, pg_catalog.row_number() OVER ({over}) AS n FROM {table} AS "
+        "{a}{where}{order}{limit}) ",
+        fmt::arg("a", root.alias), fmt::arg("over", order.empty() ? "" : order.substr(1)),
+        fmt::arg("table", root.table), fmt::arg("where", where_sql(root)), fmt::arg("order", order),
+        fmt::arg("limit", page_sql(root)));
+    std::string page_rows =
+        fmt::format("page AS p CROSS JOIN LATERAL (SELECT (p.r).*) AS {}", root.alias);
+    std::vector<std::string> parts;
+    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, p.n AS n FROM {}",
+                                row_document_sql(root), page_rows));
+    int part = 0;
+    for (const EagerRelation& relation : root.relations) {
+        if (!relation.keeps_unmatched)
+            continue;
+        const EagerLevel& level = relation.level;
+        std::vector<std::string> join(level.conditions.begin(),
+                                      level.conditions.begin() + relation.join_count);
+        std::vector<std::string> own(level.conditions.begin() + relation.join_count,
+                                     level.conditions.end());
+        own.push_back(fmt::format("NOT EXISTS (SELECT 1 FROM {} WHERE {})", page_rows,
+                                  fmt::join(join, " AND ")));
+        std::string child_order = order_sql(level);
+        parts.push_back(
+            fmt::format("SELECT pg_catalog.jsonb_build_object({key}, {doc}), {part}, "
+                        "pg_catalog.row_number() OVER ({over}) "
+                        "FROM {table} AS {alias} WHERE {cond}",
+                        fmt::arg("key", relation.key_literal),
+                        fmt::arg("doc", row_document_sql(level)), fmt::arg("part", ++part),
+                        fmt::arg("over", child_order.empty() ? "" : child_order.substr(1)),
+                        fmt::arg("table", level.table), fmt::arg("alias", level.alias),
+                        fmt::arg("cond", fmt::join(own, " AND "))));
+    }
+    return fmt::format(
+        "{}SELECT COALESCE(pg_catalog.jsonb_agg(s.doc ORDER BY s.part, s.n), "
+        "'[]'::pg_catalog.jsonb) "
+        "FROM ({}) AS s",
+        page, fmt::join(parts, " UNION ALL "));
+}
+
+}  // namespace
+
 std::string eager_statement_sql(const EagerLevel& root, bool as_array) {
+    bool outer = false;
+    for (const EagerRelation& relation : root.relations)
+        outer = outer || relation.keeps_unmatched;
+    if (as_array && outer)
+        return outer_statement_sql(root);
     if (as_array)
         return array_sql(root);
     return fmt::format("SELECT {} FROM {} AS {}{}", row_document_sql(root), root.table, root.alias,

@@ -32,12 +32,18 @@ struct EagerRelation {
     std::string key_literal;  // the relation name as a quoted SQL literal
     EagerShape shape = EagerShape::kObject;
     EagerLevel level;
+    std::size_t join_count = 0;  // the first conditions of `level` join it to the parent
+    // right/full join (top level only): related rows that no parent row of the answer matches
+    // are appended to the array as {"<name>": <row>}.
+    bool keeps_unmatched = false;
 };
 
 // The jsonb expression of one row of `level`, its relations nested.
 std::string row_document_sql(const EagerLevel& level);
 
 // The statement: a jsonb array of the rows of `root` (`as_array`), or the single row's object.
+// With right/full relations the page of root rows is computed once (WITH page), rendered, and
+// followed by the unmatched related rows of each such relation, in their own order.
 std::string eager_statement_sql(const EagerLevel& root, bool as_array);
 
 }  // namespace data_bridge
