@@ -2,43 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "json_builders.hpp"
+
 #include "data_bridge/core/eager_sql.hpp"
 #include "data_bridge/core/error.hpp"
 
 using namespace data_bridge;
+using namespace data_bridge::test;
 
 namespace {
-JsonValue str(const std::string& text) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kString;
-    value.text = text;
-    return value;
-}
-JsonValue num(const std::string& text) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kNumber;
-    value.text = text;
-    return value;
-}
-JsonValue boolean(bool flag) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kBool;
-    value.boolean = flag;
-    value.text = flag ? "true" : "false";
-    return value;
-}
-JsonValue obj(std::vector<std::pair<std::string, JsonValue>> members) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kObject;
-    value.members = std::move(members);
-    return value;
-}
-JsonValue arr(std::vector<JsonValue> elements) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kArray;
-    value.elements = std::move(elements);
-    return value;
-}
 std::string spec_error(const JsonValue& spec) {
     try {
         parse_fetch_spec(spec);

@@ -2,29 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "json_builders.hpp"
+
 #include "data_bridge/core/error.hpp"
 
 using namespace data_bridge;
+using namespace data_bridge::test;
 
 namespace {
-JsonValue str(const std::string& text) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kString;
-    value.text = text;
-    return value;
-}
-JsonValue arr(std::vector<JsonValue> elements) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kArray;
-    value.elements = std::move(elements);
-    return value;
-}
-JsonValue num(const std::string& text) {
-    JsonValue value;
-    value.kind = JsonValue::Kind::kNumber;
-    value.text = text;
-    return value;
-}
 std::string order_error(const JsonValue& value) {
     try {
         parse_order_by(value, "relations[0].order_by");
