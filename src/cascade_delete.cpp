@@ -611,7 +611,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
                     fmt::format("invalid value for on_error: \"{}\"", on_error), {},
                     "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
     }
-    RootKey all = array_key(fcinfo, table, 1);  // validates the key
+    array_key(fcinfo, table, 1);  // refuses keyless and composite-key tables up front
     Oid element_type =
         pg::guarded([fcinfo] { return get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 1)); });
 
@@ -656,7 +656,6 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         }
     }
     pg::spi_finish();
-    (void)all;
 
     return pg::item_reports_jsonb(reports, "deleted");
 }
