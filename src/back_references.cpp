@@ -118,10 +118,7 @@ Datum backref_fetch_all_body(FunctionCallInfo fcinfo) {
 
 // backref_fetch_one(source, source_column, value, order_by, offset): no limit argument.
 Datum backref_fetch_one_body(FunctionCallInfo fcinfo) {
-    pg::SingleValue result = run_backref(fcinfo, Shape::kOne);
-    if (result.is_null)
-        PG_RETURN_NULL();
-    return result.value;
+    return pg::value_or_null(fcinfo, run_backref(fcinfo, Shape::kOne));
 }
 
 Datum backref_count_body(FunctionCallInfo fcinfo) {

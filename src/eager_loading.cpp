@@ -15,6 +15,7 @@
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/query.hpp"
@@ -104,6 +105,10 @@ class EagerPlanner {
     explicit EagerPlanner(std::string budget)
         : graph_(pg::foreign_key_graph()), budget_(std::move(budget)) {}
 
+    // The parameters that carry the spec's values, in the order spec_values() lists them; the
+    // values are bound once the statement is built (bind_spec_values), as for a remembered one.
+    const std::vector<std::size_t>& value_slots() const { return value_slots_; }
+
     // Whether the top level is a list (right and full joins are possible only there).
     void set_root_is_array(bool is_array) { root_is_array_ = is_array; }
 
@@ -148,9 +153,9 @@ class EagerPlanner {
             }
         }
         if (options.limit)
-            level.limit_param = parameters_.add(INT8OID, Int64GetDatum(*options.limit), false);
+            level.limit_param = reserve(INT8OID);
         if (options.offset > 0)
-            level.offset_param = parameters_.add(INT8OID, Int64GetDatum(options.offset), false);
+            level.offset_param = reserve(INT8OID);
 
         std::vector<std::string> rendered;
         if (options.select_columns) {
@@ -218,40 +223,22 @@ class EagerPlanner {
                     return target + " IS NULL";
                 return target + (term.value.boolean ? " IS TRUE" : " IS FALSE");
             case FilterOp::kIn: {
-                std::vector<std::string> texts;
-                for (const auto& element : term.value.elements)
-                    texts.push_back(element.text);
-                Datum array = text_array(texts);
-                std::string placeholder = parameters_.add(TEXTARRAYOID, array, false);
+                std::string placeholder = reserve(TEXTARRAYOID);
                 return fmt::format("{} {} ANY (CAST({} AS {}[]))", target,
                                    pg::equality_operator_sql(column.type), placeholder, type);
             }
             case FilterOp::kLike:
             case FilterOp::kILike: {
-                std::string placeholder =
-                    parameters_.add(TEXTOID, text_value(term.value.text), false);
+                std::string placeholder = reserve(TEXTOID);
                 return fmt::format("CAST({} AS pg_catalog.text) OPERATOR(pg_catalog.{}) {}", target,
                                    term.op == FilterOp::kLike ? "~~" : "~~*", placeholder);
             }
             default: {
-                std::string placeholder =
-                    parameters_.add(TEXTOID, text_value(term.value.text), false);
+                std::string placeholder = reserve(TEXTOID);
                 return fmt::format("{} {} CAST({} AS {})", target,
                                    comparison_operator(column.type, term.op), placeholder, type);
             }
         }
-    }
-
-    static Datum text_array(const std::vector<std::string>& texts) {
-        std::vector<Datum> datums;
-        for (const auto& text : texts)
-            datums.push_back(text_value(text));
-        const Datum* data = datums.data();
-        int count = (int)datums.size();
-        return pg::guarded([data, count] {
-            return PointerGetDatum(
-                construct_array(const_cast<Datum*>(data), count, TEXTOID, -1, false, TYPALIGN_INT));
-        });
     }
 
     struct Link {
@@ -433,6 +420,12 @@ class EagerPlanner {
     std::string budget_;
     bool root_is_array_ = true;
     pg::Parameters parameters_;
+    std::vector<std::size_t> value_slots_;
+
+    std::string reserve(Oid type) {
+        value_slots_.push_back(parameters_.types.size());
+        return parameters_.add(type, (Datum)0, true);
+    }
     int next_alias_ = 0;
 };
 
@@ -469,55 +462,54 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
     return conditions;
 }
 
-Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
-    if (result.is_null)
-        PG_RETURN_NULL();
-    return result.value;
-}
-
 // Runs an eager statement with a fresh row budget.
 Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters) {
     rows_rendered = 0;
-    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
 }
 
+// The values of a spec as parameters: into the slots the planner reserved for them, or (for a
+// remembered statement, `slots` null) after any key parameter already in `parameters`.
+void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                      pg::Parameters& parameters, const std::vector<std::size_t>* slots) {
+    std::vector<SpecValue> values;
+    spec_values(options, relations, values);
+    if (slots != nullptr && slots->size() != values.size()) {
+        throw Error(sqlstate::kInternalError, "eager load: parameters and values disagree");
+    }
+    for (std::size_t i = 0; i < values.size(); i++) {
+        const SpecValue& value = values[i];
+        Oid type = TEXTOID;
+        Datum datum;
+        if (value.kind == SpecValue::kInt8) {
+            type = INT8OID;
+            datum = Int64GetDatum(value.integer);
+        } else if (value.kind == SpecValue::kTextArray) {
+            type = TEXTARRAYOID;
+            const std::vector<std::string>& texts = value.texts;
+            datum = pg::guarded([&texts] { return pg::text_array_datum(texts); });
+        } else {
+            datum = text_value(value.text);
+        }
+        if (slots == nullptr) {
+            parameters.add(type, datum, false);
+        } else {
+            parameters.values[(*slots)[i]] = datum;
+            parameters.nulls[(*slots)[i]] = ' ';
+        }
+    }
+}
+
+// Runs a freshly planned statement: binds the spec's values into the planner's slots and
+// remembers the statement for the next call of the same shape.
 Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array,
-          const std::string& shape_key) {
+          const std::string& shape_key, const QueryOptions& options,
+          const std::vector<RelationSpec>& relations) {
     std::string sql = eager_statement_sql(root, as_array);
+    bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
     if (!shape_key.empty())
         pg::remember_statement(shape_key, sql);
     return execute(fcinfo, sql, planner.parameters());
-}
-
-// The values of a spec as parameters, after any key parameters already in `parameters`.
-void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
-                      pg::Parameters& parameters) {
-    std::vector<SpecValue> values;
-    spec_values(options, relations, values);
-    for (const SpecValue& value : values) {
-        switch (value.kind) {
-            case SpecValue::kText:
-                parameters.add(TEXTOID, text_value(value.text), false);
-                break;
-            case SpecValue::kInt8:
-                parameters.add(INT8OID, Int64GetDatum(value.integer), false);
-                break;
-            case SpecValue::kTextArray: {
-                std::vector<Datum> datums;
-                for (const auto& text : value.texts)
-                    datums.push_back(text_value(text));
-                const Datum* data = datums.data();
-                int count = (int)datums.size();
-                parameters.add(
-                    TEXTARRAYOID, pg::guarded([data, count] {
-                        return PointerGetDatum(construct_array(const_cast<Datum*>(data), count,
-                                                               TEXTOID, -1, false, TYPALIGN_INT));
-                    }),
-                    false);
-                break;
-            }
-        }
-    }
 }
 
 // A statement remembered for this shape: bind the values and run it, skipping every catalog
@@ -533,7 +525,7 @@ std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& 
     pg::Parameters parameters;
     if (key_value)
         parameters.add(key_value->first, key_value->second, false);
-    bind_spec_values(options, relations, parameters);
+    bind_spec_values(options, relations, parameters, nullptr);
     return execute(fcinfo, statement, parameters);
 }
 
@@ -560,11 +552,11 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
         EagerLevel root = planner.level(table, spec.options, spec.relations, "");
         planner.add_budget(root);
         root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
-        return run(fcinfo, planner, root, false, shape_key);
+        return run(fcinfo, planner, root, false, shape_key, spec.options, spec.relations);
     }
     EagerLevel root = planner.level(table, spec.options, spec.relations, "");
     planner.add_budget(root);
-    return run(fcinfo, planner, root, true, shape_key);
+    return run(fcinfo, planner, root, true, shape_key, spec.options, spec.relations);
 }
 
 std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
@@ -600,7 +592,7 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
             root.conditions.begin() + i,
             fmt::format("{}.{} {} {}", root.alias, key[i].column, key[i].equals, key[i].parameter));
     }
-    return run(fcinfo, planner, root, false, shape_key);
+    return run(fcinfo, planner, root, false, shape_key, QueryOptions{}, relations);
 }
 
 Datum fetch_one_with_relations_body(FunctionCallInfo fcinfo) {
@@ -682,7 +674,7 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
     EagerPlanner planner(budget_call(fcinfo));
     EagerLevel root = planner.level(table, options, relations, "");
     planner.add_budget(root);
-    return run(fcinfo, planner, root, true, shape_key);
+    return run(fcinfo, planner, root, true, shape_key, options, relations);
 }
 
 }  // namespace

@@ -21,12 +21,6 @@ namespace data_bridge {
 
 namespace {
 
-Datum result_or_null(FunctionCallInfo fcinfo, const pg::SingleValue& result) {
-    if (result.is_null)
-        PG_RETURN_NULL();
-    return result.value;
-}
-
 std::string name_arg(FunctionCallInfo fcinfo, int argno) {
     return pg::guarded([fcinfo, argno] { return (const char*)NameStr(*PG_GETARG_NAME(argno)); });
 }
@@ -67,7 +61,7 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
 
     pg::Parameters parameters;
     parameters.add(value_type, PG_GETARG_DATUM(2), false);
-    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
 }
 
 // The foreign key of `source` named by constraint name or by its (single) column.
@@ -133,7 +127,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
     pg::Parameters parameters;
     if (id_type == JSONBOID) {
         std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
-        return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+        return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
     }
     std::string key = fmt::format("fetch_related {} {} {}", source, id_type, fk_name);
     const std::string* cached = pg::find_statement(key);
@@ -145,7 +139,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         sql = related_row_sql(fcinfo, source, fk_name, parameters);
         pg::remember_statement(key, sql);
     }
-    return result_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
 }
 
 }  // namespace

@@ -20,4 +20,12 @@ Datum name_array_datum(const std::vector<std::string>& values) {
         construct_array(elements, (int)values.size(), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
 }
 
+Datum text_array_datum(const std::vector<std::string>& values) {
+    auto* elements = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
+    for (std::size_t i = 0; i < values.size(); i++)
+        elements[i] = text_datum(values[i]);
+    return PointerGetDatum(
+        construct_array(elements, (int)values.size(), TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 }  // namespace data_bridge::pg

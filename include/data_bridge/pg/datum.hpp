@@ -12,5 +12,6 @@ namespace data_bridge::pg {
 Datum name_datum(const std::string& value);
 Datum text_datum(const std::string& value);
 Datum name_array_datum(const std::vector<std::string>& values);
+Datum text_array_datum(const std::vector<std::string>& values);
 
 }  // namespace data_bridge::pg

@@ -18,4 +18,11 @@ struct SingleValue {
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
                                bool read_only);
 
+// The function's result from a single value: the value, or SQL NULL.
+inline Datum value_or_null(FunctionCallInfo fcinfo, const SingleValue& result) {
+    if (result.is_null)
+        PG_RETURN_NULL();
+    return result.value;
+}
+
 }  // namespace data_bridge::pg
