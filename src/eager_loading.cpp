@@ -185,32 +185,25 @@ class EagerPlanner {
     }
 
   private:
+    // The names of the table's columns, as to_jsonb(row) renders them (dropped ones left out).
     std::vector<std::string> all_columns(Oid table) {
-        std::vector<std::string> names;
-        int count = pg::guarded([table] {
-            HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(table));
-            int natts = HeapTupleIsValid(tuple) ? ((Form_pg_class)GETSTRUCT(tuple))->relnatts : 0;
-            if (HeapTupleIsValid(tuple))
-                ReleaseSysCache(tuple);
-            return natts;
+        List* names = pg::guarded([table] {
+            Relation relation = table_open(table, AccessShareLock);
+            TupleDesc descriptor = RelationGetDescr(relation);
+            List* found = NIL;
+            for (int i = 0; i < descriptor->natts; i++) {
+                Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+                if (!attribute->attisdropped)
+                    found = lappend(found, pstrdup(NameStr(attribute->attname)));
+            }
+            table_close(relation, AccessShareLock);
+            return found;
         });
-        for (int attnum = 1; attnum <= count; attnum++) {
-            const char* name = pg::guarded(
-                [table, attnum] { return (const char*)get_attname(table, attnum, true); });
-            bool dropped =
-                name == nullptr || pg::guarded([table, attnum] {
-                    HeapTuple tuple =
-                        SearchSysCache2(ATTNUM, ObjectIdGetDatum(table), Int16GetDatum(attnum));
-                    bool is_dropped = !HeapTupleIsValid(tuple) ||
-                                      ((Form_pg_attribute)GETSTRUCT(tuple))->attisdropped;
-                    if (HeapTupleIsValid(tuple))
-                        ReleaseSysCache(tuple);
-                    return is_dropped;
-                });
-            if (!dropped)
-                names.emplace_back(name);
-        }
-        return names;
+        std::vector<std::string> columns;
+        ListCell* cell;
+        foreach (cell, names)
+            columns.emplace_back((const char*)lfirst(cell));
+        return columns;
     }
 
     std::string filter_sql(Oid table, const std::string& alias, const FilterTerm& term) {
