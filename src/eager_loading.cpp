@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/datum.hpp"
+#include "data_bridge/pg/eager_executor.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/query.hpp"
@@ -44,14 +46,8 @@ std::string budget_call(FunctionCallInfo fcinfo) {
 
 Datum eager_row_budget_body(FunctionCallInfo) {
     long limit = pg::max_rows;
-    if (limit > 0 && ++rows_rendered > limit) {
-        throw Error(
-            sqlstate::kProgramLimitExceeded,
-            fmt::format("eager load renders more than {} rows", limit),
-            fmt::format("The limit is data_bridge.max_rows = {}, counting rows at every level.",
-                        limit),
-            "Paginate with limit and offset, or raise data_bridge.max_rows.");
-    }
+    if (limit > 0 && ++rows_rendered > limit)
+        throw eager_row_budget_exceeded(limit);
     return BoolGetDatum(true);
 }
 
@@ -113,7 +109,7 @@ class EagerPlanner {
     void set_root_is_array(bool is_array) { root_is_array_ = is_array; }
 
     // Every rendered row of the level passes the row budget (checked last, after the filters).
-    void add_budget(EagerLevel& level) const { level.conditions.push_back(budget_); }
+    void add_budget(EagerLevel& level) const { level.budget = budget_; }
 
     pg::Parameters& parameters() { return parameters_; }
 
@@ -161,15 +157,21 @@ class EagerPlanner {
         if (options.select_columns) {
             std::vector<std::pair<std::string, std::string>> columns;
             for (const auto& column : *options.select_columns) {
-                spec_column(table, column,
-                            path.empty() ? "select_columns" : path + ".select_columns");
+                pg::ColumnInfo info = spec_column(
+                    table, column, path.empty() ? "select_columns" : path + ".select_columns");
                 columns.emplace_back(quoted_literal(column),
                                      level.alias + "." + pg::quoted_identifier(column));
-                rendered.push_back(column);
+                if (std::find(rendered.begin(), rendered.end(), column) == rendered.end()) {
+                    rendered.push_back(column);
+                    level.rendered.push_back(rendered_column(column, info.type));
+                }
             }
             level.columns = columns;
         } else {
-            rendered = all_columns(table);
+            for (const auto& [column, type] : all_columns(table)) {
+                rendered.push_back(column);
+                level.rendered.push_back(rendered_column(column, type));
+            }
         }
         std::string relations_path = path.empty() ? "relations" : path + ".relations";
         for (const RelationSpec& spec : relations) {
@@ -185,24 +187,30 @@ class EagerPlanner {
     }
 
   private:
-    // The names of the table's columns, as to_jsonb(row) renders them (dropped ones left out).
-    std::vector<std::string> all_columns(Oid table) {
-        List* names = pg::guarded([table] {
+    static RenderedColumn rendered_column(const std::string& name, Oid type) {
+        RenderedColumn column;
+        column.name = name;
+        column.quoted = pg::quoted_identifier(name);
+        column.type = type;
+        column.via_to_jsonb = pg::jsonb_rendering(type) == pg::JsonbRendering::kSql;
+        return column;
+    }
+
+    // The table's columns and their types, as to_jsonb(row) renders them (dropped ones left
+    // out).
+    std::vector<std::pair<std::string, Oid>> all_columns(Oid table) {
+        TupleDesc descriptor = pg::guarded([table] {
             Relation relation = table_open(table, AccessShareLock);
-            TupleDesc descriptor = RelationGetDescr(relation);
-            List* found = NIL;
-            for (int i = 0; i < descriptor->natts; i++) {
-                Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-                if (!attribute->attisdropped)
-                    found = lappend(found, pstrdup(NameStr(attribute->attname)));
-            }
+            TupleDesc copy = CreateTupleDescCopy(RelationGetDescr(relation));
             table_close(relation, AccessShareLock);
-            return found;
+            return copy;
         });
-        std::vector<std::string> columns;
-        ListCell* cell;
-        foreach (cell, names)
-            columns.emplace_back((const char*)lfirst(cell));
+        std::vector<std::pair<std::string, Oid>> columns;
+        for (int i = 0; i < descriptor->natts; i++) {
+            Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+            if (!attribute->attisdropped)
+                columns.emplace_back(NameStr(attribute->attname), attribute->atttypid);
+        }
         return columns;
     }
 
@@ -379,20 +387,30 @@ class EagerPlanner {
         Oid child = resolve_table(spec.table, spec.path + ".table");
         Link joined = link(parent, child, spec);
         EagerRelation relation;
+        relation.name = spec.name;
         relation.key_literal = quoted_literal(spec.name);
         relation.level = level(child, spec.options, spec.relations, spec.path);
         EagerLevel& level = relation.level;
         for (std::size_t i = 0; i < joined.child_columns.size(); i++) {
             pg::ColumnInfo child_column = pg::column_info(child, joined.child_columns[i]);
+            EagerJoinColumn join;
+            join.child_column = pg::quoted_identifier(child_column.name);
+            join.equals = pg::equality_operator_sql(child_column.type);
+            join.parent_column = pg::quoted_identifier(joined.parent_columns[i]);
+            join.parent_type = pg::column_info(parent, joined.parent_columns[i]).type;
             level.conditions.insert(
                 level.conditions.begin() + i,
-                fmt::format("{}.{} {} {}.{}", level.alias, pg::quoted_identifier(child_column.name),
-                            pg::equality_operator_sql(child_column.type), parent_level.alias,
-                            pg::quoted_identifier(joined.parent_columns[i])));
+                fmt::format("{}.{} {} {}.{}", level.alias, join.child_column, join.equals,
+                            parent_level.alias, join.parent_column));
+            relation.join.push_back(join);
         }
-        bool unique_child =
-            !joined.many_to_one && joined.child_columns.size() == 1 &&
-            pg::column_is_unique(child, pg::column_info(child, joined.child_columns[0]).attnum);
+        // A foreign key's referenced columns are unique together; one column, by its index.
+        relation.at_most_one =
+            joined.child_columns.size() == 1
+                ? pg::column_is_unique(child,
+                                       pg::column_info(child, joined.child_columns[0]).attnum)
+                : joined.many_to_one;
+        bool unique_child = !joined.many_to_one && relation.at_most_one;
         relation.shape = spec.count                             ? EagerShape::kCount
                          : (joined.many_to_one || unique_child) ? EagerShape::kObject
                                                                 : EagerShape::kArray;
@@ -493,13 +511,37 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
     }
 }
 
-// Runs a freshly planned statement: binds the spec's values into the planner's slots and
-// remembers the statement for the next call of the same shape.
+// Batched programs by call shape (right and full joins keep one statement, in the statement
+// cache under the same key).
+pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs;
+
+Datum execute_program(FunctionCallInfo fcinfo, const pg::EagerProgram& program,
+                      const pg::Parameters& parameters) {
+    bool is_null = false;
+    Datum result = pg::run_eager_program(program, parameters, &is_null);
+    if (is_null)
+        PG_RETURN_NULL();
+    return result;
+}
+
+// Runs a freshly planned load: binds the spec's values into the planner's slots and remembers
+// the batches (or the one statement) for the next call of the same shape.
 Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array,
           const std::string& shape_key, const QueryOptions& options,
           const std::vector<RelationSpec>& relations) {
-    std::string sql = eager_statement_sql(root, as_array);
     bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
+    bool outer = false;
+    for (const EagerRelation& relation : root.relations)
+        outer = outer || relation.keeps_unmatched;
+    std::shared_ptr<const pg::EagerProgram> program;
+    if (!outer)
+        program = pg::eager_program(root, as_array, planner.parameters().types.size());
+    if (program != nullptr) {
+        if (!shape_key.empty())
+            programs.remember(shape_key, program);
+        return execute_program(fcinfo, *program, planner.parameters());
+    }
+    std::string sql = eager_statement_sql(root, as_array);
     if (!shape_key.empty())
         pg::remember_statement(shape_key, sql);
     return execute(fcinfo, sql, planner.parameters());
@@ -511,14 +553,19 @@ std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& 
                                     const QueryOptions& options,
                                     const std::vector<RelationSpec>& relations,
                                     std::optional<std::pair<Oid, Datum>> key_value) {
-    const std::string* sql = pg::find_statement(shape_key);
-    if (sql == nullptr)
+    std::shared_ptr<const pg::EagerProgram> program;
+    if (const auto* found = programs.find(shape_key))
+        program = *found;
+    const std::string* sql = program == nullptr ? pg::find_statement(shape_key) : nullptr;
+    if (program == nullptr && sql == nullptr)
         return std::nullopt;
-    std::string statement = *sql;
+    std::string statement = sql == nullptr ? std::string() : *sql;
     pg::Parameters parameters;
     if (key_value)
         parameters.add(key_value->first, key_value->second, false);
     bind_spec_values(options, relations, parameters, nullptr);
+    if (program != nullptr)
+        return execute_program(fcinfo, *program, parameters);
     return execute(fcinfo, statement, parameters);
 }
 

@@ -23,9 +23,12 @@ std::string build_object(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string where_sql(const EagerLevel& level) {
-    if (level.conditions.empty())
+    std::vector<std::string> conditions = level.conditions;
+    if (!level.budget.empty())
+        conditions.push_back(level.budget);
+    if (conditions.empty())
         return "";
-    return fmt::format(" WHERE {}", fmt::join(level.conditions, " AND "));
+    return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
 
 std::string order_sql(const EagerLevel& level) {
@@ -117,6 +120,8 @@ std::string outer_statement_sql(const EagerLevel& root) {
                                      level.conditions.end());
         own.push_back(fmt::format("NOT EXISTS (SELECT 1 FROM {} WHERE {})", page_rows,
                                   fmt::join(join, " AND ")));
+        if (!level.budget.empty())
+            own.push_back(level.budget);
         std::string child_order = order_sql(level);
         parts.push_back(
             fmt::format("SELECT pg_catalog.jsonb_build_object({key}, {doc}), {part}, "

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eager_builders.hpp"
 #include "json_builders.hpp"
 
 #include "data_bridge/core/eager_sql.hpp"
@@ -11,6 +12,7 @@ using namespace data_bridge;
 using namespace data_bridge::test;
 
 namespace {
+
 std::string spec_error(const JsonValue& spec) {
     try {
         parse_fetch_spec(spec);
@@ -91,16 +93,16 @@ TEST(EagerSql, ObjectArrayAndCount) {
     root.alias = "t0";
     root.order = {{"id", false}};
     root.limit_param = "$1";
-    EagerRelation profile{"'profile'", EagerShape::kObject, {}};
+    EagerRelation profile = relation("profile", EagerShape::kObject);
     profile.level.table = "public.profiles";
     profile.level.alias = "t1";
     profile.level.conditions = {"t1.user_id OPERATOR(pg_catalog.=) t0.id"};
-    EagerRelation posts{"'posts'", EagerShape::kArray, {}};
+    EagerRelation posts = relation("posts", EagerShape::kArray);
     posts.level.table = "public.posts";
     posts.level.alias = "t2";
     posts.level.conditions = {"t2.author_id OPERATOR(pg_catalog.=) t0.id"};
     posts.level.columns = std::vector<std::pair<std::string, std::string>>{{"'title'", "t2.title"}};
-    EagerRelation count{"'n'", EagerShape::kCount, {}};
+    EagerRelation count = relation("n", EagerShape::kCount);
     count.level.table = "public.posts";
     count.level.alias = "t3";
     root.relations = {profile, posts, count};

@@ -3,6 +3,7 @@
 // PostgreSQL layer has already checked and quoted; values are parameters.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,26 +14,49 @@ namespace data_bridge {
 
 struct EagerRelation;
 
+// A column of a rendered row.
+struct RenderedColumn {
+    std::string name;        // the JSON key (the column's name, unquoted)
+    std::string quoted;      // the column, quoted
+    std::uint32_t type = 0;  // its type (an Oid; opaque here)
+    // Rendered by SQL's to_jsonb: a type the batched executor has no conversion of its own for.
+    bool via_to_jsonb = false;
+};
+
 // One table in the tree, with the alias its conditions use.
 struct EagerLevel {
     std::string table;                    // qualified, quoted
     std::string alias;                    // t0, t1, ...
     std::vector<std::string> conditions;  // ANDed; include the join to the parent
+    std::string budget;                   // a row-budget condition checked last, or ""
     std::vector<QuotedOrder> order;       // unaliased columns, quoted
     std::string limit_param;              // "$n" or "" for none
     std::string offset_param;             // "$n" or "" for none
     // select_columns: (quoted JSON key literal, quoted column); empty optional: every column.
     std::optional<std::vector<std::pair<std::string, std::string>>> columns;
+    // What a row renders, either way: every column, or the select_columns (without repeats).
+    std::vector<RenderedColumn> rendered;
     std::vector<EagerRelation> relations;
+};
+
+// One pair of columns that join a related table to its parent.
+struct EagerJoinColumn {
+    std::string child_column;       // quoted, of the related table
+    std::string equals;             // OPERATOR(schema.=)
+    std::string parent_column;      // quoted, of the parent table
+    std::uint32_t parent_type = 0;  // the parent column's type (an Oid; opaque here)
 };
 
 enum class EagerShape { kObject, kArray, kCount };
 
 struct EagerRelation {
-    std::string key_literal;  // the relation name as a quoted SQL literal
+    std::string name;         // the relation name (its JSON key)
+    std::string key_literal;  // the same as a quoted SQL literal
     EagerShape shape = EagerShape::kObject;
     EagerLevel level;
-    std::size_t join_count = 0;  // the first conditions of `level` join it to the parent
+    std::size_t join_count = 0;         // the first conditions of `level` join it to the parent
+    std::vector<EagerJoinColumn> join;  // the same join, column by column
+    bool at_most_one = false;           // the related side is unique on the join columns
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;

@@ -1,0 +1,52 @@
+// Batched eager loading: one statement per level of the relation tree instead of one statement
+// whose subqueries run once per parent row. A level's statement receives the join keys of every
+// row of its parent level at once, as arrays, and returns its rows tagged with the number of the
+// parent row they belong to, in order, so the executor attaches them without any lookup. Rows
+// come back as plain columns and are turned into one jsonb value at the end, so no row is
+// encoded as jsonb more than once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/eager_sql.hpp"
+#include "data_bridge/core/error.hpp"
+
+namespace data_bridge {
+
+// One key of a rendered row: a column of the statement's result, or a relation.
+struct BatchField {
+    std::string key;
+    int column = -1;  // result column (0-based) holding the value
+    int child = -1;   // or: the batch whose rows are the value
+};
+
+struct Batch {
+    std::string sql;
+    int parent = -1;  // the batch holding the parent rows; -1 for the top level
+    // How the rows attach to a parent row (at the top: kArray for a list, kObject for one row).
+    EagerShape shape = EagerShape::kArray;
+    // Result columns of the parent batch sent as key arrays ($n+1, ...), and their types.
+    std::vector<int> parent_key_columns;
+    std::vector<std::uint32_t> key_types;
+    // Below the top, column 0 is the parent row's number (1-based); for kCount, column 1 is the
+    // count. Otherwise the rendered columns follow, then the key columns children need.
+    std::vector<RenderedColumn> columns;  // the rendered columns, in result order
+    int first_column = 0;                 // the result column of columns[0]
+    std::vector<BatchField> fields;       // in jsonb's key order
+};
+
+// The error of a load that would render more than data_bridge.max_rows rows.
+Error eager_row_budget_exceeded(long limit);
+
+// jsonb's order of object keys: shorter first, then bytewise.
+bool jsonb_key_less(const std::string& a, const std::string& b);
+
+// The batches of a tree, parents before children. `spec_parameters`: how many parameters the
+// spec's own values take ($1 .. $n); each batch's key arrays follow them. `as_array`: the top
+// level is a list (ordered, paged) rather than one row. Right and full joins are not batched.
+std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array,
+                                 std::size_t spec_parameters);
+
+}  // namespace data_bridge

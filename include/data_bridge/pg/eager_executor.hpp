@@ -1,0 +1,32 @@
+// Runs the batches of an eager load (core/eager_batches.hpp): one prepared statement per level,
+// each fed the join keys of the whole level above as arrays, then one jsonb value built from
+// all the rows at once.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "data_bridge/core/eager_batches.hpp"
+#include "data_bridge/pg/postgres.hpp"
+#include "data_bridge/pg/jsonb_render.hpp"
+#include "data_bridge/pg/row_key.hpp"
+
+namespace data_bridge::pg {
+
+// The batches with what the catalogs say about their types; kept per call shape.
+struct EagerProgram {
+    std::vector<Batch> batches;
+    std::vector<std::vector<JsonbRendering>> renderings;  // per batch, per rendered column
+    std::vector<std::vector<Oid>> key_array_types;        // per batch, per key array
+};
+
+// The program of a tree of levels, or nullptr when a join key's type has no array type (the
+// caller then runs the single-statement form).
+std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
+                                                  std::size_t spec_parameters);
+
+// Runs the program with the spec's values as $1..$n: a jsonb array of the top rows, or the one
+// row's object (is_null when there is none). The result is allocated in the caller's context.
+Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null);
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,44 @@
+// Column values turned into JsonbValues exactly as to_jsonb() renders them, without going through
+// SQL: the batched eager loader builds one jsonb result from plain columns. Types with a rendering
+// of their own that is not reproduced here (json, arrays, composites, types from extensions and
+// users) are left to SQL's to_jsonb and embedded as jsonb.
+#pragma once
+
+#include "data_bridge/pg/postgres.hpp"
+
+extern "C" {
+#include "utils/jsonb.h"
+}
+
+namespace data_bridge::pg {
+
+enum class JsonbRendering : uint8 {
+    kBool,
+    kInteger,   // int2, int4, int8: a number
+    kNumeric,   // a number, or a string for NaN and infinities
+    kFloat,     // float4, float8: as numeric, through the type's text form
+    kText,      // text, varchar, char: the string itself
+    kDateTime,  // date, timestamp, timestamptz: ISO 8601 as json renders them
+    kJsonb,     // embedded as it is
+    kOutput,    // other built-in scalar types: the type's text form as a string
+    kSql,       // not handled here: select pg_catalog.to_jsonb(column) and embed that
+};
+
+// How values of `type` (a domain: its base type) are rendered; a catalog lookup.
+JsonbRendering jsonb_rendering(Oid type);
+
+// Everything needed to render one column, prepared once per statement (inside guarded()).
+struct ColumnRenderer {
+    JsonbRendering rendering;
+    Oid base_type;
+    FmgrInfo output;  // kFloat, kOutput
+};
+void prepare_renderer(ColumnRenderer* renderer, JsonbRendering rendering, Oid type);
+
+// The value as a JsonbValue (inside guarded(); may point into the datum's memory).
+void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, JsonbValue* out);
+
+// A jsonb datum as a JsonbValue tree (inside guarded()).
+void jsonb_datum_value(Datum jsonb, JsonbValue* out);
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,242 @@
+#include "data_bridge/pg/eager_executor.hpp"
+
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/plan_cache.hpp"
+#include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/spi.hpp"
+
+namespace data_bridge::pg {
+
+std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
+                                                  std::size_t spec_parameters) {
+    auto program = std::make_shared<EagerProgram>();
+    program->batches = eager_batches(root, as_array, spec_parameters);
+    for (const Batch& batch : program->batches) {
+        std::vector<JsonbRendering> renderings;
+        for (const RenderedColumn& column : batch.columns) {
+            renderings.push_back(column.via_to_jsonb ? JsonbRendering::kSql
+                                                     : jsonb_rendering(column.type));
+        }
+        program->renderings.push_back(std::move(renderings));
+        std::vector<Oid> arrays;
+        for (std::uint32_t type : batch.key_types) {
+            Oid array = guarded([type] { return get_array_type(type); });
+            if (!OidIsValid(array))
+                return nullptr;
+            arrays.push_back(array);
+        }
+        program->key_array_types.push_back(std::move(arrays));
+    }
+    return program;
+}
+
+namespace {
+
+// What one batch's statement returned, as plain data that PostgreSQL code can use.
+struct BatchRows {
+    SPITupleTable* table;  // null when the statement did not run (no parent rows)
+    uint64 count;
+    uint64* starts;  // below the top: parent row i owns rows [starts[i], starts[i + 1])
+    ColumnRenderer* renderers;
+    Datum* values;  // one row, deformed
+    bool* nulls;
+};
+
+// Where each parent row's rows start; the rows come ordered by parent row number (column 1).
+uint64* parent_starts(const BatchRows& rows, uint64 parent_count) {
+    auto* starts = static_cast<uint64*>(palloc0(sizeof(uint64) * (parent_count + 1)));
+    for (uint64 i = 0; i < rows.count; i++) {
+        bool is_null;
+        int64 number =
+            DatumGetInt64(SPI_getbinval(rows.table->vals[i], rows.table->tupdesc, 1, &is_null));
+        if (is_null || number < 1 || static_cast<uint64>(number) > parent_count)
+            elog(ERROR, "data_bridge: eager load batch returned parent row %ld", (long)number);
+        starts[number]++;
+    }
+    for (uint64 i = 1; i <= parent_count; i++)
+        starts[i] += starts[i - 1];
+    return starts;
+}
+
+// The key column `column` of every parent row, as an array parameter.
+Datum key_array(const BatchRows& parent, int column, Oid element_type) {
+    int count = static_cast<int>(parent.count);
+    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (count + 1)));
+    for (int i = 0; i < count; i++)
+        values[i] =
+            SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &nulls[i]);
+    int16 length;
+    bool by_value;
+    char align;
+    get_typlenbyvalalign(element_type, &length, &by_value, &align);
+    int lower_bound = 1;
+    return PointerGetDatum(construct_md_array(values, nulls, 1, &count, &lower_bound, element_type,
+                                              length, by_value, align));
+}
+
+void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                JsonbValue* out);
+
+// The value a relation takes in parent row `parent_row`: its rows, its one row, or its count.
+void render_related(const EagerProgram& program, BatchRows* rows, int batch_index,
+                    uint64 parent_row, JsonbValue* out) {
+    const Batch& batch = program.batches[batch_index];
+    const BatchRows& related = rows[batch_index];
+    uint64 first = related.starts[parent_row];
+    uint64 last = related.starts[parent_row + 1];
+    switch (batch.shape) {
+        case EagerShape::kCount: {
+            int64 count = 0;
+            if (first < last) {
+                bool is_null;
+                count = DatumGetInt64(
+                    SPI_getbinval(related.table->vals[first], related.table->tupdesc, 2, &is_null));
+            }
+            out->type = jbvNumeric;
+            out->val.numeric = int64_to_numeric(count);
+            return;
+        }
+        case EagerShape::kObject:
+            if (first < last)
+                render_row(program, rows, batch_index, first, out);
+            else
+                out->type = jbvNull;
+            return;
+        case EagerShape::kArray: {
+            int count = static_cast<int>(last - first);
+            auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
+            for (int i = 0; i < count; i++)
+                render_row(program, rows, batch_index, first + i, &elements[i]);
+            out->type = jbvArray;
+            out->val.array.nElems = count;
+            out->val.array.elems = elements;
+            out->val.array.rawScalar = false;
+            return;
+        }
+    }
+}
+
+// One row as an object whose keys are already in jsonb's order: no sorting per row.
+void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                JsonbValue* out) {
+    CHECK_FOR_INTERRUPTS();
+    check_stack_depth();
+    const Batch& batch = program.batches[batch_index];
+    BatchRows& mine = rows[batch_index];
+    heap_deform_tuple(mine.table->vals[row], mine.table->tupdesc, mine.values, mine.nulls);
+    int count = static_cast<int>(batch.fields.size());
+    auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (count + 1)));
+    // Columns first: the deformed row is overwritten once a relation renders rows of its own.
+    for (int i = 0; i < count; i++) {
+        const BatchField& field = batch.fields[i];
+        pairs[i].key.type = jbvString;
+        pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
+        pairs[i].key.val.string.len = static_cast<int>(field.key.size());
+        pairs[i].order = i;
+        if (field.column >= 0) {
+            render_value(&mine.renderers[field.column - batch.first_column],
+                         mine.values[field.column], mine.nulls[field.column], &pairs[i].value);
+        }
+    }
+    for (int i = 0; i < count; i++) {
+        if (batch.fields[i].child >= 0)
+            render_related(program, rows, batch.fields[i].child, row, &pairs[i].value);
+    }
+    out->type = jbvObject;
+    out->val.object.nPairs = count;
+    out->val.object.pairs = pairs;
+}
+
+}  // namespace
+
+Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null) {
+    MemoryContext result_context = CurrentMemoryContext;
+    std::size_t batch_count = program.batches.size();
+    spi_connect();
+    BatchRows* rows = guarded([batch_count] {
+        return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
+    });
+    long limit = max_rows;
+    long rendered = 0;
+    for (std::size_t b = 0; b < batch_count; b++) {
+        const Batch& batch = program.batches[b];
+        Parameters parameters = spec;
+        uint64 parent_count = 0;
+        if (batch.parent >= 0) {
+            const BatchRows& parent = rows[batch.parent];
+            parent_count = parent.count;
+            if (parent_count == 0) {
+                rows[b].starts =
+                    guarded([] { return static_cast<uint64*>(palloc0(sizeof(uint64))); });
+                continue;
+            }
+            for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {
+                int column = batch.parent_key_columns[k];
+                Oid element = batch.key_types[k];
+                Datum array = guarded(
+                    [&parent, column, element] { return key_array(parent, column, element); });
+                parameters.add(program.key_array_types[b][k], array, false);
+            }
+        }
+        bool counted = batch.shape != EagerShape::kCount;
+        long row_limit = counted && limit > 0 ? limit - rendered + 1 : 0;
+        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types);
+        uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
+        if (counted) {
+            rendered += static_cast<long>(processed);
+            if (limit > 0 && rendered > limit)
+                throw eager_row_budget_exceeded(limit);
+        }
+        const std::vector<JsonbRendering>& renderings = program.renderings[b];
+        const JsonbRendering* rendering_data = renderings.data();
+        int column_count = static_cast<int>(renderings.size());
+        const RenderedColumn* columns = batch.columns.data();
+        bool below_top = batch.parent >= 0;
+        guarded([&rows, b, processed, parent_count, below_top, rendering_data, column_count,
+                 columns] {
+            BatchRows& mine = rows[b];
+            mine.table = SPI_tuptable;
+            mine.count = processed;
+            if (below_top)
+                mine.starts = parent_starts(mine, parent_count);
+            int width = mine.table->tupdesc->natts;
+            mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
+            mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));
+            mine.renderers =
+                static_cast<ColumnRenderer*>(palloc(sizeof(ColumnRenderer) * (column_count + 1)));
+            for (int i = 0; i < column_count; i++)
+                prepare_renderer(&mine.renderers[i], rendering_data[i], columns[i].type);
+        });
+    }
+    const Batch& top = program.batches[0];
+    bool as_array = top.shape == EagerShape::kArray;
+    const EagerProgram* code = &program;
+    Jsonb* result = guarded([code, rows, as_array, result_context] {
+        JsonbValue value;
+        const BatchRows& top_rows = rows[0];
+        if (as_array) {
+            int count = static_cast<int>(top_rows.count);
+            auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
+            for (int i = 0; i < count; i++)
+                render_row(*code, rows, 0, i, &elements[i]);
+            value.type = jbvArray;
+            value.val.array.nElems = count;
+            value.val.array.elems = elements;
+            value.val.array.rawScalar = false;
+        } else if (top_rows.count > 0) {
+            render_row(*code, rows, 0, 0, &value);
+        } else {
+            return static_cast<Jsonb*>(nullptr);
+        }
+        MemoryContext previous = MemoryContextSwitchTo(result_context);
+        Jsonb* built = JsonbValueToJsonb(&value);
+        MemoryContextSwitchTo(previous);
+        return built;
+    });
+    spi_finish();
+    *is_null = result == nullptr;
+    return PointerGetDatum(result);
+}
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,155 @@
+#include "data_bridge/pg/jsonb_render.hpp"
+
+#include <cstring>
+
+#include "data_bridge/pg/boundary.hpp"
+
+extern "C" {
+#include "utils/date.h"
+#include "utils/json.h"
+#include "utils/numeric.h"
+}
+
+namespace data_bridge::pg {
+
+JsonbRendering jsonb_rendering(Oid type) {
+    return guarded([type] {
+        Oid base = getBaseType(type);
+        switch (base) {
+            case BOOLOID:
+                return JsonbRendering::kBool;
+            case INT2OID:
+            case INT4OID:
+            case INT8OID:
+                return JsonbRendering::kInteger;
+            case NUMERICOID:
+                return JsonbRendering::kNumeric;
+            case FLOAT4OID:
+            case FLOAT8OID:
+                return JsonbRendering::kFloat;
+            case TEXTOID:
+            case VARCHAROID:
+            case BPCHAROID:
+                return JsonbRendering::kText;
+            case DATEOID:
+            case TIMESTAMPOID:
+            case TIMESTAMPTZOID:
+                return JsonbRendering::kDateTime;
+            case JSONBOID:
+                return JsonbRendering::kJsonb;
+            default:
+                break;
+        }
+        // to_jsonb renders json by parsing it, arrays and composites element by element, and a
+        // type outside the built-in ones through its cast to json when it has one.
+        if (base == JSONOID || base >= FirstNormalObjectId || OidIsValid(get_element_type(base)) ||
+            type_is_rowtype(base)) {
+            return JsonbRendering::kSql;
+        }
+        return JsonbRendering::kOutput;
+    });
+}
+
+void prepare_renderer(ColumnRenderer* renderer, JsonbRendering rendering, Oid type) {
+    renderer->rendering = rendering;
+    renderer->base_type = getBaseType(type);
+    if (rendering == JsonbRendering::kFloat || rendering == JsonbRendering::kOutput) {
+        Oid function;
+        bool is_varlena;
+        getTypeOutputInfo(renderer->base_type, &function, &is_varlena);
+        fmgr_info(function, &renderer->output);
+    }
+}
+
+namespace {
+
+void string_value(char* text, JsonbValue* out) {
+    out->type = jbvString;
+    out->val.string.val = text;
+    out->val.string.len = static_cast<int>(std::strlen(text));
+}
+
+void numeric_value(Numeric number, JsonbValue* out) {
+    out->type = jbvNumeric;
+    out->val.numeric = number;
+}
+
+}  // namespace
+
+void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, JsonbValue* out) {
+    if (is_null) {
+        out->type = jbvNull;
+        return;
+    }
+    switch (renderer->rendering) {
+        case JsonbRendering::kBool:
+            out->type = jbvBool;
+            out->val.boolean = DatumGetBool(value);
+            return;
+        case JsonbRendering::kInteger: {
+            int64 number = renderer->base_type == INT2OID   ? DatumGetInt16(value)
+                           : renderer->base_type == INT4OID ? DatumGetInt32(value)
+                                                            : DatumGetInt64(value);
+            numeric_value(int64_to_numeric(number), out);
+            return;
+        }
+        case JsonbRendering::kNumeric: {
+            Numeric number = DatumGetNumeric(value);
+            if (numeric_is_nan(number) || numeric_is_inf(number))
+                string_value(DatumGetCString(DirectFunctionCall1(numeric_out, value)), out);
+            else
+                numeric_value(number, out);
+            return;
+        }
+        case JsonbRendering::kFloat: {
+            // As to_jsonb: the text form is a JSON number unless it is NaN or an infinity.
+            char* text = OutputFunctionCall(const_cast<FmgrInfo*>(&renderer->output), value);
+            if (std::strchr(text, 'N') != nullptr || std::strchr(text, 'n') != nullptr) {
+                string_value(text, out);
+            } else {
+                numeric_value(DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+                                                                  ObjectIdGetDatum(InvalidOid),
+                                                                  Int32GetDatum(-1))),
+                              out);
+            }
+            return;
+        }
+        case JsonbRendering::kText: {
+            struct varlena* text = pg_detoast_datum_packed((struct varlena*)DatumGetPointer(value));
+            out->type = jbvString;
+            out->val.string.val = VARDATA_ANY(text);
+            out->val.string.len = static_cast<int>(VARSIZE_ANY_EXHDR(text));
+            return;
+        }
+        case JsonbRendering::kDateTime:
+            string_value(JsonEncodeDateTime(nullptr, value, renderer->base_type, nullptr), out);
+            return;
+        case JsonbRendering::kJsonb:
+        case JsonbRendering::kSql:
+            jsonb_datum_value(value, out);
+            return;
+        case JsonbRendering::kOutput:
+            string_value(OutputFunctionCall(const_cast<FmgrInfo*>(&renderer->output), value), out);
+            return;
+    }
+}
+
+void jsonb_datum_value(Datum jsonb, JsonbValue* out) {
+    Jsonb* document = DatumGetJsonbP(jsonb);
+    if (JB_ROOT_IS_SCALAR(document)) {
+        JsonbExtractScalar(&document->root, out);
+        return;
+    }
+    JsonbParseState* state = nullptr;
+    JsonbIterator* iterator = JsonbIteratorInit(&document->root);
+    JsonbValue token_value;
+    JsonbValue* built = nullptr;
+    JsonbIteratorToken token;
+    while ((token = JsonbIteratorNext(&iterator, &token_value, false)) != WJB_DONE) {
+        bool has_value = token == WJB_KEY || token == WJB_VALUE || token == WJB_ELEM;
+        built = pushJsonbValue(&state, token, has_value ? &token_value : nullptr);
+    }
+    *out = *built;
+}
+
+}  // namespace data_bridge::pg

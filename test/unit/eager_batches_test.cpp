@@ -1,0 +1,173 @@
+#include "data_bridge/core/eager_batches.hpp"
+
+#include <gtest/gtest.h>
+
+#include "eager_builders.hpp"
+
+namespace data_bridge {
+namespace {
+
+using test::relation;
+
+RenderedColumn column(const std::string& name, bool via_to_jsonb = false) {
+    RenderedColumn out;
+    out.name = name;
+    out.quoted = name;
+    out.type = 23;
+    out.via_to_jsonb = via_to_jsonb;
+    return out;
+}
+
+EagerJoinColumn join(const std::string& child, const std::string& parent) {
+    return {child, "OPERATOR(pg_catalog.=)", parent, 23};
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// users (id, name, tags as to_jsonb) with: profile (one row), posts (paged), n (a count).
+EagerLevel users_tree() {
+    EagerLevel root;
+    root.table = "public.users";
+    root.alias = "t0";
+    root.order = {{"id", false}};
+    root.limit_param = "$1";
+    root.rendered = {column("id"), column("name"), column("tags", true)};
+
+    EagerRelation profile = relation("profile", EagerShape::kObject);
+    profile.level.table = "public.profiles";
+    profile.level.alias = "t1";
+    profile.level.conditions = {"t1.user_id OPERATOR(pg_catalog.=) t0.id"};
+    profile.level.rendered = {column("bio")};
+    profile.join_count = 1;
+    profile.join = {join("user_id", "id")};
+    profile.at_most_one = true;
+
+    EagerRelation posts = relation("posts", EagerShape::kArray);
+    posts.level.table = "public.posts";
+    posts.level.alias = "t2";
+    posts.level.conditions = {"t2.author_id OPERATOR(pg_catalog.=) t0.id", "t2.draft IS FALSE"};
+    posts.level.order = {{"created", true}, {"id", false}};
+    posts.level.limit_param = "$2";
+    posts.level.rendered = {column("title")};
+    posts.join_count = 1;
+    posts.join = {join("author_id", "id")};
+
+    EagerRelation count = relation("n", EagerShape::kCount);
+    count.level.table = "public.posts";
+    count.level.alias = "t3";
+    count.level.conditions = {"t3.author_id OPERATOR(pg_catalog.=) t0.id"};
+    count.join_count = 1;
+    count.join = {join("author_id", "id")};
+
+    root.relations = {profile, posts, count};
+    return root;
+}
+
+TEST(EagerBatches, JsonbKeyOrderIsLengthThenBytes) {
+    EXPECT_TRUE(jsonb_key_less("id", "name"));
+    EXPECT_TRUE(jsonb_key_less("name", "author"));
+    EXPECT_TRUE(jsonb_key_less("ab", "ba"));
+    EXPECT_FALSE(jsonb_key_less("ba", "ab"));
+    EXPECT_FALSE(jsonb_key_less("id", "id"));
+    EXPECT_TRUE(jsonb_key_less("Z", "a"));
+}
+
+TEST(EagerBatches, OneBatchPerLevelParentsFirst) {
+    std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
+    ASSERT_EQ(batches.size(), 4u);
+    EXPECT_EQ(batches[0].parent, -1);
+    EXPECT_EQ(batches[0].shape, EagerShape::kArray);
+    // The top: rendered columns, then the one key column (t0.id) the three relations share.
+    EXPECT_EQ(batches[0].sql,
+              "SELECT t0.id AS v1, t0.name AS v2, pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4 "
+              "FROM public.users AS t0 ORDER BY t0.id LIMIT $1");
+    for (int i = 1; i < 4; i++) {
+        EXPECT_EQ(batches[i].parent, 0);
+        EXPECT_EQ(batches[i].parent_key_columns, std::vector<int>{3});
+        EXPECT_EQ(batches[i].first_column, 1);
+        EXPECT_TRUE(contains(batches[i].sql,
+                             "ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n)"));
+    }
+    // Keys in jsonb's order: n, id, bio... at the top: n, id, name, tags, posts, profile.
+    std::vector<std::string> keys;
+    for (const auto& field : batches[0].fields)
+        keys.push_back(field.key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"n", "id", "name", "tags", "posts", "profile"}));
+    EXPECT_EQ(batches[0].fields[0].child, 3);
+    EXPECT_EQ(batches[0].fields[1].column, 0);
+    EXPECT_EQ(batches[0].fields[3].column, 2);
+}
+
+TEST(EagerBatches, ShapesOfRelatedBatches) {
+    std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
+    // A unique match: no DISTINCT ON.
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, t1.bio AS v1 FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS "
+              "k(c1, n) JOIN public.profiles AS t1 ON t1.user_id OPERATOR(pg_catalog.=) k.c1 "
+              "ORDER BY k.n");
+    // A page per parent row, its own filter kept and the join condition left out.
+    EXPECT_TRUE(contains(batches[2].sql,
+                         "CROSS JOIN LATERAL (SELECT t2.title AS v1, "
+                         "pg_catalog.row_number() OVER (ORDER BY t2.created DESC, "
+                         "t2.id) AS r FROM public.posts AS t2 WHERE t2.author_id "
+                         "OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS FALSE"));
+    EXPECT_TRUE(contains(batches[2].sql, "LIMIT $2) AS s ORDER BY k.n, s.r"));
+    EXPECT_FALSE(contains(batches[2].sql, "t0."));
+    EXPECT_EQ(batches[3].shape, EagerShape::kCount);
+    EXPECT_TRUE(contains(batches[3].sql, "SELECT k.n, pg_catalog.count(*) FROM"));
+    EXPECT_TRUE(contains(batches[3].sql, "GROUP BY k.n ORDER BY k.n"));
+    EXPECT_TRUE(batches[3].fields.empty());
+}
+
+TEST(EagerBatches, NonUniqueObjectTakesTheFirstInOrder) {
+    EagerLevel root = users_tree();
+    root.relations[0].at_most_one = false;
+    root.relations[0].level.order = {{"id", false}};
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    EXPECT_TRUE(contains(batches[1].sql, "SELECT DISTINCT ON (k.n) k.n, t1.bio AS v1"));
+    EXPECT_TRUE(contains(batches[1].sql, "ORDER BY k.n, t1.id"));
+}
+
+TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
+    EagerLevel root = users_tree();
+    root.conditions = {"t0.id OPERATOR(pg_catalog.=) $1"};
+    // posts -> comments on a two-column key.
+    EagerRelation comments = relation("comments", EagerShape::kArray);
+    comments.level.table = "public.comments";
+    comments.level.alias = "t4";
+    comments.level.conditions = {"t4.post_id OPERATOR(pg_catalog.=) t2.id",
+                                 "t4.post_site OPERATOR(pg_catalog.=) t2.site"};
+    comments.level.rendered = {column("body")};
+    comments.join_count = 2;
+    comments.join = {join("post_id", "id"), join("post_site", "site")};
+    root.relations[1].level.relations = {comments};
+    std::vector<Batch> batches = eager_batches(root, false, 2);
+    ASSERT_EQ(batches.size(), 5u);
+    EXPECT_EQ(batches[0].shape, EagerShape::kObject);
+    EXPECT_EQ(batches[0].sql.find("ORDER BY"), std::string::npos);
+    EXPECT_EQ(batches[0].sql.find("LIMIT"), std::string::npos);
+    // posts (batch 2) sends its id and site, selected after its rendered column and row number.
+    EXPECT_EQ(batches[3].parent, 2);
+    EXPECT_EQ(batches[3].parent_key_columns, (std::vector<int>{2, 3}));
+    EXPECT_TRUE(contains(batches[2].sql, "t2.title AS v1, t2.id AS v2, t2.site AS v3"));
+    EXPECT_TRUE(contains(batches[3].sql,
+                         "ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) WITH "
+                         "ORDINALITY AS k(c1, c2, n)"));
+    EXPECT_TRUE(contains(batches[3].sql,
+                         "ON t4.post_id OPERATOR(pg_catalog.=) k.c1 AND "
+                         "t4.post_site OPERATOR(pg_catalog.=) k.c2"));
+    EXPECT_EQ(batches[4].parent, 0);
+}
+
+TEST(EagerBatches, ARowWithNothingToSelectIsStillThere) {
+    EagerLevel root;
+    root.table = "public.t";
+    root.alias = "t0";
+    std::vector<Batch> batches = eager_batches(root, true, 0);
+    EXPECT_EQ(batches[0].sql, "SELECT NULL AS v1 FROM public.t AS t0");
+}
+
+}  // namespace
+}  // namespace data_bridge
