@@ -14,6 +14,32 @@ Error eager_row_budget_exceeded(long limit) {
         "Paginate with limit and offset, or raise data_bridge.max_rows.");
 }
 
+void group_by_parent(const std::uint64_t* parents, const std::int64_t* places, std::size_t count,
+                     std::size_t parent_count, std::uint64_t* starts,
+                     std::uint64_t* order) noexcept {
+    std::fill(starts, starts + parent_count + 1, 0);
+    for (std::size_t i = 0; i < count; i++)
+        starts[parents[i] + 1]++;
+    for (std::size_t p = 1; p <= parent_count; p++)
+        starts[p] += starts[p - 1];
+    // Counting sort, stable: starts[p] serves as parent p's next free slot, then is restored.
+    for (std::size_t i = 0; i < count; i++)
+        order[starts[parents[i]]++] = i;
+    for (std::size_t p = parent_count; p > 0; p--)
+        starts[p] = starts[p - 1];
+    starts[0] = 0;
+    if (places == nullptr)
+        return;
+    // A nested loop returns each parent's rows in place order already; sort only when not.
+    auto by_place = [places](std::uint64_t a, std::uint64_t b) { return places[a] < places[b]; };
+    for (std::size_t p = 0; p < parent_count; p++) {
+        std::uint64_t* first = order + starts[p];
+        std::uint64_t* last = order + starts[p + 1];
+        if (!std::is_sorted(first, last, by_place))
+            std::sort(first, last, by_place);
+    }
+}
+
 bool jsonb_key_less(const std::string& a, const std::string& b) {
     if (a.size() != b.size())
         return a.size() < b.size();
@@ -99,6 +125,8 @@ class BatchBuilder {
             selected[i] += fmt::format(" AS v{}", i + 1);
         batch.sql = relation == nullptr ? top_sql(level, shape, selected)
                                         : related_sql(level, *relation, shape, selected);
+        if (relation != nullptr && shape == EagerShape::kArray)
+            batch.order_column = 1 + static_cast<int>(std::max<std::size_t>(selected.size(), 1));
         for (std::size_t i = 0; i < batch.columns.size(); i++) {
             batch.fields.push_back(
                 {batch.columns[i].name, batch.first_column + static_cast<int>(i), -1});
@@ -143,51 +171,44 @@ class BatchBuilder {
                            fmt::join(names, ", "));
     }
 
+    // The rows of every parent key come from a LATERAL subquery run once per key: a nested loop
+    // over the key list with index probes, the plan a hand-written LATERAL query gets, and the
+    // same plan whatever the number of keys. (The subquery's window function, LIMIT or aggregate
+    // keeps PostgreSQL from flattening it into a join it could plan as a hash join.)
     std::string related_sql(const EagerLevel& level, const EagerRelation& relation,
                             EagerShape shape, const std::vector<std::string>& selected) const {
-        std::vector<std::string> join;
+        std::vector<std::string> conditions;
         for (std::size_t i = 0; i < relation.join.size(); i++) {
             const EagerJoinColumn& column = relation.join[i];
-            join.push_back(fmt::format("{}.{} {} k.c{}", level.alias, column.child_column,
-                                       column.equals, i + 1));
+            conditions.push_back(fmt::format("{}.{} {} k.c{}", level.alias, column.child_column,
+                                             column.equals, i + 1));
         }
-        std::vector<std::string> own(level.conditions.begin() + relation.join_count,
-                                     level.conditions.end());
+        conditions.insert(conditions.end(), level.conditions.begin() + relation.join_count,
+                          level.conditions.end());
         std::string order = order_terms(level);
-        std::string then_order = order.empty() ? "" : ", " + order;
-        std::string joined = fmt::format("{} JOIN {} AS {} ON {}", keys_sql(relation), level.table,
-                                         level.alias, fmt::join(join, " AND "));
+        std::string order_by = order.empty() ? "" : " ORDER BY " + order;
+        std::string from =
+            fmt::format(" FROM {} AS {}{}", level.table, level.alias, where_sql(conditions));
+        std::string rows;
         switch (shape) {
             case EagerShape::kCount:
-                return fmt::format(
-                    "SELECT k.n, pg_catalog.count(*) FROM {}{} GROUP BY k.n ORDER BY k.n", joined,
-                    where_sql(own));
+                rows = "SELECT pg_catalog.count(*) AS v1" + from;
+                break;
             case EagerShape::kObject:
-                // Several matches (no unique key on the join): the first in order, as LIMIT 1.
-                return fmt::format("SELECT {}k.n, {} FROM {}{} ORDER BY k.n{}",
-                                   relation.at_most_one ? "" : "DISTINCT ON (k.n) ",
-                                   select_list(selected), joined, where_sql(own),
-                                   relation.at_most_one ? "" : then_order);
+                // Several matches (no unique key on the join): the first in order.
+                rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(selected), from,
+                                   relation.at_most_one ? "" : order_by);
+                break;
             case EagerShape::kArray:
+                // r: the row's place among its parent's rows.
+                rows =
+                    fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",
+                                select_list(selected), order_by.empty() ? "" : order_by.substr(1),
+                                from, order_by, page_sql(level));
                 break;
         }
-        if (level.limit_param.empty() && level.offset_param.empty()) {
-            return fmt::format("SELECT k.n, {} FROM {}{} ORDER BY k.n{}", select_list(selected),
-                               joined, where_sql(own), then_order);
-        }
-        // A page per parent row: its rows found, ordered and cut on their own.
-        std::vector<std::string> conditions = join;
-        conditions.insert(conditions.end(), own.begin(), own.end());
-        return fmt::format(
-            "SELECT k.n, s.* FROM {keys} CROSS JOIN LATERAL (SELECT {select}, "
-            "pg_catalog.row_number() OVER ({over}) AS r FROM {table} AS {alias}{where}{order}{page}"
-            ") AS s ORDER BY k.n, s.r",
-            fmt::arg("keys", keys_sql(relation)), fmt::arg("select", select_list(selected)),
-            fmt::arg("over", order.empty() ? "" : "ORDER BY " + order),
-            fmt::arg("table", level.table), fmt::arg("alias", level.alias),
-            fmt::arg("where", where_sql(conditions)),
-            fmt::arg("order", order.empty() ? "" : " ORDER BY " + order),
-            fmt::arg("page", page_sql(level)));
+        return fmt::format("SELECT k.n, s.* FROM {} CROSS JOIN LATERAL ({}) AS s",
+                           keys_sql(relation), rows);
     }
 
     static std::string select_list(const std::vector<std::string>& selected) {

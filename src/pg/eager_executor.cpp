@@ -36,26 +36,37 @@ namespace {
 struct BatchRows {
     SPITupleTable* table;  // null when the statement did not run (no parent rows)
     uint64 count;
-    uint64* starts;  // below the top: parent row i owns rows [starts[i], starts[i + 1])
+    uint64* starts;  // below the top: parent row i owns rows [starts[i], starts[i + 1]) of order
+    uint64* order;   // below the top: the row numbers, by parent row, then place
     ColumnRenderer* renderers;
     Datum* values;  // one row, deformed
     bool* nulls;
 };
 
-// Where each parent row's rows start; the rows come ordered by parent row number (column 1).
-uint64* parent_starts(const BatchRows& rows, uint64 parent_count) {
-    auto* starts = static_cast<uint64*>(palloc0(sizeof(uint64) * (parent_count + 1)));
+// Groups the rows by parent row (column 1) and, for arrays, by place (order_column).
+void order_by_parent(BatchRows& rows, uint64 parent_count, int order_column) {
+    TupleDesc descriptor = rows.table->tupdesc;
+    auto* parents = static_cast<uint64*>(palloc(sizeof(uint64) * (rows.count + 1)));
+    int64* places = nullptr;
+    if (order_column >= 0)
+        places = static_cast<int64*>(palloc(sizeof(int64) * (rows.count + 1)));
     for (uint64 i = 0; i < rows.count; i++) {
         bool is_null;
-        int64 number =
-            DatumGetInt64(SPI_getbinval(rows.table->vals[i], rows.table->tupdesc, 1, &is_null));
+        int64 number = DatumGetInt64(SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null));
         if (is_null || number < 1 || static_cast<uint64>(number) > parent_count)
             elog(ERROR, "data_bridge: eager load batch returned parent row %ld", (long)number);
-        starts[number]++;
+        parents[i] = static_cast<uint64>(number) - 1;
+        if (places != nullptr) {
+            places[i] = DatumGetInt64(
+                SPI_getbinval(rows.table->vals[i], descriptor, order_column + 1, &is_null));
+        }
     }
-    for (uint64 i = 1; i <= parent_count; i++)
-        starts[i] += starts[i - 1];
-    return starts;
+    rows.starts = static_cast<uint64*>(palloc(sizeof(uint64) * (parent_count + 1)));
+    rows.order = static_cast<uint64*>(palloc(sizeof(uint64) * (rows.count + 1)));
+    static_assert(sizeof(uint64) == sizeof(std::uint64_t), "uint64 is std::uint64_t");
+    group_by_parent(reinterpret_cast<std::uint64_t*>(parents), places, rows.count, parent_count,
+                    reinterpret_cast<std::uint64_t*>(rows.starts),
+                    reinterpret_cast<std::uint64_t*>(rows.order));
 }
 
 // The key column `column` of every parent row, as an array parameter.
@@ -85,13 +96,14 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
     const BatchRows& related = rows[batch_index];
     uint64 first = related.starts[parent_row];
     uint64 last = related.starts[parent_row + 1];
+    const uint64* order = related.order;
     switch (batch.shape) {
         case EagerShape::kCount: {
             int64 count = 0;
             if (first < last) {
                 bool is_null;
-                count = DatumGetInt64(
-                    SPI_getbinval(related.table->vals[first], related.table->tupdesc, 2, &is_null));
+                count = DatumGetInt64(SPI_getbinval(related.table->vals[order[first]],
+                                                    related.table->tupdesc, 2, &is_null));
             }
             out->type = jbvNumeric;
             out->val.numeric = int64_to_numeric(count);
@@ -99,7 +111,7 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
         }
         case EagerShape::kObject:
             if (first < last)
-                render_row(program, rows, batch_index, first, out);
+                render_row(program, rows, batch_index, order[first], out);
             else
                 out->type = jbvNull;
             return;
@@ -107,7 +119,7 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
             int count = static_cast<int>(last - first);
             auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
             for (int i = 0; i < count; i++)
-                render_row(program, rows, batch_index, first + i, &elements[i]);
+                render_row(program, rows, batch_index, order[first + i], &elements[i]);
             out->type = jbvArray;
             out->val.array.nElems = count;
             out->val.array.elems = elements;
@@ -181,7 +193,10 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         }
         bool counted = batch.shape != EagerShape::kCount;
         long row_limit = counted && limit > 0 ? limit - rendered + 1 : 0;
-        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types);
+        // Below the top the plan is the same nested loop whatever the keys: planning it again
+        // for each call's keys (PostgreSQL's choice for a join on an array) would cost more
+        // than running it.
+        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, batch.parent >= 0);
         uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
         if (counted) {
             rendered += static_cast<long>(processed);
@@ -193,13 +208,14 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         int column_count = static_cast<int>(renderings.size());
         const RenderedColumn* columns = batch.columns.data();
         bool below_top = batch.parent >= 0;
-        guarded([&rows, b, processed, parent_count, below_top, rendering_data, column_count,
-                 columns] {
+        int order_column = batch.order_column;
+        guarded([&rows, b, processed, parent_count, below_top, order_column, rendering_data,
+                 column_count, columns] {
             BatchRows& mine = rows[b];
             mine.table = SPI_tuptable;
             mine.count = processed;
             if (below_top)
-                mine.starts = parent_starts(mine, parent_count);
+                order_by_parent(mine, parent_count, order_column);
             int width = mine.table->tupdesc->natts;
             mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
             mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));

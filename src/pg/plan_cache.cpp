@@ -15,9 +15,10 @@ std::unordered_map<std::string, SPIPlanPtr> plans;
 long plans_prepared = 0;
 long plan_hits = 0;
 
-std::string cache_key(const std::string& sql, const std::vector<Oid>& types) {
+std::string cache_key(const std::string& sql, const std::vector<Oid>& types, bool generic_plan) {
     std::string key = sql;
     key.push_back('\0');
+    key.push_back(generic_plan ? 'g' : 'a');
     for (Oid type : types)
         key += std::to_string(type) + ",";
     return key;
@@ -25,8 +26,9 @@ std::string cache_key(const std::string& sql, const std::vector<Oid>& types) {
 
 }  // namespace
 
-SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types) {
-    std::string key = cache_key(sql, parameter_types);
+SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
+                       bool generic_plan) {
+    std::string key = cache_key(sql, parameter_types, generic_plan);
     auto found = plans.find(key);
     if (found != plans.end()) {
         plan_hits++;
@@ -42,8 +44,9 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
     const char* text = sql.c_str();
     int count = (int)parameter_types.size();
     Oid* types = const_cast<Oid*>(parameter_types.data());
-    SPIPlanPtr plan = guarded([text, count, types] {
-        SPIPlanPtr prepared = SPI_prepare(text, count, types);
+    int options = generic_plan ? CURSOR_OPT_GENERIC_PLAN : 0;
+    SPIPlanPtr plan = guarded([text, count, types, options] {
+        SPIPlanPtr prepared = SPI_prepare_cursor(text, count, types, options);
         if (prepared == nullptr) {
             elog(ERROR, "data_bridge: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
         }

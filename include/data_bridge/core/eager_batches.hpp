@@ -1,7 +1,7 @@
 // Batched eager loading: one statement per level of the relation tree instead of one statement
-// whose subqueries run once per parent row. A level's statement receives the join keys of every
-// row of its parent level at once, as arrays, and returns its rows tagged with the number of the
-// parent row they belong to, in order, so the executor attaches them without any lookup. Rows
+// that nests every level inside the one above. A level's statement receives the join keys of
+// every row of its parent level at once, as arrays, and returns its rows tagged with the number
+// of the parent row they belong to, so the executor attaches them without any lookup. Rows
 // come back as plain columns and are turned into one jsonb value at the end, so no row is
 // encoded as jsonb more than once.
 #pragma once
@@ -31,10 +31,13 @@ struct Batch {
     std::vector<int> parent_key_columns;
     std::vector<std::uint32_t> key_types;
     // Below the top, column 0 is the parent row's number (1-based); for kCount, column 1 is the
-    // count. Otherwise the rendered columns follow, then the key columns children need.
+    // count. Otherwise the rendered columns follow, then the key columns children need, then
+    // (kArray below the top) the row's place among its parent's rows, at order_column. The
+    // statement does not sort: the executor orders rows by (parent row, place) itself.
     std::vector<RenderedColumn> columns;  // the rendered columns, in result order
     int first_column = 0;                 // the result column of columns[0]
     std::vector<BatchField> fields;       // in jsonb's key order
+    int order_column = -1;
 };
 
 // The error of a load that would render more than data_bridge.max_rows rows.
@@ -42,6 +45,15 @@ Error eager_row_budget_exceeded(long limit);
 
 // jsonb's order of object keys: shorter first, then bytewise.
 bool jsonb_key_less(const std::string& a, const std::string& b);
+
+// Groups a batch's rows by parent row: `parents[i]` is row i's parent (0-based, below
+// parent_count), `places[i]` its place among its parent's rows (null: keep arrival order). Fills
+// `starts` (parent_count + 1 entries: parent p owns order[starts[p] .. starts[p + 1])) and `order`
+// (count row numbers). Allocates nothing and cannot throw, so PostgreSQL-facing code may call it
+// between PostgreSQL calls.
+void group_by_parent(const std::uint64_t* parents, const std::int64_t* places, std::size_t count,
+                     std::size_t parent_count, std::uint64_t* starts,
+                     std::uint64_t* order) noexcept;
 
 // The batches of a tree, parents before children. `spec_parameters`: how many parameters the
 // spec's own values take ($1 .. $n); each batch's key arrays follow them. `as_array`: the top

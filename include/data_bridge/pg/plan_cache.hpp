@@ -11,7 +11,9 @@
 
 namespace data_bridge::pg {
 
-SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types);
+// `generic_plan`: always run the one generic plan, never re-plan for the values at hand.
+SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
+                       bool generic_plan = false);
 
 // Runs a cached plan (SPI must be connected); returns SPI_processed.
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
