@@ -5,7 +5,8 @@
 #   the N+1 loop a client runs: one query per post for its author, category and comments, and
 #   one per comment for its author.
 # 100 posts with author, category and comments, each comment with its author, on 20,000 posts and
-# 100,000 comments. Prints the mean of interleaved rounds and the ratios.
+# 100,000 comments; then the same for one post by id. Prints the mean of interleaved rounds, the
+# ratios, and how many plans the repeated calls prepared.
 use strict;
 use warnings;
 use DBI;
@@ -35,6 +36,8 @@ my $relations = encode_json([
       relations => [ { name => 'author', table => 'users', foreign_key => 'author_id' } ] } ]);
 my $data_bridge = $db->prepare('SELECT fetch_many_with_relations(\'posts\', $1::jsonb, order_by => \'"id"\', "limit" => 100)');
 
+my $data_bridge_one = $db->prepare('SELECT fetch_one_with_relations(\'posts\', $1::int, $2::jsonb)');
+
 my $lateral = $db->prepare(q{
     SELECT COALESCE(jsonb_agg(doc ORDER BY id), '[]') FROM (
       SELECT p.id, to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c),
@@ -47,17 +50,28 @@ my $lateral = $db->prepare(q{
         FROM comments m LEFT JOIN users ma ON ma.id = m.author_id
         WHERE m.post_id = p.id) cm) s});
 
+my $lateral_one = $db->prepare(q{
+    SELECT to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c), 'comments', cm.list)
+    FROM posts p
+    LEFT JOIN users a ON a.id = p.author_id
+    LEFT JOIN categories c ON c.id = p.category_id
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(jsonb_agg(to_jsonb(m) || jsonb_build_object('author', to_jsonb(ma)) ORDER BY m.id), '[]') AS list
+      FROM comments m LEFT JOIN users ma ON ma.id = m.author_id
+      WHERE m.post_id = p.id) cm
+    WHERE p.id = $1});
+
 my %one = (
     posts => $db->prepare('SELECT * FROM posts ORDER BY id LIMIT 100'),
     user => $db->prepare('SELECT * FROM users WHERE id = $1'),
     category => $db->prepare('SELECT * FROM categories WHERE id = $1'),
-    comments => $db->prepare('SELECT * FROM comments WHERE post_id = $1 ORDER BY id'));
+    comments => $db->prepare('SELECT * FROM comments WHERE post_id = $1 ORDER BY id'),
+    post => $db->prepare('SELECT * FROM posts WHERE id = $1'));
 
 sub run_data_bridge { $data_bridge->execute($relations); my ($json) = $data_bridge->fetchrow_array; return decode_json($json) }
 sub run_lateral { $lateral->execute; my ($json) = $lateral->fetchrow_array; return decode_json($json) }
-sub run_n_plus_one {
-    $one{posts}->execute;
-    my $posts = $one{posts}->fetchall_arrayref({});
+sub with_relations {
+    my ($posts) = @_;
     for my $post (@$posts) {
         $one{user}->execute($post->{author_id});
         $post->{author} = $one{user}->fetchrow_hashref;
@@ -72,8 +86,26 @@ sub run_n_plus_one {
     }
     return $posts;
 }
+sub run_n_plus_one {
+    $one{posts}->execute;
+    return with_relations($one{posts}->fetchall_arrayref({}));
+}
+my $post_id = 0;                                    # a different post on every call
+sub next_post { $post_id = 1 + ($post_id * 7919 + 13) % 20000; return $post_id }
+sub run_data_bridge_one {
+    $data_bridge_one->execute(next_post(), $relations);
+    my ($json) = $data_bridge_one->fetchrow_array; return decode_json($json)
+}
+sub run_lateral_one {
+    $lateral_one->execute(next_post()); my ($json) = $lateral_one->fetchrow_array; return decode_json($json)
+}
+sub run_n_plus_one_one {
+    $one{post}->execute(next_post());
+    return with_relations($one{post}->fetchall_arrayref({}))->[0];
+}
 
-# All three give the same 100 posts and 500 comments.
+# All three give the same 100 posts and 500 comments. The first calls prepare the plans.
+my ($first) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
 my ($a, $b, $c) = (run_data_bridge(), run_lateral(), run_n_plus_one());
 my $comments = 0; $comments += scalar @{ $_->{comments} } for @$a;
 die "results differ\n" unless @$a == 100 && @$b == 100 && @$c == 100
@@ -82,19 +114,40 @@ die "results differ\n" unless @$a == 100 && @$b == 100 && @$c == 100
 printf "100 posts, %d comments, each with author; 1 call vs 1 statement vs %d queries\n",
     $comments, 1 + 300 + $comments;
 
-my %total = (data_bridge => 0, lateral => 0, n_plus_one => 0);
-my %runs = (data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
-my $rounds = 30;
-for my $round (1 .. $rounds) {                      # interleaved: noise hits every side alike
-    for my $name (qw(data_bridge lateral n_plus_one)) {
-        my $started = time;
-        $runs{$name}->();
-        $total{$name} += time - $started;
+my $canonical = JSON::XS->new->canonical;
+my $one_post = $canonical->encode(run_data_bridge_one());
+$post_id = 0; die "one post differs\n" unless $one_post eq $canonical->encode(run_lateral_one());
+$post_id = 0;
+my ($prepared) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
+printf "the first calls of the two shapes prepared %d plans (a level of the tree takes one)\n",
+    $prepared - $first;
+
+sub compare {
+    my ($title, $rounds, %runs) = @_;
+    my %total = map { $_ => 0 } keys %runs;
+    my ($before) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
+    for my $round (1 .. $rounds) {                  # interleaved: noise hits every side alike
+        for my $name (qw(data_bridge lateral n_plus_one)) {
+            my $started = time;
+            $runs{$name}->();
+            $total{$name} += time - $started;
+        }
     }
+    my ($after) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
+    my %ms = map { $_ => 1000 * $total{$_} / $rounds } keys %total;
+    print "\n$title ($rounds rounds)\n";
+    printf "%-48s %10s %s\n", 'approach', 'ms/call', 'ratio (data_bridge / approach)';
+    printf "%-48s %10.3f %s\n", 'data_bridge', $ms{data_bridge}, '1.00';
+    printf "%-48s %10.3f %.2f\n", 'hand-written LATERAL + jsonb_agg, prepared', $ms{lateral},
+        $ms{data_bridge} / $ms{lateral};
+    printf "%-48s %10.3f %.3f  (%.1fx faster)\n", 'N+1 loop from the client (prepared queries)',
+        $ms{n_plus_one}, $ms{data_bridge} / $ms{n_plus_one}, $ms{n_plus_one} / $ms{data_bridge};
+    printf "plans prepared during these %d calls: %d (every call reused the first call's)\n",
+        $rounds, $after - $before;
 }
-my %ms = map { $_ => 1000 * $total{$_} / $rounds } keys %total;
-printf "%-48s %10s %s\n", 'approach', 'ms/call', 'ratio (data_bridge / approach)';
-printf "%-48s %10.2f %s\n", 'fetch_many_with_relations (data_bridge)', $ms{data_bridge}, '1.00';
-printf "%-48s %10.2f %.2f\n", 'hand-written LATERAL + jsonb_agg, prepared', $ms{lateral}, $ms{data_bridge} / $ms{lateral};
-printf "%-48s %10.2f %.3f  (%.1fx faster)\n", 'N+1 loop from the client (prepared queries)', $ms{n_plus_one},
-    $ms{data_bridge} / $ms{n_plus_one}, $ms{n_plus_one} / $ms{data_bridge};
+
+compare('fetch_many_with_relations: 100 posts', 30,
+        data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
+compare('fetch_one_with_relations: one post by id, a different one each call', 300,
+        data_bridge => \&run_data_bridge_one, lateral => \&run_lateral_one,
+        n_plus_one => \&run_n_plus_one_one);
