@@ -69,8 +69,19 @@ void order_by_parent(BatchRows& rows, uint64 parent_count, int order_column) {
                     reinterpret_cast<std::uint64_t*>(rows.order));
 }
 
+// A table altered by another session while this call waited for its lock: the statement is
+// re-planned with the new column types, which the program's conversions do not expect.
+void check_column_type(TupleDesc descriptor, int column, Oid expected) {
+    if (column >= descriptor->natts || TupleDescAttr(descriptor, column)->atttypid != expected) {
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("a table of the eager load changed while it ran"),
+                        errhint("Run the call again.")));
+    }
+}
+
 // The key column `column` of every parent row, as an array parameter.
 Datum key_array(const BatchRows& parent, int column, Oid element_type) {
+    check_column_type(parent.table->tupdesc, column, element_type);
     int count = static_cast<int>(parent.count);
     auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
     auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (count + 1)));
@@ -209,11 +220,16 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         const RenderedColumn* columns = batch.columns.data();
         bool below_top = batch.parent >= 0;
         int order_column = batch.order_column;
-        guarded([&rows, b, processed, parent_count, below_top, order_column, rendering_data,
-                 column_count, columns] {
+        int first_column = batch.first_column;
+        guarded([&rows, b, processed, parent_count, below_top, order_column, first_column,
+                 rendering_data, column_count, columns] {
             BatchRows& mine = rows[b];
             mine.table = SPI_tuptable;
             mine.count = processed;
+            for (int i = 0; i < column_count; i++) {
+                check_column_type(mine.table->tupdesc, first_column + i,
+                                  columns[i].via_to_jsonb ? JSONBOID : columns[i].type);
+            }
             if (below_top)
                 order_by_parent(mine, parent_count, order_column);
             int width = mine.table->tupdesc->natts;
