@@ -154,3 +154,13 @@ SELECT fetch_with_relations('{"table": "big_parent", "limit": 3, "relations": [
 RESET data_bridge.max_rows;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [{"name": "children", "table": "big_child"}]}')) AS all_ten;
 DROP TABLE big_parent, big_child;
+
+-- A long load honours statement_timeout (and query cancel), also while it builds its result.
+CREATE TABLE slow_rows AS SELECT g AS id, 'row ' || g AS label FROM generate_series(1, 300000) g;
+SET data_bridge.max_rows = 0;
+SET statement_timeout = '20ms';
+SELECT fetch_many_with_relations('slow_rows') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+RESET data_bridge.max_rows;
+DROP TABLE slow_rows;
