@@ -89,7 +89,7 @@ SELECT fetch_with_relations('{"table": "nodes", "id": 1, "select_columns": ["lab
      "select_columns": ["label"]}]}');
 
 -- The same shape with other values reuses the remembered batches and binds the new values: one
--- plan per level of each shape (posts and their author; posts alone), 3 plans for 8 calls.
+-- plan per shape here (the author is joined into the posts' statement), 2 plans for 8 calls.
 SELECT plans_prepared AS before FROM plan_cache_stats() \gset
 SELECT fetch_with_relations(jsonb_build_object('table', 'posts', 'id', i, 'select_columns', '["title"]'::jsonb,
            'relations', '[{"name": "author", "table": "users", "select_columns": ["name"]}]'::jsonb)) AS post

@@ -1,6 +1,7 @@
 -- Randomized comparison: fetch_with_relations() against SQL built independently here (correlated
 -- subqueries written by hand), over many generated specs: random tables, relation trees up to
--- three levels, filters, orders, limits and selected columns.
+-- three levels, left and inner joins, filters, orders, limits, offsets, counts and selected
+-- columns.
 \set SHOW_CONTEXT never
 SELECT setseed(0.1717);
 
@@ -27,25 +28,38 @@ INSERT INTO edges VALUES
 CREATE TEMP TABLE columns_of (tbl text, cols text[]);
 INSERT INTO columns_of VALUES ('users', '{name,age}'), ('posts', '{title,score}'), ('comments', '{body,stars}');
 
--- Builds a random relation list for `tbl` (into spec) and the oracle's jsonb expression for a row
--- aliased `alias` (returned), recursively to `depth`.
-CREATE FUNCTION pg_temp.random_level(tbl text, alias text, depth int, OUT spec jsonb, OUT expr text)
+-- The column each table's rows are filtered on, and the range of its values.
+CREATE TEMP TABLE filter_of (tbl text, col text, low int, high int);
+INSERT INTO filter_of VALUES ('users', 'age', 18, 67), ('posts', 'score', 0, 99), ('comments', 'stars', 0, 5);
+
+-- Builds a random relation list for `tbl` (into spec), the oracle's jsonb expression for a row
+-- aliased `alias` (expr) and the condition its inner joins put on that row (cond), recursively
+-- to `depth`. Relations: many-to-one and one-to-many, left or inner, filtered, ordered, paged
+-- (limit, offset) or counted.
+CREATE FUNCTION pg_temp.random_level(tbl text, alias text, depth int, OUT spec jsonb, OUT expr text,
+                                     OUT cond text)
 LANGUAGE plpgsql AS $$
 DECLARE
     e record;
+    f record;
     child text;
     sub jsonb;
     sub_expr text;
+    sub_cond text;
     rel jsonb;
     rel_expr text;
     filter_min int;
     lim int;
+    skip int;
     descending boolean;
+    counted boolean;
+    matching text;
     pairs text := '';
     cols text[];
     base text;
 BEGIN
     spec := '[]';
+    cond := 'true';
     SELECT c.cols INTO cols FROM columns_of c WHERE c.tbl = random_level.tbl;
     IF random() < 0.4 THEN
         base := format('jsonb_build_object(''id'', %s.id, %L, %s.%I)', alias, cols[1], alias, cols[1]);
@@ -55,27 +69,39 @@ BEGIN
     IF depth > 0 THEN
         FOR e IN SELECT * FROM edges WHERE source = tbl ORDER BY random() LIMIT (random() * 2)::int LOOP
             child := alias || '_' || e.name;
-            SELECT * INTO sub, sub_expr FROM pg_temp.random_level(e.target, child, depth - 1);
+            SELECT * INTO sub, sub_expr, sub_cond FROM pg_temp.random_level(e.target, child, depth - 1);
+            SELECT * INTO f FROM filter_of WHERE filter_of.tbl = e.target;
             rel := jsonb_build_object('name', e.name, 'table', 'er.' || e.target, 'foreign_key', e.fk) || sub;
+            -- The related rows of this row: joined, filtered, and narrowed by their own inner joins.
+            matching := CASE WHEN e.many_to_one THEN format('%s.id = %s.%I', child, alias, e.fk)
+                             ELSE format('%s.%I = %s.id', child, e.fk, alias) END;
+            filter_min := CASE WHEN random() < 0.4 THEN f.low + (random() * (f.high - f.low))::int END;
+            IF filter_min IS NOT NULL THEN
+                rel := rel || jsonb_build_object('filter', jsonb_build_object(f.col, jsonb_build_object('gte', filter_min)));
+                matching := matching || format(' AND %s.%I >= %s', child, f.col, filter_min);
+            END IF;
+            matching := matching || ' AND ' || sub_cond;
+            IF random() < 0.25 THEN
+                rel := rel || '{"join_type": "inner"}';
+                cond := cond || format(' AND EXISTS (SELECT 1 FROM er.%I %s WHERE %s)', e.target, child, matching);
+            END IF;
+            counted := NOT e.many_to_one AND random() < 0.2;
             IF e.many_to_one THEN
-                rel_expr := format('(SELECT %s FROM er.%I %s WHERE %s.id = %s.%I)', sub_expr, e.target, child,
-                                   child, alias, e.fk);
+                rel_expr := format('(SELECT %s FROM er.%I %s WHERE %s)', sub_expr, e.target, child, matching);
+            ELSIF counted THEN
+                rel := rel || '{"count": true}';
+                rel_expr := format('(SELECT count(*) FROM er.%I %s WHERE %s)', e.target, child, matching);
             ELSE
-                filter_min := CASE WHEN random() < 0.5 THEN (random() * 4)::int ELSE NULL END;
-                lim := CASE WHEN random() < 0.5 THEN 1 + (random() * 3)::int ELSE NULL END;
+                lim := CASE WHEN random() < 0.5 THEN 1 + (random() * 3)::int END;
+                skip := CASE WHEN random() < 0.3 THEN 1 + (random() * 2)::int ELSE 0 END;
                 descending := random() < 0.5;
-                IF filter_min IS NOT NULL THEN
-                    rel := rel || jsonb_build_object('filter', jsonb_build_object(e.filter_column,
-                                                                                  jsonb_build_object('gte', filter_min)));
-                END IF;
                 IF lim IS NOT NULL THEN rel := rel || jsonb_build_object('limit', lim); END IF;
+                IF skip > 0 THEN rel := rel || jsonb_build_object('offset', skip); END IF;
                 IF descending THEN rel := rel || '{"order_by": ["id", "DESC"]}'; END IF;
-                rel_expr := format('(SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k %s), ''[]'') FROM (SELECT %s AS d, %s.id AS k FROM er.%I %s WHERE %s.%I = %s.id %s ORDER BY %s.id %s %s) q)',
+                rel_expr := format('(SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k %s), ''[]'') FROM (SELECT %s AS d, %s.id AS k FROM er.%I %s WHERE %s ORDER BY %s.id %s %s OFFSET %s) q)',
                                    CASE WHEN descending THEN 'DESC' ELSE '' END, sub_expr, child, e.target, child,
-                                   child, e.fk, alias,
-                                   CASE WHEN filter_min IS NULL THEN '' ELSE format('AND %s.%I >= %s', child, e.filter_column, filter_min) END,
-                                   child, CASE WHEN descending THEN 'DESC' ELSE '' END,
-                                   CASE WHEN lim IS NULL THEN '' ELSE 'LIMIT ' || lim END);
+                                   matching, child, CASE WHEN descending THEN 'DESC' ELSE '' END,
+                                   CASE WHEN lim IS NULL THEN '' ELSE 'LIMIT ' || lim END, skip);
             END IF;
             spec := spec || jsonb_build_array(rel);
             pairs := pairs || format(', %L, %s', e.name, rel_expr);
@@ -101,13 +127,13 @@ DECLARE
     actual jsonb;
     lim int;
 BEGIN
-    FOR case_no IN 1 .. 150 LOOP
+    FOR case_no IN 1 .. 300 LOOP
         tbl := (ARRAY['users', 'posts', 'comments'])[1 + (random() * 2)::int];
         SELECT * INTO level FROM pg_temp.random_level(tbl, 't', 1 + (random() * 2)::int);
         lim := 1 + (random() * 8)::int;
         spec := jsonb_build_object('table', 'er.' || tbl, 'limit', lim, 'order_by', 'id') || level.spec;
-        oracle := format('SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k), ''[]'') FROM (SELECT %s AS d, t.id AS k FROM er.%I t ORDER BY t.id LIMIT %s) q',
-                         level.expr, tbl, lim);
+        oracle := format('SELECT COALESCE(jsonb_agg(q.d ORDER BY q.k), ''[]'') FROM (SELECT %s AS d, t.id AS k FROM er.%I t WHERE %s ORDER BY t.id LIMIT %s) q',
+                         level.expr, tbl, level.cond, lim);
         EXECUTE oracle INTO expected;
         actual := fetch_with_relations(spec);
         INSERT INTO outcomes VALUES (case_no, spec, expected = actual);
@@ -115,7 +141,10 @@ BEGIN
 END $$;
 
 SELECT count(*) AS specs, count(*) FILTER (WHERE same) AS identical,
-       count(*) FILTER (WHERE spec::text LIKE '%"relations": [{"name"%"relations": [{%') AS with_nested_relations
+       count(*) FILTER (WHERE spec::text LIKE '%"relations": [{"name"%"relations": [{%') AS with_nested_relations,
+       count(*) FILTER (WHERE spec::text LIKE '%"inner"%') AS with_inner_joins,
+       count(*) FILTER (WHERE spec::text LIKE '%"count": true%') AS with_counts,
+       count(*) FILTER (WHERE spec::text LIKE '%"offset"%') AS with_offsets
 FROM outcomes;
 SELECT case_no, spec FROM outcomes WHERE NOT same;
 DROP SCHEMA er CASCADE;

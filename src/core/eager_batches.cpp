@@ -71,6 +71,30 @@ std::string where_sql(const std::vector<std::string>& conditions) {
     return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
 }
 
+// A related level's conditions without the ones that join it to its parent (the first
+// join_count), which the batch states against the parent's keys instead.
+std::vector<std::string> own_conditions(const EagerRelation& relation) {
+    const std::vector<std::string>& all = relation.level.conditions;
+    std::size_t skip = std::min(relation.join_count, all.size());
+    return std::vector<std::string>(all.begin() + static_cast<std::ptrdiff_t>(skip), all.end());
+}
+
+// A relation joined into its parent's statement: at most one row, so it cannot multiply rows.
+bool joins_into_parent(const EagerRelation& relation) {
+    return relation.shape == EagerShape::kObject && relation.at_most_one &&
+           !relation.keeps_unmatched;
+}
+
+std::string select_list(const std::vector<std::string>& items) {
+    std::vector<std::string> aliased;
+    for (std::size_t i = 0; i < items.size(); i++)
+        aliased.push_back(fmt::format("{} AS v{}", items[i], i + 1));
+    // A row with nothing to render or join on still has to be there.
+    if (aliased.empty())
+        aliased.push_back("NULL AS v1");
+    return fmt::format("{}", fmt::join(aliased, ", "));
+}
+
 class BatchBuilder {
   public:
     BatchBuilder(std::size_t spec_parameters, std::vector<Batch>& out)
@@ -84,73 +108,173 @@ class BatchBuilder {
         batch.parent = parent;
         batch.shape = shape;
         batch.parent_key_columns = std::move(parent_keys);
-        batch.first_column = relation == nullptr ? 0 : 1;
         if (relation != nullptr) {
             for (const auto& join : relation->join)
                 batch.key_types.push_back(join.parent_type);
         }
+        batch.objects.emplace_back();
+        if (shape == EagerShape::kCount) {
+            batch.sql = related_sql(level, *relation, shape, {}, {});
+            out_[index] = std::move(batch);
+            return index;
+        }
 
-        // The key columns this level's relations join on, each selected once after the
-        // rendered columns.
-        std::vector<std::string> selected;
-        if (shape != EagerShape::kCount) {
-            batch.columns = level.rendered;
-            for (const auto& column : level.rendered) {
-                std::string value = level.alias + "." + column.quoted;
-                selected.push_back(column.via_to_jsonb ? "pg_catalog.to_jsonb(" + value + ")"
-                                                       : value);
-            }
+        // The batch's own row (selected by the FROM item s), then the rows joined into it.
+        int next_column = relation == nullptr ? 0 : 1;
+        Selection own = select_object(level, batch, 0, "s", false, next_column);
+        bool numbered = (relation == nullptr || shape == EagerShape::kArray);
+        std::vector<std::string> joins;
+        std::vector<Pending> pending;
+        std::size_t own_width = std::max<std::size_t>(own.items.size(), 1);
+        bool has_joins = std::any_of(level.relations.begin(), level.relations.end(),
+                                     [](const EagerRelation& r) { return joins_into_parent(r); });
+        if (numbered && (relation != nullptr || has_joins)) {
+            batch.order_column = next_column + static_cast<int>(own_width - own.items.size());
+            next_column = batch.order_column + 1;
+        } else {
+            next_column += static_cast<int>(own_width - own.items.size());
         }
-        std::vector<std::string> key_columns;
-        std::vector<std::vector<int>> child_keys;
-        if (shape != EagerShape::kCount) {
-            for (const auto& child : level.relations) {
-                std::vector<int> positions;
-                for (const auto& join : child.join) {
-                    auto found =
-                        std::find(key_columns.begin(), key_columns.end(), join.parent_column);
-                    if (found == key_columns.end()) {
-                        key_columns.push_back(join.parent_column);
-                        selected.push_back(level.alias + "." + join.parent_column);
-                        found = key_columns.end() - 1;
-                    }
-                    positions.push_back(batch.first_column +
-                                        static_cast<int>(batch.columns.size()) +
-                                        static_cast<int>(found - key_columns.begin()));
-                }
-                child_keys.push_back(std::move(positions));
+        attach_relations(level, batch, 0, own, next_column, joins, pending);
+
+        if (relation != nullptr) {
+            batch.sql = related_sql(level, *relation, shape, own.items, joins);
+        } else if (!has_joins) {
+            batch.sql = top_sql(level, shape, own.items);
+        } else {
+            std::string order = order_terms(level);
+            std::string rows =
+                fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r FROM {} AS {}{}",
+                            select_list(own.items), order.empty() ? "" : "ORDER BY " + order,
+                            level.table, level.alias, where_sql(level.conditions));
+            if (shape == EagerShape::kArray) {
+                if (!order.empty())
+                    rows += " ORDER BY " + order;
+                rows += page_sql(level);
             }
-        }
-        for (std::size_t i = 0; i < selected.size(); i++)
-            selected[i] += fmt::format(" AS v{}", i + 1);
-        batch.sql = relation == nullptr ? top_sql(level, shape, selected)
-                                        : related_sql(level, *relation, shape, selected);
-        if (relation != nullptr && shape == EagerShape::kArray)
-            batch.order_column = 1 + static_cast<int>(std::max<std::size_t>(selected.size(), 1));
-        for (std::size_t i = 0; i < batch.columns.size(); i++) {
-            batch.fields.push_back(
-                {batch.columns[i].name, batch.first_column + static_cast<int>(i), -1});
+            batch.sql = fmt::format("SELECT {} FROM ({}) AS s{}", outputs(joins.size(), false),
+                                    rows, fmt::format("{}", fmt::join(joins, "")));
         }
         out_[index] = std::move(batch);
-        if (shape == EagerShape::kCount)
-            return index;
-        for (std::size_t i = 0; i < level.relations.size(); i++) {
-            const EagerRelation& child = level.relations[i];
-            int child_index =
-                add(child.level, &child, index, child.shape, std::move(child_keys[i]));
-            out_[index].fields.push_back({child.name, -1, child_index});
+
+        for (Pending& child : pending) {
+            int child_index = add(child.relation->level, child.relation, index,
+                                  child.relation->shape, std::move(child.keys));
+            out_[index].objects[child.object].fields.push_back(
+                {child.relation->name, -1, child_index, -1});
         }
-        std::stable_sort(
-            out_[index].fields.begin(), out_[index].fields.end(),
-            [](const BatchField& a, const BatchField& b) { return jsonb_key_less(a.key, b.key); });
+        for (BatchObject& object : out_[index].objects) {
+            std::stable_sort(object.fields.begin(), object.fields.end(),
+                             [](const BatchField& a, const BatchField& b) {
+                                 return jsonb_key_less(a.key, b.key);
+                             });
+        }
         return index;
     }
 
   private:
+    // What one FROM item selects for an object: SQL items (aliased v1, v2, ... in order), and
+    // where the key columns its relations join on are.
+    struct Selection {
+        std::string alias;
+        std::vector<std::string> items;
+        std::vector<std::string> key_columns;  // quoted parent columns
+        std::vector<int> key_items;            // their item numbers (v<n>)
+        std::vector<int> key_positions;        // their result columns
+    };
+
+    // A relation with a batch of its own, loaded once this batch is complete.
+    struct Pending {
+        const EagerRelation* relation;
+        int object;
+        std::vector<int> keys;
+    };
+
+    // The items of object `object`: a presence flag (joined rows), the rendered columns, then
+    // the key columns its relations join on; numbers them from `next_column` on.
+    Selection select_object(const EagerLevel& level, Batch& batch, int object,
+                            const std::string& alias, bool joined, int& next_column) {
+        Selection selection;
+        selection.alias = alias;
+        BatchObject& target = batch.objects[object];
+        if (joined) {
+            target.present_column = next_column + static_cast<int>(selection.items.size());
+            selection.items.push_back("true");
+        }
+        target.first_column = next_column + static_cast<int>(selection.items.size());
+        target.columns = level.rendered;
+        for (const auto& column : level.rendered) {
+            std::string value = level.alias + "." + column.quoted;
+            target.fields.push_back(
+                {column.name, next_column + static_cast<int>(selection.items.size()), -1, -1});
+            selection.items.push_back(column.via_to_jsonb ? "pg_catalog.to_jsonb(" + value + ")"
+                                                          : value);
+        }
+        for (const auto& child : level.relations) {
+            for (const auto& join : child.join) {
+                if (std::find(selection.key_columns.begin(), selection.key_columns.end(),
+                              join.parent_column) != selection.key_columns.end()) {
+                    continue;
+                }
+                selection.key_columns.push_back(join.parent_column);
+                selection.key_items.push_back(static_cast<int>(selection.items.size()) + 1);
+                selection.key_positions.push_back(next_column +
+                                                  static_cast<int>(selection.items.size()));
+                selection.items.push_back(level.alias + "." + join.parent_column);
+            }
+        }
+        next_column += static_cast<int>(selection.items.size());
+        return selection;
+    }
+
+    // The relations of object `object`: joined into this statement (a LEFT JOIN LATERAL each,
+    // recursively), or left for batches of their own.
+    void attach_relations(const EagerLevel& level, Batch& batch, int object,
+                          const Selection& selection, int& next_column,
+                          std::vector<std::string>& joins, std::vector<Pending>& pending) {
+        for (const auto& child : level.relations) {
+            std::vector<int> keys;
+            std::vector<std::string> conditions;
+            for (std::size_t i = 0; i < child.join.size(); i++) {
+                const EagerJoinColumn& join = child.join[i];
+                auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(),
+                                    join.parent_column) -
+                          selection.key_columns.begin();
+                keys.push_back(selection.key_positions[at]);
+                conditions.push_back(fmt::format("{}.{} {} {}.v{}", child.level.alias,
+                                                 join.child_column, join.equals, selection.alias,
+                                                 selection.key_items[at]));
+            }
+            if (!joins_into_parent(child)) {
+                pending.push_back({&child, object, std::move(keys)});
+                continue;
+            }
+            int joined = static_cast<int>(batch.objects.size());
+            batch.objects.emplace_back();
+            batch.objects[object].fields.push_back({child.name, -1, -1, joined});
+            std::string alias = fmt::format("j{}", joined);
+            Selection inner = select_object(child.level, batch, joined, alias, true, next_column);
+            std::vector<std::string> own = own_conditions(child);
+            conditions.insert(conditions.end(), own.begin(), own.end());
+            joins.push_back(
+                fmt::format(" LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{} LIMIT 1) AS {} ON true",
+                            select_list(inner.items), child.level.table, child.level.alias,
+                            where_sql(conditions), alias));
+            attach_relations(child.level, batch, joined, inner, next_column, joins, pending);
+        }
+    }
+
+    // s.*, j1.*, ...: the own row's columns, then each joined row's.
+    static std::string outputs(std::size_t joins, bool below_top) {
+        std::string list = below_top ? "k.n, s.*" : "s.*";
+        for (std::size_t i = 0; i < joins; i++)
+            list += fmt::format(", j{}.*", i + 1);
+        return list;
+    }
+
     static std::string top_sql(const EagerLevel& level, EagerShape shape,
-                               const std::vector<std::string>& selected) {
-        std::string sql = fmt::format("SELECT {} FROM {} AS {}{}", select_list(selected),
-                                      level.table, level.alias, where_sql(level.conditions));
+                               const std::vector<std::string>& items) {
+        std::string sql = fmt::format("SELECT {} FROM {} AS {}{}", select_list(items), level.table,
+                                      level.alias, where_sql(level.conditions));
         if (shape == EagerShape::kArray) {
             std::string order = order_terms(level);
             if (!order.empty())
@@ -176,15 +300,16 @@ class BatchBuilder {
     // same plan whatever the number of keys. (The subquery's window function, LIMIT or aggregate
     // keeps PostgreSQL from flattening it into a join it could plan as a hash join.)
     std::string related_sql(const EagerLevel& level, const EagerRelation& relation,
-                            EagerShape shape, const std::vector<std::string>& selected) const {
+                            EagerShape shape, const std::vector<std::string>& items,
+                            const std::vector<std::string>& joins) const {
         std::vector<std::string> conditions;
         for (std::size_t i = 0; i < relation.join.size(); i++) {
             const EagerJoinColumn& column = relation.join[i];
             conditions.push_back(fmt::format("{}.{} {} k.c{}", level.alias, column.child_column,
                                              column.equals, i + 1));
         }
-        conditions.insert(conditions.end(), level.conditions.begin() + relation.join_count,
-                          level.conditions.end());
+        std::vector<std::string> own = own_conditions(relation);
+        conditions.insert(conditions.end(), own.begin(), own.end());
         std::string order = order_terms(level);
         std::string order_by = order.empty() ? "" : " ORDER BY " + order;
         std::string from =
@@ -196,26 +321,19 @@ class BatchBuilder {
                 break;
             case EagerShape::kObject:
                 // Several matches (no unique key on the join): the first in order.
-                rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(selected), from,
+                rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(items), from,
                                    relation.at_most_one ? "" : order_by);
                 break;
             case EagerShape::kArray:
                 // r: the row's place among its parent's rows.
-                rows =
-                    fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",
-                                select_list(selected), order_by.empty() ? "" : order_by.substr(1),
-                                from, order_by, page_sql(level));
+                rows = fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",
+                                   select_list(items), order_by.empty() ? "" : order_by.substr(1),
+                                   from, order_by, page_sql(level));
                 break;
         }
-        return fmt::format("SELECT k.n, s.* FROM {} CROSS JOIN LATERAL ({}) AS s",
-                           keys_sql(relation), rows);
-    }
-
-    static std::string select_list(const std::vector<std::string>& selected) {
-        // A row with nothing to render or join on still has to be there.
-        if (selected.empty())
-            return "NULL AS v1";
-        return fmt::format("{}", fmt::join(selected, ", "));
+        return fmt::format("SELECT {} FROM {} CROSS JOIN LATERAL ({}) AS s{}",
+                           outputs(joins.size(), true), keys_sql(relation), rows,
+                           fmt::format("{}", fmt::join(joins, "")));
     }
 
     std::size_t spec_parameters_;

@@ -12,12 +12,17 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
     auto program = std::make_shared<EagerProgram>();
     program->batches = eager_batches(root, as_array, spec_parameters);
     for (const Batch& batch : program->batches) {
-        std::vector<JsonbRendering> renderings;
-        for (const RenderedColumn& column : batch.columns) {
-            renderings.push_back(column.via_to_jsonb ? JsonbRendering::kSql
-                                                     : jsonb_rendering(column.type));
+        std::vector<RenderedResultColumn> rendered;
+        for (const BatchObject& object : batch.objects) {
+            for (std::size_t i = 0; i < object.columns.size(); i++) {
+                const RenderedColumn& column = object.columns[i];
+                rendered.push_back(
+                    {object.first_column + static_cast<int>(i),
+                     column.via_to_jsonb ? JsonbRendering::kSql : jsonb_rendering(column.type),
+                     column.type, column.via_to_jsonb ? JSONBOID : column.type});
+            }
         }
-        program->renderings.push_back(std::move(renderings));
+        program->rendered.push_back(std::move(rendered));
         std::vector<Oid> arrays;
         for (std::uint32_t type : batch.key_types) {
             Oid array = guarded([type] { return get_array_type(type); });
@@ -36,26 +41,40 @@ namespace {
 struct BatchRows {
     SPITupleTable* table;  // null when the statement did not run (no parent rows)
     uint64 count;
-    uint64* starts;  // below the top: parent row i owns rows [starts[i], starts[i + 1]) of order
-    uint64* order;   // below the top: the row numbers, by parent row, then place
-    ColumnRenderer* renderers;
-    Datum* values;  // one row, deformed
+    uint64* starts;  // parent row i owns rows [starts[i], starts[i + 1]) of order (the top: one)
+    uint64* order;   // the row numbers, by parent row, then place
+    ColumnRenderer* renderers;  // by result column (rendered columns only)
+    Datum* values;              // one row, deformed
     bool* nulls;
 };
 
-// Groups the rows by parent row (column 1) and, for arrays, by place (order_column).
-void order_by_parent(BatchRows& rows, uint64 parent_count, int order_column) {
+// A table altered by another session while this call waited for its lock: the statement is
+// re-planned with the new column types, which the program's conversions do not expect.
+void check_column_type(TupleDesc descriptor, int column, Oid expected) {
+    if (column >= descriptor->natts || TupleDescAttr(descriptor, column)->atttypid != expected) {
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("a table of the eager load changed while it ran"),
+                        errhint("Run the call again.")));
+    }
+}
+
+// Groups the rows by parent row (column 1 below the top; one parent at the top) and orders
+// each parent's rows by their place (order_column) when the statement did not.
+void order_rows(BatchRows& rows, uint64 parent_count, bool below_top, int order_column) {
     TupleDesc descriptor = rows.table->tupdesc;
-    auto* parents = static_cast<uint64*>(palloc(sizeof(uint64) * (rows.count + 1)));
+    auto* parents = static_cast<uint64*>(palloc0(sizeof(uint64) * (rows.count + 1)));
     int64* places = nullptr;
     if (order_column >= 0)
         places = static_cast<int64*>(palloc(sizeof(int64) * (rows.count + 1)));
     for (uint64 i = 0; i < rows.count; i++) {
         bool is_null;
-        int64 number = DatumGetInt64(SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null));
-        if (is_null || number < 1 || static_cast<uint64>(number) > parent_count)
-            elog(ERROR, "data_bridge: eager load batch returned parent row %ld", (long)number);
-        parents[i] = static_cast<uint64>(number) - 1;
+        if (below_top) {
+            int64 number =
+                DatumGetInt64(SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null));
+            if (is_null || number < 1 || static_cast<uint64>(number) > parent_count)
+                elog(ERROR, "data_bridge: eager load batch returned parent row %ld", (long)number);
+            parents[i] = static_cast<uint64>(number) - 1;
+        }
         if (places != nullptr) {
             places[i] = DatumGetInt64(
                 SPI_getbinval(rows.table->vals[i], descriptor, order_column + 1, &is_null));
@@ -69,14 +88,20 @@ void order_by_parent(BatchRows& rows, uint64 parent_count, int order_column) {
                     reinterpret_cast<std::uint64_t*>(rows.order));
 }
 
-// A table altered by another session while this call waited for its lock: the statement is
-// re-planned with the new column types, which the program's conversions do not expect.
-void check_column_type(TupleDesc descriptor, int column, Oid expected) {
-    if (column >= descriptor->natts || TupleDescAttr(descriptor, column)->atttypid != expected) {
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("a table of the eager load changed while it ran"),
-                        errhint("Run the call again.")));
+// The rows the batch renders: its own, and each joined row that exists.
+long rendered_rows(const BatchRows& rows, const Batch& batch) {
+    long count = static_cast<long>(rows.count);
+    for (const BatchObject& object : batch.objects) {
+        if (object.present_column < 0)
+            continue;
+        for (uint64 i = 0; i < rows.count; i++) {
+            bool is_null;
+            SPI_getbinval(rows.table->vals[i], rows.table->tupdesc, object.present_column + 1,
+                          &is_null);
+            count += is_null ? 0 : 1;
+        }
     }
+    return count;
 }
 
 // The key column `column` of every parent row, as an array parameter.
@@ -85,9 +110,10 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type) {
     int count = static_cast<int>(parent.count);
     auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
     auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (count + 1)));
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < count; i++) {
         values[i] =
             SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &nulls[i]);
+    }
     int16 length;
     bool by_value;
     char align;
@@ -140,35 +166,47 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
     }
 }
 
-// One row as an object whose keys are already in jsonb's order: no sorting per row.
-void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                JsonbValue* out) {
-    CHECK_FOR_INTERRUPTS();
-    check_stack_depth();
-    const Batch& batch = program.batches[batch_index];
+// One object of the deformed row `row` of the batch, with keys already in jsonb's order: no
+// sorting per row.
+void render_object(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                   int object_index, JsonbValue* out) {
+    const BatchObject& object = program.batches[batch_index].objects[object_index];
     BatchRows& mine = rows[batch_index];
-    heap_deform_tuple(mine.table->vals[row], mine.table->tupdesc, mine.values, mine.nulls);
-    int count = static_cast<int>(batch.fields.size());
+    if (object.present_column >= 0 && mine.nulls[object.present_column]) {
+        out->type = jbvNull;
+        return;
+    }
+    int count = static_cast<int>(object.fields.size());
     auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (count + 1)));
-    // Columns first: the deformed row is overwritten once a relation renders rows of its own.
     for (int i = 0; i < count; i++) {
-        const BatchField& field = batch.fields[i];
+        const BatchField& field = object.fields[i];
         pairs[i].key.type = jbvString;
         pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
         pairs[i].key.val.string.len = static_cast<int>(field.key.size());
         pairs[i].order = i;
         if (field.column >= 0) {
-            render_value(&mine.renderers[field.column - batch.first_column],
-                         mine.values[field.column], mine.nulls[field.column], &pairs[i].value);
+            render_value(&mine.renderers[field.column], mine.values[field.column],
+                         mine.nulls[field.column], &pairs[i].value);
+        } else if (field.object >= 0) {
+            render_object(program, rows, batch_index, row, field.object, &pairs[i].value);
+        } else {
+            render_related(program, rows, field.child, row, &pairs[i].value);
         }
-    }
-    for (int i = 0; i < count; i++) {
-        if (batch.fields[i].child >= 0)
-            render_related(program, rows, batch.fields[i].child, row, &pairs[i].value);
     }
     out->type = jbvObject;
     out->val.object.nPairs = count;
     out->val.object.pairs = pairs;
+}
+
+// One row of a batch. Its deformed values stay put while it renders: the relations it renders
+// are rows of other batches.
+void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                JsonbValue* out) {
+    CHECK_FOR_INTERRUPTS();
+    check_stack_depth();
+    BatchRows& mine = rows[batch_index];
+    heap_deform_tuple(mine.table->vals[row], mine.table->tupdesc, mine.values, mine.nulls);
+    render_object(program, rows, batch_index, row, 0, out);
 }
 
 }  // namespace
@@ -185,7 +223,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
     for (std::size_t b = 0; b < batch_count; b++) {
         const Batch& batch = program.batches[b];
         Parameters parameters = spec;
-        uint64 parent_count = 0;
+        uint64 parent_count = 1;  // the top level hangs off one notional parent
         if (batch.parent >= 0) {
             const BatchRows& parent = rows[batch.parent];
             parent_count = parent.count;
@@ -209,58 +247,43 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         // than running it.
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, batch.parent >= 0);
         uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
-        if (counted) {
-            rendered += static_cast<long>(processed);
-            if (limit > 0 && rendered > limit)
-                throw eager_row_budget_exceeded(limit);
-        }
-        const std::vector<JsonbRendering>& renderings = program.renderings[b];
-        const JsonbRendering* rendering_data = renderings.data();
-        int column_count = static_cast<int>(renderings.size());
-        const RenderedColumn* columns = batch.columns.data();
+        const std::vector<RenderedResultColumn>& columns = program.rendered[b];
+        const RenderedResultColumn* column_data = columns.data();
+        int column_count = static_cast<int>(columns.size());
         bool below_top = batch.parent >= 0;
         int order_column = batch.order_column;
-        int first_column = batch.first_column;
-        guarded([&rows, b, processed, parent_count, below_top, order_column, first_column,
-                 rendering_data, column_count, columns] {
+        const Batch* batch_data = &batch;
+        long batch_rows = guarded([&rows, b, processed, parent_count, below_top, order_column,
+                                   column_data, column_count, batch_data, counted] {
             BatchRows& mine = rows[b];
             mine.table = SPI_tuptable;
             mine.count = processed;
-            for (int i = 0; i < column_count; i++) {
-                check_column_type(mine.table->tupdesc, first_column + i,
-                                  columns[i].via_to_jsonb ? JSONBOID : columns[i].type);
-            }
-            if (below_top)
-                order_by_parent(mine, parent_count, order_column);
-            int width = mine.table->tupdesc->natts;
+            TupleDesc descriptor = mine.table->tupdesc;
+            for (int i = 0; i < column_count; i++)
+                check_column_type(descriptor, column_data[i].column, column_data[i].result_type);
+            order_rows(mine, parent_count, below_top, order_column);
+            int width = descriptor->natts;
             mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
             mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));
-            mine.renderers =
-                static_cast<ColumnRenderer*>(palloc(sizeof(ColumnRenderer) * (column_count + 1)));
-            for (int i = 0; i < column_count; i++)
-                prepare_renderer(&mine.renderers[i], rendering_data[i], columns[i].type);
+            mine.renderers = static_cast<ColumnRenderer*>(palloc0(sizeof(ColumnRenderer) * width));
+            for (int i = 0; i < column_count; i++) {
+                prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering,
+                                 column_data[i].type);
+            }
+            return counted ? rendered_rows(mine, *batch_data) : 0L;
         });
+        rendered += batch_rows;
+        if (limit > 0 && rendered > limit)
+            throw eager_row_budget_exceeded(limit);
     }
-    const Batch& top = program.batches[0];
-    bool as_array = top.shape == EagerShape::kArray;
+    bool as_array = program.batches[0].shape == EagerShape::kArray;
     const EagerProgram* code = &program;
     Jsonb* result = guarded([code, rows, as_array, result_context] {
+        // The top level renders as a relation of one notional parent: a list, or one row.
         JsonbValue value;
-        const BatchRows& top_rows = rows[0];
-        if (as_array) {
-            int count = static_cast<int>(top_rows.count);
-            auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
-            for (int i = 0; i < count; i++)
-                render_row(*code, rows, 0, i, &elements[i]);
-            value.type = jbvArray;
-            value.val.array.nElems = count;
-            value.val.array.elems = elements;
-            value.val.array.rawScalar = false;
-        } else if (top_rows.count > 0) {
-            render_row(*code, rows, 0, 0, &value);
-        } else {
+        render_related(*code, rows, 0, 0, &value);
+        if (!as_array && value.type == jbvNull)
             return static_cast<Jsonb*>(nullptr);
-        }
         MemoryContext previous = MemoryContextSwitchTo(result_context);
         Jsonb* built = JsonbValueToJsonb(&value);
         MemoryContextSwitchTo(previous);

@@ -74,64 +74,85 @@ TEST(EagerBatches, JsonbKeyOrderIsLengthThenBytes) {
     EXPECT_TRUE(jsonb_key_less("Z", "a"));
 }
 
-TEST(EagerBatches, OneBatchPerLevelParentsFirst) {
+std::vector<std::string> keys_of(const BatchObject& object) {
+    std::vector<std::string> keys;
+    for (const auto& field : object.fields)
+        keys.push_back(field.key);
+    return keys;
+}
+
+TEST(EagerBatches, ManyToOneJoinsIntoItsParentsStatement) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
-    ASSERT_EQ(batches.size(), 4u);
+    // The profile (at most one row) is joined into the top statement; posts and the count get
+    // batches of their own.
+    ASSERT_EQ(batches.size(), 3u);
     EXPECT_EQ(batches[0].parent, -1);
     EXPECT_EQ(batches[0].shape, EagerShape::kArray);
-    // The top: rendered columns, then the one key column (t0.id) the three relations share.
+    // The page of users (rendered columns, the key t0.id once, their place r), then the profile.
     EXPECT_EQ(batches[0].sql,
-              "SELECT t0.id AS v1, t0.name AS v2, pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4 "
-              "FROM public.users AS t0 ORDER BY t0.id LIMIT $1");
-    for (int i = 1; i < 4; i++) {
+              "SELECT s.*, j1.* FROM (SELECT t0.id AS v1, t0.name AS v2, "
+              "pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4, pg_catalog.row_number() OVER "
+              "(ORDER BY t0.id) AS r FROM public.users AS t0 ORDER BY t0.id LIMIT $1) AS s "
+              "LEFT JOIN LATERAL (SELECT true AS v1, t1.bio AS v2 FROM public.profiles AS t1 "
+              "WHERE t1.user_id OPERATOR(pg_catalog.=) s.v4 LIMIT 1) AS j1 ON true");
+    EXPECT_EQ(batches[0].order_column, 4);
+    ASSERT_EQ(batches[0].objects.size(), 2u);
+    const BatchObject& user = batches[0].objects[0];
+    const BatchObject& profile = batches[0].objects[1];
+    EXPECT_EQ(user.present_column, -1);
+    EXPECT_EQ(user.first_column, 0);
+    EXPECT_EQ(profile.present_column, 5);
+    EXPECT_EQ(profile.first_column, 6);
+    // Keys in jsonb's order.
+    EXPECT_EQ(keys_of(user),
+              (std::vector<std::string>{"n", "id", "name", "tags", "posts", "profile"}));
+    EXPECT_EQ(user.fields[0].child, 2);
+    EXPECT_EQ(user.fields[1].column, 0);
+    EXPECT_EQ(user.fields[3].column, 2);
+    EXPECT_EQ(user.fields[4].child, 1);
+    EXPECT_EQ(user.fields[5].object, 1);
+    EXPECT_EQ(keys_of(profile), std::vector<std::string>{"bio"});
+    EXPECT_EQ(profile.fields[0].column, 6);
+    for (int i = 1; i < 3; i++) {
         EXPECT_EQ(batches[i].parent, 0);
         EXPECT_EQ(batches[i].parent_key_columns, std::vector<int>{3});
-        EXPECT_EQ(batches[i].first_column, 1);
         EXPECT_TRUE(contains(batches[i].sql,
                              "ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n)"));
     }
-    // Keys in jsonb's order: n, id, bio... at the top: n, id, name, tags, posts, profile.
-    std::vector<std::string> keys;
-    for (const auto& field : batches[0].fields)
-        keys.push_back(field.key);
-    EXPECT_EQ(keys, (std::vector<std::string>{"n", "id", "name", "tags", "posts", "profile"}));
-    EXPECT_EQ(batches[0].fields[0].child, 3);
-    EXPECT_EQ(batches[0].fields[1].column, 0);
-    EXPECT_EQ(batches[0].fields[3].column, 2);
 }
 
 TEST(EagerBatches, ShapesOfRelatedBatches) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
-    // One row per parent key, probed once per key; a unique match needs no order.
+    // A page per parent key, probed once per key, its own filter kept; the executor orders.
     EXPECT_EQ(batches[1].sql,
               "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
-              "CROSS JOIN LATERAL (SELECT t1.bio AS v1 FROM public.profiles AS t1 WHERE "
-              "t1.user_id OPERATOR(pg_catalog.=) k.c1 LIMIT 1) AS s");
-    EXPECT_EQ(batches[1].order_column, -1);
-    // A page per parent row, its own filter kept and the join condition left out.
-    EXPECT_TRUE(contains(batches[2].sql,
-                         "CROSS JOIN LATERAL (SELECT t2.title AS v1, "
-                         "pg_catalog.row_number() OVER (ORDER BY t2.created DESC, "
-                         "t2.id) AS r FROM public.posts AS t2 WHERE t2.author_id "
-                         "OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS FALSE"));
-    EXPECT_TRUE(contains(batches[2].sql, "ORDER BY t2.created DESC, t2.id LIMIT $2) AS s"));
-    EXPECT_EQ(batches[2].sql.find(") AS s ORDER BY"), std::string::npos);  // the executor orders
-    EXPECT_EQ(batches[2].order_column, 2);
-    EXPECT_FALSE(contains(batches[2].sql, "t0."));
-    EXPECT_EQ(batches[3].shape, EagerShape::kCount);
-    EXPECT_TRUE(contains(batches[3].sql,
-                         "CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 "
-                         "FROM public.posts AS t3 WHERE t3.author_id "
-                         "OPERATOR(pg_catalog.=) k.c1) AS s"));
-    EXPECT_TRUE(batches[3].fields.empty());
+              "CROSS JOIN LATERAL (SELECT t2.title AS v1, pg_catalog.row_number() OVER (ORDER BY "
+              "t2.created DESC, t2.id) AS r FROM public.posts AS t2 WHERE t2.author_id "
+              "OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS FALSE ORDER BY t2.created DESC, t2.id "
+              "LIMIT $2) AS s");
+    EXPECT_EQ(batches[1].order_column, 2);
+    EXPECT_EQ(batches[1].objects[0].first_column, 1);
+    EXPECT_EQ(batches[2].shape, EagerShape::kCount);
+    EXPECT_EQ(batches[2].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM public.posts AS t3 WHERE "
+              "t3.author_id OPERATOR(pg_catalog.=) k.c1) AS s");
+    EXPECT_TRUE(batches[2].objects[0].fields.empty());
 }
 
-TEST(EagerBatches, NonUniqueObjectTakesTheFirstInOrder) {
+TEST(EagerBatches, NonUniqueObjectTakesTheFirstInOrderInABatch) {
     EagerLevel root = users_tree();
     root.relations[0].at_most_one = false;
     root.relations[0].level.order = {{"id", false}};
     std::vector<Batch> batches = eager_batches(root, true, 2);
+    ASSERT_EQ(batches.size(), 4u);
+    // Nothing joined: the top statement sorts and pages itself.
+    EXPECT_EQ(batches[0].sql,
+              "SELECT t0.id AS v1, t0.name AS v2, pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4 "
+              "FROM public.users AS t0 ORDER BY t0.id LIMIT $1");
+    EXPECT_EQ(batches[0].order_column, -1);
     EXPECT_TRUE(contains(batches[1].sql, "k.c1 ORDER BY t1.id LIMIT 1) AS s"));
+    EXPECT_EQ(batches[1].order_column, -1);
 }
 
 TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
@@ -148,21 +169,77 @@ TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     comments.join = {join("post_id", "id"), join("post_site", "site")};
     root.relations[1].level.relations = {comments};
     std::vector<Batch> batches = eager_batches(root, false, 2);
-    ASSERT_EQ(batches.size(), 5u);
+    ASSERT_EQ(batches.size(), 4u);
     EXPECT_EQ(batches[0].shape, EagerShape::kObject);
-    EXPECT_EQ(batches[0].sql.find("ORDER BY"), std::string::npos);
-    EXPECT_EQ(batches[0].sql.find("LIMIT"), std::string::npos);
-    // posts (batch 2) sends its id and site, selected after its rendered column and row number.
-    EXPECT_EQ(batches[3].parent, 2);
-    EXPECT_EQ(batches[3].parent_key_columns, (std::vector<int>{2, 3}));
-    EXPECT_TRUE(contains(batches[2].sql, "t2.title AS v1, t2.id AS v2, t2.site AS v3"));
-    EXPECT_TRUE(contains(batches[3].sql,
+    EXPECT_TRUE(contains(batches[0].sql,
+                         "pg_catalog.row_number() OVER (ORDER BY t0.id) AS r FROM "
+                         "public.users AS t0 WHERE t0.id OPERATOR(pg_catalog.=) "
+                         "$1) AS s LEFT JOIN LATERAL"));
+    // posts (batch 1) sends its id and site, selected after its rendered column.
+    EXPECT_EQ(batches[2].parent, 1);
+    EXPECT_EQ(batches[2].parent_key_columns, (std::vector<int>{2, 3}));
+    EXPECT_TRUE(contains(batches[1].sql, "t2.title AS v1, t2.id AS v2, t2.site AS v3"));
+    EXPECT_TRUE(contains(batches[2].sql,
                          "ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) WITH "
                          "ORDINALITY AS k(c1, c2, n)"));
-    EXPECT_TRUE(contains(batches[3].sql,
+    EXPECT_TRUE(contains(batches[2].sql,
                          "WHERE t4.post_id OPERATOR(pg_catalog.=) k.c1 AND "
                          "t4.post_site OPERATOR(pg_catalog.=) k.c2"));
-    EXPECT_EQ(batches[4].parent, 0);
+    EXPECT_EQ(batches[3].parent, 0);
+}
+
+TEST(EagerBatches, JoinedRowsNestAndFeedBatchesOfTheirOwn) {
+    // comments -> author (joined) -> profile (joined), and author -> posts (a batch).
+    EagerLevel root;
+    root.table = "public.comments";
+    root.alias = "t0";
+    root.rendered = {column("body")};
+    EagerRelation author = relation("author", EagerShape::kObject);
+    author.level.table = "public.users";
+    author.level.alias = "t1";
+    author.level.conditions = {"t1.id OPERATOR(pg_catalog.=) t0.user_id", "t1.active"};
+    author.level.rendered = {column("name")};
+    author.join_count = 1;
+    author.join = {join("id", "user_id")};
+    author.at_most_one = true;
+    EagerRelation profile = relation("profile", EagerShape::kObject);
+    profile.level.table = "public.profiles";
+    profile.level.alias = "t2";
+    profile.level.rendered = {column("bio")};
+    profile.join_count = 1;
+    profile.join = {join("user_id", "id")};
+    profile.at_most_one = true;
+    EagerRelation posts = relation("posts", EagerShape::kArray);
+    posts.level.table = "public.posts";
+    posts.level.alias = "t3";
+    posts.level.rendered = {column("title")};
+    posts.join_count = 1;
+    posts.join = {join("author_id", "id")};
+    author.level.relations = {profile, posts};
+    root.relations = {author};
+
+    std::vector<Batch> batches = eager_batches(root, true, 0);
+    ASSERT_EQ(batches.size(), 2u);
+    // s: body v1 (0), user_id v2 (1), r (2); j1: present (3), name (4), id (5); j2: (6), bio (7).
+    EXPECT_EQ(batches[0].sql,
+              "SELECT s.*, j1.*, j2.* FROM (SELECT t0.body AS v1, t0.user_id AS v2, "
+              "pg_catalog.row_number() OVER () AS r FROM public.comments AS t0) AS s "
+              "LEFT JOIN LATERAL (SELECT true AS v1, t1.name AS v2, t1.id AS v3 FROM public.users "
+              "AS t1 WHERE t1.id OPERATOR(pg_catalog.=) s.v2 AND t1.active LIMIT 1) AS j1 ON true "
+              "LEFT JOIN LATERAL (SELECT true AS v1, t2.bio AS v2 FROM public.profiles AS t2 "
+              "WHERE t2.user_id OPERATOR(pg_catalog.=) j1.v3 LIMIT 1) AS j2 ON true");
+    EXPECT_EQ(batches[0].order_column, 2);
+    ASSERT_EQ(batches[0].objects.size(), 3u);
+    EXPECT_EQ(batches[0].objects[1].present_column, 3);
+    EXPECT_EQ(batches[0].objects[2].present_column, 6);
+    EXPECT_EQ(keys_of(batches[0].objects[1]),
+              (std::vector<std::string>{"name", "posts", "profile"}));
+    EXPECT_EQ(batches[0].objects[1].fields[1].child, 1);
+    EXPECT_EQ(batches[0].objects[1].fields[2].object, 2);
+    // The author's posts: keyed by the author's id, column 5 of the comments' rows.
+    EXPECT_EQ(batches[1].parent, 0);
+    EXPECT_EQ(batches[1].parent_key_columns, std::vector<int>{5});
+    EXPECT_TRUE(contains(batches[1].sql, "WHERE t3.author_id OPERATOR(pg_catalog.=) k.c1"));
 }
 
 TEST(EagerBatches, GroupByParentKeepsOrSortsEachParentsRows) {
@@ -187,6 +264,18 @@ TEST(EagerBatches, ARowWithNothingToSelectIsStillThere) {
     root.alias = "t0";
     std::vector<Batch> batches = eager_batches(root, true, 0);
     EXPECT_EQ(batches[0].sql, "SELECT NULL AS v1 FROM public.t AS t0");
+    // With a joined row, the placeholder still takes its column.
+    EagerRelation other = relation("other", EagerShape::kObject);
+    other.level.table = "public.o";
+    other.level.alias = "t1";
+    other.join_count = 1;
+    other.join = {join("id", "o_id")};
+    other.at_most_one = true;
+    root.relations = {other};
+    batches = eager_batches(root, true, 0);
+    EXPECT_TRUE(contains(batches[0].sql, "(SELECT t0.o_id AS v1, pg_catalog.row_number()"));
+    EXPECT_EQ(batches[0].order_column, 1);
+    EXPECT_EQ(batches[0].objects[1].present_column, 2);
 }
 
 }  // namespace

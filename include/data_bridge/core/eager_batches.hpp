@@ -1,9 +1,10 @@
 // Batched eager loading: one statement per level of the relation tree instead of one statement
 // that nests every level inside the one above. A level's statement receives the join keys of
 // every row of its parent level at once, as arrays, and returns its rows tagged with the number
-// of the parent row they belong to, so the executor attaches them without any lookup. Rows
-// come back as plain columns and are turned into one jsonb value at the end, so no row is
-// encoded as jsonb more than once.
+// of the parent row they belong to, so the executor attaches them without any lookup. A
+// relation that gives at most one row (many-to-one, one-to-one) is joined into the statement of
+// the level above instead of taking a statement of its own. Rows come back as plain columns and
+// are turned into one jsonb value at the end, so no row is encoded as jsonb more than once.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +16,21 @@
 
 namespace data_bridge {
 
-// One key of a rendered row: a column of the statement's result, or a relation.
+// One key of a rendered row: a column of the statement's result, a relation loaded by another
+// batch, or a relation joined into this one.
 struct BatchField {
     std::string key;
     int column = -1;  // result column (0-based) holding the value
     int child = -1;   // or: the batch whose rows are the value
+    int object = -1;  // or: the object of this batch that is the value
+};
+
+// An object a result row renders: the batch's own row (objects[0]), or a row joined into it.
+struct BatchObject {
+    int present_column = -1;              // joined rows: NULL when there is none
+    std::vector<RenderedColumn> columns;  // rendered, in result order from first_column
+    int first_column = 0;
+    std::vector<BatchField> fields;  // in jsonb's key order
 };
 
 struct Batch {
@@ -31,12 +42,11 @@ struct Batch {
     std::vector<int> parent_key_columns;
     std::vector<std::uint32_t> key_types;
     // Below the top, column 0 is the parent row's number (1-based); for kCount, column 1 is the
-    // count. Otherwise the rendered columns follow, then the key columns children need, then
-    // (kArray below the top) the row's place among its parent's rows, at order_column. The
-    // statement does not sort: the executor orders rows by (parent row, place) itself.
-    std::vector<RenderedColumn> columns;  // the rendered columns, in result order
-    int first_column = 0;                 // the result column of columns[0]
-    std::vector<BatchField> fields;       // in jsonb's key order
+    // count. Otherwise each object's columns follow: its rendered columns, then the key columns
+    // its relations join on. The statement does not sort: where the rows' order matters and is
+    // not the statement's own, order_column holds each row's place (among its parent's rows, or
+    // at the top) and the executor orders them.
+    std::vector<BatchObject> objects;
     int order_column = -1;
 };
 

@@ -13,11 +13,19 @@
 
 namespace data_bridge::pg {
 
+// A rendered column of a batch's result and how its values become jsonb.
+struct RenderedResultColumn {
+    int column;
+    JsonbRendering rendering;
+    Oid type;         // the column's type
+    Oid result_type;  // the result column's (jsonb when SQL's to_jsonb renders it)
+};
+
 // The batches with what the catalogs say about their types; kept per call shape.
 struct EagerProgram {
     std::vector<Batch> batches;
-    std::vector<std::vector<JsonbRendering>> renderings;  // per batch, per rendered column
-    std::vector<std::vector<Oid>> key_array_types;        // per batch, per key array
+    std::vector<std::vector<RenderedResultColumn>> rendered;  // per batch, every object's
+    std::vector<std::vector<Oid>> key_array_types;            // per batch, per key array
 };
 
 // The program of a tree of levels, or nullptr when a join key's type has no array type (the
