@@ -151,6 +151,13 @@ SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "limit":
     {"name": "children", "table": "big_child", "limit": 5}]}')) AS within_the_limit;
 SELECT fetch_with_relations('{"table": "big_parent", "limit": 3, "relations": [
     {"name": "n", "table": "big_child", "count": true}]}') -> 0 AS counts_are_free;
+-- A many-to-one row counts too (it is joined into its parent's statement): 8 children and their
+-- parents are 16 rows, 7 and theirs 14.
+SET data_bridge.max_rows = 15;
+SELECT fetch_with_relations('{"table": "big_child", "limit": 8, "relations": [{"name": "parent", "table": "big_parent"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_child", "limit": 7,
+    "relations": [{"name": "parent", "table": "big_parent"}]}')) AS seven_and_their_parents;
 RESET data_bridge.max_rows;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [{"name": "children", "table": "big_child"}]}')) AS all_ten;
 DROP TABLE big_parent, big_child;
