@@ -79,10 +79,11 @@ std::vector<std::string> own_conditions(const EagerRelation& relation) {
     return std::vector<std::string>(all.begin() + static_cast<std::ptrdiff_t>(skip), all.end());
 }
 
-// A relation joined into its parent's statement: at most one row, so it cannot multiply rows.
+// A relation joined into its parent's statement: at most one row, or a count, so it cannot
+// multiply rows. (Counts always are: a batch of its own is for rows.)
 bool joins_into_parent(const EagerRelation& relation) {
-    return relation.shape == EagerShape::kObject && relation.at_most_one &&
-           !relation.keeps_unmatched;
+    return relation.shape == EagerShape::kCount ||
+           (relation.shape == EagerShape::kObject && relation.at_most_one);
 }
 
 std::string select_list(const std::vector<std::string>& items) {
@@ -113,11 +114,6 @@ class BatchBuilder {
                 batch.key_types.push_back(join.parent_type);
         }
         batch.objects.emplace_back();
-        if (shape == EagerShape::kCount) {
-            batch.sql = related_sql(level, *relation, shape, {}, {});
-            out_[index] = std::move(batch);
-            return index;
-        }
 
         // The batch's own row (selected by the FROM item s), then the rows joined into it.
         int next_column = relation == nullptr ? 0 : 1;
@@ -248,13 +244,21 @@ class BatchBuilder {
                 pending.push_back({&child, object, std::move(keys)});
                 continue;
             }
+            std::string alias = fmt::format("j{}", joins.size() + 1);
+            std::vector<std::string> own = own_conditions(child);
+            conditions.insert(conditions.end(), own.begin(), own.end());
+            if (child.shape == EagerShape::kCount) {
+                batch.objects[object].fields.push_back({child.name, next_column++, -1, -1, true});
+                joins.push_back(fmt::format(
+                    " LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM {} AS {}{}) AS {} "
+                    "ON true",
+                    child.level.table, child.level.alias, where_sql(conditions), alias));
+                continue;
+            }
             int joined = static_cast<int>(batch.objects.size());
             batch.objects.emplace_back();
             batch.objects[object].fields.push_back({child.name, -1, -1, joined});
-            std::string alias = fmt::format("j{}", joined);
             Selection inner = select_object(child.level, batch, joined, alias, true, next_column);
-            std::vector<std::string> own = own_conditions(child);
-            conditions.insert(conditions.end(), own.begin(), own.end());
             joins.push_back(
                 fmt::format(" LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{} LIMIT 1) AS {} ON true",
                             select_list(inner.items), child.level.table, child.level.alias,
@@ -315,21 +319,15 @@ class BatchBuilder {
         std::string from =
             fmt::format(" FROM {} AS {}{}", level.table, level.alias, where_sql(conditions));
         std::string rows;
-        switch (shape) {
-            case EagerShape::kCount:
-                rows = "SELECT pg_catalog.count(*) AS v1" + from;
-                break;
-            case EagerShape::kObject:
-                // Several matches (no unique key on the join): the first in order.
-                rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(items), from,
-                                   relation.at_most_one ? "" : order_by);
-                break;
-            case EagerShape::kArray:
-                // r: the row's place among its parent's rows.
-                rows = fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",
-                                   select_list(items), order_by.empty() ? "" : order_by.substr(1),
-                                   from, order_by, page_sql(level));
-                break;
+        if (shape == EagerShape::kObject) {
+            // Several matches (no unique key on the join): the first in order.
+            rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(items), from,
+                               relation.at_most_one ? "" : order_by);
+        } else {
+            // r: the row's place among its parent's rows.
+            rows = fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",
+                               select_list(items), order_by.empty() ? "" : order_by.substr(1), from,
+                               order_by, page_sql(level));
         }
         return fmt::format("SELECT {} FROM {} CROSS JOIN LATERAL ({}) AS s{}",
                            outputs(joins.size(), true), keys_sql(relation), rows,

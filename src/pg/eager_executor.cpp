@@ -126,7 +126,7 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type) {
 void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
                 JsonbValue* out);
 
-// The value a relation takes in parent row `parent_row`: its rows, its one row, or its count.
+// The value a relation takes in parent row `parent_row`: its rows, or its one row.
 void render_related(const EagerProgram& program, BatchRows* rows, int batch_index,
                     uint64 parent_row, JsonbValue* out) {
     const Batch& batch = program.batches[batch_index];
@@ -134,36 +134,21 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
     uint64 first = related.starts[parent_row];
     uint64 last = related.starts[parent_row + 1];
     const uint64* order = related.order;
-    switch (batch.shape) {
-        case EagerShape::kCount: {
-            int64 count = 0;
-            if (first < last) {
-                bool is_null;
-                count = DatumGetInt64(SPI_getbinval(related.table->vals[order[first]],
-                                                    related.table->tupdesc, 2, &is_null));
-            }
-            out->type = jbvNumeric;
-            out->val.numeric = int64_to_numeric(count);
-            return;
-        }
-        case EagerShape::kObject:
-            if (first < last)
-                render_row(program, rows, batch_index, order[first], out);
-            else
-                out->type = jbvNull;
-            return;
-        case EagerShape::kArray: {
-            int count = static_cast<int>(last - first);
-            auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
-            for (int i = 0; i < count; i++)
-                render_row(program, rows, batch_index, order[first + i], &elements[i]);
-            out->type = jbvArray;
-            out->val.array.nElems = count;
-            out->val.array.elems = elements;
-            out->val.array.rawScalar = false;
-            return;
-        }
+    if (batch.shape == EagerShape::kObject) {
+        if (first < last)
+            render_row(program, rows, batch_index, order[first], out);
+        else
+            out->type = jbvNull;
+        return;
     }
+    int count = static_cast<int>(last - first);
+    auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
+    for (int i = 0; i < count; i++)
+        render_row(program, rows, batch_index, order[first + i], &elements[i]);
+    out->type = jbvArray;
+    out->val.array.nElems = count;
+    out->val.array.elems = elements;
+    out->val.array.rawScalar = false;
 }
 
 // One object of the deformed row `row` of the batch, with keys already in jsonb's order: no
@@ -184,7 +169,11 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
         pairs[i].key.val.string.len = static_cast<int>(field.key.size());
         pairs[i].order = i;
-        if (field.column >= 0) {
+        if (field.count) {
+            pairs[i].value.type = jbvNumeric;
+            pairs[i].value.val.numeric = int64_to_numeric(
+                mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
+        } else if (field.column >= 0) {
             render_value(&mine.renderers[field.column], mine.values[field.column],
                          mine.nulls[field.column], &pairs[i].value);
         } else if (field.object >= 0) {
@@ -240,8 +229,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
                 parameters.add(program.key_array_types[b][k], array, false);
             }
         }
-        bool counted = batch.shape != EagerShape::kCount;
-        long row_limit = counted && limit > 0 ? limit - rendered + 1 : 0;
+        long row_limit = limit > 0 ? limit - rendered + 1 : 0;
         // Below the top the plan is the same nested loop whatever the keys: planning it again
         // for each call's keys (PostgreSQL's choice for a join on an array) would cost more
         // than running it.
@@ -254,7 +242,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         int order_column = batch.order_column;
         const Batch* batch_data = &batch;
         long batch_rows = guarded([&rows, b, processed, parent_count, below_top, order_column,
-                                   column_data, column_count, batch_data, counted] {
+                                   column_data, column_count, batch_data] {
             BatchRows& mine = rows[b];
             mine.table = SPI_tuptable;
             mine.count = processed;
@@ -270,7 +258,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
                 prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering,
                                  column_data[i].type);
             }
-            return counted ? rendered_rows(mine, *batch_data) : 0L;
+            return rendered_rows(mine, *batch_data);
         });
         rendered += batch_rows;
         if (limit > 0 && rendered > limit)

@@ -81,20 +81,23 @@ std::vector<std::string> keys_of(const BatchObject& object) {
     return keys;
 }
 
-TEST(EagerBatches, ManyToOneJoinsIntoItsParentsStatement) {
+TEST(EagerBatches, ManyToOneAndCountsJoinIntoTheParentsStatement) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
-    // The profile (at most one row) is joined into the top statement; posts and the count get
-    // batches of their own.
-    ASSERT_EQ(batches.size(), 3u);
+    // The profile (at most one row) and the count are joined into the top statement; the
+    // posts get a batch of their own.
+    ASSERT_EQ(batches.size(), 2u);
     EXPECT_EQ(batches[0].parent, -1);
     EXPECT_EQ(batches[0].shape, EagerShape::kArray);
-    // The page of users (rendered columns, the key t0.id once, their place r), then the profile.
+    // The page of users (rendered columns, the key t0.id once, their place r), then the
+    // profile, then the count.
     EXPECT_EQ(batches[0].sql,
-              "SELECT s.*, j1.* FROM (SELECT t0.id AS v1, t0.name AS v2, "
+              "SELECT s.*, j1.*, j2.* FROM (SELECT t0.id AS v1, t0.name AS v2, "
               "pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4, pg_catalog.row_number() OVER "
               "(ORDER BY t0.id) AS r FROM public.users AS t0 ORDER BY t0.id LIMIT $1) AS s "
               "LEFT JOIN LATERAL (SELECT true AS v1, t1.bio AS v2 FROM public.profiles AS t1 "
-              "WHERE t1.user_id OPERATOR(pg_catalog.=) s.v4 LIMIT 1) AS j1 ON true");
+              "WHERE t1.user_id OPERATOR(pg_catalog.=) s.v4 LIMIT 1) AS j1 ON true "
+              "LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM public.posts AS t3 "
+              "WHERE t3.author_id OPERATOR(pg_catalog.=) s.v4) AS j2 ON true");
     EXPECT_EQ(batches[0].order_column, 4);
     ASSERT_EQ(batches[0].objects.size(), 2u);
     const BatchObject& user = batches[0].objects[0];
@@ -106,22 +109,20 @@ TEST(EagerBatches, ManyToOneJoinsIntoItsParentsStatement) {
     // Keys in jsonb's order.
     EXPECT_EQ(keys_of(user),
               (std::vector<std::string>{"n", "id", "name", "tags", "posts", "profile"}));
-    EXPECT_EQ(user.fields[0].child, 2);
+    EXPECT_EQ(user.fields[0].column, 7);
+    EXPECT_TRUE(user.fields[0].count);
     EXPECT_EQ(user.fields[1].column, 0);
+    EXPECT_FALSE(user.fields[1].count);
     EXPECT_EQ(user.fields[3].column, 2);
     EXPECT_EQ(user.fields[4].child, 1);
     EXPECT_EQ(user.fields[5].object, 1);
     EXPECT_EQ(keys_of(profile), std::vector<std::string>{"bio"});
     EXPECT_EQ(profile.fields[0].column, 6);
-    for (int i = 1; i < 3; i++) {
-        EXPECT_EQ(batches[i].parent, 0);
-        EXPECT_EQ(batches[i].parent_key_columns, std::vector<int>{3});
-        EXPECT_TRUE(contains(batches[i].sql,
-                             "ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n)"));
-    }
+    EXPECT_EQ(batches[1].parent, 0);
+    EXPECT_EQ(batches[1].parent_key_columns, std::vector<int>{3});
 }
 
-TEST(EagerBatches, ShapesOfRelatedBatches) {
+TEST(EagerBatches, ARelatedBatchPagesEachParentsRows) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
     // A page per parent key, probed once per key, its own filter kept; the executor orders.
     EXPECT_EQ(batches[1].sql,
@@ -132,26 +133,24 @@ TEST(EagerBatches, ShapesOfRelatedBatches) {
               "LIMIT $2) AS s");
     EXPECT_EQ(batches[1].order_column, 2);
     EXPECT_EQ(batches[1].objects[0].first_column, 1);
-    EXPECT_EQ(batches[2].shape, EagerShape::kCount);
-    EXPECT_EQ(batches[2].sql,
-              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
-              "CROSS JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM public.posts AS t3 WHERE "
-              "t3.author_id OPERATOR(pg_catalog.=) k.c1) AS s");
-    EXPECT_TRUE(batches[2].objects[0].fields.empty());
 }
 
 TEST(EagerBatches, NonUniqueObjectTakesTheFirstInOrderInABatch) {
     EagerLevel root = users_tree();
     root.relations[0].at_most_one = false;
     root.relations[0].level.order = {{"id", false}};
+    root.relations.pop_back();  // no count: nothing is joined into the top statement
     std::vector<Batch> batches = eager_batches(root, true, 2);
-    ASSERT_EQ(batches.size(), 4u);
+    ASSERT_EQ(batches.size(), 3u);
     // Nothing joined: the top statement sorts and pages itself.
     EXPECT_EQ(batches[0].sql,
               "SELECT t0.id AS v1, t0.name AS v2, pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4 "
               "FROM public.users AS t0 ORDER BY t0.id LIMIT $1");
     EXPECT_EQ(batches[0].order_column, -1);
-    EXPECT_TRUE(contains(batches[1].sql, "k.c1 ORDER BY t1.id LIMIT 1) AS s"));
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT t1.bio AS v1 FROM public.profiles AS t1 WHERE "
+              "t1.user_id OPERATOR(pg_catalog.=) k.c1 ORDER BY t1.id LIMIT 1) AS s");
     EXPECT_EQ(batches[1].order_column, -1);
 }
 
@@ -169,7 +168,7 @@ TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     comments.join = {join("post_id", "id"), join("post_site", "site")};
     root.relations[1].level.relations = {comments};
     std::vector<Batch> batches = eager_batches(root, false, 2);
-    ASSERT_EQ(batches.size(), 4u);
+    ASSERT_EQ(batches.size(), 3u);
     EXPECT_EQ(batches[0].shape, EagerShape::kObject);
     EXPECT_TRUE(contains(batches[0].sql,
                          "pg_catalog.row_number() OVER (ORDER BY t0.id) AS r FROM "
@@ -185,7 +184,6 @@ TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     EXPECT_TRUE(contains(batches[2].sql,
                          "WHERE t4.post_id OPERATOR(pg_catalog.=) k.c1 AND "
                          "t4.post_site OPERATOR(pg_catalog.=) k.c2"));
-    EXPECT_EQ(batches[3].parent, 0);
 }
 
 TEST(EagerBatches, JoinedRowsNestAndFeedBatchesOfTheirOwn) {

@@ -2,9 +2,10 @@
 // that nests every level inside the one above. A level's statement receives the join keys of
 // every row of its parent level at once, as arrays, and returns its rows tagged with the number
 // of the parent row they belong to, so the executor attaches them without any lookup. A
-// relation that gives at most one row (many-to-one, one-to-one) is joined into the statement of
-// the level above instead of taking a statement of its own. Rows come back as plain columns and
-// are turned into one jsonb value at the end, so no row is encoded as jsonb more than once.
+// relation that gives at most one row (many-to-one, one-to-one), or a count, is joined into the
+// statement of the level above instead of taking a statement of its own. Rows come back as plain
+// columns and are turned into one jsonb value at the end, so no row is encoded as jsonb more than
+// once.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +21,10 @@ namespace data_bridge {
 // batch, or a relation joined into this one.
 struct BatchField {
     std::string key;
-    int column = -1;  // result column (0-based) holding the value
-    int child = -1;   // or: the batch whose rows are the value
-    int object = -1;  // or: the object of this batch that is the value
+    int column = -1;     // result column (0-based) holding the value
+    int child = -1;      // or: the batch whose rows are the value
+    int object = -1;     // or: the object of this batch that is the value
+    bool count = false;  // the column is a relation's count (bigint)
 };
 
 // An object a result row renders: the batch's own row (objects[0]), or a row joined into it.
@@ -36,14 +38,14 @@ struct BatchObject {
 struct Batch {
     std::string sql;
     int parent = -1;  // the batch holding the parent rows; -1 for the top level
-    // How the rows attach to a parent row (at the top: kArray for a list, kObject for one row).
+    // How the rows attach to a parent row: kArray or kObject (at the top: a list, or one row).
     EagerShape shape = EagerShape::kArray;
     // Result columns of the parent batch sent as key arrays ($n+1, ...), and their types.
     std::vector<int> parent_key_columns;
     std::vector<std::uint32_t> key_types;
-    // Below the top, column 0 is the parent row's number (1-based); for kCount, column 1 is the
-    // count. Otherwise each object's columns follow: its rendered columns, then the key columns
-    // its relations join on. The statement does not sort: where the rows' order matters and is
+    // Below the top, column 0 is the parent row's number (1-based). Each object's columns
+    // follow: its rendered columns, then the key columns its relations join on (and a count
+    // column per counted relation). The statement does not sort: where the rows' order matters and is
     // not the statement's own, order_column holds each row's place (among its parent's rows, or
     // at the top) and the executor orders them.
     std::vector<BatchObject> objects;
