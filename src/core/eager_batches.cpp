@@ -48,23 +48,6 @@ bool jsonb_key_less(const std::string& a, const std::string& b) {
 
 namespace {
 
-std::string order_terms(const EagerLevel& level) {
-    std::vector<std::string> terms;
-    for (const auto& term : level.order)
-        terms.push_back(
-            fmt::format("{}.{}{}", level.alias, term.column, term.descending ? " DESC" : ""));
-    return fmt::format("{}", fmt::join(terms, ", "));
-}
-
-std::string page_sql(const EagerLevel& level) {
-    std::string page;
-    if (!level.limit_param.empty())
-        page += " LIMIT " + level.limit_param;
-    if (!level.offset_param.empty())
-        page += " OFFSET " + level.offset_param;
-    return page;
-}
-
 std::string where_sql(const std::vector<std::string>& conditions) {
     if (conditions.empty())
         return "";

@@ -32,23 +32,8 @@ std::string where_sql(const EagerLevel& level) {
 }
 
 std::string order_sql(const EagerLevel& level) {
-    std::vector<std::string> terms;
-    for (const auto& term : level.order) {
-        terms.push_back(
-            fmt::format("{}.{}{}", level.alias, term.column, term.descending ? " DESC" : ""));
-    }
-    if (terms.empty())
-        return "";
-    return fmt::format(" ORDER BY {}", fmt::join(terms, ", "));
-}
-
-std::string page_sql(const EagerLevel& level) {
-    std::string page;
-    if (!level.limit_param.empty())
-        page += " LIMIT " + level.limit_param;
-    if (!level.offset_param.empty())
-        page += " OFFSET " + level.offset_param;
-    return page;
+    std::string terms = order_terms(level);
+    return terms.empty() ? "" : " ORDER BY " + terms;
 }
 
 // The rows of `level` as a jsonb array in their order ('[]' when none).
@@ -81,6 +66,24 @@ std::string relation_sql(const EagerRelation& relation) {
 }
 
 }  // namespace
+
+std::string order_terms(const EagerLevel& level) {
+    std::vector<std::string> terms;
+    for (const auto& term : level.order) {
+        terms.push_back(
+            fmt::format("{}.{}{}", level.alias, term.column, term.descending ? " DESC" : ""));
+    }
+    return fmt::format("{}", fmt::join(terms, ", "));
+}
+
+std::string page_sql(const EagerLevel& level) {
+    std::string page;
+    if (!level.limit_param.empty())
+        page += " LIMIT " + level.limit_param;
+    if (!level.offset_param.empty())
+        page += " OFFSET " + level.offset_param;
+    return page;
+}
 
 std::string row_document_sql(const EagerLevel& level) {
     std::string base = level.columns ? build_object(*level.columns)

@@ -22,6 +22,22 @@ EagerJoinColumn join(const std::string& child, const std::string& parent) {
     return {child, "OPERATOR(pg_catalog.=)", parent, 23};
 }
 
+// A related table joined on one column, rendering one column; objects are unique on the join.
+EagerRelation related(const std::string& name, EagerShape shape, const std::string& table,
+                      const std::string& alias, const std::string& rendered,
+                      const EagerJoinColumn& on) {
+    EagerRelation out = relation(name, shape);
+    out.level.table = table;
+    out.level.alias = alias;
+    out.level.conditions = {alias + "." + on.child_column + " " + on.equals + " parent." +
+                            on.parent_column};
+    out.level.rendered = {column(rendered)};
+    out.join_count = 1;
+    out.join = {on};
+    out.at_most_one = shape == EagerShape::kObject;
+    return out;
+}
+
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -192,27 +208,13 @@ TEST(EagerBatches, JoinedRowsNestAndFeedBatchesOfTheirOwn) {
     root.table = "public.comments";
     root.alias = "t0";
     root.rendered = {column("body")};
-    EagerRelation author = relation("author", EagerShape::kObject);
-    author.level.table = "public.users";
-    author.level.alias = "t1";
-    author.level.conditions = {"t1.id OPERATOR(pg_catalog.=) t0.user_id", "t1.active"};
-    author.level.rendered = {column("name")};
-    author.join_count = 1;
-    author.join = {join("id", "user_id")};
-    author.at_most_one = true;
-    EagerRelation profile = relation("profile", EagerShape::kObject);
-    profile.level.table = "public.profiles";
-    profile.level.alias = "t2";
-    profile.level.rendered = {column("bio")};
-    profile.join_count = 1;
-    profile.join = {join("user_id", "id")};
-    profile.at_most_one = true;
-    EagerRelation posts = relation("posts", EagerShape::kArray);
-    posts.level.table = "public.posts";
-    posts.level.alias = "t3";
-    posts.level.rendered = {column("title")};
-    posts.join_count = 1;
-    posts.join = {join("author_id", "id")};
+    EagerRelation author =
+        related("author", EagerShape::kObject, "public.users", "t1", "name", join("id", "user_id"));
+    author.level.conditions.push_back("t1.active");
+    EagerRelation profile = related("profile", EagerShape::kObject, "public.profiles", "t2", "bio",
+                                    join("user_id", "id"));
+    EagerRelation posts = related("posts", EagerShape::kArray, "public.posts", "t3", "title",
+                                  join("author_id", "id"));
     author.level.relations = {profile, posts};
     root.relations = {author};
 

@@ -62,6 +62,12 @@ struct EagerRelation {
     bool keeps_unmatched = false;
 };
 
+// The level's order as SQL terms ("t1.created DESC, t1.id"), "" when none.
+std::string order_terms(const EagerLevel& level);
+
+// " LIMIT $n OFFSET $m" for the level's page, "" when none.
+std::string page_sql(const EagerLevel& level);
+
 // The jsonb expression of one row of `level`, its relations nested.
 std::string row_document_sql(const EagerLevel& level);
 
