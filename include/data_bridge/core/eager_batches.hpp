@@ -45,8 +45,8 @@ struct Batch {
     std::vector<std::uint32_t> key_types;
     // Below the top, column 0 is the parent row's number (1-based). Each object's columns
     // follow: its rendered columns, then the key columns its relations join on (and a count
-    // column per counted relation). The statement does not sort: where the rows' order matters and is
-    // not the statement's own, order_column holds each row's place (among its parent's rows, or
+    // column per counted relation). The statement does not sort: where the rows' order matters and
+    // is not the statement's own, order_column holds each row's place (among its parent's rows, or
     // at the top) and the executor orders them.
     std::vector<BatchObject> objects;
     int order_column = -1;
