@@ -73,9 +73,6 @@ std::string select_list(const std::vector<std::string>& items) {
     std::vector<std::string> aliased;
     for (std::size_t i = 0; i < items.size(); i++)
         aliased.push_back(fmt::format("{} AS v{}", items[i], i + 1));
-    // A row with nothing to render or join on still has to be there.
-    if (aliased.empty())
-        aliased.push_back("NULL AS v1");
     return fmt::format("{}", fmt::join(aliased, ", "));
 }
 
@@ -98,41 +95,24 @@ class BatchBuilder {
         }
         batch.objects.emplace_back();
 
-        // The batch's own row (selected by the FROM item s), then the rows joined into it.
+        // The batch's own row (selected by the FROM item s), its place r when the statement
+        // does not sort (arrays below the top; the top when rows are joined into it), then
+        // the rows joined into it.
         int next_column = relation == nullptr ? 0 : 1;
         Selection own = select_object(level, batch, 0, "s", false, next_column);
-        bool numbered = (relation == nullptr || shape == EagerShape::kArray);
-        std::vector<std::string> joins;
-        std::vector<Pending> pending;
-        std::size_t own_width = std::max<std::size_t>(own.items.size(), 1);
         bool has_joins = std::any_of(level.relations.begin(), level.relations.end(),
                                      [](const EagerRelation& r) { return joins_into_parent(r); });
-        if (numbered && (relation != nullptr || has_joins)) {
-            batch.order_column = next_column + static_cast<int>(own_width - own.items.size());
-            next_column = batch.order_column + 1;
-        } else {
-            next_column += static_cast<int>(own_width - own.items.size());
-        }
+        if (relation == nullptr ? has_joins : shape == EagerShape::kArray)
+            batch.order_column = next_column++;
+        std::vector<std::string> joins;
+        std::vector<Pending> pending;
         attach_relations(level, batch, 0, own, next_column, joins, pending);
-
-        if (relation != nullptr) {
+        if (relation != nullptr)
             batch.sql = related_sql(level, *relation, shape, own.items, joins);
-        } else if (!has_joins) {
+        else if (has_joins)
+            batch.sql = joined_top_sql(level, shape, own.items, joins);
+        else
             batch.sql = top_sql(level, shape, own.items);
-        } else {
-            std::string order = order_terms(level);
-            std::string rows =
-                fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r FROM {} AS {}{}",
-                            select_list(own.items), order.empty() ? "" : "ORDER BY " + order,
-                            level.table, level.alias, where_sql(level.conditions));
-            if (shape == EagerShape::kArray) {
-                if (!order.empty())
-                    rows += " ORDER BY " + order;
-                rows += page_sql(level);
-            }
-            batch.sql = fmt::format("SELECT {} FROM ({}) AS s{}", outputs(joins.size(), false),
-                                    rows, fmt::format("{}", fmt::join(joins, "")));
-        }
         out_[index] = std::move(batch);
 
         for (Pending& child : pending) {
@@ -201,6 +181,9 @@ class BatchBuilder {
                 selection.items.push_back(level.alias + "." + join.parent_column);
             }
         }
+        // A row with nothing to render or join on still has to be there.
+        if (selection.items.empty())
+            selection.items.push_back("NULL");
         next_column += static_cast<int>(selection.items.size());
         return selection;
     }
@@ -256,6 +239,25 @@ class BatchBuilder {
         for (std::size_t i = 0; i < joins; i++)
             list += fmt::format(", j{}.*", i + 1);
         return list;
+    }
+
+    // The top rows with rows joined into them: the page first, so that the joins run for its
+    // rows only, numbered (r) in its order.
+    static std::string joined_top_sql(const EagerLevel& level, EagerShape shape,
+                                      const std::vector<std::string>& items,
+                                      const std::vector<std::string>& joins) {
+        std::string order = order_terms(level);
+        std::string rows =
+            fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r FROM {} AS {}{}",
+                        select_list(items), order.empty() ? "" : "ORDER BY " + order, level.table,
+                        level.alias, where_sql(level.conditions));
+        if (shape == EagerShape::kArray) {
+            if (!order.empty())
+                rows += " ORDER BY " + order;
+            rows += page_sql(level);
+        }
+        return fmt::format("SELECT {} FROM ({}) AS s{}", outputs(joins.size(), false), rows,
+                           fmt::format("{}", fmt::join(joins, "")));
     }
 
     static std::string top_sql(const EagerLevel& level, EagerShape shape,
