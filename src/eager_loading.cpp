@@ -530,11 +530,8 @@ Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root
           const std::string& shape_key, const QueryOptions& options,
           const std::vector<RelationSpec>& relations) {
     bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
-    bool outer = false;
-    for (const EagerRelation& relation : root.relations)
-        outer = outer || relation.keeps_unmatched;
     std::shared_ptr<const pg::EagerProgram> program;
-    if (!outer)
+    if (!has_unmatched_rows(root))
         program = pg::eager_program(root, as_array, planner.parameters().types.size());
     if (program != nullptr) {
         if (!shape_key.empty())

@@ -145,11 +145,16 @@ std::string outer_statement_sql(const EagerLevel& root) {
 
 }  // namespace
 
+bool has_unmatched_rows(const EagerLevel& root) {
+    for (const EagerRelation& relation : root.relations) {
+        if (relation.keeps_unmatched)
+            return true;
+    }
+    return false;
+}
+
 std::string eager_statement_sql(const EagerLevel& root, bool as_array) {
-    bool outer = false;
-    for (const EagerRelation& relation : root.relations)
-        outer = outer || relation.keeps_unmatched;
-    if (as_array && outer)
+    if (as_array && has_unmatched_rows(root))
         return outer_statement_sql(root);
     if (as_array)
         return array_sql(root);

@@ -71,6 +71,10 @@ std::string page_sql(const EagerLevel& level);
 // The jsonb expression of one row of `level`, its relations nested.
 std::string row_document_sql(const EagerLevel& level);
 
+// Whether a top-level relation is a right or full join (the load then needs the single
+// statement below, which appends the related rows no parent matches).
+bool has_unmatched_rows(const EagerLevel& root);
+
 // The statement: a jsonb array of the rows of `root` (`as_array`), or the single row's object.
 // With right/full relations the page of root rows is computed once (WITH page), rendered, and
 // followed by the unmatched related rows of each such relation, in their own order.
