@@ -119,7 +119,7 @@ my $one_post = $canonical->encode(run_data_bridge_one());
 $post_id = 0; die "one post differs\n" unless $one_post eq $canonical->encode(run_lateral_one());
 $post_id = 0;
 my ($prepared) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
-printf "the first calls of the two shapes prepared %d plans (a level of the tree takes one)\n",
+printf "the first calls of the two shapes prepared %d plans; the timed calls below prepare none\n",
     $prepared - $first;
 
 sub compare {
