@@ -5,8 +5,8 @@
 #   the N+1 loop a client runs: one query per post for its author, category and comments, and
 #   one per comment for its author.
 # 100 posts with author, category and comments, each comment with its author, on 20,000 posts and
-# 100,000 comments; then the same for one post by id. Prints the mean of interleaved rounds, the
-# ratios, and how many plans the repeated calls prepared.
+# 100,000 comments; the same for 2,000 posts; then for one post by id. Prints the mean of
+# interleaved rounds, the ratios, and how many plans the repeated calls prepared.
 use strict;
 use warnings;
 use DBI;
@@ -34,7 +34,7 @@ my $relations = encode_json([
     { name => 'category', table => 'categories', foreign_key => 'category_id' },
     { name => 'comments', table => 'comments', foreign_key => 'post_id',
       relations => [ { name => 'author', table => 'users', foreign_key => 'author_id' } ] } ]);
-my $data_bridge = $db->prepare('SELECT fetch_many_with_relations(\'posts\', $1::jsonb, order_by => \'"id"\', "limit" => 100)');
+my $data_bridge = $db->prepare('SELECT fetch_many_with_relations(\'posts\', $1::jsonb, order_by => \'"id"\', "limit" => $2)');
 
 my $data_bridge_one = $db->prepare('SELECT fetch_one_with_relations(\'posts\', $1::int, $2::jsonb)');
 
@@ -42,7 +42,7 @@ my $lateral = $db->prepare(q{
     SELECT COALESCE(jsonb_agg(doc ORDER BY id), '[]') FROM (
       SELECT p.id, to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c),
                                                      'comments', cm.list) AS doc
-      FROM (SELECT * FROM posts ORDER BY id LIMIT 100) p
+      FROM (SELECT * FROM posts ORDER BY id LIMIT $1) p
       LEFT JOIN users a ON a.id = p.author_id
       LEFT JOIN categories c ON c.id = p.category_id
       CROSS JOIN LATERAL (
@@ -62,14 +62,17 @@ my $lateral_one = $db->prepare(q{
     WHERE p.id = $1});
 
 my %one = (
-    posts => $db->prepare('SELECT * FROM posts ORDER BY id LIMIT 100'),
+    posts => $db->prepare('SELECT * FROM posts ORDER BY id LIMIT $1'),
     user => $db->prepare('SELECT * FROM users WHERE id = $1'),
     category => $db->prepare('SELECT * FROM categories WHERE id = $1'),
     comments => $db->prepare('SELECT * FROM comments WHERE post_id = $1 ORDER BY id'),
     post => $db->prepare('SELECT * FROM posts WHERE id = $1'));
 
-sub run_data_bridge { $data_bridge->execute($relations); my ($json) = $data_bridge->fetchrow_array; return decode_json($json) }
-sub run_lateral { $lateral->execute; my ($json) = $lateral->fetchrow_array; return decode_json($json) }
+my $page = 100;                                     # posts per call
+sub run_data_bridge {
+    $data_bridge->execute($relations, $page); my ($json) = $data_bridge->fetchrow_array; return decode_json($json)
+}
+sub run_lateral { $lateral->execute($page); my ($json) = $lateral->fetchrow_array; return decode_json($json) }
 sub with_relations {
     my ($posts) = @_;
     for my $post (@$posts) {
@@ -87,7 +90,7 @@ sub with_relations {
     return $posts;
 }
 sub run_n_plus_one {
-    $one{posts}->execute;
+    $one{posts}->execute($page);
     return with_relations($one{posts}->fetchall_arrayref({}));
 }
 my $post_id = 0;                                    # a different post on every call
@@ -147,6 +150,9 @@ sub compare {
 }
 
 compare('fetch_many_with_relations: 100 posts', 30,
+        data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
+$page = 2000;
+compare('fetch_many_with_relations: 2,000 posts (about 10,000 comments)', 5,
         data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
 compare('fetch_one_with_relations: one post by id, a different one each call', 300,
         data_bridge => \&run_data_bridge_one, lateral => \&run_lateral_one,
