@@ -192,7 +192,7 @@ class EagerPlanner {
         column.name = name;
         column.quoted = pg::quoted_identifier(name);
         column.type = type;
-        column.via_to_jsonb = pg::jsonb_rendering(type) == pg::JsonbRendering::kSql;
+        column.via_to_jsonb = pg::column_rendering(type).rendering == pg::JsonbRendering::kSql;
         return column;
     }
 

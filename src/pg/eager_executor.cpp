@@ -16,10 +16,12 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
         for (const BatchObject& object : batch.objects) {
             for (std::size_t i = 0; i < object.columns.size(); i++) {
                 const RenderedColumn& column = object.columns[i];
-                rendered.push_back(
-                    {object.first_column + static_cast<int>(i),
-                     column.via_to_jsonb ? JsonbRendering::kSql : jsonb_rendering(column.type),
-                     column.type, column.via_to_jsonb ? JSONBOID : column.type});
+                ColumnRendering rendering =
+                    column.via_to_jsonb
+                        ? ColumnRendering{JsonbRendering::kSql, JSONBOID, InvalidOid}
+                        : column_rendering(column.type);
+                rendered.push_back({object.first_column + static_cast<int>(i), rendering,
+                                    column.via_to_jsonb ? JSONBOID : column.type});
             }
         }
         program->rendered.push_back(std::move(rendered));
@@ -255,8 +257,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
             mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));
             mine.renderers = static_cast<ColumnRenderer*>(palloc0(sizeof(ColumnRenderer) * width));
             for (int i = 0; i < column_count; i++) {
-                prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering,
-                                 column_data[i].type);
+                prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering);
             }
             return rendered_rows(mine, *batch_data);
         });

@@ -12,53 +12,64 @@ extern "C" {
 
 namespace data_bridge::pg {
 
-JsonbRendering jsonb_rendering(Oid type) {
+namespace {
+
+JsonbRendering rendering_of(Oid base) {
+    switch (base) {
+        case BOOLOID:
+            return JsonbRendering::kBool;
+        case INT2OID:
+        case INT4OID:
+        case INT8OID:
+            return JsonbRendering::kInteger;
+        case NUMERICOID:
+            return JsonbRendering::kNumeric;
+        case FLOAT4OID:
+        case FLOAT8OID:
+            return JsonbRendering::kFloat;
+        case TEXTOID:
+        case VARCHAROID:
+        case BPCHAROID:
+            return JsonbRendering::kText;
+        case DATEOID:
+        case TIMESTAMPOID:
+        case TIMESTAMPTZOID:
+            return JsonbRendering::kDateTime;
+        case JSONBOID:
+            return JsonbRendering::kJsonb;
+        default:
+            break;
+    }
+    // to_jsonb renders json by parsing it, arrays and composites element by element, and a type
+    // outside the built-in ones through its cast to json when it has one.
+    if (base == JSONOID || base >= FirstNormalObjectId || OidIsValid(get_element_type(base)) ||
+        type_is_rowtype(base)) {
+        return JsonbRendering::kSql;
+    }
+    return JsonbRendering::kOutput;
+}
+
+}  // namespace
+
+ColumnRendering column_rendering(Oid type) {
     return guarded([type] {
-        Oid base = getBaseType(type);
-        switch (base) {
-            case BOOLOID:
-                return JsonbRendering::kBool;
-            case INT2OID:
-            case INT4OID:
-            case INT8OID:
-                return JsonbRendering::kInteger;
-            case NUMERICOID:
-                return JsonbRendering::kNumeric;
-            case FLOAT4OID:
-            case FLOAT8OID:
-                return JsonbRendering::kFloat;
-            case TEXTOID:
-            case VARCHAROID:
-            case BPCHAROID:
-                return JsonbRendering::kText;
-            case DATEOID:
-            case TIMESTAMPOID:
-            case TIMESTAMPTZOID:
-                return JsonbRendering::kDateTime;
-            case JSONBOID:
-                return JsonbRendering::kJsonb;
-            default:
-                break;
+        ColumnRendering out;
+        out.base_type = getBaseType(type);
+        out.rendering = rendering_of(out.base_type);
+        out.output_function = InvalidOid;
+        if (out.rendering == JsonbRendering::kFloat || out.rendering == JsonbRendering::kOutput) {
+            bool is_varlena;
+            getTypeOutputInfo(out.base_type, &out.output_function, &is_varlena);
         }
-        // to_jsonb renders json by parsing it, arrays and composites element by element, and a
-        // type outside the built-in ones through its cast to json when it has one.
-        if (base == JSONOID || base >= FirstNormalObjectId || OidIsValid(get_element_type(base)) ||
-            type_is_rowtype(base)) {
-            return JsonbRendering::kSql;
-        }
-        return JsonbRendering::kOutput;
+        return out;
     });
 }
 
-void prepare_renderer(ColumnRenderer* renderer, JsonbRendering rendering, Oid type) {
-    renderer->rendering = rendering;
-    renderer->base_type = getBaseType(type);
-    if (rendering == JsonbRendering::kFloat || rendering == JsonbRendering::kOutput) {
-        Oid function;
-        bool is_varlena;
-        getTypeOutputInfo(renderer->base_type, &function, &is_varlena);
-        fmgr_info(function, &renderer->output);
-    }
+void prepare_renderer(ColumnRenderer* renderer, const ColumnRendering& rendering) {
+    renderer->rendering = rendering.rendering;
+    renderer->base_type = rendering.base_type;
+    if (OidIsValid(rendering.output_function))
+        fmgr_info(rendering.output_function, &renderer->output);
 }
 
 namespace {

@@ -16,9 +16,8 @@ namespace data_bridge::pg {
 // A rendered column of a batch's result and how its values become jsonb.
 struct RenderedResultColumn {
     int column;
-    JsonbRendering rendering;
-    Oid type;         // the column's type
-    Oid result_type;  // the result column's (jsonb when SQL's to_jsonb renders it)
+    ColumnRendering rendering;
+    Oid result_type;  // the column's type (jsonb when SQL's to_jsonb renders it)
 };
 
 // The batches with what the catalogs say about their types; kept per call shape.

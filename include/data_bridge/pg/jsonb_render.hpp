@@ -24,8 +24,13 @@ enum class JsonbRendering : uint8 {
     kSql,       // not handled here: select pg_catalog.to_jsonb(column) and embed that
 };
 
-// How values of `type` (a domain: its base type) are rendered; a catalog lookup.
-JsonbRendering jsonb_rendering(Oid type);
+// How values of a type are rendered, from the catalogs: looked up once per call shape.
+struct ColumnRendering {
+    JsonbRendering rendering;
+    Oid base_type;        // a domain's base type
+    Oid output_function;  // kFloat, kOutput
+};
+ColumnRendering column_rendering(Oid type);
 
 // Everything needed to render one column, prepared once per statement (inside guarded()).
 struct ColumnRenderer {
@@ -33,7 +38,7 @@ struct ColumnRenderer {
     Oid base_type;
     FmgrInfo output;  // kFloat, kOutput
 };
-void prepare_renderer(ColumnRenderer* renderer, JsonbRendering rendering, Oid type);
+void prepare_renderer(ColumnRenderer* renderer, const ColumnRendering& rendering);
 
 // The value as a JsonbValue (inside guarded(); may point into the datum's memory).
 void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, JsonbValue* out);
