@@ -155,18 +155,15 @@ class EagerPlanner {
 
         std::vector<std::string> rendered;
         if (options.select_columns) {
-            std::vector<std::pair<std::string, std::string>> columns;
+            level.selected = true;
             for (const auto& column : *options.select_columns) {
                 pg::ColumnInfo info = spec_column(
                     table, column, path.empty() ? "select_columns" : path + ".select_columns");
-                columns.emplace_back(quoted_literal(column),
-                                     level.alias + "." + pg::quoted_identifier(column));
                 if (std::find(rendered.begin(), rendered.end(), column) == rendered.end()) {
                     rendered.push_back(column);
                     level.rendered.push_back(rendered_column(column, info.type));
                 }
             }
-            level.columns = columns;
         } else {
             for (const auto& [column, type] : all_columns(table)) {
                 rendered.push_back(column);
@@ -191,6 +188,7 @@ class EagerPlanner {
         RenderedColumn column;
         column.name = name;
         column.quoted = pg::quoted_identifier(name);
+        column.key_literal = quoted_literal(name);
         column.type = type;
         column.via_to_jsonb = pg::column_rendering(type).rendering == pg::JsonbRendering::kSql;
         return column;

@@ -86,8 +86,13 @@ std::string page_sql(const EagerLevel& level) {
 }
 
 std::string row_document_sql(const EagerLevel& level) {
-    std::string base = level.columns ? build_object(*level.columns)
-                                     : fmt::format("pg_catalog.to_jsonb({}.*)", level.alias);
+    std::string base = fmt::format("pg_catalog.to_jsonb({}.*)", level.alias);
+    if (level.selected) {
+        std::vector<std::pair<std::string, std::string>> columns;
+        for (const RenderedColumn& column : level.rendered)
+            columns.emplace_back(column.key_literal, level.alias + "." + column.quoted);
+        base = build_object(columns);
+    }
     if (level.relations.empty())
         return base;
     std::vector<std::pair<std::string, std::string>> related;

@@ -101,7 +101,8 @@ TEST(EagerSql, ObjectArrayAndCount) {
     posts.level.table = "public.posts";
     posts.level.alias = "t2";
     posts.level.conditions = {"t2.author_id OPERATOR(pg_catalog.=) t0.id"};
-    posts.level.columns = std::vector<std::pair<std::string, std::string>>{{"'title'", "t2.title"}};
+    posts.level.selected = true;
+    posts.level.rendered = {{"title", "title", "'title'"}};
     EagerRelation count = relation("n", EagerShape::kCount);
     count.level.table = "public.posts";
     count.level.alias = "t3";
@@ -126,10 +127,11 @@ TEST(EagerSql, ManyColumnsAreChunked) {
     EagerLevel level;
     level.table = "t";
     level.alias = "t0";
-    std::vector<std::pair<std::string, std::string>> columns;
-    for (int i = 0; i < 120; i++)
-        columns.emplace_back("'c" + std::to_string(i) + "'", "t0.c" + std::to_string(i));
-    level.columns = columns;
+    level.selected = true;
+    for (int i = 0; i < 120; i++) {
+        std::string name = "c" + std::to_string(i);
+        level.rendered.push_back({name, name, "'" + name + "'"});
+    }
     std::string doc = row_document_sql(level);
     EXPECT_NE(doc.find("OPERATOR(pg_catalog.||)"), std::string::npos);
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +15,10 @@ struct EagerRelation;
 
 // A column of a rendered row.
 struct RenderedColumn {
-    std::string name;        // the JSON key (the column's name, unquoted)
-    std::string quoted;      // the column, quoted
-    std::uint32_t type = 0;  // its type (an Oid; opaque here)
+    std::string name;         // the JSON key (the column's name, unquoted)
+    std::string quoted;       // the column, quoted
+    std::string key_literal;  // the name as a quoted SQL literal (the single statement's key)
+    std::uint32_t type = 0;   // its type (an Oid; opaque here)
     // Rendered by SQL's to_jsonb: a type the batched executor has no conversion of its own for.
     bool via_to_jsonb = false;
 };
@@ -32,10 +32,9 @@ struct EagerLevel {
     std::vector<QuotedOrder> order;       // unaliased columns, quoted
     std::string limit_param;              // "$n" or "" for none
     std::string offset_param;             // "$n" or "" for none
-    // select_columns: (quoted JSON key literal, quoted column); empty optional: every column.
-    std::optional<std::vector<std::pair<std::string, std::string>>> columns;
-    // What a row renders, either way: every column, or the select_columns (without repeats).
+    // What a row renders: every column, or the select_columns (without repeats, `selected`).
     std::vector<RenderedColumn> rendered;
+    bool selected = false;
     std::vector<EagerRelation> relations;
 };
 
