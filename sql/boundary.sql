@@ -3,43 +3,43 @@
 \set SHOW_CONTEXT never
 
 -- An error thrown three C++ frames below the entry point, with detail and hint.
-SELECT _boundary_selftest('cpp_error');
+SELECT data_bridge_internal._boundary_selftest('cpp_error');
 \echo :LAST_ERROR_SQLSTATE
 -- The objects those frames owned were destroyed.
-SELECT _boundary_selftest('live_canaries') AS live_canaries;
+SELECT data_bridge_internal._boundary_selftest('live_canaries') AS live_canaries;
 
 -- A failing SPI query issued from C++ code keeps PostgreSQL's SQLSTATE.
-SELECT _boundary_selftest('spi_error');
+SELECT data_bridge_internal._boundary_selftest('spi_error');
 \echo :LAST_ERROR_SQLSTATE
-SELECT _boundary_selftest('live_canaries') AS live_canaries;
+SELECT data_bridge_internal._boundary_selftest('live_canaries') AS live_canaries;
 
 -- An ereport() inside guarded() keeps its detail and hint.
-SELECT _boundary_selftest('pg_error');
+SELECT data_bridge_internal._boundary_selftest('pg_error');
 \echo :LAST_ERROR_SQLSTATE
 
 -- Standard library exceptions become internal errors, std::bad_alloc becomes out_of_memory.
-SELECT _boundary_selftest('std_exception');
+SELECT data_bridge_internal._boundary_selftest('std_exception');
 \echo :LAST_ERROR_SQLSTATE
-SELECT _boundary_selftest('bad_alloc');
+SELECT data_bridge_internal._boundary_selftest('bad_alloc');
 \echo :LAST_ERROR_SQLSTATE
-SELECT _boundary_selftest('unknown_exception');
+SELECT data_bridge_internal._boundary_selftest('unknown_exception');
 \echo :LAST_ERROR_SQLSTATE
-SELECT _boundary_selftest('no such test');
+SELECT data_bridge_internal._boundary_selftest('no such test');
 \echo :LAST_ERROR_SQLSTATE
 
 -- The same session goes on working, SPI included.
-SELECT _boundary_selftest('spi_ok') AS rows_from_spi;
-SELECT _boundary_selftest('live_canaries') AS live_canaries;
+SELECT data_bridge_internal._boundary_selftest('spi_ok') AS rows_from_spi;
+SELECT data_bridge_internal._boundary_selftest('live_canaries') AS live_canaries;
 
 -- Errors inside a transaction: rolled back to a savepoint, the transaction goes on.
 BEGIN;
 CREATE TABLE boundary_probe (id int PRIMARY KEY);
 SAVEPOINT before_error;
-SELECT _boundary_selftest('spi_error');
+SELECT data_bridge_internal._boundary_selftest('spi_error');
 ROLLBACK TO SAVEPOINT before_error;
 INSERT INTO boundary_probe VALUES (1);
 SELECT count(*) FROM boundary_probe;
 ROLLBACK;
 
 -- The hook is not for PUBLIC.
-SELECT has_function_privilege('public', '_boundary_selftest(text)', 'EXECUTE') AS public_can_execute;
+SELECT has_function_privilege('public', 'data_bridge_internal._boundary_selftest(text)', 'EXECUTE') AS public_can_execute;

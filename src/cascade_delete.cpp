@@ -1,20 +1,24 @@
 // delete_with_cascade(), delete_checked(), delete_plan() and delete_many_with_cascade().
 //
-// One request: lock the root rows, walk the foreign keys that reference them level by level
-// (one statement per foreign key per level, keys carried in arrays), decide from the whole tree
-// whether anything blocks, then delete the reached rows deepest first, one statement per table
-// per level, each as that table's owner, as PostgreSQL's own foreign-key triggers do. Those
-// triggers still fire, find nothing left to cascade, and carry out SET NULL / SET DEFAULT.
+// A cascade *is* a native DELETE: the root rows are deleted by `DELETE FROM t WHERE key = ...`
+// run as the caller, and PostgreSQL's own foreign-key triggers do the rest, so the rows deleted,
+// the triggers and rules fired, row-level security and every refusal (with its SQLSTATE and
+// fields) are exactly a plain DELETE's. What data_bridge adds is the count: the rows deleted
+// from every table the cascade can reach, read from PostgreSQL's per-transaction tuple counters
+// before and after the statement.
 //
-// Only the root rows are locked up front: a row inserted concurrently below them needs a key
-// lock on its parent, so it either committed before the walk (and is found), or arrives while
-// its parent is being deleted and then waits and fails, or is removed by PostgreSQL's own
-// cascade trigger when its parent goes. Never an orphan; locking every reached row as well
-// would write each tuple twice.
+// delete_plan() is the dry run: a walk over the foreign keys that reference the reached rows,
+// level by level (one statement per foreign key per level, keys carried in arrays), gives one
+// line per foreign key reached; then the DELETE itself runs in a subtransaction that is always
+// rolled back, so whether (and where) the call would fail is PostgreSQL's answer, not a guess.
+// The root rows are chosen as the caller (with the caller's casts and policies); the walk below
+// them reads each referencing table as its owner, with values already read from the tables, as
+// PostgreSQL's own foreign-key triggers do.
 
 #include <fmt/format.h>
 
 #include <map>
+#include <unordered_set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,16 +42,17 @@
 #include "data_bridge/pg/types.hpp"
 
 extern "C" {
+#include "catalog/partition.h"
+#include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
+#include "utils/fmgrprotos.h"
 #include "utils/rls.h"
 }
 
 namespace data_bridge {
 
 namespace {
-
-enum class Mode { kPlan, kCascade, kChecked };
 
 // The values of one column for the rows of a frontier, kept in the call's memory.
 struct ColumnValues {
@@ -107,32 +112,48 @@ void as_owner(Oid relid, Work work) {
     SetUserIdAndSecContext(saved_user, saved_context);
 }
 
+Error cascade_limit_exceeded(long limit) {
+    return Error(sqlstate::kProgramLimitExceeded,
+                 fmt::format("cascade reaches more than {} rows", limit),
+                 fmt::format("The limit is data_bridge.max_cascade_rows = {}.", limit),
+                 "Delete in smaller batches, or raise data_bridge.max_cascade_rows.");
+}
+
+// Whether the caller may see every row of the table: SELECT on it (or on some column, which is
+// enough for count(*)) and no row-level security in force for the caller. Counts of rows in any
+// other table are never shown.
+bool caller_sees_all_rows(Oid relid) {
+    return pg::guarded([relid] {
+        Oid user = GetUserId();
+        bool readable =
+            pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK ||
+            pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ANY) == ACLCHECK_OK;
+        return readable && check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+    });
+}
+
+// The dry run's walk: every row each foreign key reaches from the root rows.
 class CascadeWalk {
   public:
-    static constexpr int kMaxNativeDepth = 32;
+    // Deeper than this, a cascading self-reference is followed to its end in one recursive
+    // statement instead of one statement per level.
+    static constexpr int kClosureDepth = 32;
 
     // Lives inside one SPI connection: its memory is a child of SPI's, and finish() must run
     // before SPI_finish (which would free that memory anyway on an error path).
-    CascadeWalk(Mode mode, Oid root) : mode_(mode), root_(root), graph_(pg::foreign_key_graph()) {
+    explicit CascadeWalk(Oid root) : root_(root), graph_(pg::foreign_key_graph()) {
         memory_ = pg::guarded([] {
             return AllocSetContextCreate(CurrentMemoryContext, "data_bridge cascade",
                                          ALLOCSET_DEFAULT_SIZES);
         });
     }
 
-    // Selects (and, unless planning, locks) the root rows matching `key`.
+    // Selects the root rows matching `key` as the caller: the caller's casts, privileges and
+    // policies decide, as in the WHERE of the caller's own DELETE.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
-        bool root_rls = pg::guarded(
-            [this] { return check_enable_rls(root_, InvalidOid, true) == RLS_ENABLED; });
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         std::string sql = select_sql(root_, "t", conditions("t", key), true);
-        // With row-level security on the root, its rows are chosen as the caller sees them;
-        // otherwise as a plain DELETE's WHERE would, by the owner once DELETE is granted.
-        if (root_rls) {
-            run_select(sql, parameters, root);
-        } else {
-            as_owner(root_, [&] { run_select(sql, parameters, root); });
-        }
+        run_select(sql, parameters, root);
         for (const RowId& id : root.rows)
             ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
@@ -153,24 +174,7 @@ class CascadeWalk {
         ledger_.settle(steps_);
     }
 
-    const std::vector<CascadeStep>& steps() const { return steps_; }
-
-    // Whether PostgreSQL's own cascade, started by deleting the roots, would end differently or
-    // badly: a deep chain (its triggers nest once per level, on the C stack), or a RESTRICT /
-    // NO ACTION reference from a row this cascade deletes (its outcome would depend on trigger
-    // order). Otherwise deleting the roots is enough, and fastest.
-    bool needs_bottom_up_deletes() const {
-        for (const CascadeStep& step : steps_) {
-            if (step.depth >= kMaxNativeDepth && step.kind == CascadeStepKind::kDelete &&
-                step.rows > 0)
-                return true;
-            bool blocking_kind =
-                step.kind == CascadeStepKind::kRestrict || step.kind == CascadeStepKind::kNoAction;
-            if (blocking_kind && (long)step.matched.size() > step.rows)
-                return true;
-        }
-        return false;
-    }
+    std::vector<CascadeStep>& steps() { return steps_; }
 
     // The constraint names from the root to the rows a step acts on.
     std::vector<std::string> path_of(const CascadeStep& step) const {
@@ -183,83 +187,13 @@ class CascadeWalk {
     long root_rows() const { return root_rows_; }
     long reached_rows() const { return ledger_.deleted_count(); }
 
-    // Refuses, before anything is changed, when some reference would remain.
-    void check_blockers(const std::string& root_name) {
-        std::vector<bool> visible;
-        for (const CascadeStep& step : steps_)
-            visible.push_back(caller_can_select(step.table));
-        if (auto refusal = refusal_for(steps_, root_name, root_rows_, visible)) {
-            throw Error(refusal->code, refusal->message, refusal->detail, refusal->hint);
-        }
-        for (std::size_t i = 0; i < steps_.size(); i++) {
-            const CascadeStep& step = steps_[i];
-            if (step.kind != CascadeStepKind::kSetNull || step.rows == 0)
-                continue;
-            const auto& columns = step.key->on_delete_set_columns.empty()
-                                      ? step.key->source_columns
-                                      : step.key->on_delete_set_columns;
-            for (const auto& column : columns) {
-                if (!pg::column_info(step.table, column).not_null)
-                    continue;
-                std::string who =
-                    visible[i] ? fmt::format("{} {} of table \"{}\"", step.rows,
-                                             step.rows == 1 ? "row" : "rows", step.table_name)
-                               : fmt::format("Rows of table \"{}\"", step.table_name);
-                throw Error(
-                    "23502",
-                    fmt::format("cannot delete {} of table \"{}\"",
-                                root_rows_ == 1 ? "row" : "rows", root_name),
-                    fmt::format(
-                        "{} would have NOT NULL column \"{}\" set to null by constraint \"{}\".",
-                        who, column, step.key->name),
-                    "Make the column nullable, or declare the foreign key ON DELETE CASCADE.");
-            }
-        }
-    }
-
-    // Deletes every reached row except the roots, deepest first.
-    void delete_reached_rows() {
-        for (const auto& batch : ledger_.deletion_order()) {
-            if (batch.depth == 0)
-                continue;
-            std::string sql =
-                fmt::format("DELETE FROM ONLY {} WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
-                            pg::quoted_table(batch.relid));
-            pg::Parameters parameters;
-            const std::vector<RowId>& rows = batch.rows;
-            parameters.add(TIDARRAYOID, pg::guarded([&rows] { return tid_array(rows); }), false);
-            as_owner(batch.relid, [&] {
-                pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
-                                 parameters.nulls, false);
-            });
-        }
-    }
-
-    bool caller_can_select(Oid relid) const {
-        return pg::guarded(
-            [relid] { return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK; });
-    }
-
     void finish() {
         MemoryContext memory = memory_;
         pg::guarded([memory] { MemoryContextDelete(memory); });
     }
 
   private:
-    static Datum tid_array(const std::vector<RowId>& rows) {
-        auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
-        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
-        for (std::size_t i = 0; i < rows.size(); i++) {
-            ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
-            datums[i] = PointerGetDatum(&tids[i]);
-        }
-        return PointerGetDatum(construct_array(datums, (int)rows.size(), TIDOID,
-                                               sizeof(ItemPointerData), false, TYPALIGN_SHORT));
-    }
-
-    bool locks() const { return mode_ != Mode::kPlan; }
-
-    // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition [FOR UPDATE]
+    // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition
     std::string select_sql(Oid table, const char* alias, const std::string& condition,
                            bool is_root) {
         std::string columns;
@@ -269,23 +203,20 @@ class CascadeWalk {
         char relkind = pg::guarded([table] { return get_rel_relkind(table); });
         const char* only = (is_root || relkind == RELKIND_PARTITIONED_TABLE) ? "" : "ONLY ";
         return fmt::format(
-            "SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}{lock}",
+            "SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}",
             fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
-            fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition),
-            fmt::arg("lock", is_root && locks() ? fmt::format(" FOR UPDATE OF {}", alias) : ""));
+            fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition));
     }
 
     // Runs a walk query; appends the rows (and their referenced column values) to `into`.
     void run_select(const std::string& sql, const pg::Parameters& parameters, Frontier& into) {
         SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
-        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, !locks());
+        // The limit is checked while reading: the executor stops one row past it.
         long limit = pg::max_cascade_rows;
-        if (limit > 0 && reached_rows() + (long)count > limit) {
-            throw Error(sqlstate::kProgramLimitExceeded,
-                        fmt::format("cascade reaches more than {} rows", limit),
-                        fmt::format("The limit is data_bridge.max_cascade_rows = {}.", limit),
-                        "Delete in smaller batches, or raise data_bridge.max_cascade_rows.");
-        }
+        long room = limit > 0 ? std::max(0L, limit - reached_rows()) + 1 : 0;
+        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, true, room);
+        if (limit > 0 && reached_rows() + (long)count > limit)
+            throw cascade_limit_exceeded(limit);
         std::vector<std::string> columns = referenced_columns(graph_, into.table);
         for (std::size_t c = 0; c < columns.size(); c++) {
             int attno = (int)c + 3;
@@ -374,7 +305,7 @@ class CascadeWalk {
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level.
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
-                       found.depth >= kMaxNativeDepth;
+                       found.depth >= kClosureDepth;
         if (closure)
             found.closed = &key;
         std::string sql = closure ? closure_sql(key, condition)
@@ -463,7 +394,6 @@ class CascadeWalk {
                                                   by_value, align));
     }
 
-    Mode mode_;
     Oid root_;
     const FkGraph& graph_;
     MemoryContext memory_;
@@ -494,74 +424,108 @@ RootKey single_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     return key;
 }
 
-// Deletes the root rows as the caller, with the same WHERE a plain DELETE would have, so the
-// caller's privileges and row-level security decide. A cycle may have deleted a root already
-// (through PostgreSQL's own triggers); a root still there afterwards was refused by a policy.
-void delete_roots(Oid table, const RootKey& key) {
-    std::string where = where_clause("t", key.matches);
-    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table), where);
-    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
-                     key.parameters.nulls, false);
-    bool root_rls =
-        pg::guarded([table] { return check_enable_rls(table, InvalidOid, true) == RLS_ENABLED; });
-    if (!root_rls)
-        return;
-    std::string check =
-        fmt::format("SELECT pg_catalog.count(*) FROM {} AS t{}", pg::quoted_table(table), where);
-    long left = 0;
-    as_owner(table, [&] {
-        pg::execute_plan(pg::cached_plan(check, key.parameters.types), key.parameters.values,
-                         key.parameters.nulls, false);
-        left = pg::guarded([] {
-            bool isnull;
-            return (long)DatumGetInt64(
-                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        });
+// The tables whose rows a native DELETE of `root` can delete: the root and, transitively, every
+// table with an ON DELETE CASCADE foreign key into one of them (a key declared on a partitioned
+// table reaches it through its partitions too), each with its partitions and inheritance
+// children, where PostgreSQL keeps the tuple counters. `countable`: whether the caller may see
+// every row of the table the rows are counted under.
+struct CountedTable {
+    Oid leaf;
+    bool countable;
+};
+
+std::vector<CountedTable> reachable_tables(Oid root) {
+    const FkGraph& graph = pg::foreign_key_graph();
+    std::vector<Oid> tables{root};
+    std::vector<CountedTable> leaves;
+    std::unordered_set<Oid> seen_tables{root}, seen_leaves;
+    for (std::size_t next = 0; next < tables.size(); next++) {
+        CHECK_FOR_INTERRUPTS();
+        Oid table = tables[next];
+        bool countable = caller_sees_all_rows(table);
+        List* family = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });
+        // Keys into the table, into its partitions, and into the partitioned tables above it.
+        List* ancestors = pg::guarded([table] { return get_partition_ancestors(table); });
+        std::vector<Oid> targets;
+        for (int i = 0; i < list_length(family); i++)
+            targets.push_back(list_nth_oid(family, i));
+        for (int i = 0; i < list_length(ancestors); i++)
+            targets.push_back(list_nth_oid(ancestors, i));
+        for (Oid leaf : targets) {
+            if (std::find(targets.begin(), targets.end(), leaf) - targets.begin() <
+                    list_length(family) &&
+                seen_leaves.insert(leaf).second)
+                leaves.push_back({leaf, countable});
+            for (const ForeignKey* key : graph.referencing(leaf)) {
+                if (key->on_delete == FkAction::kCascade &&
+                    seen_tables.insert(key->source_relid).second)
+                    tables.push_back(key->source_relid);
+            }
+        }
+    }
+    return leaves;
+}
+
+// Rows deleted from a table in this transaction so far, as pg_stat_get_xact_tuples_deleted()
+// reports them (subtransactions included).
+long deleted_in_transaction(Oid relid) {
+    return pg::guarded([relid] {
+        LOCAL_FCINFO(call, 1);
+        InitFunctionCallInfoData(*call, nullptr, 1, InvalidOid, nullptr, nullptr);
+        call->args[0].value = ObjectIdGetDatum(relid);
+        call->args[0].isnull = false;
+        return (long)DatumGetInt64(pg_stat_get_xact_tuples_deleted(call));
     });
-    if (left > 0) {
-        throw Error("42501",
-                    fmt::format("row-level security policy prevents deleting rows of table \"{}\"",
-                                pg::relation_name(table)),
-                    fmt::format("{} of the rows selected could not be deleted.", left));
-    }
 }
 
-long run_delete(Mode mode, Oid table, const RootKey& key) {
-    std::string table_name = pg::relation_name(table);
-    CascadeWalk walk(mode, table);
-    if (walk.find_root(key.matches, key.parameters) == 0) {
-        walk.finish();
-        return 0;
+// DELETE FROM table AS t WHERE <key>, run as the caller: everything after it is PostgreSQL's
+// own doing. Returns the rows deleted from the tables the caller may see in full; rows the
+// caller cannot read are deleted (as a plain DELETE deletes them) but not counted.
+long native_delete(Oid table, const RootKey& key) {
+    std::vector<CountedTable> tables = reachable_tables(table);
+    bool counters = pgstat_track_counts;
+    std::vector<long> before;
+    if (counters) {
+        for (const CountedTable& counted : tables)
+            before.push_back(deleted_in_transaction(counted.leaf));
     }
-    walk.walk();
-    walk.check_blockers(table_name);
-    // Every reached row goes: by these statements, or by PostgreSQL's own foreign-key triggers
-    // once the roots are deleted (delete_checked always; delete_with_cascade when that ends the
-    // same way, which is the fastest path).
-    if (mode == Mode::kCascade && walk.needs_bottom_up_deletes())
-        walk.delete_reached_rows();
-    delete_roots(table, key);
-    long total = walk.reached_rows();
-    walk.finish();
-    return total;
+    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table),
+                                  where_clause("t", key.matches));
+    long roots = (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
+                                        key.parameters.values, key.parameters.nulls, false);
+    // Without the counters (track_counts = off) only the caller's own statement is counted.
+    if (!counters)
+        return roots;
+    long visible = 0, total = 0;
+    bool root_countable = caller_sees_all_rows(table);
+    for (std::size_t i = 0; i < tables.size(); i++) {
+        long deleted = deleted_in_transaction(tables[i].leaf) - before[i];
+        total += deleted;
+        if (tables[i].countable)
+            visible += deleted;
+    }
+    long limit = pg::max_cascade_rows;
+    if (limit > 0 && total > limit)
+        throw cascade_limit_exceeded(limit);
+    // The caller's DELETE itself says how many root rows went, whatever the policies.
+    return root_countable ? visible : visible + roots;
 }
 
-Datum delete_body(FunctionCallInfo fcinfo, Mode mode) {
+Datum delete_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
     RootKey key = single_key(fcinfo, table, 1);
     pg::spi_connect();
-    long total = run_delete(mode, table, key);
+    long total = native_delete(table, key);
     pg::spi_finish();
     return Int64GetDatum(total);
 }
 
+// delete_checked() is the guide's name for the same call: PostgreSQL checks every RESTRICT and
+// NO ACTION reference of the cascade, and a refusal undoes the whole statement.
 Datum delete_with_cascade_body(FunctionCallInfo fcinfo) {
-    return delete_body(fcinfo, Mode::kCascade);
-}
-Datum delete_checked_body(FunctionCallInfo fcinfo) {
-    return delete_body(fcinfo, Mode::kChecked);
+    return delete_body(fcinfo);
 }
 
 // Matches the primary key against every element of an array argument.
@@ -593,7 +557,7 @@ Datum delete_many_body(FunctionCallInfo fcinfo) {
     require_delete_privilege(table);
     RootKey key = array_key(fcinfo, table, 1);
     pg::spi_connect();
-    long total = run_delete(Mode::kCascade, table, key);
+    long total = native_delete(table, key);
     pg::spi_finish();
     return Int64GetDatum(total);
 }
@@ -644,11 +608,10 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
                  : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
         long deleted = 0;
         if (on_error == "raise") {
-            reports.push_back({std::nullopt, run_delete(Mode::kCascade, table, key), std::nullopt});
+            reports.push_back({std::nullopt, native_delete(table, key), std::nullopt});
             continue;
         }
-        auto failure =
-            pg::try_in_subtransaction([&] { deleted = run_delete(Mode::kCascade, table, key); });
+        auto failure = pg::try_in_subtransaction([&] { deleted = native_delete(table, key); });
         if (failure) {
             reports.push_back({std::nullopt, std::nullopt, failure});
         } else {
@@ -672,16 +635,28 @@ enum PlanColumn {
     kPlanColumnCount
 };
 
-// delete_plan(tbl regclass, id anyelement): the dry run.
+// delete_plan(tbl regclass, id anyelement): the dry run. Needs what the DELETE needs.
 Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
+    require_delete_privilege(table);
     RootKey key = single_key(fcinfo, table, 1);
     pg::spi_connect();
-    CascadeWalk walk(Mode::kPlan, table);
+    CascadeWalk walk(table);
     long roots = walk.find_root(key.matches, key.parameters);
     if (roots > 0)
         walk.walk();
+    // The DELETE itself, rolled back: PostgreSQL decides whether and where it fails.
+    std::optional<Error> refusal;
+    if (roots > 0)
+        refusal = pg::try_and_roll_back([&] { native_delete(table, key); });
+    if (refusal) {
+        const ErrorFields& fields = refusal->fields();
+        Refusal named{refusal->code(), fields.table, fields.column, fields.constraint};
+        // Any other failure (a trigger's, a policy's, a privilege) is the call's answer too.
+        if (!mark_refusal(walk.steps(), named))
+            throw *refusal;
+    }
 
     struct Line {
         int depth;
@@ -694,14 +669,14 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         bool blocks;
     };
     std::vector<Line> lines;
-    lines.push_back({0, {}, table, {}, "DELETE", roots, walk.caller_can_select(table), false});
+    lines.push_back({0, {}, table, {}, "DELETE", roots, caller_sees_all_rows(table), false});
     if (roots > 0) {
         for (const CascadeStep& step : walk.steps()) {
             if (step.matched.empty() && step.rows == 0)
                 continue;  // a key with nothing to act on
             lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name,
-                             step_kind_sql(step.kind), step.rows,
-                             walk.caller_can_select(step.table), step.blocks});
+                             step_kind_sql(step.kind), step.rows, caller_sees_all_rows(step.table),
+                             step.blocks});
         }
     }
     walk.finish();
@@ -723,10 +698,10 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
                 values[kPlanConstraint] = pg::name_datum(line.constraint);
             }
             values[kPlanAction] = pg::text_datum(line.action);
-            // A table the caller cannot read shows whether rows exist, not how many.
-            nulls[kPlanRows] = !line.visible;
+            // Counts only of tables whose every row the caller may read.
+            nulls[kPlanRows] = nulls[kPlanRowsExist] = !line.visible;
             values[kPlanRows] = Int64GetDatum(line.visible ? line.rows : 0);
-            values[kPlanRowsExist] = BoolGetDatum(line.rows > 0);
+            values[kPlanRowsExist] = BoolGetDatum(line.visible && line.rows > 0);
             values[kPlanBlocks] = BoolGetDatum(line.blocks);
             tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
         }
@@ -739,7 +714,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
 }  // namespace data_bridge
 
 DATA_BRIDGE_FUNCTION(delete_with_cascade, data_bridge::delete_with_cascade_body)
-DATA_BRIDGE_FUNCTION(delete_checked, data_bridge::delete_checked_body)
+DATA_BRIDGE_FUNCTION(delete_checked, data_bridge::delete_with_cascade_body)
 DATA_BRIDGE_FUNCTION(delete_many_with_cascade, data_bridge::delete_many_body)
 DATA_BRIDGE_FUNCTION(delete_each_with_cascade, data_bridge::delete_each_body)
 DATA_BRIDGE_FUNCTION(delete_plan, data_bridge::delete_plan_body)

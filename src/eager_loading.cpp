@@ -34,15 +34,9 @@ namespace {
 // Rows rendered by the running eager load, counted by _eager_row_budget() in its statement.
 long rows_rendered = 0;
 
-// "schema"._eager_row_budget(): the extension's own schema, so search_path cannot replace it.
-std::string budget_call(FunctionCallInfo fcinfo) {
-    Oid function = fcinfo->flinfo->fn_oid;
-    return pg::guarded([function] {
-        return (const char*)psprintf(
-            "%s._eager_row_budget()",
-            quote_identifier(get_namespace_name(get_func_namespace(function))));
-    });
-}
+// The budget function lives in the schema the extension creates for its internals, so no
+// search_path can put another function of that name in its place.
+constexpr const char* kBudgetCall = "data_bridge_internal._eager_row_budget()";
 
 Datum eager_row_budget_body(FunctionCallInfo) {
     long limit = pg::max_rows;
@@ -131,6 +125,7 @@ class EagerPlanner {
 
     EagerLevel level(Oid table, const QueryOptions& options,
                      const std::vector<RelationSpec>& relations, const std::string& path) {
+        pg::guarded([] { check_stack_depth(); });
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);
@@ -564,21 +559,59 @@ std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& 
     return execute(fcinfo, statement, parameters);
 }
 
+// What a call shape means here and now: the OIDs its table names resolve to under the caller's
+// search_path, and the role (privileges and row-level security are the role's). A remembered
+// shape is found only under this key, so the same text under another search_path, or inside a
+// SECURITY DEFINER function, is planned afresh. Names that do not resolve key as 0; planning
+// then raises the error.
+Oid resolve_quietly(const std::string& text) {
+    TargetRef ref;
+    try {
+        ref = parse_target(text);
+    } catch (const Error&) {
+        return InvalidOid;
+    }
+    if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
+        return InvalidOid;
+    return pg::find_relation(ref.name_parts);
+}
+
+void append_resolved_tables(std::string& key, const std::vector<RelationSpec>& relations) {
+    for (const RelationSpec& relation : relations) {
+        key += std::to_string(resolve_quietly(relation.table));
+        key += '(';
+        append_resolved_tables(key, relation.relations);
+        key += ')';
+    }
+}
+
+std::string resolved_shape_key(const std::string& prefix, Oid root,
+                               const std::vector<RelationSpec>& relations,
+                               const std::string& shape) {
+    Oid role = pg::guarded([] { return GetUserId(); });
+    std::string key = fmt::format("{} role {} table {} [", prefix, role, root);
+    append_resolved_tables(key, relations);
+    key += "] ";
+    key += shape;
+    return key;
+}
+
 Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
     FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
     // An id object binds one parameter per key column: such calls are planned every time.
     bool remembered = !(spec.id && spec.id->is_object());
     std::string shape_key;
     if (remembered) {
-        shape_key = fmt::format("fetch_with_relations {}:{} {} {}", spec.table.size(), spec.table,
-                                spec.id ? "id" : "rows", spec_shape(spec.options, spec.relations));
+        shape_key = resolved_shape_key(
+            spec.id ? "fetch_with_relations id" : "fetch_with_relations rows",
+            resolve_quietly(spec.table), spec.relations, spec_shape(spec.options, spec.relations));
         std::optional<std::pair<Oid, Datum>> key_value;
         if (spec.id)
             key_value = std::make_pair(TEXTOID, text_value(spec.id->text));
         if (auto done = run_remembered(fcinfo, shape_key, spec.options, spec.relations, key_value))
             return *done;
     }
-    EagerPlanner planner(budget_call(fcinfo));
+    EagerPlanner planner(kBudgetCall);
     planner.set_root_is_array(!spec.id);
     Oid table = planner.resolve_table(spec.table, "table");
     if (spec.id) {
@@ -610,14 +643,14 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     Oid id_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, 1); });
     std::string shape_key;
     if (id_type != JSONBOID) {
-        shape_key = fmt::format("fetch_one {} {} {}", table, id_type,
-                                spec_shape(QueryOptions{}, relations));
+        shape_key = resolved_shape_key(fmt::format("fetch_one {}", id_type), table, relations,
+                                       spec_shape(QueryOptions{}, relations));
         if (auto done = run_remembered(fcinfo, shape_key, QueryOptions{}, relations,
                                        std::make_pair(id_type, PG_GETARG_DATUM(1)))) {
             return *done;
         }
     }
-    EagerPlanner planner(budget_call(fcinfo));
+    EagerPlanner planner(kBudgetCall);
     planner.set_root_is_array(false);
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
@@ -680,6 +713,7 @@ Datum fetch_one_eager_body(FunctionCallInfo fcinfo) {
             relation.direction = Direction::kManyToOne;
             relations.push_back(relation);
         }
+        check_relation_names(relations);
     }
     return fetch_one_body(fcinfo, relations);
 }
@@ -703,10 +737,11 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
         check_not_negative(PG_GETARG_INT32(5), "offset");
         options.offset = PG_GETARG_INT32(5);
     }
-    std::string shape_key = fmt::format("fetch_many {} {}", table, spec_shape(options, relations));
+    std::string shape_key =
+        resolved_shape_key("fetch_many", table, relations, spec_shape(options, relations));
     if (auto done = run_remembered(fcinfo, shape_key, options, relations, std::nullopt))
         return *done;
-    EagerPlanner planner(budget_call(fcinfo));
+    EagerPlanner planner(kBudgetCall);
     EagerLevel root = planner.level(table, options, relations, "");
     planner.add_budget(root);
     return run(fcinfo, planner, root, true, shape_key, options, relations);

@@ -45,17 +45,6 @@ bool CascadeLedger::add_deleted(const RowId& id, int depth) {
     return deleted_.emplace(id, depth).second;
 }
 
-std::vector<CascadeLedger::Batch> CascadeLedger::deletion_order() const {
-    std::map<std::pair<int, RelationId>, std::vector<RowId>, std::greater<>> grouped;
-    for (const auto& entry : deleted_)
-        grouped[{entry.second, entry.first.relid}].push_back(entry.first);
-    std::vector<Batch> batches;
-    for (auto& group : grouped) {
-        batches.push_back({group.first.first, group.first.second, std::move(group.second)});
-    }
-    return batches;
-}
-
 void CascadeLedger::settle(std::vector<CascadeStep>& steps) const {
     for (CascadeStep& step : steps) {
         if (step.kind == CascadeStepKind::kDelete)
@@ -64,41 +53,46 @@ void CascadeLedger::settle(std::vector<CascadeStep>& steps) const {
         long remaining = std::count_if(step.matched.begin(), step.matched.end(),
                                        [this](const RowId& id) { return !is_deleted(id); });
         step.rows = remaining;
-        bool deferred = step.key != nullptr && step.key->initially_deferred;
-        step.blocks = remaining > 0 && (step.kind == CascadeStepKind::kRestrict ||
-                                        (step.kind == CascadeStepKind::kNoAction && !deferred));
+        step.blocks = false;
     }
 }
 
-std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps,
-                                   const std::string& root_table, long root_rows,
-                                   const std::vector<bool>& visible_counts) {
-    for (std::size_t i = 0; i < steps.size(); i++) {
-        const CascadeStep& step = steps[i];
-        if (!step.blocks)
-            continue;
-        const ForeignKey& key = *step.key;
-        std::string referenced =
-            step.depth <= 1 ? std::string("it")
-                            : fmt::format("rows being deleted from table \"{}\"", key.target.name);
-        std::string who;
-        if (i < visible_counts.size() && visible_counts[i]) {
-            who = fmt::format("{} {} of table \"{}\" still {}", step.rows,
-                              step.rows == 1 ? "row" : "rows", step.table_name,
-                              step.rows == 1 ? "references" : "reference");
-        } else {
-            who = fmt::format("Rows of table \"{}\" still reference", step.table_name);
-        }
-        bool restrict = step.kind == CascadeStepKind::kRestrict;
-        return Refusal{restrict ? sqlstate::kRestrictViolation : sqlstate::kForeignKeyViolation,
-                       fmt::format("cannot delete {} of table \"{}\"",
-                                   root_rows == 1 ? "row" : "rows", root_table),
-                       fmt::format("{} {} through {} constraint \"{}\".", who, referenced,
-                                   restrict ? "RESTRICT" : "NO ACTION", key.name),
-                       "Delete or re-point the referencing rows first, or declare the foreign key "
-                       "ON DELETE CASCADE or SET NULL."};
+namespace {
+
+bool points_at(const CascadeStep& step, const Refusal& refusal) {
+    const ForeignKey& key = *step.key;
+    if (refusal.code == sqlstate::kForeignKeyViolation) {
+        bool table_matches = refusal.table.empty() || refusal.table == key.source.name ||
+                             refusal.table == key.target.name;
+        return key.name == refusal.constraint && table_matches &&
+               step.kind != CascadeStepKind::kDelete && step.kind != CascadeStepKind::kSetNull;
     }
-    return std::nullopt;
+    if (refusal.code == sqlstate::kNotNullViolation) {
+        if (step.kind != CascadeStepKind::kSetNull && step.kind != CascadeStepKind::kSetDefault)
+            return false;
+        const auto& columns =
+            key.on_delete_set_columns.empty() ? key.source_columns : key.on_delete_set_columns;
+        return refusal.table == key.source.name &&
+               std::find(columns.begin(), columns.end(), refusal.column) != columns.end();
+    }
+    return false;
+}
+
+}  // namespace
+
+bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal) {
+    bool acting = false, any = false;
+    for (const CascadeStep& step : steps) {
+        if (step.key != nullptr && points_at(step, refusal)) {
+            any = true;
+            acting = acting || step.rows > 0;
+        }
+    }
+    for (CascadeStep& step : steps) {
+        if (step.key != nullptr && points_at(step, refusal) && (step.rows > 0 || !acting))
+            step.blocks = true;
+    }
+    return any;
 }
 
 }  // namespace data_bridge

@@ -91,7 +91,10 @@ QueryOptions parse_options(const JsonValue& object, const std::string& path) {
     return options;
 }
 
-RelationSpec parse_relation(const JsonValue& value, const std::string& path) {
+std::vector<RelationSpec> parse_relations_at(const JsonValue& relations, const std::string& path,
+                                             int depth);
+
+RelationSpec parse_relation(const JsonValue& value, const std::string& path, int depth) {
     expect_kind(value, JsonValue::Kind::kObject, path);
     check_keys(value,
                {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
@@ -150,7 +153,7 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path) {
     relation.options = parse_options(value, path);
     if (const JsonValue* nested = value.find("relations");
         nested != nullptr && !nested->is_null()) {
-        relation.relations = parse_relations(*nested, path + ".relations");
+        relation.relations = parse_relations_at(*nested, path + ".relations", depth + 1);
     }
     return relation;
 }
@@ -242,21 +245,42 @@ std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string&
     return terms;
 }
 
-std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path) {
+namespace {
+
+std::vector<RelationSpec> parse_relations_at(const JsonValue& relations, const std::string& path,
+                                             int depth) {
     if (relations.is_null())
         return {};
     expect_kind(relations, JsonValue::Kind::kArray, path);
+    // Checked before going deeper: every later step (planning, SQL building) recurses too.
+    if (depth > kMaxRelationDepth && !relations.elements.empty()) {
+        throw Error(sqlstate::kStatementTooComplex,
+                    fmt::format("relations nested more than {} levels deep", kMaxRelationDepth), {},
+                    "Load the deeper levels with a second call.");
+    }
     std::vector<RelationSpec> parsed;
-    std::set<std::string> names;
     for (std::size_t i = 0; i < relations.elements.size(); i++) {
         std::string element_path = fmt::format("{}[{}]", path, i);
-        parsed.push_back(parse_relation(relations.elements[i], element_path));
-        if (!names.insert(parsed.back().name).second) {
-            bad(element_path + ".name",
-                fmt::format("duplicate relation name \"{}\"", parsed.back().name));
+        parsed.push_back(parse_relation(relations.elements[i], element_path, depth));
+    }
+    check_relation_names(parsed);
+    return parsed;
+}
+
+}  // namespace
+
+void check_relation_names(const std::vector<RelationSpec>& relations) {
+    std::set<std::string> names;
+    for (const RelationSpec& relation : relations) {
+        if (!names.insert(relation.name).second) {
+            bad(relation.path + ".name",
+                fmt::format("duplicate relation name \"{}\"", relation.name));
         }
     }
-    return parsed;
+}
+
+std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path) {
+    return parse_relations_at(relations, path, 1);
 }
 
 FetchSpec parse_fetch_spec(const JsonValue& spec) {
@@ -273,6 +297,9 @@ FetchSpec parse_fetch_spec(const JsonValue& spec) {
     if (const JsonValue* id = spec.find("id")) {
         if (id->is_null())
             bad("id", "must not be null");
+        // Checked here, not where the key is bound: a remembered call shape skips that step.
+        if (id->is_array())
+            bad("id", "must be a string, number or boolean, or an object naming the key columns");
         fetch.id = *id;
         for (const char* key : {"filter", "order_by", "limit", "offset"}) {
             if (spec.find(key) != nullptr)

@@ -60,6 +60,10 @@ JsonValue scalar(const JsonbValue& value) {
 
 }  // namespace
 
+namespace {
+constexpr std::size_t kMaxSpecJsonDepth = 256;
+}  // namespace
+
 JsonValue jsonb_to_value(Datum datum) {
     Jsonb* jsonb = guarded([datum] { return DatumGetJsonbP(datum); });
     JsonbIterator* iterator = guarded([jsonb] { return JsonbIteratorInit(&jsonb->root); });
@@ -93,6 +97,13 @@ JsonValue jsonb_to_value(Datum datum) {
         switch (token.kind) {
             case WJB_BEGIN_ARRAY:
             case WJB_BEGIN_OBJECT: {
+                // Specs, keys and orderings never nest this deep; the limit keeps the value's
+                // (recursive) destructor and every later walk over it shallow.
+                if (stack.size() >= kMaxSpecJsonDepth) {
+                    throw Error(sqlstate::kStatementTooComplex,
+                                "JSON value nested more than " + std::to_string(kMaxSpecJsonDepth) +
+                                    " levels deep");
+                }
                 JsonValue container;
                 container.kind = token.kind == WJB_BEGIN_ARRAY ? JsonValue::Kind::kArray
                                                                : JsonValue::Kind::kObject;

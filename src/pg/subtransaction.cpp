@@ -15,9 +15,7 @@ bool must_propagate(const Error& error) {
     return code.rfind("57", 0) == 0 || code.rfind("53", 0) == 0 || code.rfind("XX", 0) == 0;
 }
 
-}  // namespace
-
-std::optional<Error> try_in_subtransaction(const std::function<void()>& work) {
+std::optional<Error> run_in_subtransaction(const std::function<void()>& work, bool keep_changes) {
     MemoryContext caller_context = CurrentMemoryContext;
     ResourceOwner caller_owner = CurrentResourceOwner;
     guarded([caller_context] {
@@ -48,8 +46,18 @@ std::optional<Error> try_in_subtransaction(const std::function<void()>& work) {
         finish(false);
         throw;
     }
-    finish(true);
+    finish(keep_changes);
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Error> try_in_subtransaction(const std::function<void()>& work) {
+    return run_in_subtransaction(work, true);
+}
+
+std::optional<Error> try_and_roll_back(const std::function<void()>& work) {
+    return run_in_subtransaction(work, false);
 }
 
 }  // namespace data_bridge::pg

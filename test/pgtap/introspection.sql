@@ -15,7 +15,7 @@ SELECT ok(obj_description('get_backreferences(regclass)'::regprocedure, 'pg_proc
           'get_backreferences has a comment');
 SELECT ok(obj_description('get_references(regclass)'::regprocedure, 'pg_proc') IS NOT NULL,
           'get_references has a comment');
-SELECT volatility_is('_boundary_selftest', ARRAY['text'], 'volatile');
+SELECT volatility_is('data_bridge_internal', '_boundary_selftest', ARRAY['text'], 'volatile');
 
 CREATE TABLE tap_users (id bigint PRIMARY KEY);
 CREATE TABLE tap_posts (id bigint PRIMARY KEY,
@@ -31,7 +31,7 @@ SELECT is((SELECT array_agg(source_table || ' ' || on_delete) FROM get_backrefer
 SELECT is((SELECT array_agg(target_table::text) FROM get_references('tap_posts')),
           ARRAY['tap_users'],
           'an ordinary role can list outgoing foreign keys');
-SELECT throws_ok($$SELECT _boundary_selftest('spi_ok')$$, '42501', NULL,
+SELECT throws_ok($$SELECT data_bridge_internal._boundary_selftest('spi_ok')$$, '42501', NULL,
                  'the internal test hook is not executable by PUBLIC');
 SELECT throws_ok($$SELECT * FROM get_backreferences('no_such_table')$$, '42P01', NULL,
                  'unknown table');

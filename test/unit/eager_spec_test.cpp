@@ -165,3 +165,49 @@ TEST(SpecShape, ValuesDoNotChangeTheShape) {
         parse_fetch_spec(obj({{"table", str("users")}, {"filter", obj({{"status", str("x")}})}}));
     EXPECT_NE(spec_shape(c.options, c.relations), spec_shape(d.options, d.relations));
 }
+
+namespace {
+
+JsonValue nested_relations(int levels) {
+    JsonValue inner = arr({});
+    for (int i = 0; i < levels; i++) {
+        inner = arr({obj({{"name", str("r")}, {"table", str("t")}, {"relations", inner}})});
+    }
+    return inner;
+}
+
+}  // namespace
+
+TEST(FetchSpec, RelationDepthIsLimitedWhileParsing) {
+    EXPECT_EQ(parse_relations(nested_relations(kMaxRelationDepth), "relations").size(), 1u);
+    try {
+        parse_relations(nested_relations(kMaxRelationDepth + 1), "relations");
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "54001");
+    }
+}
+
+TEST(FetchSpec, IdMustBeScalarOrObject) {
+    EXPECT_NE(spec_error(obj({{"table", str("t")}, {"id", arr({})}})).find("id"),
+              std::string::npos);
+    EXPECT_TRUE(parse_fetch_spec(obj({{"table", str("t")}, {"id", str("")}})).id.has_value());
+    EXPECT_TRUE(parse_fetch_spec(obj({{"table", str("t")}, {"id", obj({})}})).id.has_value());
+}
+
+TEST(FetchSpec, DuplicateRelationNamesAreRefused) {
+    RelationSpec a;
+    a.name = "u";
+    a.path = "relations[0]";
+    RelationSpec b = a;
+    b.path = "relations[1]";
+    try {
+        check_relation_names({a, b});
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "22023");
+        EXPECT_NE(std::string(e.what()).find("relations[1].name"), std::string::npos);
+    }
+    b.name = "v";
+    check_relation_names({a, b});
+}

@@ -1,5 +1,5 @@
-// The PostgreSQL-free half of cascade deletes: which rows a walk has reached, which references
-// remain and block, and how a refusal is worded.
+// The PostgreSQL-free half of delete_plan: which rows a walk has reached, which references
+// remain, and which lines PostgreSQL's own refusal of the DELETE points at.
 #pragma once
 
 #include <cstdint>
@@ -58,32 +58,28 @@ class CascadeLedger {
     bool is_deleted(const RowId& id) const { return deleted_.count(id) != 0; }
     long deleted_count() const { return static_cast<long>(deleted_.size()); }
 
-    // Rows to delete, deepest first, grouped by leaf relation: referencing rows go before the
-    // rows they reference, so PostgreSQL's own triggers find nothing left to do.
-    struct Batch {
-        int depth;
-        RelationId relid;
-        std::vector<RowId> rows;
-    };
-    std::vector<Batch> deletion_order() const;
-
-    // Finishes the non-delete steps: rows = matched rows that the cascade does not delete.
+    // Finishes the non-delete steps: rows = matched rows that the cascade does not delete; no
+    // step blocks until the DELETE itself says so (mark_refusal).
     void settle(std::vector<CascadeStep>& steps) const;
 
   private:
     std::unordered_map<RowId, int, RowIdHash> deleted_;
 };
 
-// "cannot delete row of table "users"" and its detail, for the first blocking step; nullopt when
-// nothing blocks. `visible_counts`: whether the caller may see how many rows block.
+// What PostgreSQL's refusal of the DELETE names: the SQLSTATE, and the table, column and
+// constraint fields of the error.
 struct Refusal {
     std::string code;
-    std::string message;
-    std::string detail;
-    std::string hint;
+    std::string table;
+    std::string column;
+    std::string constraint;
 };
-std::optional<Refusal> refusal_for(const std::vector<CascadeStep>& steps,
-                                   const std::string& root_table, long root_rows,
-                                   const std::vector<bool>& visible_counts);
+
+// Marks as blocking the plan lines the refusal points at: for 23503, the lines of the foreign
+// key it names (RESTRICT and NO ACTION references, or a SET DEFAULT whose default is missing);
+// for 23502, the SET NULL / SET DEFAULT lines of the table and column it names. Lines that act
+// on rows are preferred to lines that only matched rows the cascade deletes anyway. Returns
+// false when no line matches (the refusal came from elsewhere: a trigger, a policy, a check).
+bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal);
 
 }  // namespace data_bridge

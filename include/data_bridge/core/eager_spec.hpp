@@ -52,8 +52,14 @@ struct FetchSpec {
     std::vector<RelationSpec> relations;
 };
 
+// How deep relations may nest: deeper specs are refused with 54001 while parsing, before any
+// step that recurses over them.
+inline constexpr int kMaxRelationDepth = 64;
+
 // Throws Error 22023 naming the place for anything malformed.
 FetchSpec parse_fetch_spec(const JsonValue& spec);
+// Throws 22023 when two relations of one level share a name (they would be one jsonb key).
+void check_relation_names(const std::vector<RelationSpec>& relations);
 std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path);
 std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string& path);
 

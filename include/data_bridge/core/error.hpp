@@ -15,7 +15,7 @@ namespace sqlstate {
 inline constexpr const char* kInvalidParameterValue = "22023";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
 inline constexpr const char* kNullValueNotAllowed = "22004";
-inline constexpr const char* kRestrictViolation = "23001";
+inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kForeignKeyViolation = "23503";
 inline constexpr const char* kUndefinedTable = "42P01";
 inline constexpr const char* kUndefinedColumn = "42703";
@@ -26,9 +26,30 @@ inline constexpr const char* kInvalidForeignKey = "42830";
 inline constexpr const char* kDatatypeMismatch = "42804";
 inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kProgramLimitExceeded = "54000";
+inline constexpr const char* kStatementTooComplex = "54001";
+inline constexpr const char* kInsufficientPrivilege = "42501";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate
+
+// The objects an error is about, as PostgreSQL reports them (PG_DIAG_SCHEMA_NAME and the rest):
+// drivers and ORMs read these fields, not the message.
+struct ErrorFields {
+    std::string schema;
+    std::string table;
+    std::string column;
+    std::string datatype;
+    std::string constraint;
+    std::string context;
+};
+
+// Where PostgreSQL raised an error that passes through data_bridge (static strings of the
+// server's code, never freed); empty for data_bridge's own errors.
+struct ErrorOrigin {
+    const char* file = nullptr;
+    int line = 0;
+    const char* function = nullptr;
+};
 
 class Error : public std::runtime_error {
   public:
@@ -42,11 +63,25 @@ class Error : public std::runtime_error {
     const std::string& code() const { return code_; }
     const std::string& detail() const { return detail_; }
     const std::string& hint() const { return hint_; }
+    const ErrorFields& fields() const { return fields_; }
+    ErrorFields& fields() { return fields_; }
+    const ErrorOrigin& origin() const { return origin_; }
+    void set_origin(const ErrorOrigin& origin) { origin_ = origin; }
+
+    // For refusals about a table's constraint, as PostgreSQL's errtableconstraint() fills them.
+    Error& about_constraint(std::string schema, std::string table, std::string constraint) {
+        fields_.schema = std::move(schema);
+        fields_.table = std::move(table);
+        fields_.constraint = std::move(constraint);
+        return *this;
+    }
 
   private:
     std::string code_;
     std::string detail_;
     std::string hint_;
+    ErrorFields fields_;
+    ErrorOrigin origin_;
 };
 
 }  // namespace data_bridge

@@ -18,17 +18,27 @@
 
 namespace data_bridge::pg {
 
-// An error waiting to be raised, in storage that needs no destructor and no allocation.
+// An error waiting to be raised, in storage that needs no destructor and no allocation. An
+// error PostgreSQL raised keeps every field it had (schema, table, column, type, constraint,
+// context, and the file and line that raised it), so it reaches the client unchanged.
 struct PendingError {
     bool is_set;
     char code[6];
     char message[2048];
     char detail[2048];
     char hint[1024];
+    char schema[NAMEDATALEN];
+    char table[NAMEDATALEN];
+    char column[NAMEDATALEN];
+    char datatype[NAMEDATALEN];
+    char constraint[NAMEDATALEN];
+    char context[2048];
+    ErrorOrigin origin;
 };
 
 void capture_error(PendingError& pending, const char* code, const char* message, const char* detail,
                    const char* hint) noexcept;
+void capture_error(PendingError& pending, const Error& error) noexcept;
 [[noreturn]] void raise_pending(const PendingError& pending);
 
 // Catch whatever the body throws; raise it as a PostgreSQL error once the C++ frames are gone.
@@ -40,7 +50,7 @@ Datum entry(FunctionCallInfo fcinfo, Body body) {
     try {
         result = body(fcinfo);
     } catch (const Error& e) {
-        capture_error(pending, e.code().c_str(), e.what(), e.detail().c_str(), e.hint().c_str());
+        capture_error(pending, e);
     } catch (const std::bad_alloc&) {
         capture_error(pending, sqlstate::kOutOfMemory, "out of memory", "", "");
     } catch (const std::exception& e) {

@@ -14,4 +14,8 @@ namespace data_bridge::pg {
 // swallow (query cancel, shutdown, out of memory, internal errors), which are raised again.
 std::optional<Error> try_in_subtransaction(const std::function<void()>& work);
 
+// The same, but the subtransaction is always rolled back: a trial run whose outcome is all that
+// is kept (delete_plan runs the DELETE it predicts this way).
+std::optional<Error> try_and_roll_back(const std::function<void()>& work);
+
 }  // namespace data_bridge::pg

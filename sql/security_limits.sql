@@ -1,0 +1,59 @@
+-- Security: no input crashes or exhausts the backend. Deep and wide specs are refused with a
+-- clear error, and the session goes on.
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+
+CREATE TABLE lim_nodes (id int PRIMARY KEY, parent_id int REFERENCES lim_nodes);
+INSERT INTO lim_nodes VALUES (1, NULL), (2, 1);
+
+-- The issue's repro: relations nested 6,000 levels deep, in each entry point that takes them.
+SELECT fetch_with_relations(('{"table": "lim_nodes", "relations": ' ||
+    repeat('[{"name": "r", "table": "lim_nodes", "relations": ', 5999) || '[]' ||
+    repeat('}]', 5999) || '}')::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('lim_nodes', 1,
+    (repeat('[{"name": "r", "table": "lim_nodes", "relations": ', 6000) || '[]' || repeat('}]', 6000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_many_with_relations('lim_nodes',
+    (repeat('[{"name": "r", "table": "lim_nodes", "relations": ', 6000) || '[]' || repeat('}]', 6000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+-- Just past the documented depth (64 levels of relations), and just within it.
+SELECT fetch_many_with_relations('lim_nodes',
+    (repeat('[{"name": "r", "table": "lim_nodes", "foreign_key": "parent_id", "direction": "one_to_many", "relations": ', 65) || '[]' || repeat('}]', 65))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT length(fetch_many_with_relations('lim_nodes',
+    (repeat('[{"name": "r", "table": "lim_nodes", "foreign_key": "parent_id", "direction": "one_to_many", "relations": ', 64) || '[]' || repeat('}]', 64))::jsonb)::text) > 0 AS depth_64_works;
+-- Deep JSON anywhere a spec is read: filters, order_by, keys.
+SELECT fetch_many_with_relations('lim_nodes', '[]', (repeat('[', 5000) || repeat(']', 5000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_many_with_relations('lim_nodes', '[]', NULL, (repeat('[', 5000) || repeat(']', 5000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT backref_fetch_all('lim_nodes', 'parent_id', 1, (repeat('[', 5000) || repeat(']', 5000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_plan('lim_nodes', (repeat('{"a": ', 5000) || '1' || repeat('}', 5000))::jsonb);
+\echo :LAST_ERROR_SQLSTATE
+
+-- Wide: 2,000 relations on one level is planned (or refused by a limit), never a crash.
+SELECT fetch_one_with_relations('lim_nodes', 2,
+    (SELECT jsonb_agg(jsonb_build_object('name', 'r' || g, 'table', 'lim_nodes', 'foreign_key', 'parent_id'))
+     FROM generate_series(1, 2000) g)) -> 'r1999' ->> 'id' AS wide;
+
+-- The session is still here.
+SELECT count(*) FROM lim_nodes;
+
+-- data_bridge.max_cascade_rows is checked while reading: the walk stops at the limit.
+CREATE TABLE lim_parent (id int PRIMARY KEY);
+CREATE TABLE lim_child (id int PRIMARY KEY, p int REFERENCES lim_parent ON DELETE CASCADE);
+CREATE INDEX ON lim_child (p);
+INSERT INTO lim_parent VALUES (1);
+INSERT INTO lim_child SELECT g, 1 FROM generate_series(1, 20000) g;
+SET data_bridge.max_cascade_rows = 1000;
+SELECT * FROM delete_plan('lim_parent', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('lim_parent', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS children_left FROM lim_child;
+RESET data_bridge.max_cascade_rows;
+SELECT delete_with_cascade('lim_parent', 1);
+
+DROP TABLE lim_child, lim_parent, lim_nodes;

@@ -1,0 +1,86 @@
+#include "data_bridge/core/cascade.hpp"
+
+#include <gtest/gtest.h>
+
+#include "data_bridge/core/error.hpp"
+
+using namespace data_bridge;
+
+namespace {
+
+ForeignKey key(const std::string& name, const std::string& source, const std::string& target,
+               FkAction on_delete, std::vector<std::string> columns = {"parent_id"}) {
+    ForeignKey fk;
+    fk.name = name;
+    fk.source = {"public", source};
+    fk.target = {"public", target};
+    fk.source_columns = std::move(columns);
+    fk.target_columns = {"id"};
+    fk.on_delete = on_delete;
+    return fk;
+}
+
+CascadeStep step(const ForeignKey& fk, long rows) {
+    CascadeStep out;
+    out.key = &fk;
+    out.table_name = fk.source.name;
+    out.kind = step_kind(fk.on_delete);
+    out.rows = rows;
+    return out;
+}
+
+}  // namespace
+
+TEST(MarkRefusal, RestrictNamedByPostgresBlocks) {
+    ForeignKey cascade = key("child_fk", "child", "parent", FkAction::kCascade);
+    ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kRestrict);
+    std::vector<CascadeStep> steps{step(cascade, 2), step(restrict, 1)};
+    // ri_ReportViolation names the referenced table for a delete.
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "parent", "", "audit_fk"}));
+    EXPECT_FALSE(steps[0].blocks);
+    EXPECT_TRUE(steps[1].blocks);
+}
+
+TEST(MarkRefusal, PrefersLinesThatActOnRows) {
+    // The same key reached along two paths: only the path with rows left blocks.
+    ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kNoAction);
+    std::vector<CascadeStep> steps{step(restrict, 0), step(restrict, 3)};
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "audit", "", "audit_fk"}));
+    EXPECT_FALSE(steps[0].blocks);
+    EXPECT_TRUE(steps[1].blocks);
+    // When no line acts on rows (the rows were deleted anyway), every matching line is marked.
+    std::vector<CascadeStep> none{step(restrict, 0)};
+    EXPECT_TRUE(mark_refusal(none, {"23503", "audit", "", "audit_fk"}));
+    EXPECT_TRUE(none[0].blocks);
+}
+
+TEST(MarkRefusal, SetDefaultToMissingKey) {
+    ForeignKey set_default = key("d_fk", "d", "parent", FkAction::kSetDefault);
+    std::vector<CascadeStep> steps{step(set_default, 1)};
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "d", "", "d_fk"}));
+    EXPECT_TRUE(steps[0].blocks);
+}
+
+TEST(MarkRefusal, NotNullNamesTableAndColumn) {
+    ForeignKey set_null = key("n_fk", "n", "parent", FkAction::kSetNull, {"p"});
+    ForeignKey other = key("m_fk", "m", "parent", FkAction::kSetNull, {"p"});
+    std::vector<CascadeStep> steps{step(other, 1), step(set_null, 1)};
+    EXPECT_TRUE(mark_refusal(steps, {"23502", "n", "p", ""}));
+    EXPECT_FALSE(steps[0].blocks);
+    EXPECT_TRUE(steps[1].blocks);
+    // SET NULL (col) lists only some columns.
+    ForeignKey partial = key("q_fk", "q", "parent", FkAction::kSetNull, {"a", "b"});
+    partial.on_delete_set_columns = {"b"};
+    std::vector<CascadeStep> only_b{step(partial, 1)};
+    EXPECT_FALSE(mark_refusal(only_b, {"23502", "q", "a", ""}));
+    EXPECT_TRUE(mark_refusal(only_b, {"23502", "q", "b", ""}));
+}
+
+TEST(MarkRefusal, OtherFailuresMatchNoLine) {
+    ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kRestrict);
+    std::vector<CascadeStep> steps{step(restrict, 1)};
+    EXPECT_FALSE(mark_refusal(steps, {"P0001", "", "", ""}));  // a trigger's RAISE
+    EXPECT_FALSE(mark_refusal(steps, {"42501", "audit", "", ""}));
+    EXPECT_FALSE(mark_refusal(steps, {"23503", "audit", "", "another_fk"}));
+    EXPECT_FALSE(steps[0].blocks);
+}
