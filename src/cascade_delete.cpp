@@ -260,6 +260,57 @@ class CascadeWalk {
 
     // The rows of key's referencing table that reference rows of frontier `index`.
     void expand(std::size_t index, const ForeignKey& key) {
+        CascadeStepKind kind = step_kind(key.on_delete);
+        Frontier found{
+            key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
+        if (has_array_types(index, key)) {
+            find_referencing_rows(index, key, kind, found);
+        } else {
+            find_referencing_rows_one_by_one(index, key, found);
+        }
+        record_step(index, key, kind, found);
+    }
+
+    bool has_array_types(std::size_t index, const ForeignKey& key) {
+        for (const auto& column : key.target_columns) {
+            Oid type = queue_[index].values.at(column).type;
+            if (pg::guarded([type] { return get_array_type(type); }) == InvalidOid)
+                return false;
+        }
+        return true;
+    }
+
+    // Keys whose type has no array type (array-typed keys themselves): one probe per row.
+    void find_referencing_rows_one_by_one(std::size_t index, const ForeignKey& key,
+                                          Frontier& found) {
+        const Frontier& from = queue_[index];
+        for (std::size_t r = 0; r < from.rows.size(); r++) {
+            CHECK_FOR_INTERRUPTS();
+            pg::Parameters parameters;
+            std::vector<KeyMatch> matches;
+            bool any_null = false;
+            for (std::size_t i = 0; i < key.target_columns.size(); i++) {
+                const ColumnValues& values = from.values.at(key.target_columns[i]);
+                any_null = any_null || values.nulls[r];
+                pg::ColumnInfo source_column =
+                    pg::column_info(key.source_relid, key.source_columns[i]);
+                std::string placeholder = parameters.add(values.type, values.datums[r], false);
+                matches.push_back({pg::quoted_identifier(source_column.name),
+                                   pg::equality_operator_sql(source_column.type),
+                                   fmt::format("CAST({} AS {})", placeholder,
+                                               pg::type_sql_name(source_column.type))});
+            }
+            if (any_null)
+                continue;  // NULL references nothing
+            std::string sql = select_sql(key.source_relid, "c", conditions("c", matches), false);
+            as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+        }
+    }
+
+    // The rows referencing the frontier through `key`, every key value of the frontier in one
+    // array parameter per column.
+    void find_referencing_rows(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
+                               Frontier& found) {
         pg::Parameters parameters;
         std::vector<KeyMatch> matches;
         std::vector<std::string> unnest_args;
@@ -299,9 +350,6 @@ class CascadeWalk {
                             fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
         }
 
-        CascadeStepKind kind = step_kind(key.on_delete);
-        Frontier found{
-            key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level.
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
@@ -311,7 +359,10 @@ class CascadeWalk {
         std::string sql = closure ? closure_sql(key, condition)
                                   : select_sql(key.source_relid, "c", condition, false);
         as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+    }
 
+    void record_step(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
+                     Frontier& found) {
         CascadeStep step;
         step.depth = found.depth;
         step.from = (int)index;

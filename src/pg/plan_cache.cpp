@@ -1,8 +1,13 @@
 #include "data_bridge/pg/plan_cache.hpp"
 
 #include <unordered_map>
+#include <vector>
 
 #include "data_bridge/pg/boundary.hpp"
+
+extern "C" {
+#include "utils/plancache.h"
+}
 
 namespace data_bridge::pg {
 
@@ -15,6 +20,34 @@ std::unordered_map<std::string, SPIPlanPtr> plans;
 long plans_prepared = 0;
 long plan_hits = 0;
 
+// Plans running now, nested calls (from triggers, or functions in a statement) included. A plan
+// dropped from the cache is freed only when none runs: an outer statement may still use it.
+int executing = 0;
+std::vector<SPIPlanPtr> retired;
+
+void retire(SPIPlanPtr plan) {
+    retired.push_back(plan);
+}
+
+void free_retired() {
+    if (executing > 0)
+        return;
+    for (SPIPlanPtr plan : retired)
+        guarded([plan] { SPI_freeplan(plan); });
+    retired.clear();
+}
+
+// Drops the cache's entry for `plan` (not the plan itself: see retire()).
+void forget(SPIPlanPtr plan) {
+    for (auto entry = plans.begin(); entry != plans.end(); ++entry) {
+        if (entry->second == plan) {
+            plans.erase(entry);
+            retire(plan);
+            return;
+        }
+    }
+}
+
 std::string cache_key(const std::string& sql, const std::vector<Oid>& types, bool generic_plan) {
     std::string key = sql;
     key.push_back('\0');
@@ -22,6 +55,19 @@ std::string cache_key(const std::string& sql, const std::vector<Oid>& types, boo
     for (Oid type : types)
         key += std::to_string(type) + ",";
     return key;
+}
+
+// A statement that a rule rewrote into nothing (DO INSTEAD NOTHING) keeps no dependency on its
+// table, so PostgreSQL would never invalidate a kept plan of it when the rule is dropped: such
+// a plan must not be kept.
+bool depends_on_its_relations(SPIPlanPtr plan) {
+    List* sources = SPI_plan_get_plan_sources(plan);
+    for (int i = 0; i < list_length(sources); i++) {
+        auto* source = (CachedPlanSource*)list_nth(sources, i);
+        if (source->is_valid && source->query_list == NIL)
+            return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -35,25 +81,34 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         return found->second;
     }
     if (plans.size() >= kMaxPlans) {
-        for (auto& entry : plans) {
-            SPIPlanPtr old = entry.second;
-            guarded([old] { SPI_freeplan(old); });
-        }
+        for (auto& entry : plans)
+            retire(entry.second);
         plans.clear();
     }
+    free_retired();
     const char* text = sql.c_str();
     int count = (int)parameter_types.size();
     Oid* types = const_cast<Oid*>(parameter_types.data());
     int options = generic_plan ? CURSOR_OPT_GENERIC_PLAN : 0;
-    SPIPlanPtr plan = guarded([text, count, types, options] {
-        SPIPlanPtr prepared = SPI_prepare_cursor(text, count, types, options);
-        if (prepared == nullptr) {
+    struct Prepared {
+        SPIPlanPtr plan;
+        bool kept;
+    };
+    Prepared prepared = guarded([text, count, types, options] {
+        SPIPlanPtr plan = SPI_prepare_cursor(text, count, types, options);
+        if (plan == nullptr) {
             elog(ERROR, "data_bridge: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
         }
-        if (SPI_keepplan(prepared) != 0)
+        if (!depends_on_its_relations(plan))
+            return Prepared{plan, false};
+        if (SPI_keepplan(plan) != 0)
             elog(ERROR, "data_bridge: SPI_keepplan failed");
-        return prepared;
+        return Prepared{plan, true};
     });
+    // Used once, in the SPI connection's memory, and gone with it.
+    if (!prepared.kept)
+        return prepared.plan;
+    SPIPlanPtr plan = prepared.plan;
     plans.emplace(std::move(key), plan);
     plans_prepared++;
     return plan;
@@ -63,13 +118,25 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit) {
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
-    return guarded([plan, value_data, null_data, read_only, row_limit] {
-        int rc = SPI_execute_plan(plan, value_data, null_data, read_only, row_limit);
-        if (rc < 0) {
-            elog(ERROR, "data_bridge: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
-        }
-        return SPI_processed;
-    });
+    executing++;
+    uint64 processed = 0;
+    try {
+        processed = guarded([plan, value_data, null_data, read_only, row_limit] {
+            int rc = SPI_execute_plan(plan, value_data, null_data, read_only, row_limit);
+            if (rc < 0) {
+                elog(ERROR, "data_bridge: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+            }
+            return SPI_processed;
+        });
+    } catch (...) {
+        executing--;
+        throw;
+    }
+    executing--;
+    // Re-planned under a rule that now rewrites it into nothing: see depends_on_its_relations.
+    if (!guarded([plan] { return depends_on_its_relations(plan); }))
+        forget(plan);
+    return processed;
 }
 
 PlanCacheStats plan_cache_stats() {

@@ -1,0 +1,170 @@
+-- Security: a cascade ends exactly where a native DELETE by the same role ends, and delete_plan
+-- predicts it: same rows, same triggers and rules, same row-level security, same refusal with
+-- the same SQLSTATE. Each case runs the native DELETE and data_bridge's call on the same data.
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+
+-- Runs a statement in a savepoint and says what happened: 'ok <rows left per table>' or
+-- 'error <sqlstate>'.
+CREATE FUNCTION pg_temp.outcome(statement text, tables text[]) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    result text := 'ok';
+    t text;
+    n bigint;
+BEGIN
+    BEGIN
+        EXECUTE statement;
+        FOREACH t IN ARRAY tables LOOP
+            EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
+            result := result || ' ' || t || '=' || n;
+        END LOOP;
+        RAISE EXCEPTION USING ERRCODE = 'P0004', MESSAGE = result;
+    EXCEPTION WHEN assert_failure THEN
+        RETURN SQLERRM;
+    WHEN OTHERS THEN
+        RETURN 'error ' || SQLSTATE;
+    END;
+END $$;
+
+-- The issue's repro: RESTRICT reached through a deeper path. PostgreSQL checks t3's RESTRICT
+-- reference before the actions the cascade queues itself.
+CREATE TABLE t0 (id int PRIMARY KEY);
+CREATE TABLE t1 (id int PRIMARY KEY, f1 int REFERENCES t0 ON DELETE CASCADE);
+CREATE TABLE t3 (id int PRIMARY KEY, f1 int REFERENCES t0 ON DELETE RESTRICT,
+                 f2 int REFERENCES t1 ON DELETE CASCADE);
+INSERT INTO t0 VALUES (4); INSERT INTO t1 VALUES (3, 4); INSERT INTO t3 VALUES (2, 4, 3);
+SELECT pg_temp.outcome('DELETE FROM t0 WHERE id = 4', '{t0,t1,t3}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''t0'', 4)', '{t0,t1,t3}') AS cascade,
+       pg_temp.outcome('SELECT delete_checked(''t0'', 4)', '{t0,t1,t3}') AS checked;
+SELECT depth, table_name, constraint_name, action, "rows", blocks FROM delete_plan('t0', 4) ORDER BY depth, constraint_name;
+SELECT delete_with_cascade('t0', 4);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE t3, t1, t0;
+
+-- A parent protected by a BEFORE DELETE trigger that returns NULL: nothing is deleted, the
+-- children neither, and the count says so.
+CREATE TABLE guarded_parent (id int PRIMARY KEY);
+CREATE TABLE guarded_child (id int PRIMARY KEY, p int REFERENCES guarded_parent ON DELETE CASCADE);
+INSERT INTO guarded_parent VALUES (1);
+INSERT INTO guarded_child VALUES (1, 1), (2, 1);
+CREATE FUNCTION pg_temp.keep_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER keep BEFORE DELETE ON guarded_parent FOR EACH ROW EXECUTE FUNCTION pg_temp.keep_row();
+SELECT pg_temp.outcome('DELETE FROM guarded_parent WHERE id = 1', '{guarded_parent,guarded_child}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''guarded_parent'', 1)', '{guarded_parent,guarded_child}') AS cascade;
+SELECT delete_with_cascade('guarded_parent', 1) AS deleted;
+SELECT action, blocks FROM delete_plan('guarded_parent', 1) ORDER BY depth;
+DROP TRIGGER keep ON guarded_parent;
+-- A DO INSTEAD NOTHING rule: the same.
+CREATE RULE keep_rule AS ON DELETE TO guarded_parent DO INSTEAD NOTHING;
+SELECT pg_temp.outcome('DELETE FROM guarded_parent WHERE id = 1', '{guarded_parent,guarded_child}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''guarded_parent'', 1)', '{guarded_parent,guarded_child}') AS cascade;
+SELECT delete_with_cascade('guarded_parent', 1) AS deleted;
+DROP RULE keep_rule ON guarded_parent;
+-- A trigger on the child that refuses: the refusal is the trigger's, as native.
+CREATE FUNCTION pg_temp.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'children are kept' USING ERRCODE = 'P0001'; END $$;
+CREATE TRIGGER refuse BEFORE DELETE ON guarded_child FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse();
+SELECT pg_temp.outcome('DELETE FROM guarded_parent WHERE id = 1', '{guarded_parent,guarded_child}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''guarded_parent'', 1)', '{guarded_parent,guarded_child}') AS cascade;
+SELECT * FROM delete_plan('guarded_parent', 1);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE guarded_child, guarded_parent;
+
+-- delete_plan predicts the refusals a native DELETE raises: SET NULL into a NOT NULL column
+-- (23502), SET DEFAULT whose default is missing (23503) or is the row being deleted (23503).
+CREATE TABLE sp (id int PRIMARY KEY);
+CREATE TABLE sp_not_null (id int PRIMARY KEY, p int NOT NULL REFERENCES sp ON DELETE SET NULL);
+INSERT INTO sp VALUES (1), (2), (3);
+INSERT INTO sp_not_null VALUES (1, 1);
+SELECT pg_temp.outcome('DELETE FROM sp WHERE id = 1', '{sp}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''sp'', 1)', '{sp}') AS cascade;
+SELECT table_name, action, blocks FROM delete_plan('sp', 1) ORDER BY depth;
+CREATE TABLE sp_default (id int PRIMARY KEY, p int DEFAULT 99 REFERENCES sp ON DELETE SET DEFAULT);
+CREATE TABLE sp_default_self (id int PRIMARY KEY, p int DEFAULT 2 REFERENCES sp ON DELETE SET DEFAULT);
+INSERT INTO sp_default VALUES (1, 3);
+INSERT INTO sp_default_self VALUES (1, 2);
+SELECT pg_temp.outcome('DELETE FROM sp WHERE id = 3', '{sp}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''sp'', 3)', '{sp}') AS cascade;
+SELECT table_name, action, blocks FROM delete_plan('sp', 3) ORDER BY depth;
+SELECT pg_temp.outcome('DELETE FROM sp WHERE id = 2', '{sp}') AS native,
+       pg_temp.outcome('SELECT delete_with_cascade(''sp'', 2)', '{sp}') AS cascade;
+SELECT table_name, action, blocks FROM delete_plan('sp', 2) ORDER BY depth;
+-- The refusals keep PostgreSQL's SQLSTATE: 23502 and 23503, never data_bridge's own.
+SELECT delete_with_cascade('sp', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_checked('sp', 3);
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE sp_default_self, sp_default, sp_not_null, sp;
+
+-- Row-level security on a table of the cascade: rows the caller's policies hide are deleted by
+-- PostgreSQL's own cascade (as its owner), as a plain DELETE deletes them, and never counted.
+CREATE ROLE sec_tenant NOLOGIN;
+GRANT USAGE ON SCHEMA public TO sec_tenant;
+CREATE TABLE rls_parent (id int PRIMARY KEY);
+CREATE TABLE rls_child (id int PRIMARY KEY, p int REFERENCES rls_parent ON DELETE CASCADE, tenant text);
+INSERT INTO rls_parent VALUES (1), (2);
+INSERT INTO rls_child VALUES (1, 1, 'mine'), (2, 1, 'theirs'), (3, 1, 'theirs'), (4, 2, 'mine');
+ALTER TABLE rls_child ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls_child USING (tenant = 'mine');
+GRANT SELECT, DELETE ON rls_parent, rls_child TO sec_tenant;
+SET ROLE sec_tenant;
+SELECT depth, table_name, "rows", rows_exist FROM delete_plan('rls_parent', 1) ORDER BY depth;
+SELECT delete_with_cascade('rls_parent', 1) AS counted;
+RESET ROLE;
+SELECT count(*) AS children_left FROM rls_child;
+DROP TABLE rls_child, rls_parent;
+
+-- Row-level security on the root: a row hidden by the caller's policy is not deleted, as with a
+-- plain DELETE (0, no error).
+CREATE TABLE rls_root (id int PRIMARY KEY, tenant text);
+INSERT INTO rls_root VALUES (1, 'mine'), (2, 'theirs');
+ALTER TABLE rls_root ENABLE ROW LEVEL SECURITY;
+CREATE POLICY mine ON rls_root USING (tenant = 'mine');
+GRANT SELECT, DELETE ON rls_root TO sec_tenant;
+SET ROLE sec_tenant;
+SELECT delete_with_cascade('rls_root', 2) AS hidden, delete_with_cascade('rls_root', 1) AS visible;
+SELECT "rows" FROM delete_plan('rls_root', 2);
+RESET ROLE;
+SELECT array_agg(id) AS left FROM rls_root;
+DROP TABLE rls_root;
+
+-- An array-typed primary key referenced by a foreign key.
+CREATE TABLE arr_parent (k int[] PRIMARY KEY);
+CREATE TABLE arr_child (id int PRIMARY KEY, k int[] REFERENCES arr_parent ON DELETE CASCADE);
+INSERT INTO arr_parent VALUES ('{1,2}'), ('{3}');
+INSERT INTO arr_child VALUES (1, '{1,2}'), (2, '{1,2}'), (3, '{3}');
+SELECT depth, table_name, "rows" FROM delete_plan('arr_parent', '{1,2}'::int[]) ORDER BY depth;
+SELECT delete_with_cascade('arr_parent', '{1,2}'::int[]) AS deleted;
+SELECT count(*) AS children_left FROM arr_child;
+DROP TABLE arr_child, arr_parent;
+
+-- Triggers on every table of a cascade fire as they do for a plain DELETE.
+CREATE TABLE trig_log (what text);
+CREATE TABLE trig_a (id int PRIMARY KEY);
+CREATE TABLE trig_b (id int PRIMARY KEY, a int REFERENCES trig_a ON DELETE CASCADE);
+CREATE TABLE trig_c (id int PRIMARY KEY, b int REFERENCES trig_b ON DELETE SET NULL);
+CREATE FUNCTION pg_temp.log_it() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO trig_log VALUES (TG_TABLE_NAME || ' ' || TG_WHEN || ' ' || TG_OP);
+    IF TG_OP = 'UPDATE' THEN RETURN NEW; END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER log_a BEFORE DELETE ON trig_a FOR EACH ROW EXECUTE FUNCTION pg_temp.log_it();
+CREATE TRIGGER log_b AFTER DELETE ON trig_b FOR EACH ROW EXECUTE FUNCTION pg_temp.log_it();
+CREATE TRIGGER log_c BEFORE UPDATE ON trig_c FOR EACH ROW EXECUTE FUNCTION pg_temp.log_it();
+INSERT INTO trig_a VALUES (1), (2);
+INSERT INTO trig_b VALUES (1, 1), (2, 2);
+INSERT INTO trig_c VALUES (1, 1), (2, 2);
+DELETE FROM trig_a WHERE id = 1;
+SELECT delete_with_cascade('trig_a', 2) AS deleted;
+SELECT what, count(*) FROM trig_log GROUP BY what ORDER BY what;
+SELECT * FROM trig_c ORDER BY id;
+-- delete_plan's trial run leaves nothing behind.
+INSERT INTO trig_a VALUES (3); INSERT INTO trig_b VALUES (3, 3);
+TRUNCATE trig_log;
+SELECT count(*) AS plan_lines FROM delete_plan('trig_a', 3);
+SELECT count(*) AS log_rows, (SELECT count(*) FROM trig_b) AS b_rows FROM trig_log;
+DROP TABLE trig_c, trig_b, trig_a, trig_log;
+
+DROP OWNED BY sec_tenant;
+DROP ROLE sec_tenant;
