@@ -3,6 +3,8 @@
 #   make installcheck           pg_regress tests against a running server
 #   make prove_installcheck     pgTAP tests (pg_prove) against a running server
 #   make isolationcheck         isolation specs (pg_isolation_regress) against a running server
+#   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
+#                               their own clusters, so run them as a user initdb accepts
 
 EXTENSION = data_bridge
 EXTVERSION = $(shell grep default_version $(EXTENSION).control | sed -e "s/default_version[[:space:]]*=[[:space:]]*'\([^']*\)'/\1/")
@@ -26,7 +28,7 @@ PG_CPPFLAGS = -I$(srcdir)/include
 PG_CXXFLAGS = -std=c++17 -Wno-register -Werror=return-type
 SHLIB_LINK = -lfmt -lstdc++
 
-EXTRA_CLEAN = results regression.diffs regression.out output_iso build
+EXTRA_CLEAN = results regression.diffs regression.out output_iso build tmp_check
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -49,3 +51,13 @@ prove_installcheck:
 	pg_prove $(PROVE_FLAGS) test/pgtap/*.sql
 
 .PHONY: prove_installcheck
+
+# The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
+PGXS_DIR := $(dir $(PGXS))
+tapcheck:
+	rm -rf '$(CURDIR)'/tmp_check && mkdir -p '$(CURDIR)'/tmp_check
+	TESTDIR='$(CURDIR)' PATH="$(bindir):$$PATH" \
+	PG_REGRESS='$(PGXS_DIR)../../src/test/regress/pg_regress' \
+	prove -I '$(PGXS_DIR)../../src/test/perl' $(PROVE_FLAGS) test/t/*.pl
+
+.PHONY: tapcheck

@@ -13,6 +13,7 @@ packages=(
     postgresql-15-pgtap                 # pgTAP
     libtap-parser-sourcehandler-pgtap-perl  # pg_prove
     libdbd-pg-perl libjson-xs-perl      # the client-side N+1 loop of the benchmarks
+    libipc-run-perl                     # PostgreSQL::Test::Cluster, for the TAP tests
 )
 
 missing=()

@@ -73,6 +73,25 @@ else
     report pgTAP 0 1
 fi
 
+# 4. Perl TAP tests (roles that log in, clusters of their own). initdb refuses to run as root,
+# so as root they run as postgres, from a copy of the tree that user can write to.
+echo "== TAP (PostgreSQL::Test::Cluster)"
+tap_tree=$root
+run_as=()
+if [ "$(id -u)" -eq 0 ]; then
+    tap_tree=$(mktemp -d /tmp/data_bridge-tap.XXXXXX)
+    cp -r "$root/Makefile" "$root/test" "$tap_tree/"
+    cp "$root"/data_bridge.control "$tap_tree/"
+    chown -R postgres "$tap_tree"
+    run_as=(runuser -u postgres --)
+fi
+(cd "$tap_tree" && "${run_as[@]}" make -s tapcheck PROVE_FLAGS=--verbose) >"$logs/tap.log" 2>&1
+grep -E '^(ok|not ok)|^Result|^#' "$logs/tap.log" | grep -v '^ok' || true
+tap_ok=$(grep -c '^ok ' "$logs/tap.log" || true)
+tap_not_ok=$(grep -c '^not ok ' "$logs/tap.log" || true)
+if ! grep -q '^Result: PASS' "$logs/tap.log" && [ "$tap_not_ok" -eq 0 ]; then tap_not_ok=1; fi
+report TAP "$tap_ok" "$tap_not_ok"
+
 for diff in "$root/regression.diffs" "$root/output_iso/regression.diffs"; do
     if [ -s "$diff" ]; then echo "== $diff"; head -200 "$diff"; fi
 done

@@ -1,0 +1,59 @@
+-- Errors PostgreSQL raises inside a data_bridge call reach the client unchanged: SQLSTATE,
+-- message, detail, and the schema, table, column, type and constraint fields drivers read.
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+
+CREATE SCHEMA ef;
+CREATE TABLE ef.accounts (id int PRIMARY KEY, email text UNIQUE, age int CHECK (age >= 0) NOT NULL DEFAULT 0);
+CREATE TABLE ef.orders (id int PRIMARY KEY, account_id int NOT NULL REFERENCES ef.accounts ON DELETE RESTRICT);
+INSERT INTO ef.accounts VALUES (1, 'a@example.com', 30);
+INSERT INTO ef.orders VALUES (1, 1);
+
+-- Every diagnostic field of an error raised by a statement, as one line.
+CREATE FUNCTION pg_temp.fields(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    state text; msg text; detail text; schema_name text; table_name text; column_name text;
+    datatype text; constraint_name text;
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+        schema_name = SCHEMA_NAME, table_name = TABLE_NAME, column_name = COLUMN_NAME,
+        datatype = PG_DATATYPE_NAME, constraint_name = CONSTRAINT_NAME;
+    RETURN format('%s | %s | %s | schema=%s table=%s column=%s type=%s constraint=%s',
+                  state, msg, detail, schema_name, table_name, column_name, datatype, constraint_name);
+END $$;
+
+-- The same error by the plain statement and by data_bridge: the lines must be equal.
+SELECT pg_temp.fields($$INSERT INTO ef.accounts (id, email) VALUES (2, 'a@example.com')$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_one('ef.accounts', '{"id": 2, "email": "a@example.com"}')$$);
+
+SELECT pg_temp.fields($$INSERT INTO ef.accounts (id, age) VALUES (3, -1)$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_one('ef.accounts', '{"id": 3, "age": -1}')$$);
+
+SELECT pg_temp.fields($$INSERT INTO ef.accounts (id, age) VALUES (3, NULL)$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_one('ef.accounts', '{"id": 3, "age": null}')$$);
+
+SELECT pg_temp.fields($$INSERT INTO ef.orders VALUES (2, 99)$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_one('ef.orders', '{"id": 2, "account_id": 99}')$$)
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_many('ef.orders', '[{"id": 2, "account_id": 99}]')$$);
+
+SELECT pg_temp.fields($$DELETE FROM ef.accounts WHERE id = 1$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT delete_with_cascade('ef.accounts', 1)$$)
+UNION ALL
+SELECT pg_temp.fields($$SELECT delete_checked('ef.accounts', 1)$$)
+UNION ALL
+SELECT pg_temp.fields($$SELECT delete_many_with_cascade('ef.accounts', ARRAY[1])$$);
+
+-- Errors of data_bridge's own keep the SQLSTATE PostgreSQL would use.
+SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.nope"}')$$);
+SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.accounts", "select_columns": ["nope"]}')$$);
+
+DROP SCHEMA ef CASCADE;

@@ -1,0 +1,56 @@
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 keeps objects that depend on the extension
+-- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
+-- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
+-- comments, schemas).
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+
+-- Every catalog fact of the extension's objects, one row each.
+CREATE FUNCTION pg_temp.surface() RETURNS TABLE (fact text) LANGUAGE sql AS $$
+    SELECT format('function %s.%s returns %s lang=%s volatile=%s strict=%s parallel=%s secdef=%s acl=%s symbol=%s comment=%s',
+                  n.nspname, p.oid::regprocedure, pg_get_function_result(p.oid), l.lanname,
+                  p.provolatile, p.proisstrict, p.proparallel, p.prosecdef, p.proacl, p.prosrc,
+                  obj_description(p.oid, 'pg_proc'))
+    FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    JOIN pg_language l ON l.oid = p.prolang
+    JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+    JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'data_bridge'
+    UNION ALL
+    SELECT format('schema %s acl=%s comment=%s', n.nspname, n.nspacl, obj_description(n.oid, 'pg_namespace'))
+    FROM pg_namespace n
+    JOIN pg_depend d ON d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'
+    JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'data_bridge'
+$$;
+
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge VERSION '0.1.0';
+CREATE TABLE up_users (id int PRIMARY KEY, name text);
+CREATE TABLE up_posts (id int PRIMARY KEY, user_id int REFERENCES up_users ON DELETE CASCADE);
+INSERT INTO up_users VALUES (1, 'a'), (2, 'b');
+INSERT INTO up_posts VALUES (1, 1), (2, 2);
+CREATE VIEW up_backrefs AS SELECT source_table, on_delete FROM get_backreferences('up_users');
+CREATE FUNCTION up_user(int) RETURNS jsonb LANGUAGE sql
+    AS $$ SELECT fetch_with_relations(jsonb_build_object('table', 'up_users', 'id', $1,
+          'relations', jsonb_build_array(jsonb_build_object('name', 'posts', 'table', 'up_posts')))) $$;
+SELECT * FROM up_backrefs;
+SELECT up_user(1);
+
+ALTER EXTENSION data_bridge UPDATE TO '0.2.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+SELECT * FROM up_backrefs;
+SELECT up_user(1);
+SELECT delete_with_cascade('up_users', 2) AS deleted;
+CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
+
+DROP VIEW up_backrefs;
+DROP FUNCTION up_user(int);
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge;
+CREATE TEMP TABLE fresh AS SELECT fact FROM pg_temp.surface();
+-- Nothing differs, either way.
+SELECT 'only after update' AS side, fact FROM (SELECT fact FROM updated EXCEPT SELECT fact FROM fresh) d
+UNION ALL
+SELECT 'only when fresh', fact FROM (SELECT fact FROM fresh EXCEPT SELECT fact FROM updated) d;
+SELECT count(*) > 20 AS compared_facts FROM fresh;
+DROP TABLE up_posts, up_users;
