@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace data_bridge {
 
 namespace {
@@ -103,20 +105,41 @@ std::string row_document_sql(const EagerLevel& level) {
 
 namespace {
 
+// The root's columns the statement reads after the page is cut: the rendered ones and those its
+// relations join on. Only these are selected, so column privileges on exactly them suffice, as
+// for the same hand-written query.
+std::vector<std::string> page_columns(const EagerLevel& root) {
+    std::vector<std::string> columns;
+    auto add = [&columns](const std::string& quoted) {
+        if (std::find(columns.begin(), columns.end(), quoted) == columns.end())
+            columns.push_back(quoted);
+    };
+    for (const RenderedColumn& column : root.rendered)
+        add(column.quoted);
+    for (const EagerRelation& relation : root.relations) {
+        for (const EagerJoinColumn& join : relation.join)
+            add(join.parent_column);
+    }
+    return columns;
+}
+
 std::string outer_statement_sql(const EagerLevel& root) {
     std::string order = order_sql(root);
-    // The page of root rows, each kept whole (r) so the rendering below sees the table's columns.
+    std::string columns;
+    for (const std::string& column : page_columns(root))
+        columns += fmt::format("{}.{}, ", root.alias, column);
+    // The page of root rows, with their place in it ("#n"), under the root's own alias.
     std::string page = fmt::format(
-        "WITH page AS (SELECT {a} AS r, pg_catalog.row_number() OVER ({over}) AS n FROM {table} AS "
-        "{a}{where}{order}{limit}) ",
-        fmt::arg("a", root.alias), fmt::arg("over", order.empty() ? "" : order.substr(1)),
-        fmt::arg("table", root.table), fmt::arg("where", where_sql(root)), fmt::arg("order", order),
+        "WITH page AS (SELECT {cols}pg_catalog.row_number() OVER ({over}) AS \"#n\" FROM {table} "
+        "AS {a}{where}{order}{limit}) ",
+        fmt::arg("a", root.alias), fmt::arg("cols", columns),
+        fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", root.table),
+        fmt::arg("where", where_sql(root)), fmt::arg("order", order),
         fmt::arg("limit", page_sql(root)));
-    std::string page_rows =
-        fmt::format("page AS p CROSS JOIN LATERAL (SELECT (p.r).*) AS {}", root.alias);
+    std::string page_rows = fmt::format("page AS {}", root.alias);
     std::vector<std::string> parts;
-    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, p.n AS n FROM {}",
-                                row_document_sql(root), page_rows));
+    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, {}.\"#n\" AS n FROM {}",
+                                row_document_sql(root), root.alias, page_rows));
     int part = 0;
     for (const EagerRelation& relation : root.relations) {
         if (!relation.keeps_unmatched)
