@@ -562,11 +562,12 @@ long native_delete(Oid table, const RootKey& key) {
     return root_countable ? visible : visible + roots;
 }
 
-Datum delete_body(FunctionCallInfo fcinfo) {
+// delete_*(tbl regclass, key): the rows whose key `read_key` reads from argument 1.
+Datum delete_rows(FunctionCallInfo fcinfo, RootKey (*read_key)(FunctionCallInfo, Oid, int)) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    RootKey key = single_key(fcinfo, table, 1);
+    RootKey key = read_key(fcinfo, table, 1);
     pg::spi_connect();
     long total = native_delete(table, key);
     pg::spi_finish();
@@ -576,7 +577,7 @@ Datum delete_body(FunctionCallInfo fcinfo) {
 // delete_checked() is the guide's name for the same call: PostgreSQL checks every RESTRICT and
 // NO ACTION reference of the cascade, and a refusal undoes the whole statement.
 Datum delete_with_cascade_body(FunctionCallInfo fcinfo) {
-    return delete_body(fcinfo);
+    return delete_rows(fcinfo, single_key);
 }
 
 // Matches the primary key against every element of an array argument.
@@ -601,16 +602,9 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     return key;
 }
 
-// delete_many_with_cascade(tbl regclass, ids anyarray): all keys in one set-based pass.
+// delete_many_with_cascade(tbl regclass, ids anyarray): all keys in one DELETE.
 Datum delete_many_body(FunctionCallInfo fcinfo) {
-    Oid table = PG_GETARG_OID(0);
-    pg::require_table(table);
-    require_delete_privilege(table);
-    RootKey key = array_key(fcinfo, table, 1);
-    pg::spi_connect();
-    long total = native_delete(table, key);
-    pg::spi_finish();
-    return Int64GetDatum(total);
+    return delete_rows(fcinfo, array_key);
 }
 
 // delete_many_with_cascade(tbl regclass, ids anyarray, on_error text): one report per key.
