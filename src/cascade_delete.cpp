@@ -150,10 +150,37 @@ class CascadeWalk {
 
     // Selects the root rows matching `key` as the caller: the caller's casts, privileges and
     // policies decide, as in the WHERE of the caller's own DELETE.
+    //
+    // The caller's statement reads only the primary key (the columns the WHERE of the caller's
+    // own DELETE needs); the rest of each root row is read as the owner, by those key values,
+    // which are of the column's own type: no value or cast of the caller's runs there.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
+        std::vector<pg::ColumnInfo> key_columns;
+        std::string selected;
+        for (const auto& name : pg::primary_key_columns(root_)) {
+            key_columns.push_back(pg::column_info(root_, name));
+            selected +=
+                fmt::format("{}t.{}", selected.empty() ? "" : ", ", pg::quoted_identifier(name));
+        }
+        std::string sql = fmt::format("SELECT {} FROM {} AS t WHERE {}", selected,
+                                      pg::quoted_table(root_), conditions("t", key));
+        uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                        parameters.nulls, true);
+        std::vector<Datum> values = copied_values(count, (int)key_columns.size());
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
-        std::string sql = select_sql(root_, "t", conditions("t", key), true);
-        run_select(sql, parameters, root);
+        for (uint64 r = 0; r < count; r++) {
+            CHECK_FOR_INTERRUPTS();
+            pg::Parameters by_key;
+            std::vector<KeyMatch> matches;
+            for (std::size_t c = 0; c < key_columns.size(); c++) {
+                const pg::ColumnInfo& column = key_columns[c];
+                matches.push_back(
+                    {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
+                     by_key.add(column.type, values[r * key_columns.size() + c], false)});
+            }
+            std::string rows_sql = select_sql(root_, "t", conditions("t", matches), true);
+            as_owner(root_, [&] { run_select(rows_sql, by_key, root); });
+        }
         for (const RowId& id : root.rows)
             ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
@@ -193,6 +220,29 @@ class CascadeWalk {
     }
 
   private:
+    // The first `columns` values of SPI's `count` result rows, row by row, copied into the walk's
+    // memory (a primary key is never NULL).
+    std::vector<Datum> copied_values(uint64 count, int columns) {
+        std::vector<Datum> values;
+        MemoryContext memory = memory_;
+        for (uint64 r = 0; r < count; r++) {
+            for (int attno = 1; attno <= columns; attno++) {
+                values.push_back(pg::guarded([r, attno, memory] {
+                    Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, attno - 1);
+                    bool isnull;
+                    Datum raw =
+                        SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, attno, &isnull);
+                    MemoryContext previous = MemoryContextSwitchTo(memory);
+                    Datum copy =
+                        isnull ? (Datum)0 : datumCopy(raw, attribute->attbyval, attribute->attlen);
+                    MemoryContextSwitchTo(previous);
+                    return copy;
+                }));
+            }
+        }
+        return values;
+    }
+
     // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition
     std::string select_sql(Oid table, const char* alias, const std::string& condition,
                            bool is_root) {
