@@ -169,7 +169,7 @@ class CascadeWalk {
         std::vector<Datum> values = copied_values(count, (int)key_columns.size());
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         for (uint64 r = 0; r < count; r++) {
-            CHECK_FOR_INTERRUPTS();
+            pg::check_for_interrupts();
             pg::Parameters by_key;
             std::vector<KeyMatch> matches;
             for (std::size_t c = 0; c < key_columns.size(); c++) {
@@ -275,6 +275,7 @@ class CascadeWalk {
         }
         MemoryContext memory = memory_;
         for (uint64 r = 0; r < count; r++) {
+            pg::check_for_interrupts();
             RowId id;
             pg::guarded([r, &id] {
                 bool isnull;
@@ -335,7 +336,7 @@ class CascadeWalk {
                                           Frontier& found) {
         const Frontier& from = queue_[index];
         for (std::size_t r = 0; r < from.rows.size(); r++) {
-            CHECK_FOR_INTERRUPTS();
+            pg::check_for_interrupts();
             pg::Parameters parameters;
             std::vector<KeyMatch> matches;
             bool any_null = false;
@@ -541,7 +542,7 @@ std::vector<CountedTable> reachable_tables(Oid root) {
     std::vector<CountedTable> leaves;
     std::unordered_set<Oid> seen_tables{root}, seen_leaves;
     for (std::size_t next = 0; next < tables.size(); next++) {
-        CHECK_FOR_INTERRUPTS();
+        pg::check_for_interrupts();
         Oid table = tables[next];
         bool countable = caller_sees_all_rows(table);
         List* family = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });

@@ -101,6 +101,13 @@ auto guarded(Call call) -> decltype(call()) {
     }
 }
 
+// CHECK_FOR_INTERRUPTS() for loops in C++ code: a query cancel or termination comes back as a
+// thrown Error instead of a longjmp over C++ frames.
+inline void check_for_interrupts() {
+    if (unlikely(InterruptPending))
+        guarded([] { CHECK_FOR_INTERRUPTS(); });
+}
+
 }  // namespace data_bridge::pg
 
 // Defines the C symbol PostgreSQL calls for SQL function `name`, running `body` through entry().
