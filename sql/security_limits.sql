@@ -56,4 +56,16 @@ SELECT count(*) AS children_left FROM lim_child;
 RESET data_bridge.max_cascade_rows;
 SELECT delete_with_cascade('lim_parent', 1);
 
-DROP TABLE lim_child, lim_parent, lim_nodes;
+-- A long walk honours statement_timeout (57014) and the session goes on.
+CREATE TABLE lim_tree (id int PRIMARY KEY, parent_id int REFERENCES lim_tree ON DELETE CASCADE);
+CREATE INDEX ON lim_tree (parent_id);
+INSERT INTO lim_tree SELECT g, NULLIF(g / 2, 0) FROM generate_series(1, 200000) g;
+SET statement_timeout = '30ms';
+SELECT count(*) FROM delete_plan('lim_tree', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('lim_tree', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+SELECT count(*) AS tree_left FROM lim_tree;
+
+DROP TABLE lim_tree, lim_child, lim_parent, lim_nodes;
