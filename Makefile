@@ -1,8 +1,9 @@
 # data_bridge: PGXS build of record.
 #   make && make install        build and install into the server found by pg_config
-#   make installcheck           pg_regress tests against a running server
-#   make prove_installcheck     pgTAP tests (pg_prove) against a running server
-#   make isolationcheck         isolation specs (pg_isolation_regress) against a running server
+#   make installcheck           pg_regress tests and isolation specs against a running server
+#   make regresscheck           pg_regress tests only (sql/, expected/)
+#   make isolationcheck         isolation specs only (test/isolation/)
+#   make pgtapcheck             pgTAP tests (test/pgtap/, pg_prove) against a running server
 #   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
 #                               their own clusters, so run them as a user initdb accepts
 
@@ -19,8 +20,8 @@ TESTS := $(sort $(wildcard sql/*.sql))
 REGRESS := $(patsubst sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-ISOLATION := $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
-ISOLATION_OPTS = --load-extension=$(EXTENSION)
+ISOLATION := $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --load-extension=$(EXTENSION) --inputdir=test/isolation
 
 PG_CONFIG ?= pg_config
 
@@ -46,11 +47,17 @@ ifdef WERROR
 override CXXFLAGS += -Werror
 endif
 
-PROVE_FLAGS ?= --verbose
-prove_installcheck:
-	pg_prove $(PROVE_FLAGS) test/pgtap/*.sql
+regresscheck:
+	$(MAKE) installcheck ISOLATION=
 
-.PHONY: prove_installcheck
+isolationcheck:
+	$(MAKE) installcheck REGRESS=
+
+PGTAP_FLAGS ?= --verbose
+pgtapcheck:
+	pg_prove $(PGTAP_FLAGS) test/pgtap/*.sql
+
+.PHONY: regresscheck isolationcheck pgtapcheck
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))
