@@ -509,7 +509,7 @@ void require_delete_privilege(Oid table) {
     bool allowed = pg::guarded(
         [table] { return pg_class_aclcheck(table, GetUserId(), ACL_DELETE) == ACLCHECK_OK; });
     if (!allowed) {
-        throw Error("42501",
+        throw Error(sqlstate::kInsufficientPrivilege,
                     fmt::format("permission denied for table {}", pg::relation_name(table)));
     }
 }
@@ -635,7 +635,8 @@ Datum delete_with_cascade_body(FunctionCallInfo fcinfo) {
 RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     std::vector<std::string> key_columns = pg::primary_key_columns(table);
     if (key_columns.size() != 1) {
-        throw Error(key_columns.empty() ? "42P10" : "0A000",
+        throw Error(key_columns.empty() ? sqlstate::kInvalidColumnReference
+                                        : sqlstate::kFeatureNotSupported,
                     fmt::format("table \"{}\" has {} primary key", pg::relation_name(table),
                                 key_columns.empty() ? "no" : "a composite"),
                     {},

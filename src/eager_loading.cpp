@@ -371,7 +371,7 @@ class EagerPlanner {
         bool outer = spec.join == JoinType::kRight || spec.join == JoinType::kFull;
         if (outer && !(root_is_array_ && parent_level.alias == "t0")) {
             throw Error(
-                "0A000",
+                sqlstate::kFeatureNotSupported,
                 fmt::format("{}.join_type: right and full joins are supported on the top level of "
                             "a list only",
                             spec.path),
@@ -438,7 +438,7 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
                                        const JsonValue& id) {
     std::vector<std::string> key_columns = pg::primary_key_columns(table);
     if (key_columns.empty()) {
-        throw Error("42P10",
+        throw Error(sqlstate::kInvalidColumnReference,
                     fmt::format("table \"{}\" has no primary key", pg::relation_name(table)), {},
                     "Use filter instead of id.");
     }

@@ -36,7 +36,7 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
     pg::require_table(target);
     pg::ColumnInfo column = pg::column_info(target, column_name);
     if (!pg::column_is_unique(target, column.attnum)) {
-        throw Error("42P10",
+        throw Error(sqlstate::kInvalidColumnReference,
                     fmt::format("column \"{}\" of relation \"{}\" is not a unique key", column.name,
                                 pg::relation_name(target)),
                     "A lazy load returns one row, so the column needs a primary key or unique "

@@ -87,8 +87,9 @@ std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int 
                                         const char* parameter, Parameters& parameters) {
     std::vector<std::string> key_columns = primary_key_columns(relid);
     if (key_columns.empty()) {
-        throw Error("42P10", fmt::format("table \"{}\" has no primary key", relation_name(relid)),
-                    {}, "Rows are found by primary key; add one, or use a filter instead.");
+        throw Error(sqlstate::kInvalidColumnReference,
+                    fmt::format("table \"{}\" has no primary key", relation_name(relid)), {},
+                    "Rows are found by primary key; add one, or use a filter instead.");
     }
     Oid type = guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
     ColumnInfo first = column_info(relid, key_columns[0]);

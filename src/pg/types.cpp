@@ -74,8 +74,9 @@ std::string equality_operator_sql(Oid type) {
         return out;
     });
     if (!op.found) {
-        throw Error("42883", fmt::format("could not identify an equality operator for type {}",
-                                         type_sql_name(type)));
+        throw Error(sqlstate::kUndefinedFunction,
+                    fmt::format("could not identify an equality operator for type {}",
+                                type_sql_name(type)));
     }
     return fmt::format("OPERATOR({}.=)", op.schema);
 }

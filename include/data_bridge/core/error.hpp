@@ -28,6 +28,9 @@ inline constexpr const char* kAmbiguousColumn = "42702";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kStatementTooComplex = "54001";
 inline constexpr const char* kInsufficientPrivilege = "42501";
+inline constexpr const char* kInvalidColumnReference = "42P10";
+inline constexpr const char* kUndefinedFunction = "42883";
+inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
 }  // namespace sqlstate
