@@ -27,6 +27,12 @@ SELECT data_bridge_internal._boundary_selftest('unknown_exception');
 SELECT data_bridge_internal._boundary_selftest('no such test');
 \echo :LAST_ERROR_SQLSTATE
 
+-- A C++ exception thrown inside guarded(): PostgreSQL's exception stack is restored, so the
+-- ereport that follows in the same call is caught as usual and keeps its SQLSTATE.
+SELECT data_bridge_internal._boundary_selftest('throw_inside_guarded');
+\echo :LAST_ERROR_SQLSTATE
+SELECT data_bridge_internal._boundary_selftest('live_canaries') AS live_canaries;
+
 -- The same session goes on working, SPI included.
 SELECT data_bridge_internal._boundary_selftest('spi_ok') AS rows_from_spi;
 SELECT data_bridge_internal._boundary_selftest('live_canaries') AS live_canaries;

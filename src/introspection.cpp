@@ -40,20 +40,28 @@ enum Column {
 };
 
 void emit_foreign_keys(FunctionCallInfo fcinfo, const std::vector<const ForeignKey*>& keys) {
-    pg::guarded([fcinfo, &keys] {
+    // The comma-joined column lists, built before the guarded call (which must build nothing
+    // with a destructor).
+    std::vector<std::string> source_columns, target_columns;
+    for (const ForeignKey* key : keys) {
+        source_columns.push_back(joined_columns(key->source_columns));
+        target_columns.push_back(joined_columns(key->target_columns));
+    }
+    pg::guarded([fcinfo, &keys, &source_columns, &target_columns] {
         InitMaterializedSRF(fcinfo, 0);
         auto* result = (ReturnSetInfo*)fcinfo->resultinfo;
-        for (const ForeignKey* key : keys) {
+        for (std::size_t i = 0; i < keys.size(); i++) {
+            const ForeignKey* key = keys[i];
             Datum values[kColumnCount];
             bool nulls[kColumnCount] = {};
             values[kConstraintName] = pg::name_datum(key->name);
             values[kSourceSchema] = pg::name_datum(key->source.schema);
             values[kSourceTable] = pg::name_datum(key->source.name);
-            values[kSourceColumn] = pg::text_datum(joined_columns(key->source_columns));
+            values[kSourceColumn] = pg::text_datum(source_columns[i]);
             values[kSourceColumns] = pg::name_array_datum(key->source_columns);
             values[kTargetSchema] = pg::name_datum(key->target.schema);
             values[kTargetTable] = pg::name_datum(key->target.name);
-            values[kTargetColumn] = pg::text_datum(joined_columns(key->target_columns));
+            values[kTargetColumn] = pg::text_datum(target_columns[i]);
             values[kTargetColumns] = pg::name_array_datum(key->target_columns);
             values[kOnDelete] = pg::text_datum(fk_action_sql(key->on_delete));
             values[kOnUpdate] = pg::text_datum(fk_action_sql(key->on_update));

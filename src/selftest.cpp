@@ -69,6 +69,22 @@ int run_good_query() {
     return processed;
 }
 
+// A C++ exception thrown inside guarded() (which no caller should do): it must come out as an
+// error, with PostgreSQL's exception stack put back, so the next PostgreSQL error (raised right
+// after, inside the same call) still finds a live frame to jump to.
+int throw_inside_guarded() {
+    Canary canary;
+    try {
+        pg::guarded([] {
+            palloc(16);
+            throw std::runtime_error("selftest: thrown inside guarded()");
+        });
+    } catch (const std::runtime_error&) {
+        run_raising_call();  // an ereport after the C++ exception: caught by a live PG_TRY
+    }
+    return 0;
+}
+
 Datum boundary_selftest_body(FunctionCallInfo fcinfo) {
     std::string kind =
         pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(0)); });
@@ -86,6 +102,8 @@ Datum boundary_selftest_body(FunctionCallInfo fcinfo) {
         run_failing_query();
     if (kind == "pg_error")
         run_raising_call();
+    if (kind == "throw_inside_guarded")
+        return Int32GetDatum(throw_inside_guarded());
     if (kind == "spi_ok")
         return Int32GetDatum(run_good_query());
     if (kind == "live_canaries")

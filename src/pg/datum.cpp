@@ -12,6 +12,10 @@ Datum text_datum(const std::string& value) {
     return PointerGetDatum(cstring_to_text_with_len(value.data(), (int)value.size()));
 }
 
+Datum text_datum(const char* value) {
+    return PointerGetDatum(cstring_to_text(value));
+}
+
 Datum name_array_datum(const std::vector<std::string>& values) {
     auto* elements = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
     for (std::size_t i = 0; i < values.size(); i++)

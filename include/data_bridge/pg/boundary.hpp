@@ -11,6 +11,7 @@
 // data_bridge::Error, which unwinds the C++ frames normally up to entry().
 #pragma once
 
+#include <exception>
 #include <type_traits>
 
 #include "data_bridge/core/error.hpp"
@@ -70,35 +71,54 @@ ErrorData* take_error(MemoryContext caller_context);
 // Turns a copied PostgreSQL error into a data_bridge::Error and throws it.
 [[noreturn]] void throw_error(ErrorData* error);
 
-// Runs `call` (a lambda around PostgreSQL calls, owning no object with a destructor); a
-// PostgreSQL error it raises comes back as a thrown data_bridge::Error with the same SQLSTATE,
-// message, detail and hint. The result type must be trivially copyable (a Datum, pointer, int).
+// Runs `call` (a lambda around PostgreSQL calls); a PostgreSQL error it raises comes back as a
+// thrown data_bridge::Error with every field of the original (SQLSTATE, message, detail, hint,
+// schema, table, column, type, constraint, context, origin). The result type must be trivially
+// copyable (a Datum, pointer, int).
+//
+// An ereport longjmps back here, skipping every frame in between: the lambda may therefore
+// capture only references and plain values (checked at compile time: its closure type must be
+// trivially destructible) and must build no object with a destructor; call C++ helpers before
+// or after it, not inside. Should C++ code inside throw after all (std::bad_alloc), the
+// exception is caught inside PG_TRY, PostgreSQL's exception stack and memory context are put
+// back as they were, and the exception is thrown again from here. (Requiring noexcept lambdas
+// instead would turn such a throw into std::terminate, a crash that restarts the server.)
 template <typename Call>
 auto guarded(Call call) -> decltype(call()) {
     using Result = decltype(call());
     static_assert(std::is_void_v<Result> || std::is_trivially_copyable_v<Result>,
                   "guarded() returns only plain values");
+    static_assert(std::is_trivially_destructible_v<Call>,
+                  "guarded() lambdas capture only references and plain values");
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* volatile error = nullptr;
-    if constexpr (std::is_void_v<Result>) {
-        PG_TRY();
-        { call(); }
-        PG_CATCH();
-        { error = take_error(caller_context); }
-        PG_END_TRY();
-        if (error != nullptr)
-            throw_error(error);
-    } else {
-        Result result{};
-        PG_TRY();
-        { result = call(); }
-        PG_CATCH();
-        { error = take_error(caller_context); }
-        PG_END_TRY();
-        if (error != nullptr)
-            throw_error(error);
-        return result;
+    std::exception_ptr cpp_error;
+    std::exception_ptr* cpp_error_ref = &cpp_error;
+    std::conditional_t<std::is_void_v<Result>, int, Result> result{};
+    auto* result_ref = &result;
+    PG_TRY();
+    {
+        try {
+            if constexpr (std::is_void_v<Result>) {
+                call();
+            } else {
+                *result_ref = call();
+            }
+        } catch (...) {
+            *cpp_error_ref = std::current_exception();
+        }
     }
+    PG_CATCH();
+    { error = take_error(caller_context); }
+    PG_END_TRY();
+    if (error != nullptr)
+        throw_error(error);
+    if (cpp_error) {
+        MemoryContextSwitchTo(caller_context);
+        std::rethrow_exception(cpp_error);
+    }
+    if constexpr (!std::is_void_v<Result>)
+        return result;
 }
 
 // CHECK_FOR_INTERRUPTS() for loops in C++ code: a query cancel or termination comes back as a
