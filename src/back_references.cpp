@@ -18,10 +18,8 @@ extern "C" {
 #include "utils/jsonb.h"
 }
 #include "data_bridge/pg/query.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
-#include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
 

@@ -34,12 +34,10 @@
 #include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
 #include "data_bridge/pg/subtransaction.hpp"
-#include "data_bridge/pg/types.hpp"
 
 extern "C" {
 #include "catalog/partition.h"
@@ -481,19 +479,11 @@ class CascadeWalk {
     }
 
     static Datum value_array(const ColumnValues& values) {
-        int16 length;
-        bool by_value;
-        char align;
-        get_typlenbyvalalign(values.type, &length, &by_value, &align);
         int count = (int)values.datums.size();
         auto* nulls = (bool*)palloc(sizeof(bool) * (count + 1));
         for (int i = 0; i < count; i++)
             nulls[i] = values.nulls[i];
-        int dims[1] = {count};
-        int lower_bounds[1] = {1};
-        return PointerGetDatum(construct_md_array(const_cast<Datum*>(values.datums.data()), nulls,
-                                                  1, dims, lower_bounds, values.type, length,
-                                                  by_value, align));
+        return pg::array_datum(values.type, values.datums.data(), nulls, count);
     }
 
     Oid root_;

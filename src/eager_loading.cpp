@@ -21,11 +21,9 @@
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/query.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
-#include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
 
@@ -297,10 +295,7 @@ class EagerPlanner {
                 return from_key(*key, false);
         }
         // A column: of the parent (many-to-one) or of the related table (one-to-many).
-        auto has_column = [](Oid table, const std::string& column) {
-            const char* name = column.c_str();
-            return pg::guarded([table, name] { return get_attnum(table, name); }) > 0;
-        };
+        auto has_column = pg::has_column;
         auto single = [&](const std::vector<const ForeignKey*>& keys) {
             std::vector<const ForeignKey*> found;
             for (const ForeignKey* key : keys) {

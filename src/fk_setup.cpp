@@ -15,7 +15,6 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/spi.hpp"
 
 namespace data_bridge {
@@ -49,10 +48,7 @@ ResolvedTarget resolve_target(const std::string& text) {
     if (!ref.has_column_list && ref.name_parts.size() >= 2) {
         std::vector<std::string> without_column(ref.name_parts.begin(), ref.name_parts.end() - 1);
         Oid relid = pg::find_relation(without_column);
-        bool has_column =
-            relid != InvalidOid && pg::guarded([relid, &ref] {
-                                       return get_attnum(relid, ref.name_parts.back().c_str());
-                                   }) > 0;
+        bool has_column = relid != InvalidOid && pg::has_column(relid, ref.name_parts.back());
         if (has_column || ref.name_parts.size() == 3 ||
             pg::find_relation(ref.name_parts) == InvalidOid) {
             table_parts = without_column;

@@ -8,7 +8,7 @@
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
-#include "data_bridge/pg/relation.hpp"
+#include "data_bridge/pg/catalog.hpp"
 
 namespace data_bridge {
 

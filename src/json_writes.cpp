@@ -14,15 +14,14 @@
 #include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/spi.hpp"
 #include "data_bridge/pg/subtransaction.hpp"
-#include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
 
@@ -45,9 +44,7 @@ std::vector<std::string> checked_columns(Oid table, const std::vector<std::strin
     std::vector<std::string> unknown;
     std::vector<std::string> quoted;
     for (const auto& key : keys) {
-        const char* name = key.c_str();
-        AttrNumber attnum = pg::guarded([table, name] { return get_attnum(table, name); });
-        if (attnum <= 0) {
+        if (!pg::has_column(table, key)) {
             unknown.push_back("\"" + key + "\"");
         } else {
             quoted.push_back(pg::quoted_identifier(key));
@@ -100,14 +97,6 @@ pg::ArrayOfObjects read_rows_shape(Datum rows, const char* parameter) {
     return shape;
 }
 
-Datum int_array(const std::vector<int>& values) {
-    auto* datums = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
-    for (std::size_t i = 0; i < values.size(); i++)
-        datums[i] = Int64GetDatum(values[i]);
-    return PointerGetDatum(
-        construct_array(datums, (int)values.size(), INT8OID, 8, true, TYPALIGN_DOUBLE));
-}
-
 // Runs the group's INSERT and stores each returned row at its input position.
 void insert_group(const std::string& table_sql, const RowGroup& group, Datum rows, bool filter,
                   std::vector<Datum>& stored) {
@@ -115,7 +104,8 @@ void insert_group(const std::string& table_sql, const RowGroup& group, Datum row
     parameters.add(JSONBOID, rows, false);
     if (filter) {
         const std::vector<int>& positions = group.positions;
-        parameters.add(INT8ARRAYOID, pg::guarded([&positions] { return int_array(positions); }),
+        parameters.add(INT8ARRAYOID,
+                       pg::guarded([&positions] { return pg::int8_array_datum(positions); }),
                        false);
     }
     SPIPlanPtr plan =

@@ -12,10 +12,8 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/query.hpp"
-#include "data_bridge/pg/relation.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
-#include "data_bridge/pg/types.hpp"
 
 namespace data_bridge {
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "data_bridge/core/sql_text.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -47,12 +49,6 @@ bool jsonb_key_less(const std::string& a, const std::string& b) {
 }
 
 namespace {
-
-std::string where_sql(const std::vector<std::string>& conditions) {
-    if (conditions.empty())
-        return "";
-    return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
-}
 
 // A related level's conditions without the ones that join it to its parent (the first
 // join_count), which the batch states against the parent's keys instead.

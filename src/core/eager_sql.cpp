@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "data_bridge/core/sql_text.hpp"
+
 #include <algorithm>
 
 namespace data_bridge {
@@ -24,13 +26,11 @@ std::string build_object(const std::vector<std::pair<std::string, std::string>>&
     return fmt::format("{}", fmt::join(chunks, " OPERATOR(pg_catalog.||) "));
 }
 
-std::string where_sql(const EagerLevel& level) {
+std::string level_where_sql(const EagerLevel& level) {
     std::vector<std::string> conditions = level.conditions;
     if (!level.budget.empty())
         conditions.push_back(level.budget);
-    if (conditions.empty())
-        return "";
-    return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
+    return where_sql(conditions);
 }
 
 std::string order_sql(const EagerLevel& level) {
@@ -48,7 +48,7 @@ std::string array_sql(const EagerLevel& level) {
         ") AS s",
         fmt::arg("doc", row_document_sql(level)),
         fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", level.table),
-        fmt::arg("alias", level.alias), fmt::arg("where", where_sql(level)),
+        fmt::arg("alias", level.alias), fmt::arg("where", level_where_sql(level)),
         fmt::arg("order", order), fmt::arg("page", page_sql(level)));
 }
 
@@ -57,14 +57,14 @@ std::string relation_sql(const EagerRelation& relation) {
     switch (relation.shape) {
         case EagerShape::kCount:
             return fmt::format("(SELECT pg_catalog.count(*) FROM {} AS {}{})", level.table,
-                               level.alias, where_sql(level));
+                               level.alias, level_where_sql(level));
         case EagerShape::kArray:
             return "(" + array_sql(level) + ")";
         case EagerShape::kObject:
             break;
     }
     return fmt::format("(SELECT {} FROM {} AS {}{}{} LIMIT 1)", row_document_sql(level),
-                       level.table, level.alias, where_sql(level), order_sql(level));
+                       level.table, level.alias, level_where_sql(level), order_sql(level));
 }
 
 }  // namespace
@@ -134,7 +134,7 @@ std::string outer_statement_sql(const EagerLevel& root) {
         "AS {a}{where}{order}{limit}) ",
         fmt::arg("a", root.alias), fmt::arg("cols", columns),
         fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", root.table),
-        fmt::arg("where", where_sql(root)), fmt::arg("order", order),
+        fmt::arg("where", level_where_sql(root)), fmt::arg("order", order),
         fmt::arg("limit", page_sql(root)));
     std::string page_rows = fmt::format("page AS {}", root.alias);
     std::vector<std::string> parts;
@@ -187,7 +187,7 @@ std::string eager_statement_sql(const EagerLevel& root, bool as_array) {
     if (as_array)
         return array_sql(root);
     return fmt::format("SELECT {} FROM {} AS {}{}", row_document_sql(root), root.table, root.alias,
-                       where_sql(root));
+                       level_where_sql(root));
 }
 
 }  // namespace data_bridge

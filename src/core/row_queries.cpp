@@ -87,19 +87,6 @@ void check_not_negative(long long value, const std::string& what) {
     }
 }
 
-std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
-    std::vector<std::string> terms;
-    for (const auto& match : matches) {
-        terms.push_back(
-            fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
-    }
-    return joined(terms, " AND ");
-}
-
-std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches) {
-    return " WHERE " + conditions(alias, matches);
-}
-
 std::string select_one_row_sql(const std::string& table, const std::vector<KeyMatch>& key) {
     return fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS t{}", table,
                        where_clause("t", key));

@@ -16,6 +16,24 @@ Datum text_datum(const char* value) {
     return PointerGetDatum(cstring_to_text(value));
 }
 
+Datum int8_array_datum(const std::vector<int>& values) {
+    auto* datums = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
+    for (std::size_t i = 0; i < values.size(); i++)
+        datums[i] = Int64GetDatum(values[i]);
+    return array_datum(INT8OID, datums, nullptr, (int)values.size());
+}
+
+Datum array_datum(Oid element_type, const Datum* values, const bool* nulls, int count) {
+    int16 length;
+    bool by_value;
+    char align;
+    get_typlenbyvalalign(element_type, &length, &by_value, &align);
+    int lower_bound = 1;
+    return PointerGetDatum(construct_md_array(const_cast<Datum*>(values), const_cast<bool*>(nulls),
+                                              1, &count, &lower_bound, element_type, length,
+                                              by_value, align));
+}
+
 Datum name_array_datum(const std::vector<std::string>& values) {
     auto* elements = (Datum*)palloc(sizeof(Datum) * (values.size() + 1));
     for (std::size_t i = 0; i < values.size(); i++)

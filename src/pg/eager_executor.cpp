@@ -1,6 +1,7 @@
 #include "data_bridge/pg/eager_executor.hpp"
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/plan_cache.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
@@ -116,13 +117,7 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type) {
         values[i] =
             SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &nulls[i]);
     }
-    int16 length;
-    bool by_value;
-    char align;
-    get_typlenbyvalalign(element_type, &length, &by_value, &align);
-    int lower_bound = 1;
-    return PointerGetDatum(construct_md_array(values, nulls, 1, &count, &lower_bound, element_type,
-                                              length, by_value, align));
+    return array_datum(element_type, values, nulls, count);
 }
 
 void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,

@@ -8,7 +8,6 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/jsonb.hpp"
-#include "data_bridge/pg/relation.hpp"
 
 namespace data_bridge::pg {
 

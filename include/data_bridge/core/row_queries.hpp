@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data_bridge/core/json_value.hpp"
+#include "data_bridge/core/sql_text.hpp"
 
 namespace data_bridge {
 
@@ -22,17 +23,6 @@ std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string&
 
 // Throws Error 22023 "<what> must not be negative".
 void check_not_negative(long long value, const std::string& what);
-
-// A column comparison "t.col OPERATOR(ns.=) <param>", pieces quoted by the caller.
-struct KeyMatch {
-    std::string column;     // quoted column name
-    std::string equals;     // OPERATOR("ns".=)
-    std::string parameter;  // "$1" or "CAST($1 AS type)" or an expression of $1
-};
-
-// "alias.col op param AND ..."; where_clause() prefixes " WHERE ".
-std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches);
-std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches);
 
 struct QuotedOrder {
     std::string column;  // quoted

@@ -1,4 +1,6 @@
-// Small catalog look-ups shared by the features, each raising PostgreSQL-style errors.
+// Catalog facts, the one home for them: relations, columns, keys and types, each look-up
+// raising PostgreSQL-style errors; names come back quoted for statements that search_path cannot
+// redirect.
 #pragma once
 
 #include <string>
@@ -8,6 +10,15 @@
 #include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
+
+// Relations.
+
+// Throws 42P01 when no relation has this OID, 42809 when it is not a table or partitioned
+// table (views, sequences, indexes, foreign tables take part in no foreign key).
+void require_table(Oid relid);
+
+// The relation's name as PostgreSQL's messages show it: unqualified, unquoted.
+std::string relation_name(Oid relid);
 
 // Schema and table name of a relation.
 TableName table_name_of(Oid relid);
@@ -24,5 +35,31 @@ std::vector<std::string> primary_key_columns(Oid relid);
 
 // Resolves a possibly schema-qualified name to a relation, or InvalidOid.
 Oid find_relation(const std::vector<std::string>& name_parts);
+
+// Columns and types.
+
+struct ColumnInfo {
+    std::string name;
+    AttrNumber attnum;
+    Oid type;
+    int32 typmod;
+    bool not_null;
+};
+
+// A user column of the table; throws 42703 naming the column and the table.
+ColumnInfo column_info(Oid relid, const std::string& column);
+
+// The type as schema-qualified SQL, e.g. pg_catalog.int4.
+std::string type_sql_name(Oid type);
+
+// OPERATOR("schema".=) for the type's default equality, so a user's operator of the same name
+// earlier on search_path is never picked. Throws 42883 when the type has none.
+std::string equality_operator_sql(Oid type);
+
+// Whether a valid, non-partial unique index (or primary key) has exactly this one column.
+bool column_is_unique(Oid relid, AttrNumber attnum);
+
+// Whether the table has a user column (not dropped) of this name.
+bool has_column(Oid relid, const std::string& column);
 
 }  // namespace data_bridge::pg

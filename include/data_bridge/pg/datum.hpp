@@ -15,5 +15,8 @@ Datum text_datum(const std::string& value);
 Datum text_datum(const char* value);
 Datum name_array_datum(const std::vector<std::string>& values);
 Datum text_array_datum(const std::vector<std::string>& values);
+Datum int8_array_datum(const std::vector<int>& values);
+// A one-dimensional array of `count` values of `element_type` (`nulls` may be null: none).
+Datum array_datum(Oid element_type, const Datum* values, const bool* nulls, int count);
 
 }  // namespace data_bridge::pg

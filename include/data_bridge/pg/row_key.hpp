@@ -8,7 +8,7 @@
 #include "data_bridge/core/json_value.hpp"
 #include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/postgres.hpp"
-#include "data_bridge/pg/types.hpp"
+#include "data_bridge/pg/catalog.hpp"
 
 namespace data_bridge::pg {
 

@@ -1,0 +1,25 @@
+// SQL text shared by every statement builder of the core: conditions and WHERE clauses.
+// Identifiers arrive quoted by the PostgreSQL layer; values are always parameters.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace data_bridge {
+
+// A column comparison "t.col OPERATOR(ns.=) <param>", pieces quoted by the caller.
+struct KeyMatch {
+    std::string column;     // quoted column name
+    std::string equals;     // OPERATOR("ns".=)
+    std::string parameter;  // "$1" or "CAST($1 AS type)" or an expression of $1
+};
+
+// "alias.col op param AND ..."
+std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches);
+
+// " WHERE a AND b", or "" for no condition.
+std::string where_sql(const std::vector<std::string>& conditions);
+// " WHERE alias.col op param AND ..."
+std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches);
+
+}  // namespace data_bridge

@@ -1,0 +1,26 @@
+#include "data_bridge/core/sql_text.hpp"
+
+#include <fmt/format.h>
+
+namespace data_bridge {
+
+std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
+    std::vector<std::string> terms;
+    for (const auto& match : matches) {
+        terms.push_back(
+            fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
+    }
+    return fmt::format("{}", fmt::join(terms, " AND "));
+}
+
+std::string where_sql(const std::vector<std::string>& conditions) {
+    if (conditions.empty())
+        return "";
+    return fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
+}
+
+std::string where_clause(const std::string& alias, const std::vector<KeyMatch>& matches) {
+    return " WHERE " + conditions(alias, matches);
+}
+
+}  // namespace data_bridge
