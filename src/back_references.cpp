@@ -17,7 +17,7 @@
 extern "C" {
 #include "utils/jsonb.h"
 }
-#include "data_bridge/pg/query.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
 

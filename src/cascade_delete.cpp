@@ -33,7 +33,7 @@
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
-#include "data_bridge/pg/plan_cache.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"

@@ -20,7 +20,7 @@
 #include "data_bridge/pg/eager_executor.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/jsonb.hpp"
-#include "data_bridge/pg/query.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/shape_cache.hpp"

@@ -7,7 +7,6 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
-#include "data_bridge/pg/plan_cache.hpp"
 #include "data_bridge/pg/catalog.hpp"
 
 namespace data_bridge {
@@ -104,26 +103,3 @@ Datum get_references_body(FunctionCallInfo fcinfo) {
 
 DATA_BRIDGE_FUNCTION(get_backreferences, data_bridge::get_backreferences_body)
 DATA_BRIDGE_FUNCTION(get_references, data_bridge::get_references_body)
-
-namespace data_bridge {
-namespace {
-
-Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
-    pg::PlanCacheStats stats = pg::plan_cache_stats();
-    return pg::guarded([fcinfo, stats] {
-        TupleDesc descriptor;
-        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
-            elog(ERROR, "plan_cache_stats must return a composite type");
-        }
-        descriptor = BlessTupleDesc(descriptor);
-        Datum values[3] = {Int64GetDatum(stats.entries), Int64GetDatum(stats.prepared),
-                           Int64GetDatum(stats.hits)};
-        bool nulls[3] = {false, false, false};
-        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
-    });
-}
-
-}  // namespace
-}  // namespace data_bridge
-
-DATA_BRIDGE_FUNCTION(plan_cache_stats, data_bridge::plan_cache_stats_body)

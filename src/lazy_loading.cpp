@@ -11,7 +11,7 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
-#include "data_bridge/pg/query.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/datum.hpp"
-#include "data_bridge/pg/plan_cache.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
 

@@ -11,13 +11,6 @@
 
 namespace data_bridge::pg {
 
-std::string Parameters::add(Oid type, Datum value, bool is_null) {
-    types.push_back(type);
-    values.push_back(value);
-    nulls.push_back(is_null ? 'n' : ' ');
-    return fmt::format("${}", types.size());
-}
-
 namespace {
 
 std::string placeholder_as(const ColumnInfo& column, Oid value_type,

@@ -8,19 +8,10 @@
 #include "data_bridge/core/json_value.hpp"
 #include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/postgres.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/catalog.hpp"
 
 namespace data_bridge::pg {
-
-// The parameters of one statement, numbered from $1 in the order they are added.
-struct Parameters {
-    std::vector<Oid> types;
-    std::vector<Datum> values;
-    std::vector<char> nulls;  // SPI's convention: ' ' present, 'n' NULL
-
-    // Adds a parameter and returns its placeholder, "$n".
-    std::string add(Oid type, Datum value, bool is_null);
-};
 
 // "column = value" where the value is argument `argno` of the call (any type: cast to the
 // column's type in the statement when it differs).

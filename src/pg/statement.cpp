@@ -1,9 +1,12 @@
-#include "data_bridge/pg/plan_cache.hpp"
+#include <fmt/format.h>
+
+#include "data_bridge/pg/statement.hpp"
 
 #include <unordered_map>
 #include <vector>
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/spi.hpp"
 
 extern "C" {
 #include "utils/plancache.h"
@@ -141,6 +144,33 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
 
 PlanCacheStats plan_cache_stats() {
     return {(long)plans.size(), plans_prepared, plan_hits};
+}
+
+std::string Parameters::add(Oid type, Datum value, bool is_null) {
+    types.push_back(type);
+    values.push_back(value);
+    nulls.push_back(is_null ? 'n' : ' ');
+    return fmt::format("${}", types.size());
+}
+
+SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
+                               bool read_only) {
+    spi_connect();
+    SPIPlanPtr plan = cached_plan(sql, parameters.types);
+    uint64 rows = execute_plan(plan, parameters.values, parameters.nulls, read_only, 1);
+    SingleValue result = guarded([rows] {
+        SingleValue out{(Datum)0, true};
+        if (rows > 0) {
+            Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+            Datum value =
+                SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &out.is_null);
+            if (!out.is_null)
+                out.value = SPI_datumTransfer(value, attribute->attbyval, attribute->attlen);
+        }
+        return out;
+    });
+    spi_finish();
+    return result;
 }
 
 }  // namespace data_bridge::pg

@@ -1,0 +1,58 @@
+// Statements run through SPI, the one home for them: their parameters, the prepared plans kept
+// for the life of the backend (keyed by statement text and parameter types, so repeated calls
+// with the same shape skip parsing and planning) and running them. A kept plan is re-validated
+// by PostgreSQL itself when the tables it uses change; the text names tables by their current
+// schema-qualified names, so a rename simply leads to a new entry.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data_bridge/pg/postgres.hpp"
+
+namespace data_bridge::pg {
+
+// The parameters of one statement, numbered from $1 in the order they are added.
+struct Parameters {
+    std::vector<Oid> types;
+    std::vector<Datum> values;
+    std::vector<char> nulls;  // SPI's convention: ' ' present, 'n' NULL
+
+    // Adds a parameter and returns its placeholder, "$n".
+    std::string add(Oid type, Datum value, bool is_null);
+};
+
+// `generic_plan`: always run the one generic plan, never re-plan for the values at hand.
+SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
+                       bool generic_plan = false);
+
+// Runs a cached plan (SPI must be connected); returns SPI_processed.
+uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
+                    const std::vector<char>& nulls, bool read_only, long row_limit = 0);
+
+// How many plans are cached and how many were prepared since the backend started, for tests.
+struct PlanCacheStats {
+    long entries;
+    long prepared;
+    long hits;
+};
+PlanCacheStats plan_cache_stats();
+
+struct SingleValue {
+    Datum value;
+    bool is_null;  // no row, or a NULL
+};
+
+// Connects SPI, runs the statement with a plan cached across calls, copies the first column of
+// the first row out of SPI's memory, and disconnects.
+SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
+                               bool read_only);
+
+// The function's result from a single value: the value, or SQL NULL.
+inline Datum value_or_null(FunctionCallInfo fcinfo, const SingleValue& result) {
+    if (result.is_null)
+        PG_RETURN_NULL();
+    return result.value;
+}
+
+}  // namespace data_bridge::pg

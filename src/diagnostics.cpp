@@ -1,0 +1,27 @@
+// plan_cache_stats(): this backend's cache of prepared statements, for tests and tuning.
+
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/statement.hpp"
+
+namespace data_bridge {
+namespace {
+
+Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
+    pg::PlanCacheStats stats = pg::plan_cache_stats();
+    return pg::guarded([fcinfo, stats] {
+        TupleDesc descriptor;
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
+            elog(ERROR, "plan_cache_stats must return a composite type");
+        }
+        descriptor = BlessTupleDesc(descriptor);
+        Datum values[3] = {Int64GetDatum(stats.entries), Int64GetDatum(stats.prepared),
+                           Int64GetDatum(stats.hits)};
+        bool nulls[3] = {false, false, false};
+        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
+    });
+}
+
+}  // namespace
+}  // namespace data_bridge
+
+DATA_BRIDGE_FUNCTION(plan_cache_stats, data_bridge::plan_cache_stats_body)
