@@ -13,6 +13,7 @@
 #include "data_bridge/core/eager_sql.hpp"
 #include "data_bridge/core/error.hpp"
 #include "data_bridge/core/fk_setup.hpp"
+#include "data_bridge/core/relation_link.hpp"
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
@@ -233,135 +234,6 @@ class EagerPlanner {
         }
     }
 
-    struct Link {
-        bool many_to_one;
-        std::vector<std::string> parent_columns;
-        std::vector<std::string> child_columns;
-    };
-
-    // Which side holds the foreign key, and the columns that join the two tables.
-    Link link(Oid parent, Oid child, const RelationSpec& spec) {
-        std::vector<const ForeignKey*> out, in;
-        for (const ForeignKey* key : graph_.referenced_by(parent)) {
-            if (key->target_relid == child)
-                out.push_back(key);
-        }
-        for (const ForeignKey* key : graph_.referencing(parent)) {
-            if (key->source_relid == child)
-                in.push_back(key);
-        }
-        bool self = parent == child;
-        auto from_key = [&](const ForeignKey& key, bool many_to_one) {
-            return many_to_one ? Link{true, key.source_columns, key.target_columns}
-                               : Link{false, key.target_columns, key.source_columns};
-        };
-        auto default_many_to_one = [&](bool inferred) {
-            if (spec.direction == Direction::kManyToOne)
-                return true;
-            if (spec.direction == Direction::kOneToMany)
-                return false;
-            return inferred;
-        };
-        if (!spec.foreign_key) {
-            std::vector<const ForeignKey*> candidates = out;
-            for (const ForeignKey* key : in) {
-                if (std::find(candidates.begin(), candidates.end(), key) == candidates.end())
-                    candidates.push_back(key);
-            }
-            if (candidates.size() != 1) {
-                std::vector<std::string> names;
-                for (const ForeignKey* key : candidates)
-                    names.push_back(key->name);
-                throw Error(
-                    candidates.empty() ? sqlstate::kUndefinedObject : sqlstate::kAmbiguousColumn,
-                    fmt::format("{}: {} foreign key between \"{}\" and \"{}\"", spec.path,
-                                candidates.empty() ? "no" : "more than one",
-                                pg::relation_name(parent), pg::relation_name(child)),
-                    candidates.empty() ? std::string()
-                                       : fmt::format("Candidates: {}.", joined_columns(names)),
-                    "Set foreign_key to a column or constraint name.");
-            }
-            const ForeignKey& key = *candidates[0];
-            bool many_to_one = self ? default_many_to_one(true) : key.source_relid == parent;
-            return from_key(key, many_to_one);
-        }
-        const std::string& fk = *spec.foreign_key;
-        for (const ForeignKey* key : out) {
-            if (key->name == fk)
-                return from_key(*key, self ? default_many_to_one(true) : true);
-        }
-        for (const ForeignKey* key : in) {
-            if (key->name == fk)
-                return from_key(*key, false);
-        }
-        // A column: of the parent (many-to-one) or of the related table (one-to-many).
-        auto has_column = pg::has_column;
-        auto single = [&](const std::vector<const ForeignKey*>& keys) {
-            std::vector<const ForeignKey*> found;
-            for (const ForeignKey* key : keys) {
-                if (key->source_columns.size() == 1 && key->source_columns[0] == fk)
-                    found.push_back(key);
-            }
-            return found;
-        };
-        bool on_parent = has_column(parent, fk);
-        bool on_child = has_column(child, fk);
-        std::vector<const ForeignKey*> out_keys = single(out), in_keys = single(in);
-        bool many_to_one;
-        if (spec.direction != Direction::kInfer) {
-            many_to_one = spec.direction == Direction::kManyToOne;
-        } else if (on_parent && !on_child) {
-            many_to_one = true;
-        } else if (on_child && !on_parent) {
-            many_to_one = false;
-        } else if (!on_parent && !on_child) {
-            throw Error(
-                sqlstate::kUndefinedColumn,
-                fmt::format("{}.foreign_key: \"{}\" is neither a column nor a foreign key of "
-                            "\"{}\" or \"{}\"",
-                            spec.path, fk, pg::relation_name(parent), pg::relation_name(child)));
-        } else if (!out_keys.empty() && in_keys.empty() && !self) {
-            many_to_one = true;
-        } else if (!in_keys.empty() && out_keys.empty() && !self) {
-            many_to_one = false;
-        } else if (self && !out_keys.empty()) {
-            many_to_one = true;  // a self-reference: the row it points at, unless told otherwise
-        } else {
-            throw Error(
-                sqlstate::kAmbiguousColumn,
-                fmt::format("{}.foreign_key: column \"{}\" exists in both \"{}\" and \"{}\"",
-                            spec.path, fk, pg::relation_name(parent), pg::relation_name(child)),
-                {}, "Set direction to many_to_one or one_to_many, or name the constraint.");
-        }
-        Oid holder = many_to_one ? parent : child;
-        Oid referenced = many_to_one ? child : parent;
-        if (!has_column(holder, fk)) {
-            throw Error(
-                sqlstate::kUndefinedColumn,
-                fmt::format("column \"{}\" of relation \"{}\" does not exist (at {}.foreign_key)",
-                            fk, pg::relation_name(holder), spec.path));
-        }
-        std::string reference;
-        const std::vector<const ForeignKey*>& keys = many_to_one ? out_keys : in_keys;
-        if (spec.reference_column) {
-            reference = *spec.reference_column;
-        } else if (keys.size() == 1) {
-            reference = keys[0]->target_columns[0];
-        } else {
-            std::vector<std::string> key_columns = pg::primary_key_columns(referenced);
-            if (key_columns.size() != 1) {
-                throw Error(
-                    sqlstate::kInvalidParameterValue,
-                    fmt::format(
-                        "{}.reference_column is needed: \"{}\" has no one-column primary key",
-                        spec.path, pg::relation_name(referenced)));
-            }
-            reference = key_columns[0];
-        }
-        spec_column(referenced, reference, spec.path + ".reference_column");
-        return many_to_one ? Link{true, {fk}, {reference}} : Link{false, {reference}, {fk}};
-    }
-
     EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {
         bool outer = spec.join == JoinType::kRight || spec.join == JoinType::kFull;
         if (outer && !(root_is_array_ && parent_level.alias == "t0")) {
@@ -373,7 +245,7 @@ class EagerPlanner {
                 {}, "Use left or inner here, or load the related table as the top level.");
         }
         Oid child = resolve_table(spec.table, spec.path + ".table");
-        Link joined = link(parent, child, spec);
+        RelationLink joined = link_relation(graph_, catalog_facts_, parent, child, spec);
         EagerRelation relation;
         relation.name = spec.name;
         relation.key_literal = quoted_literal(spec.name);
@@ -416,6 +288,7 @@ class EagerPlanner {
     }
 
     const FkGraph& graph_;
+    pg::CatalogTableFacts catalog_facts_;
     std::string budget_;
     bool root_is_array_ = true;
     pg::Parameters parameters_;

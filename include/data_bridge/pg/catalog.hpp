@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "data_bridge/core/foreign_key.hpp"
+#include "data_bridge/core/relation_link.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
@@ -61,5 +62,17 @@ bool column_is_unique(Oid relid, AttrNumber attnum);
 
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
+
+// The core's view of these facts (relation linking).
+class CatalogTableFacts final : public TableFacts {
+  public:
+    bool has_column(RelationId table, const std::string& column) const override {
+        return pg::has_column(table, column);
+    }
+    std::vector<std::string> primary_key(RelationId table) const override {
+        return primary_key_columns(table);
+    }
+    std::string name(RelationId table) const override { return relation_name(table); }
+};
 
 }  // namespace data_bridge::pg
