@@ -636,11 +636,23 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
     Oid array_type =
         pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    Oid element_type = pg::guarded([array_type] { return get_element_type(array_type); });
+    // An array of arrays is one array in PostgreSQL: its elements would be compared one by one.
+    if (pg::guarded([&column] { return type_is_array(column.type); })) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("table \"{}\" has a primary key of an array type",
+                                pg::relation_name(table)),
+                    {}, "Delete its rows one key at a time with delete_with_cascade().");
+    }
     RootKey key;
     std::string placeholder = key.parameters.add(array_type, PG_GETARG_DATUM(argno), false);
-    key.matches.push_back(
-        {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
-         fmt::format("ANY (CAST({} AS {}[]))", placeholder, pg::type_sql_name(column.type))});
+    // The same comparison as key_match(), for every element: = ANY as WHERE col = ANY(...).
+    KeyMatch element = pg::key_match(column, element_type, "$");
+    bool converted = element.parameter != "$";
+    key.matches.push_back({element.column, element.equals,
+                           converted ? fmt::format("ANY (CAST({} AS {}[]))", placeholder,
+                                                   pg::type_sql_name(column.type))
+                                     : fmt::format("ANY ({})", placeholder)});
     return key;
 }
 
@@ -688,11 +700,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     for (int i = 0; i < items.count; i++) {
         RootKey key;
         std::string placeholder = key.parameters.add(element_type, items.values[i], items.nulls[i]);
-        key.matches.push_back(
-            {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type),
-             element_type == column.type
-                 ? placeholder
-                 : fmt::format("CAST({} AS {})", placeholder, pg::type_sql_name(column.type))});
+        key.matches.push_back(pg::key_match(column, element_type, placeholder));
         long deleted = 0;
         if (on_error == "raise") {
             reports.push_back({std::nullopt, native_delete(table, key), std::nullopt});

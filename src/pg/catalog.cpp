@@ -7,6 +7,8 @@
 
 extern "C" {
 #include "catalog/pg_operator.h"
+#include "nodes/value.h"
+#include "parser/parse_oper.h"
 #include "utils/typcache.h"
 }
 
@@ -215,6 +217,18 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
         systable_endscan(scan);
         table_close(pg_index, AccessShareLock);
         return unique;
+    });
+}
+
+bool compares_directly(Oid column_type, Oid value_type) {
+    return guarded([column_type, value_type] {
+        List* name = list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup("=")));
+        Operator found = oper(nullptr, name, column_type, value_type, true, -1);
+        if (found == nullptr)
+            return false;
+        bool is_boolean = ((Form_pg_operator)GETSTRUCT(found))->oprresult == BOOLOID;
+        ReleaseSysCache(found);
+        return is_boolean;
     });
 }
 

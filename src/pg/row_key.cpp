@@ -13,21 +13,25 @@ namespace data_bridge::pg {
 
 namespace {
 
-std::string placeholder_as(const ColumnInfo& column, Oid value_type,
-                           const std::string& placeholder) {
-    if (value_type == column.type)
-        return placeholder;
-    return fmt::format("CAST({} AS {})", placeholder, type_sql_name(column.type));
-}
-
 KeyMatch match_value(const ColumnInfo& column, Oid value_type, Datum value, bool is_null,
                      Parameters& parameters) {
     std::string placeholder = parameters.add(value_type, value, is_null);
-    return {quoted_identifier(column.name), equality_operator_sql(column.type),
-            placeholder_as(column, value_type, placeholder)};
+    return key_match(column, value_type, placeholder);
 }
 
 }  // namespace
+
+KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {
+    std::string quoted = quoted_identifier(column.name);
+    if (value_type == column.type)
+        return {quoted, equality_operator_sql(column.type), placeholder};
+    // As a plain WHERE col = value compares them: 1.5 matches no integer key.
+    if (compares_directly(column.type, value_type))
+        return {quoted, "OPERATOR(pg_catalog.=)", placeholder};
+    // No such comparison (a text key for an integer column): converted, as the caller.
+    return {quoted, equality_operator_sql(column.type),
+            fmt::format("CAST({} AS {})", placeholder, type_sql_name(column.type))};
+}
 
 KeyMatch match_argument(const ColumnInfo& column, FunctionCallInfo fcinfo, int argno,
                         Parameters& parameters) {

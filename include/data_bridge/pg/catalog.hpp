@@ -60,6 +60,11 @@ std::string equality_operator_sql(Oid type);
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
+// Whether `column_type = value_type` resolves to an operator of pg_catalog (with the implicit
+// casts the parser would apply), as in a plain WHERE col = value: then a key is compared as it
+// is, without a cast to the column's type that could round it (1.5 to 2).
+bool compares_directly(Oid column_type, Oid value_type);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 

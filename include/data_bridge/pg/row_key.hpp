@@ -13,6 +13,10 @@
 
 namespace data_bridge::pg {
 
+// "column = $n" for a value of `value_type`: compared as it is when pg_catalog's = takes the
+// two types (as a plain WHERE would), otherwise converted to the column's type first.
+KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder);
+
 // "column = value" where the value is argument `argno` of the call (any type: cast to the
 // column's type in the statement when it differs).
 KeyMatch match_argument(const ColumnInfo& column, FunctionCallInfo fcinfo, int argno,
