@@ -192,3 +192,43 @@ CREATE TABLE arr_key (k int[] PRIMARY KEY);
 SELECT delete_many_with_cascade('arr_key', ARRAY['{1}'::int[]]);
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE arr_key, lossy_child, lossy;
+
+-- delete_plan's lines do not depend on rows the caller cannot read: a child table the caller
+-- has no privilege on shows no line whether it has referencing rows or not.
+CREATE ROLE sec_planner NOLOGIN;
+GRANT USAGE ON SCHEMA public TO sec_planner;
+CREATE TABLE plan_parent (id int PRIMARY KEY);
+CREATE TABLE plan_secret (id int PRIMARY KEY, pid int REFERENCES plan_parent ON DELETE CASCADE);
+CREATE TABLE plan_secret_nulls (id int PRIMARY KEY, pid int REFERENCES plan_parent ON DELETE SET NULL);
+INSERT INTO plan_parent VALUES (1), (2), (3);
+INSERT INTO plan_secret VALUES (10, 1);
+INSERT INTO plan_secret_nulls VALUES (10, 1);
+GRANT SELECT, DELETE ON plan_parent TO sec_planner;
+SET ROLE sec_planner;
+SELECT depth, table_name, "rows" FROM delete_plan('plan_parent', 1) ORDER BY depth, table_name::text;
+SELECT depth, table_name, "rows" FROM delete_plan('plan_parent', 3) ORDER BY depth, table_name::text;
+RESET ROLE;
+
+-- delete_plan counts what the DELETE does, not what the walk reaches: a DELETE policy that
+-- refuses the row, a BEFORE trigger that keeps some children.
+CREATE TABLE pol (id int PRIMARY KEY, locked bool);
+CREATE TABLE pol_child (id int PRIMARY KEY, pid int REFERENCES pol ON DELETE CASCADE);
+INSERT INTO pol VALUES (1, true), (2, false);
+INSERT INTO pol_child VALUES (1, 1), (2, 1), (3, 2), (4, 2);
+ALTER TABLE pol ENABLE ROW LEVEL SECURITY;
+CREATE POLICY see ON pol FOR SELECT USING (true);
+CREATE POLICY del ON pol FOR DELETE USING (NOT locked);
+GRANT SELECT, DELETE ON pol, pol_child TO sec_planner;
+CREATE FUNCTION pg_temp.keep_odd() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF OLD.id % 2 = 1 THEN RETURN NULL; END IF; RETURN OLD; END $$;
+CREATE TRIGGER keep_odd BEFORE DELETE ON pol_child FOR EACH ROW EXECUTE FUNCTION pg_temp.keep_odd();
+SET ROLE sec_planner;
+SELECT depth, table_name, "rows" FROM delete_plan('pol', 1) ORDER BY depth;
+SELECT delete_with_cascade('pol', 1) AS deleted_locked;
+SELECT depth, table_name, "rows" FROM delete_plan('pol', 2) ORDER BY depth;
+SELECT delete_with_cascade('pol', 2) AS deleted_open;
+RESET ROLE;
+SELECT array_agg(id ORDER BY id) AS children_left FROM pol_child;
+DROP TABLE pol_child, pol, plan_secret_nulls, plan_secret, plan_parent;
+DROP OWNED BY sec_planner;
+DROP ROLE sec_planner;

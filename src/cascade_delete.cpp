@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 #include <unordered_set>
 #include <optional>
@@ -210,6 +211,60 @@ class CascadeWalk {
         return std::vector<std::string>(path.rbegin(), path.rend());
     }
     long root_rows() const { return root_rows_; }
+
+    // Whether every table from the root to the rows a step acts on is one the caller may read
+    // in full: a line through any other table would tell, by being there, that rows exist in it.
+    bool path_visible(const CascadeStep& step, const std::function<bool(Oid)>& readable) const {
+        if (!readable(step.table))
+            return false;
+        // The root rows are the caller's own choice, made under the caller's policies.
+        for (int at = step.from; at >= 0 && queue_[at].via != nullptr; at = queue_[at].parent) {
+            if (!readable(queue_[at].table))
+                return false;
+        }
+        return true;
+    }
+
+    // Run inside the trial, after the DELETE: settles every step by the reached rows that are
+    // still there, and returns how many root rows went.
+    long settle_trial() {
+        std::map<Oid, std::vector<RowId>> by_table;
+        auto add = [&by_table](const std::vector<RowId>& rows) {
+            for (const RowId& id : rows)
+                by_table[id.relid].push_back(id);
+        };
+        if (!queue_.empty())
+            add(queue_[0].rows);
+        for (const CascadeStep& step : steps_)
+            add(step.matched);
+        std::unordered_set<RowId, RowIdHash> surviving;
+        for (const auto& [leaf, rows] : by_table) {
+            pg::check_for_interrupts();
+            std::string sql = fmt::format(
+                "SELECT t.tableoid, t.ctid FROM ONLY {} AS t WHERE t.ctid OPERATOR(pg_catalog.=) "
+                "ANY ($1)",
+                pg::quoted_table(leaf));
+            pg::Parameters parameters;
+            const std::vector<RowId>* rows_ref = &rows;
+            parameters.add(TIDARRAYOID, pg::guarded([rows_ref] { return tid_array(*rows_ref); }),
+                           false);
+            Frontier still{leaf, 0, -1, nullptr, nullptr, {}, {}};
+            as_owner(leaf, [&] {
+                // Not read-only: SPI then takes a snapshot that sees the DELETE's own changes.
+                uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types),
+                                                parameters.values, parameters.nulls, false);
+                read_row_ids(count, still.rows);
+            });
+            surviving.insert(still.rows.begin(), still.rows.end());
+        }
+        ledger_.settle_trial(steps_, surviving);
+        long roots_gone = 0;
+        if (!queue_.empty()) {
+            for (const RowId& id : queue_[0].rows)
+                roots_gone += surviving.count(id) == 0 ? 1 : 0;
+        }
+        return roots_gone;
+    }
     long reached_rows() const { return ledger_.deleted_count(); }
 
     void finish() {
@@ -218,6 +273,34 @@ class CascadeWalk {
     }
 
   private:
+    static Datum tid_array(const std::vector<RowId>& rows) {
+        auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
+        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
+        for (std::size_t i = 0; i < rows.size(); i++) {
+            ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
+            datums[i] = PointerGetDatum(&tids[i]);
+        }
+        return pg::array_datum(TIDOID, datums, nullptr, (int)rows.size());
+    }
+
+    // (tableoid, ctid) of SPI's `count` result rows, as row ids.
+    static void read_row_ids(uint64 count, std::vector<RowId>& into) {
+        for (uint64 r = 0; r < count; r++) {
+            pg::check_for_interrupts();
+            RowId id;
+            pg::guarded([r, &id] {
+                bool isnull;
+                id.relid = DatumGetObjectId(
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+                ItemPointer tid = (ItemPointer)DatumGetPointer(
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+                id.block = ItemPointerGetBlockNumber(tid);
+                id.offset = ItemPointerGetOffsetNumber(tid);
+            });
+            into.push_back(id);
+        }
+    }
+
     // The first `columns` values of SPI's `count` result rows, row by row, copied into the walk's
     // memory (a primary key is never NULL).
     std::vector<Datum> copied_values(uint64 count, int columns) {
@@ -271,20 +354,10 @@ class CascadeWalk {
             into.values[columns[c]].type =
                 pg::guarded([attno] { return SPI_gettypeid(SPI_tuptable->tupdesc, attno); });
         }
+        read_row_ids(count, into.rows);
         MemoryContext memory = memory_;
         for (uint64 r = 0; r < count; r++) {
             pg::check_for_interrupts();
-            RowId id;
-            pg::guarded([r, &id] {
-                bool isnull;
-                id.relid = DatumGetObjectId(
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-                ItemPointer tid = (ItemPointer)DatumGetPointer(
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
-                id.block = ItemPointerGetBlockNumber(tid);
-                id.offset = ItemPointerGetOffsetNumber(tid);
-            });
-            into.rows.push_back(id);
             for (std::size_t c = 0; c < columns.size(); c++) {
                 ColumnValues& target = into.values[columns[c]];
                 int attno = (int)c + 3;
@@ -438,6 +511,7 @@ class CascadeWalk {
             }
         }
         step.rows = (long)fresh.rows.size();
+        step.matched = fresh.rows;
         steps_.push_back(std::move(step));
         if (!fresh.rows.empty())
             queue_.push_back(std::move(fresh));
@@ -743,8 +817,13 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         walk.walk();
     // The DELETE itself, rolled back: PostgreSQL decides whether and where it fails.
     std::optional<Error> refusal;
-    if (roots > 0)
-        refusal = pg::try_and_roll_back([&] { native_delete(table, key); });
+    long roots_gone = 0;
+    if (roots > 0) {
+        refusal = pg::try_and_roll_back([&] {
+            native_delete(table, key);
+            roots_gone = walk.settle_trial();
+        });
+    }
     if (refusal) {
         const ErrorFields& fields = refusal->fields();
         Refusal named{refusal->code(), fields.table, fields.column, fields.constraint};
@@ -763,14 +842,28 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         bool visible;
         bool blocks;
     };
+    std::map<Oid, bool> readable_tables;
+    auto readable = [&readable_tables](Oid relid) {
+        auto found = readable_tables.find(relid);
+        if (found == readable_tables.end())
+            found = readable_tables.emplace(relid, caller_sees_all_rows(relid)).first;
+        return found->second;
+    };
     std::vector<Line> lines;
-    lines.push_back({0, {}, table, {}, "DELETE", roots, caller_sees_all_rows(table), false});
+    // The root rows are those the caller's own statement selected (and the caller's DELETE
+    // reports how many go): their count is the caller's to see, whatever the policies.
+    lines.push_back({0, {}, table, {}, "DELETE", refusal ? roots : roots_gone, true, false});
     if (roots > 0) {
         for (const CascadeStep& step : walk.steps()) {
-            if (step.matched.empty() && step.rows == 0)
-                continue;  // a key with nothing to act on
+            bool acts =
+                step.rows > 0 || (step.kind != CascadeStepKind::kDelete && !step.matched.empty());
+            // Lines through tables the caller cannot read in full are left out (their being
+            // there would tell that rows exist), except where PostgreSQL refuses: its own error
+            // names that table and constraint.
+            if (!step.blocks && (!acts || !walk.path_visible(step, readable)))
+                continue;
             lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name,
-                             step_kind_sql(step.kind), step.rows, caller_sees_all_rows(step.table),
+                             step_kind_sql(step.kind), step.rows, readable(step.table),
                              step.blocks});
         }
     }

@@ -41,6 +41,26 @@ const char* step_kind_sql(CascadeStepKind kind) {
     return "NO ACTION";
 }
 
+void CascadeLedger::settle_trial(std::vector<CascadeStep>& steps,
+                                 const std::unordered_set<RowId, RowIdHash>& surviving) const {
+    auto gone = [&surviving](const RowId& id) { return surviving.count(id) == 0; };
+    for (CascadeStep& step : steps) {
+        switch (step.kind) {
+            case CascadeStepKind::kDelete:
+                step.rows = std::count_if(step.matched.begin(), step.matched.end(), gone);
+                break;
+            case CascadeStepKind::kSetNull:
+            case CascadeStepKind::kSetDefault:
+                step.rows =
+                    std::count_if(step.matched.begin(), step.matched.end(),
+                                  [&](const RowId& id) { return !is_deleted(id) && gone(id); });
+                break;
+            default:
+                break;
+        }
+    }
+}
+
 bool CascadeLedger::add_deleted(const RowId& id, int depth) {
     return deleted_.emplace(id, depth).second;
 }

@@ -45,8 +45,9 @@ struct CascadeStep {
     RelationId table = 0;
     std::string table_name;
     CascadeStepKind kind = CascadeStepKind::kDelete;
-    std::vector<RowId> matched;  // rows found through this key at this depth
-    long rows = 0;               // rows acted on (DELETE: newly reached; others: not deleted)
+    // Rows found through this key at this depth (a DELETE step: those first reached here).
+    std::vector<RowId> matched;
+    long rows = 0;  // rows acted on (DELETE: newly reached; others: not deleted)
     bool blocks = false;
 };
 
@@ -61,6 +62,13 @@ class CascadeLedger {
     // Finishes the non-delete steps: rows = matched rows that the cascade does not delete; no
     // step blocks until the DELETE itself says so (mark_refusal).
     void settle(std::vector<CascadeStep>& steps) const;
+
+    // What the DELETE itself did, from the reached rows still there after it ran (in the
+    // rolled-back trial; a trigger or rule may have kept some): a DELETE step counts its rows
+    // that are gone, a SET NULL / SET DEFAULT step the rows it matched that the cascade does not
+    // delete and whose version is gone (updated).
+    void settle_trial(std::vector<CascadeStep>& steps,
+                      const std::unordered_set<RowId, RowIdHash>& surviving) const;
 
   private:
     std::unordered_map<RowId, int, RowIdHash> deleted_;
