@@ -84,3 +84,24 @@ TEST(MarkRefusal, OtherFailuresMatchNoLine) {
     EXPECT_FALSE(mark_refusal(steps, {"23503", "audit", "", "another_fk"}));
     EXPECT_FALSE(steps[0].blocks);
 }
+
+TEST(CascadeLedger, SettleTrialCountsWhatWent) {
+    ForeignKey cascade = key("child_fk", "child", "parent", FkAction::kCascade);
+    ForeignKey set_null = key("note_fk", "note", "parent", FkAction::kSetNull);
+    RowId a{1, 0, 1}, b{1, 0, 2}, c{2, 0, 1}, d{2, 0, 2};
+    CascadeLedger ledger;
+    ledger.add_deleted(a, 1);
+    ledger.add_deleted(b, 1);
+    CascadeStep deleting = step(cascade, 2);
+    deleting.matched = {a, b};
+    CascadeStep nulling = step(set_null, 2);
+    nulling.matched = {c, d};
+    std::vector<CascadeStep> steps{deleting, nulling};
+    // A trigger kept row b; row d was not updated (its parent stayed).
+    ledger.settle_trial(steps, {b, d});
+    EXPECT_EQ(steps[0].rows, 1);
+    EXPECT_EQ(steps[1].rows, 1);
+    ledger.settle_trial(steps, {});
+    EXPECT_EQ(steps[0].rows, 2);
+    EXPECT_EQ(steps[1].rows, 2);
+}
