@@ -106,6 +106,11 @@ FROM unnest(ARRAY['left', 'inner', 'right', 'full']) AS j;
 SELECT fetch_with_relations('{"table": "col_posts", "select_columns": ["id", "title"]}');
 SELECT fetch_with_relations('{"table": "col_posts", "select_columns": ["id"], "relations": [{"name": "author", "table": "col_users", "join_type": "full"}]}');
 RESET ROLE;
+-- Without select_columns, right and full joins render each top-level row exactly as to_jsonb.
+SELECT bool_and(row_doc - 'author' = to_jsonb(p)) AS rows_as_to_jsonb
+FROM jsonb_array_elements(fetch_many_with_relations('col_posts',
+         '[{"name": "author", "table": "col_users", "join_type": "full"}]')) AS d(row_doc)
+JOIN col_posts p ON p.id = (row_doc ->> 'id')::int;
 DROP TABLE col_posts, col_users;
 
 DROP TABLE sec_posts, sec_users;

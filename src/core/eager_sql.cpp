@@ -126,9 +126,13 @@ std::vector<std::string> page_columns(const EagerLevel& root) {
 std::string outer_statement_sql(const EagerLevel& root) {
     std::string order = order_sql(root);
     std::string columns;
-    for (const std::string& column : page_columns(root))
+    std::vector<std::string> from_page;
+    for (const std::string& column : page_columns(root)) {
         columns += fmt::format("{}.{}, ", root.alias, column);
-    // The page of root rows, with their place in it ("#n"), under the root's own alias.
+        from_page.push_back("p." + column);
+    }
+    // The page of root rows, with their place in it ("#n"); the rendering sees exactly the
+    // table's columns again under the root's own alias (to_jsonb of it has no "#n").
     std::string page = fmt::format(
         "WITH page AS (SELECT {cols}pg_catalog.row_number() OVER ({over}) AS \"#n\" FROM {table} "
         "AS {a}{where}{order}{limit}) ",
@@ -136,10 +140,11 @@ std::string outer_statement_sql(const EagerLevel& root) {
         fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", root.table),
         fmt::arg("where", level_where_sql(root)), fmt::arg("order", order),
         fmt::arg("limit", page_sql(root)));
-    std::string page_rows = fmt::format("page AS {}", root.alias);
+    std::string page_rows = fmt::format("page AS p CROSS JOIN LATERAL (SELECT {}) AS {}",
+                                        fmt::join(from_page, ", "), root.alias);
     std::vector<std::string> parts;
-    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, {}.\"#n\" AS n FROM {}",
-                                row_document_sql(root), root.alias, page_rows));
+    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, p.\"#n\" AS n FROM {}",
+                                row_document_sql(root), page_rows));
     int part = 0;
     for (const EagerRelation& relation : root.relations) {
         if (!relation.keeps_unmatched)
