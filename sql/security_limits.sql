@@ -68,4 +68,31 @@ SELECT delete_with_cascade('lim_tree', 1);
 RESET statement_timeout;
 SELECT count(*) AS tree_left FROM lim_tree;
 
+-- data_bridge.max_rows counts each load's own rows: a nested load run by a policy on every row
+-- neither resets nor spends the outer load's budget.
+CREATE TABLE bud_parent (id int PRIMARY KEY);
+CREATE TABLE bud_child (id int PRIMARY KEY, p int REFERENCES bud_parent);
+INSERT INTO bud_parent SELECT generate_series(1, 200);
+INSERT INTO bud_child SELECT g, g FROM generate_series(1, 200) g;
+CREATE FUNCTION bud_nested() RETURNS boolean LANGUAGE sql
+    AS $$ SELECT fetch_many_with_relations('bud_parent', '[]', NULL, NULL, 1) IS NOT NULL $$;
+CREATE ROLE bud_reader NOLOGIN;
+GRANT USAGE ON SCHEMA public TO bud_reader;
+GRANT SELECT ON bud_parent, bud_child TO bud_reader;
+ALTER TABLE bud_child ENABLE ROW LEVEL SECURITY;
+CREATE POLICY nested ON bud_child USING (bud_nested());
+SET ROLE bud_reader;
+SET data_bridge.max_rows = 50;
+SELECT jsonb_array_length(fetch_many_with_relations('bud_parent',
+    '[{"name": "child", "table": "bud_child", "join_type": "full"}]'));
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_rows;
+SELECT jsonb_array_length(fetch_many_with_relations('bud_parent',
+    '[{"name": "child", "table": "bud_child", "join_type": "full"}]')) AS rows_without_limit;
+RESET ROLE;
+DROP TABLE bud_child, bud_parent;
+DROP FUNCTION bud_nested();
+DROP OWNED BY bud_reader;
+DROP ROLE bud_reader;
+
 DROP TABLE lim_tree, lim_child, lim_parent, lim_nodes;

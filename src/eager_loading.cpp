@@ -336,8 +336,19 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
 
 // Runs an eager statement with a fresh row budget.
 Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters) {
+    // A nested eager load (from a policy, trigger or function the statement calls) counts its
+    // own rows and leaves the outer load's count as it was.
+    long outer_rows = rows_rendered;
     rows_rendered = 0;
-    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    pg::SingleValue result;
+    try {
+        result = pg::query_single_value(sql, parameters, true);
+    } catch (...) {
+        rows_rendered = outer_rows;
+        throw;
+    }
+    rows_rendered = outer_rows;
+    return pg::value_or_null(fcinfo, result);
 }
 
 // The values of a spec as parameters: into the slots the planner reserved for them, or (for a
