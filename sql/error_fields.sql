@@ -52,6 +52,30 @@ SELECT pg_temp.fields($$SELECT delete_checked('ef.accounts', 1)$$)
 UNION ALL
 SELECT pg_temp.fields($$SELECT delete_many_with_cascade('ef.accounts', ARRAY[1])$$);
 
+-- Long texts reach the client whole, in the client's encoding: nothing is cut (a cut in the
+-- middle of a character would be an invalid byte sequence).
+CREATE TABLE ef.noisy (id int PRIMARY KEY);
+INSERT INTO ef.noisy VALUES (1);
+CREATE FUNCTION ef.noisy_refusal() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '%', 'ab' || repeat('é', 3000) USING DETAIL = repeat('d', 5000); END $$;
+CREATE TRIGGER refuse BEFORE DELETE ON ef.noisy FOR EACH ROW EXECUTE FUNCTION ef.noisy_refusal();
+CREATE FUNCTION pg_temp.lengths(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE msg text; detail text;
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+    RETURN format('%s message %s chars, detail %s chars', SQLSTATE, length(msg), length(detail));
+END $$;
+SELECT pg_temp.lengths('DELETE FROM ef.noisy WHERE id = 1') AS plain,
+       pg_temp.lengths('SELECT delete_with_cascade(''ef.noisy'', 1)') AS data_bridge;
+SET client_encoding = 'LATIN1';
+\set VERBOSITY sqlstate
+SELECT delete_with_cascade('ef.noisy', 1) IS NULL AS raised;
+\set VERBOSITY terse
+RESET client_encoding;
+
 -- Errors of data_bridge's own keep the SQLSTATE PostgreSQL would use.
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.nope"}')$$);
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.accounts", "select_columns": ["nope"]}')$$);

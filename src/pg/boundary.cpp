@@ -6,21 +6,38 @@ namespace data_bridge::pg {
 
 namespace {
 
-void copy_text(char* out, std::size_t size, const char* text) noexcept {
-    strlcpy(out, text != nullptr ? text : "", size);
+// A heap copy of a non-empty text, or null (also when memory runs out: the text is then lost,
+// the error is not).
+char* copy_text(const char* text) noexcept {
+    if (text == nullptr || text[0] == '\0')
+        return nullptr;
+    return strdup(text);
+}
+
+void free_texts(PendingError& pending) noexcept {
+    for (char** text :
+         {&pending.message, &pending.detail, &pending.hint, &pending.schema, &pending.table,
+          &pending.column, &pending.datatype, &pending.constraint, &pending.context}) {
+        free(*text);
+        *text = nullptr;
+    }
+}
+
+void add_field(int field, const char* value) {
+    if (value != nullptr)
+        err_generic_string(field, value);
 }
 
 }  // namespace
 
 void capture_error(PendingError& pending, const char* code, const char* message, const char* detail,
                    const char* hint) noexcept {
+    free_texts(pending);
     pending.is_set = true;
-    copy_text(pending.code, sizeof pending.code, code);
-    copy_text(pending.message, sizeof pending.message, message);
-    copy_text(pending.detail, sizeof pending.detail, detail);
-    copy_text(pending.hint, sizeof pending.hint, hint);
-    pending.schema[0] = pending.table[0] = pending.column[0] = '\0';
-    pending.datatype[0] = pending.constraint[0] = pending.context[0] = '\0';
+    strlcpy(pending.code, code != nullptr ? code : "", sizeof pending.code);
+    pending.message = copy_text(message);
+    pending.detail = copy_text(detail);
+    pending.hint = copy_text(hint);
     pending.origin = ErrorOrigin{};
 }
 
@@ -28,53 +45,47 @@ void capture_error(PendingError& pending, const Error& error) noexcept {
     capture_error(pending, error.code().c_str(), error.what(), error.detail().c_str(),
                   error.hint().c_str());
     const ErrorFields& fields = error.fields();
-    copy_text(pending.schema, sizeof pending.schema, fields.schema.c_str());
-    copy_text(pending.table, sizeof pending.table, fields.table.c_str());
-    copy_text(pending.column, sizeof pending.column, fields.column.c_str());
-    copy_text(pending.datatype, sizeof pending.datatype, fields.datatype.c_str());
-    copy_text(pending.constraint, sizeof pending.constraint, fields.constraint.c_str());
-    copy_text(pending.context, sizeof pending.context, fields.context.c_str());
+    pending.schema = copy_text(fields.schema.c_str());
+    pending.table = copy_text(fields.table.c_str());
+    pending.column = copy_text(fields.column.c_str());
+    pending.datatype = copy_text(fields.datatype.c_str());
+    pending.constraint = copy_text(fields.constraint.c_str());
+    pending.context = copy_text(fields.context.c_str());
     pending.origin = error.origin();
 }
 
-namespace {
-
-void add_field(int field, const char* value) {
-    if (value[0] != '\0')
-        err_generic_string(field, value);
-}
-
-}  // namespace
-
-void raise_pending(const PendingError& pending) {
+void raise_pending(PendingError& pending) {
     const char* c = pending.code;
     bool well_formed = std::char_traits<char>::length(c) == 5;
     int code = well_formed ? MAKE_SQLSTATE(c[0], c[1], c[2], c[3], c[4]) : ERRCODE_INTERNAL_ERROR;
     // ereport() spelled out, so that an error PostgreSQL raised keeps its own file and line.
-    const ErrorOrigin& origin = pending.origin;
+    const ErrorOrigin origin = pending.origin;
     // A copied context already holds every line the callbacks active then added; running them
     // again would repeat the caller's lines. (PG_TRY blocks up the stack restore the pointer.)
-    if (pending.context[0] != '\0')
+    if (pending.context != nullptr)
         error_context_stack = nullptr;
     if (errstart(ERROR, TEXTDOMAIN)) {
         errcode(code);
-        errmsg_internal("%s", pending.message);
-        if (pending.detail[0] != '\0')
+        // PostgreSQL copies each text into the error's own memory: the heap copies can go.
+        errmsg_internal("%s", pending.message != nullptr ? pending.message : "unknown error");
+        if (pending.detail != nullptr)
             errdetail_internal("%s", pending.detail);
-        if (pending.hint[0] != '\0')
+        if (pending.hint != nullptr)
             errhint("%s", pending.hint);
         add_field(PG_DIAG_SCHEMA_NAME, pending.schema);
         add_field(PG_DIAG_TABLE_NAME, pending.table);
         add_field(PG_DIAG_COLUMN_NAME, pending.column);
         add_field(PG_DIAG_DATATYPE_NAME, pending.datatype);
         add_field(PG_DIAG_CONSTRAINT_NAME, pending.constraint);
-        if (pending.context[0] != '\0')
+        if (pending.context != nullptr)
             errcontext_msg("%s", pending.context);
+        free_texts(pending);
         if (origin.file != nullptr)
             errfinish(origin.file, origin.line, origin.function);
         else
             errfinish(__FILE__, __LINE__, PG_FUNCNAME_MACRO);
     }
+    free_texts(pending);
     pg_unreachable();
 }
 

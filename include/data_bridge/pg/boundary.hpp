@@ -19,34 +19,34 @@
 
 namespace data_bridge::pg {
 
-// An error waiting to be raised, in storage that needs no destructor and no allocation. An
-// error PostgreSQL raised keeps every field it had (schema, table, column, type, constraint,
-// context, and the file and line that raised it), so it reaches the client unchanged.
+// An error waiting to be raised. Its texts are heap copies (malloc, no destructor, any length)
+// that raise_pending() frees once PostgreSQL has taken its own copies. An error PostgreSQL
+// raised keeps every field it had (schema, table, column, type, constraint, context, and the
+// file and line that raised it), so it reaches the client unchanged.
 struct PendingError {
-    bool is_set;
-    char code[6];
-    char message[2048];
-    char detail[2048];
-    char hint[1024];
-    char schema[NAMEDATALEN];
-    char table[NAMEDATALEN];
-    char column[NAMEDATALEN];
-    char datatype[NAMEDATALEN];
-    char constraint[NAMEDATALEN];
-    char context[2048];
+    bool is_set = false;
+    char code[6] = {};
+    char* message = nullptr;
+    char* detail = nullptr;
+    char* hint = nullptr;
+    char* schema = nullptr;
+    char* table = nullptr;
+    char* column = nullptr;
+    char* datatype = nullptr;
+    char* constraint = nullptr;
+    char* context = nullptr;
     ErrorOrigin origin;
 };
 
 void capture_error(PendingError& pending, const char* code, const char* message, const char* detail,
                    const char* hint) noexcept;
 void capture_error(PendingError& pending, const Error& error) noexcept;
-[[noreturn]] void raise_pending(const PendingError& pending);
+[[noreturn]] void raise_pending(PendingError& pending);
 
 // Catch whatever the body throws; raise it as a PostgreSQL error once the C++ frames are gone.
 template <typename Body>
 Datum entry(FunctionCallInfo fcinfo, Body body) {
     PendingError pending;
-    pending.is_set = false;
     Datum result = (Datum)0;
     try {
         result = body(fcinfo);
