@@ -109,3 +109,18 @@ BEGIN
     RAISE NOTICE 'insert_many results intact';
 END $$;
 DROP TABLE spi_lifetime;
+
+-- A BEFORE INSERT trigger that keeps a row out (returns NULL), as a plain INSERT allows: one
+-- row comes back as NULL; rows one at a time report null; several at once cannot tell which.
+CREATE TABLE kept_out (id int PRIMARY KEY, v text);
+CREATE FUNCTION pg_temp.keep_out_odd() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF NEW.id % 2 = 1 THEN RETURN NULL; END IF; RETURN NEW; END $$;
+CREATE TRIGGER keep_out BEFORE INSERT ON kept_out FOR EACH ROW EXECUTE FUNCTION pg_temp.keep_out_odd();
+SELECT insert_one('kept_out', '{"id": 1, "v": "a"}') AS kept_out_row;
+SELECT insert_one('kept_out', '{"id": 2, "v": "b"}') AS stored_row;
+SELECT insert_many('kept_out', '[{"id": 3}, {"id": 4}]', 'skip');
+SELECT insert_many('kept_out', '[{"id": 5}, {"id": 6}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_many('kept_out', '[{"id": 8}, {"id": 10}]') AS all_stored;
+SELECT array_agg(id ORDER BY id) AS stored FROM kept_out;
+DROP TABLE kept_out;

@@ -111,9 +111,17 @@ void insert_group(const std::string& table_sql, const RowGroup& group, Datum row
     SPIPlanPtr plan =
         pg::cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
     uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, false);
+    // A BEFORE INSERT trigger that returns NULL, or a rule, kept rows out, as a plain INSERT
+    // allows. One row: it is reported as NULL. Several: RETURNING no longer says which.
+    if (count == 0 && group.positions.size() == 1)
+        return;
     if (count != group.positions.size()) {
-        throw Error(sqlstate::kInternalError,
-                    fmt::format("insert returned {} rows for {}", count, group.positions.size()));
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("a trigger or rule inserted {} of {} rows into table {}", count,
+                                group.positions.size(), table_sql),
+                    "Which rows were kept out cannot be told from the rows returned.",
+                    "Insert with on_error => 'skip': rows one at a time, each kept-out row "
+                    "reported as null.");
     }
     Datum* out = stored.data();
     const int* positions = group.positions.data();
@@ -229,6 +237,8 @@ Datum insert_one_body(FunctionCallInfo fcinfo) {
     pg::spi_connect();
     std::vector<Datum> stored = insert_all(table, rows, shape);
     pg::spi_finish();
+    if (stored[0] == (Datum)0)
+        PG_RETURN_NULL();  // a trigger or rule kept it out
     return stored[0];
 }
 

@@ -136,19 +136,32 @@ JsonValue jsonb_to_value(Datum datum) {
     return result;
 }
 
+namespace {
+
+// A jsonb value to embed in another; a null Datum (no value) becomes JSON null.
+void embedded_value(Datum datum, JsonbValue* out) {
+    if (datum == (Datum)0) {
+        out->type = jbvNull;
+        return;
+    }
+    Jsonb* inner = DatumGetJsonbP(datum);
+    if (JB_ROOT_IS_SCALAR(inner)) {
+        JsonbExtractScalar(&inner->root, out);
+    } else {
+        out->type = jbvBinary;
+        out->val.binary.data = &inner->root;
+        out->val.binary.len = VARSIZE(inner) - VARHDRSZ;
+    }
+}
+
+}  // namespace
+
 Datum jsonb_array_of(const Datum* elements, int count) {
     JsonbParseState* state = nullptr;
     pushJsonbValue(&state, WJB_BEGIN_ARRAY, nullptr);
     for (int i = 0; i < count; i++) {
-        Jsonb* element = DatumGetJsonbP(elements[i]);
         JsonbValue value;
-        if (JB_ROOT_IS_SCALAR(element)) {
-            JsonbExtractScalar(&element->root, &value);
-        } else {
-            value.type = jbvBinary;
-            value.val.binary.data = &element->root;
-            value.val.binary.len = VARSIZE(element) - VARHDRSZ;
-        }
+        embedded_value(elements[i], &value);
         pushJsonbValue(&state, WJB_ELEM, &value);
     }
     JsonbValue* array = pushJsonbValue(&state, WJB_END_ARRAY, nullptr);
@@ -224,17 +237,9 @@ Datum jsonb_object_of(const JsonbMember* members, int count) {
                 value.type = jbvNumeric;
                 value.val.numeric = int64_to_numeric(members[i].integer);
                 break;
-            case JsonbMember::kJsonb: {
-                Jsonb* inner = DatumGetJsonbP(members[i].jsonb);
-                if (JB_ROOT_IS_SCALAR(inner)) {
-                    JsonbExtractScalar(&inner->root, &value);
-                } else {
-                    value.type = jbvBinary;
-                    value.val.binary.data = &inner->root;
-                    value.val.binary.len = VARSIZE(inner) - VARHDRSZ;
-                }
+            case JsonbMember::kJsonb:
+                embedded_value(members[i].jsonb, &value);
                 break;
-            }
         }
         pushJsonbValue(&state, WJB_VALUE, &value);
     }
