@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "data_bridge/core/cascade.hpp"
+#include "data_bridge/core/cascade_sql.hpp"
 #include "data_bridge/core/error.hpp"
 #include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/args.hpp"
@@ -155,14 +156,12 @@ class CascadeWalk {
     // which are of the column's own type: no value or cast of the caller's runs there.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
         std::vector<pg::ColumnInfo> key_columns;
-        std::string selected;
+        std::vector<std::string> selected;
         for (const auto& name : pg::primary_key_columns(root_)) {
             key_columns.push_back(pg::column_info(root_, name));
-            selected +=
-                fmt::format("{}t.{}", selected.empty() ? "" : ", ", pg::quoted_identifier(name));
+            selected.push_back(pg::quoted_identifier(name));
         }
-        std::string sql = fmt::format("SELECT {} FROM {} AS t WHERE {}", selected,
-                                      pg::quoted_table(root_), conditions("t", key));
+        std::string sql = root_keys_sql(pg::quoted_table(root_), selected, conditions("t", key));
         uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
                                         parameters.nulls, true);
         std::vector<Datum> values = copied_values(count, (int)key_columns.size());
@@ -240,10 +239,7 @@ class CascadeWalk {
         std::unordered_set<RowId, RowIdHash> surviving;
         for (const auto& [leaf, rows] : by_table) {
             pg::check_for_interrupts();
-            std::string sql = fmt::format(
-                "SELECT t.tableoid, t.ctid FROM ONLY {} AS t WHERE t.ctid OPERATOR(pg_catalog.=) "
-                "ANY ($1)",
-                pg::quoted_table(leaf));
+            std::string sql = surviving_rows_sql(pg::quoted_table(leaf));
             pg::Parameters parameters;
             const std::vector<RowId>* rows_ref = &rows;
             parameters.add(TIDARRAYOID, pg::guarded([rows_ref] { return tid_array(*rows_ref); }),
@@ -327,16 +323,22 @@ class CascadeWalk {
     // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition
     std::string select_sql(Oid table, const char* alias, const std::string& condition,
                            bool is_root) {
-        std::string columns;
-        for (const auto& column : referenced_columns(graph_, table)) {
-            columns += fmt::format(", {}.{}", alias, pg::quoted_identifier(column));
-        }
+        return walk_rows_sql(walk_table(table, is_root), alias, quoted_referenced_columns(table),
+                             condition);
+    }
+
+    // The table as the walk reads it: the root as DELETE FROM reads it (with its inheritance
+    // children), a referencing table ONLY, unless partitioned (its rows are its partitions').
+    static WalkTable walk_table(Oid table, bool is_root) {
         char relkind = pg::guarded([table] { return get_rel_relkind(table); });
-        const char* only = (is_root || relkind == RELKIND_PARTITIONED_TABLE) ? "" : "ONLY ";
-        return fmt::format(
-            "SELECT {a}.tableoid, {a}.ctid{cols} FROM {only}{table} AS {a} WHERE {cond}",
-            fmt::arg("a", alias), fmt::arg("cols", columns), fmt::arg("only", only),
-            fmt::arg("table", pg::quoted_table(table)), fmt::arg("cond", condition));
+        return {pg::quoted_table(table), is_root || relkind == RELKIND_PARTITIONED_TABLE};
+    }
+
+    std::vector<std::string> quoted_referenced_columns(Oid table) const {
+        std::vector<std::string> quoted;
+        for (const auto& column : referenced_columns(graph_, table))
+            quoted.push_back(pg::quoted_identifier(column));
+        return quoted;
     }
 
     // Runs a walk query; appends the rows (and their referenced column values) to `into`.
@@ -419,8 +421,7 @@ class CascadeWalk {
                 std::string placeholder = parameters.add(values.type, values.datums[r], false);
                 matches.push_back({pg::quoted_identifier(source_column.name),
                                    pg::equality_operator_sql(source_column.type),
-                                   fmt::format("CAST({} AS {})", placeholder,
-                                               pg::type_sql_name(source_column.type))});
+                                   value_sql(placeholder, pg::type_sql_name(source_column.type))});
             }
             if (any_null)
                 continue;  // NULL references nothing
@@ -434,43 +435,19 @@ class CascadeWalk {
     void find_referencing_rows(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
                                Frontier& found) {
         pg::Parameters parameters;
-        std::vector<KeyMatch> matches;
-        std::vector<std::string> unnest_args;
+        std::vector<ReferencingColumn> referencing;
         for (std::size_t i = 0; i < key.target_columns.size(); i++) {
             const ColumnValues& values = queue_[index].values.at(key.target_columns[i]);
             pg::ColumnInfo source_column = pg::column_info(key.source_relid, key.source_columns[i]);
             Oid array_type = pg::guarded([&values] { return get_array_type(values.type); });
             const ColumnValues* values_ref = &values;
             Datum array = pg::guarded([values_ref] { return value_array(*values_ref); });
-            std::string placeholder = parameters.add(array_type, array, false);
-            std::string column_type = pg::type_sql_name(source_column.type);
-            if (key.target_columns.size() == 1) {
-                matches.push_back(
-                    {pg::quoted_identifier(source_column.name),
-                     pg::equality_operator_sql(source_column.type),
-                     fmt::format("ANY (CAST({} AS {}[]))", placeholder, column_type)});
-            } else {
-                unnest_args.push_back(placeholder);
-                matches.push_back({pg::quoted_identifier(source_column.name),
+            referencing.push_back({pg::quoted_identifier(source_column.name),
                                    pg::equality_operator_sql(source_column.type),
-                                   fmt::format("CAST(k.v{} AS {})", i + 1, column_type)});
-            }
+                                   pg::type_sql_name(source_column.type),
+                                   parameters.add(array_type, array, false)});
         }
-        std::string condition;
-        if (key.target_columns.size() == 1) {
-            condition = conditions("c", matches);
-        } else {
-            std::vector<std::string> names;
-            for (std::size_t i = 0; i < unnest_args.size(); i++)
-                names.push_back(fmt::format("v{}", i + 1));
-            std::vector<std::string> unnests;
-            for (const auto& arg : unnest_args)
-                unnests.push_back("pg_catalog.unnest(" + arg + ")");
-            condition =
-                fmt::format("EXISTS (SELECT 1 FROM ROWS FROM ({}) AS k({}) WHERE {})",
-                            fmt::format("{}", fmt::join(unnests, ", ")),
-                            fmt::format("{}", fmt::join(names, ", ")), conditions("c", matches));
-        }
+        std::string condition = referencing_condition(referencing);
 
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level.
@@ -522,34 +499,16 @@ class CascadeWalk {
     std::string closure_sql(const ForeignKey& key, const std::string& condition) {
         Oid table = key.source_relid;
         std::vector<std::string> columns = referenced_columns(graph_, table);
-        std::vector<std::string> quoted, names, join;
-        for (std::size_t i = 0; i < columns.size(); i++) {
-            quoted.push_back("c." + pg::quoted_identifier(columns[i]));
-            names.push_back(fmt::format("v{}", i + 1));
-        }
+        std::vector<SelfJoin> join;
         for (std::size_t i = 0; i < key.source_columns.size(); i++) {
             std::size_t at =
                 std::find(columns.begin(), columns.end(), key.target_columns[i]) - columns.begin();
             pg::ColumnInfo column = pg::column_info(table, key.source_columns[i]);
-            join.push_back(fmt::format("c.{} {} r.v{}", pg::quoted_identifier(column.name),
-                                       pg::equality_operator_sql(column.type), at + 1));
+            join.push_back({pg::quoted_identifier(column.name),
+                            pg::equality_operator_sql(column.type), at + 1});
         }
-        char relkind = pg::guarded([table] { return get_rel_relkind(table); });
-        std::string from = fmt::format("{}{}", relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
-                                       pg::quoted_table(table));
-        std::string list = quoted.empty() ? "" : ", " + fmt::format("{}", fmt::join(quoted, ", "));
-        return fmt::format(
-            "WITH RECURSIVE reached(t_oid, t_ctid{names}) AS ("
-            "SELECT c.tableoid, c.ctid{list} FROM {from} AS c WHERE {cond} "
-            // The recursive step probes the key once per reached row (OFFSET 0 keeps the planner
-            // from turning it into a join that scans the whole table at every level).
-            "UNION SELECT n.* FROM reached AS r CROSS JOIN LATERAL ("
-            "SELECT c.tableoid, c.ctid{list} FROM {from} AS c WHERE {join} OFFSET 0) AS n) "
-            "SELECT * FROM reached",
-            fmt::arg("names",
-                     names.empty() ? "" : ", " + fmt::format("{}", fmt::join(names, ", "))),
-            fmt::arg("list", list), fmt::arg("from", from), fmt::arg("cond", condition),
-            fmt::arg("join", fmt::format("{}", fmt::join(join, " AND "))));
+        return closure_rows_sql(walk_table(table, false), quoted_referenced_columns(table), join,
+                                condition);
     }
 
     static Datum value_array(const ColumnValues& values) {
@@ -655,8 +614,7 @@ long native_delete(Oid table, const RootKey& key) {
         for (const CountedTable& counted : tables)
             before.push_back(deleted_in_transaction(counted.leaf));
     }
-    std::string sql = fmt::format("DELETE FROM {} AS t{}", pg::quoted_table(table),
-                                  where_clause("t", key.matches));
+    std::string sql = delete_rows_sql(pg::quoted_table(table), key.matches);
     long roots = (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
                                         key.parameters.values, key.parameters.nulls, false);
     // Without the counters (track_counts = off) only the caller's own statement is counted.
@@ -720,13 +678,10 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     }
     RootKey key;
     std::string placeholder = key.parameters.add(array_type, PG_GETARG_DATUM(argno), false);
-    // The same comparison as key_match(), for every element: = ANY as WHERE col = ANY(...).
-    KeyMatch element = pg::key_match(column, element_type, "$");
-    bool converted = element.parameter != "$";
-    key.matches.push_back({element.column, element.equals,
-                           converted ? fmt::format("ANY (CAST({} AS {}[]))", placeholder,
-                                                   pg::type_sql_name(column.type))
-                                     : fmt::format("ANY ({})", placeholder)});
+    // The same comparison as for one key, for every element: as WHERE col = ANY(...).
+    pg::KeyComparison comparison = pg::key_comparison(column, element_type);
+    key.matches.push_back(
+        {comparison.column, comparison.equals, any_value_sql(placeholder, comparison.convert_to)});
     return key;
 }
 

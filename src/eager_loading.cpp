@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "data_bridge/core/eager_filter.hpp"
 #include "data_bridge/core/eager_spec.hpp"
 #include "data_bridge/core/eager_sql.hpp"
 #include "data_bridge/core/error.hpp"
@@ -61,32 +62,6 @@ pg::ColumnInfo spec_column(Oid table, const std::string& column, const std::stri
     } catch (const Error& error) {
         throw Error(error.code(), fmt::format("{} (at {})", error.what(), path));
     }
-}
-
-// The operator for a comparison, from the schema of the type's own equality operator.
-std::string comparison_operator(Oid type, FilterOp op) {
-    std::string equals = pg::equality_operator_sql(type);  // OPERATOR(schema.=)
-    const char* symbol = "=";
-    switch (op) {
-        case FilterOp::kNeq:
-            symbol = "<>";
-            break;
-        case FilterOp::kLt:
-            symbol = "<";
-            break;
-        case FilterOp::kLte:
-            symbol = "<=";
-            break;
-        case FilterOp::kGt:
-            symbol = ">";
-            break;
-        case FilterOp::kGte:
-            symbol = ">=";
-            break;
-        default:
-            return equals;
-    }
-    return equals.substr(0, equals.size() - 2) + symbol + ")";
 }
 
 class EagerPlanner {
@@ -208,30 +183,21 @@ class EagerPlanner {
 
     std::string filter_sql(Oid table, const std::string& alias, const FilterTerm& term) {
         pg::ColumnInfo column = spec_column(table, term.column, term.path);
-        std::string target = alias + "." + pg::quoted_identifier(column.name);
-        std::string type = pg::type_sql_name(column.type);
-        switch (term.op) {
-            case FilterOp::kIs:
-                if (term.value.is_null())
-                    return target + " IS NULL";
-                return target + (term.value.boolean ? " IS TRUE" : " IS FALSE");
-            case FilterOp::kIn: {
-                std::string placeholder = reserve(TEXTARRAYOID);
-                return fmt::format("{} {} ANY (CAST({} AS {}[]))", target,
-                                   pg::equality_operator_sql(column.type), placeholder, type);
-            }
-            case FilterOp::kLike:
-            case FilterOp::kILike: {
-                std::string placeholder = reserve(TEXTOID);
-                return fmt::format("CAST({} AS pg_catalog.text) OPERATOR(pg_catalog.{}) {}", target,
-                                   term.op == FilterOp::kLike ? "~~" : "~~*", placeholder);
-            }
-            default: {
-                std::string placeholder = reserve(TEXTOID);
-                return fmt::format("{} {} CAST({} AS {})", target,
-                                   comparison_operator(column.type, term.op), placeholder, type);
-            }
+        FilterColumn resolved{alias + "." + pg::quoted_identifier(column.name),
+                              pg::type_sql_name(column.type),
+                              pg::equality_operator_sql(column.type)};
+        std::string placeholder;
+        switch (filter_parameter(term)) {
+            case FilterParameter::kText:
+                placeholder = reserve(TEXTOID);
+                break;
+            case FilterParameter::kTextArray:
+                placeholder = reserve(TEXTARRAYOID);
+                break;
+            case FilterParameter::kNone:
+                break;
         }
+        return filter_condition_sql(term, resolved, placeholder);
     }
 
     EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {
@@ -258,10 +224,8 @@ class EagerPlanner {
             join.equals = pg::equality_operator_sql(child_column.type);
             join.parent_column = pg::quoted_identifier(joined.parent_columns[i]);
             join.parent_type = pg::column_info(parent, joined.parent_columns[i]).type;
-            level.conditions.insert(
-                level.conditions.begin() + i,
-                fmt::format("{}.{} {} {}.{}", level.alias, join.child_column, join.equals,
-                            parent_level.alias, join.parent_column));
+            level.conditions.insert(level.conditions.begin() + i,
+                                    join_condition_sql(level.alias, join, parent_level.alias));
             relation.join.push_back(join);
         }
         // A foreign key's referenced columns are unique together; one column, by its index.
@@ -278,9 +242,7 @@ class EagerPlanner {
         relation.keeps_unmatched = outer;
         // inner and right keep only parents with a matching related row.
         if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
-            parent_level.conditions.push_back(
-                fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
-                            fmt::join(level.conditions, " AND ")));
+            parent_level.conditions.push_back(exists_sql(level));
         }
         if (relation.shape != EagerShape::kCount)
             add_budget(level);
@@ -326,12 +288,10 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
         object.members.emplace_back(key_columns[0], id);
         matches = pg::match_key_object(table, key_columns, object, "id", planner.parameters());
     }
-    std::vector<std::string> conditions;
-    for (const auto& match : matches) {
-        conditions.push_back(
-            fmt::format("{}.{} {} {}", alias, match.column, match.equals, match.parameter));
-    }
-    return conditions;
+    std::vector<std::string> terms;
+    for (const auto& match : matches)
+        terms.push_back(conditions(alias, {match}));
+    return terms;
 }
 
 // Runs an eager statement with a fresh row budget.
@@ -534,11 +494,8 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
     planner.add_budget(root);
-    for (std::size_t i = 0; i < key.size(); i++) {
-        root.conditions.insert(
-            root.conditions.begin() + i,
-            fmt::format("{}.{} {} {}", root.alias, key[i].column, key[i].equals, key[i].parameter));
-    }
+    for (std::size_t i = 0; i < key.size(); i++)
+        root.conditions.insert(root.conditions.begin() + i, conditions(root.alias, {key[i]}));
     return run(fcinfo, planner, root, false, shape_key, QueryOptions{}, relations);
 }
 

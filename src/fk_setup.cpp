@@ -186,9 +186,7 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
     pg::spi_connect();
     if (nullable.has_value()) {
         for (const auto& column : ddl.source_columns) {
-            pg::spi_execute(fmt::format("ALTER TABLE {} ALTER COLUMN {} {} NOT NULL",
-                                        ddl.source_table, column, *nullable ? "DROP" : "SET"),
-                            false);
+            pg::spi_execute(set_not_null_sql(ddl.source_table, column, !*nullable), false);
         }
     }
     pg::spi_execute(add_constraint_sql(ddl), false);

@@ -140,11 +140,7 @@ std::optional<std::string> find_refused_column(const std::string& table_sql, Dat
                                                const std::vector<std::string>& quoted_columns,
                                                const std::vector<std::string>& column_names) {
     for (std::size_t i = 0; i < quoted_columns.size(); i++) {
-        std::string sql = fmt::format(
-            "SELECT pg_catalog.count(r.{col}) FROM pg_catalog.jsonb_array_elements($1) AS e(doc) "
-            "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::{table}, "
-            "pg_catalog.jsonb_build_object($2, e.doc OPERATOR(pg_catalog.->) $2)) AS r",
-            fmt::arg("col", quoted_columns[i]), fmt::arg("table", table_sql));
+        std::string sql = convert_column_sql(table_sql, quoted_columns[i]);
         const char* name = column_names[i].c_str();
         pg::Parameters parameters;
         parameters.add(JSONBOID, rows, false);

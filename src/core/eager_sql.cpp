@@ -78,6 +78,17 @@ std::string order_terms(const EagerLevel& level) {
     return fmt::format("{}", fmt::join(terms, ", "));
 }
 
+std::string join_condition_sql(const std::string& child_alias, const EagerJoinColumn& join,
+                               const std::string& parent_alias) {
+    return fmt::format("{}.{} {} {}.{}", child_alias, join.child_column, join.equals, parent_alias,
+                       join.parent_column);
+}
+
+std::string exists_sql(const EagerLevel& level) {
+    return fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
+                       fmt::join(level.conditions, " AND "));
+}
+
 std::string page_sql(const EagerLevel& level) {
     std::string page;
     if (!level.limit_param.empty())

@@ -122,6 +122,12 @@ TargetRef parse_target(const std::string& text) {
     return target;
 }
 
+std::string set_not_null_sql(const std::string& quoted_table, const std::string& quoted_column,
+                             bool not_null) {
+    return fmt::format("ALTER TABLE {} ALTER COLUMN {} {} NOT NULL", quoted_table, quoted_column,
+                       not_null ? "SET" : "DROP");
+}
+
 std::string add_constraint_sql(const ForeignKeyDdl& ddl) {
     return fmt::format(
         "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) "

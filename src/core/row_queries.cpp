@@ -149,4 +149,12 @@ std::string insert_rows_sql(const std::string& table, const std::vector<std::str
         fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list));
 }
 
+std::string convert_column_sql(const std::string& table, const std::string& quoted_column) {
+    return fmt::format(
+        "SELECT pg_catalog.count(r.{col}) FROM pg_catalog.jsonb_array_elements($1) AS e(doc) "
+        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::{table}, "
+        "pg_catalog.jsonb_build_object($2, e.doc OPERATOR(pg_catalog.->) $2)) AS r",
+        fmt::arg("col", quoted_column), fmt::arg("table", table));
+}
+
 }  // namespace data_bridge

@@ -4,6 +4,15 @@
 
 namespace data_bridge {
 
+std::string value_sql(const std::string& placeholder, const std::string& type) {
+    return type.empty() ? placeholder : fmt::format("CAST({} AS {})", placeholder, type);
+}
+
+std::string any_value_sql(const std::string& placeholder, const std::string& type) {
+    return type.empty() ? fmt::format("ANY ({})", placeholder)
+                        : fmt::format("ANY (CAST({} AS {}[]))", placeholder, type);
+}
+
 std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
     std::vector<std::string> terms;
     for (const auto& match : matches) {

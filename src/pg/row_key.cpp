@@ -21,16 +21,20 @@ KeyMatch match_value(const ColumnInfo& column, Oid value_type, Datum value, bool
 
 }  // namespace
 
-KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {
+KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
     std::string quoted = quoted_identifier(column.name);
     if (value_type == column.type)
-        return {quoted, equality_operator_sql(column.type), placeholder};
+        return {quoted, equality_operator_sql(column.type), ""};
     // As a plain WHERE col = value compares them: 1.5 matches no integer key.
     if (compares_directly(column.type, value_type))
-        return {quoted, "OPERATOR(pg_catalog.=)", placeholder};
+        return {quoted, "OPERATOR(pg_catalog.=)", ""};
     // No such comparison (a text key for an integer column): converted, as the caller.
-    return {quoted, equality_operator_sql(column.type),
-            fmt::format("CAST({} AS {})", placeholder, type_sql_name(column.type))};
+    return {quoted, equality_operator_sql(column.type), type_sql_name(column.type)};
+}
+
+KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {
+    KeyComparison comparison = key_comparison(column, value_type);
+    return {comparison.column, comparison.equals, value_sql(placeholder, comparison.convert_to)};
 }
 
 KeyMatch match_argument(const ColumnInfo& column, FunctionCallInfo fcinfo, int argno,

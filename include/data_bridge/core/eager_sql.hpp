@@ -67,6 +67,12 @@ std::string order_terms(const EagerLevel& level);
 // " LIMIT $n OFFSET $m" for the level's page, "" when none.
 std::string page_sql(const EagerLevel& level);
 
+// child_alias.child_column = parent_alias.parent_column, with the child type's equality.
+std::string join_condition_sql(const std::string& child_alias, const EagerJoinColumn& join,
+                               const std::string& parent_alias);
+// EXISTS (SELECT 1 FROM table AS alias WHERE conditions): the level has a row.
+std::string exists_sql(const EagerLevel& level);
+
 // The jsonb expression of one row of `level`, its relations nested.
 std::string row_document_sql(const EagerLevel& level);
 

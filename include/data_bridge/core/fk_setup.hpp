@@ -34,6 +34,10 @@ struct ForeignKeyDdl {
 };
 std::string add_constraint_sql(const ForeignKeyDdl& ddl);
 
+// ALTER TABLE table ALTER COLUMN column {SET|DROP} NOT NULL (both quoted).
+std::string set_not_null_sql(const std::string& quoted_table, const std::string& quoted_column,
+                             bool not_null);
+
 // CREATE INDEX ON table (columns): what makes a foreign key's checks and cascades use an index.
 std::string create_index_sql(const std::string& quoted_table,
                              const std::vector<std::string>& quoted_columns);

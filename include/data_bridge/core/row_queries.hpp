@@ -45,6 +45,10 @@ std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
 
 std::string count_rows_sql(const std::string& table, const KeyMatch& match);
 
+// Converts one column's values of the jsonb array $1 (the key named by $2) to the table's row
+// type, and only that: which column a failed insert's data error came from.
+std::string convert_column_sql(const std::string& table, const std::string& quoted_column);
+
 // INSERT INTO table (cols) SELECT ... FROM the jsonb array $1 ... RETURNING to_jsonb(row): every
 // row in array order, or (filter_positions) only those at the 1-based positions in $2.
 std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,

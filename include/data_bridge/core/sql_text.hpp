@@ -14,6 +14,11 @@ struct KeyMatch {
     std::string parameter;  // "$1" or "CAST($1 AS type)" or an expression of $1
 };
 
+// A value in a comparison: the parameter as it is, or converted to `type` first ("" for as is).
+std::string value_sql(const std::string& placeholder, const std::string& type);
+// ANY over an array parameter, its elements converted to `type` first ("" for as they are).
+std::string any_value_sql(const std::string& placeholder, const std::string& type);
+
 // "alias.col op param AND ..."
 std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches);
 

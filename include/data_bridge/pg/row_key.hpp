@@ -13,8 +13,17 @@
 
 namespace data_bridge::pg {
 
-// "column = $n" for a value of `value_type`: compared as it is when pg_catalog's = takes the
-// two types (as a plain WHERE would), otherwise converted to the column's type first.
+// How a value of `value_type` is compared with the column: as it is when pg_catalog's = takes
+// the two types (as a plain WHERE would; 1.5 matches no integer), otherwise converted to the
+// column's type first (a text key for an integer column).
+struct KeyComparison {
+    std::string column;      // quoted
+    std::string equals;      // OPERATOR(schema.=)
+    std::string convert_to;  // the column's type as SQL, or "" to compare as it is
+};
+KeyComparison key_comparison(const ColumnInfo& column, Oid value_type);
+
+// "column = $n" for a value of `value_type`, compared as key_comparison() says.
 KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder);
 
 // "column = value" where the value is argument `argno` of the call (any type: cast to the

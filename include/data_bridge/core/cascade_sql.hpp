@@ -1,0 +1,58 @@
+// SQL text of cascade deletes and of delete_plan's walk. Identifiers arrive quoted (and tables
+// schema-qualified) from the PostgreSQL layer; values are always parameters.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/sql_text.hpp"
+
+namespace data_bridge {
+
+// A table as the walk reads it: quoted and qualified, and whether rows of its inheritance
+// children are its own (a partitioned table, or the root as DELETE FROM sees it) or not (ONLY).
+struct WalkTable {
+    std::string name;
+    bool with_children = false;
+};
+
+// SELECT alias.tableoid, alias.ctid, alias.<columns> FROM [ONLY] table AS alias WHERE condition
+std::string walk_rows_sql(const WalkTable& table, const std::string& alias,
+                          const std::vector<std::string>& columns, const std::string& condition);
+
+// SELECT t.<key columns> FROM table AS t WHERE condition: the caller's choice of root rows.
+std::string root_keys_sql(const std::string& table, const std::vector<std::string>& key_columns,
+                          const std::string& condition);
+
+// DELETE FROM table AS t WHERE <key>: the caller's own DELETE.
+std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch>& key);
+
+// The rows among tids $1 still there: SELECT t.tableoid, t.ctid FROM ONLY leaf AS t WHERE ...
+std::string surviving_rows_sql(const std::string& leaf);
+
+// One referencing column of a foreign key, matched against an array parameter of the referenced
+// values: its quoted name, the equality operator of its type and its type's SQL name.
+struct ReferencingColumn {
+    std::string quoted;
+    std::string equals;
+    std::string type;
+    std::string values;  // the array parameter, "$n"
+};
+
+// The rows of alias "c" that reference one of the given key values: c.col = ANY (...) for one
+// column, a match against the unnested arrays for several.
+std::string referencing_condition(const std::vector<ReferencingColumn>& columns);
+
+// Every row reached from the rows matching `condition` through a self-reference, however deep,
+// in one WITH RECURSIVE statement. `columns` are what the next level matches (as in
+// walk_rows_sql); `join` compares each referencing column with the position of the referenced
+// one in `columns` (1-based).
+struct SelfJoin {
+    std::string referencing;  // quoted column
+    std::string equals;
+    std::size_t referenced_position;
+};
+std::string closure_rows_sql(const WalkTable& table, const std::vector<std::string>& columns,
+                             const std::vector<SelfJoin>& join, const std::string& condition);
+
+}  // namespace data_bridge
