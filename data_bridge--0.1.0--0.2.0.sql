@@ -8,6 +8,19 @@ GRANT USAGE ON SCHEMA data_bridge_internal TO PUBLIC;
 ALTER FUNCTION @extschema@._eager_row_budget() SET SCHEMA data_bridge_internal;
 ALTER FUNCTION @extschema@._boundary_selftest(text) SET SCHEMA data_bridge_internal;
 
+-- One return type per function name: the per-key reports get a name of their own; the
+-- three-argument delete_many_with_cascade stays for this release.
+CREATE FUNCTION delete_each_with_cascade(tbl regclass, ids anyarray, on_error text DEFAULT 'raise')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'delete_each_with_cascade'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION delete_each_with_cascade(regclass, anyarray, text) IS
+'delete_with_cascade for each key, one report per key; on_error => ''skip'' runs each in its own subtransaction';
+
+COMMENT ON FUNCTION @extschema@.delete_many_with_cascade(regclass, anyarray, text) IS
+'Deprecated (removed in 0.3.0): the same as delete_each_with_cascade; one name, one return type';
+
 -- delete_plan runs the DELETE it predicts in a subtransaction it rolls back.
 ALTER FUNCTION @extschema@.delete_plan(regclass, anyelement) VOLATILE;
 

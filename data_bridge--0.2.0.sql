@@ -263,7 +263,15 @@ AS 'MODULE_PATHNAME', 'delete_each_with_cascade'
 LANGUAGE C VOLATILE;
 
 COMMENT ON FUNCTION delete_many_with_cascade(regclass, anyarray, text) IS
-'delete_with_cascade for each key; on_error => ''skip'' runs each in its own subtransaction; returns a report per key';
+'Deprecated (removed in 0.3.0): the same as delete_each_with_cascade; one name, one return type';
+
+CREATE FUNCTION delete_each_with_cascade(tbl regclass, ids anyarray, on_error text DEFAULT 'raise')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'delete_each_with_cascade'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION delete_each_with_cascade(regclass, anyarray, text) IS
+'delete_with_cascade for each key, one report per key; on_error => ''skip'' runs each in its own subtransaction';
 
 CREATE FUNCTION delete_plan(tbl regclass, id anyelement)
 RETURNS TABLE (

@@ -198,3 +198,16 @@ SELECT delete_with_cascade('big_parent', 1);
 RESET data_bridge.max_cascade_rows;
 SELECT delete_with_cascade('big_parent', 1) AS deleted;
 DROP TABLE big_parent, big_child;
+
+-- delete_each_with_cascade: one report per key under a name of its own (the three-argument
+-- delete_many_with_cascade, which returned jsonb where its two-argument form returns bigint,
+-- stays for one release).
+CREATE TABLE each_parent (id int PRIMARY KEY);
+CREATE TABLE each_child (id int PRIMARY KEY, p int REFERENCES each_parent ON DELETE RESTRICT);
+INSERT INTO each_parent VALUES (1), (2), (3);
+INSERT INTO each_child VALUES (1, 2);
+SELECT delete_each_with_cascade('each_parent', ARRAY[1, 2, 3], 'skip');
+SELECT delete_each_with_cascade('each_parent', ARRAY[2]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT array_agg(id) AS left FROM each_parent;
+DROP TABLE each_child, each_parent;
