@@ -4,6 +4,10 @@
 
 namespace data_bridge {
 
+std::string qualified_operator_sql(const std::string& quoted_schema, const std::string& symbol) {
+    return fmt::format("OPERATOR({}.{})", quoted_schema, symbol);
+}
+
 std::string value_sql(const std::string& placeholder, const std::string& type) {
     return type.empty() ? placeholder : fmt::format("CAST({} AS {})", placeholder, type);
 }

@@ -3,6 +3,7 @@
 #include "data_bridge/pg/catalog.hpp"
 
 #include "data_bridge/core/error.hpp"
+#include "data_bridge/core/sql_text.hpp"
 #include "data_bridge/pg/boundary.hpp"
 
 extern "C" {
@@ -195,7 +196,7 @@ std::string equality_operator_sql(Oid type) {
                     fmt::format("could not identify an equality operator for type {}",
                                 type_sql_name(type)));
     }
-    return fmt::format("OPERATOR({}.=)", op.schema);
+    return qualified_operator_sql(op.schema, "=");
 }
 
 bool column_is_unique(Oid relid, AttrNumber attnum) {

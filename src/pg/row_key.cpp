@@ -27,7 +27,7 @@ KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
         return {quoted, equality_operator_sql(column.type), ""};
     // As a plain WHERE col = value compares them: 1.5 matches no integer key.
     if (compares_directly(column.type, value_type))
-        return {quoted, "OPERATOR(pg_catalog.=)", ""};
+        return {quoted, qualified_operator_sql("pg_catalog", "="), ""};
     // No such comparison (a text key for an integer column): converted, as the caller.
     return {quoted, equality_operator_sql(column.type), type_sql_name(column.type)};
 }

@@ -14,6 +14,9 @@ struct KeyMatch {
     std::string parameter;  // "$1" or "CAST($1 AS type)" or an expression of $1
 };
 
+// OPERATOR(schema.symbol): an operator no search_path can replace. The schema arrives quoted.
+std::string qualified_operator_sql(const std::string& quoted_schema, const std::string& symbol);
+
 // A value in a comparison: the parameter as it is, or converted to `type` first ("" for as is).
 std::string value_sql(const std::string& placeholder, const std::string& type);
 // ANY over an array parameter, its elements converted to `type` first ("" for as they are).
