@@ -199,25 +199,41 @@ std::string equality_operator_sql(Oid type) {
     return qualified_operator_sql(op.schema, "=");
 }
 
+List* read_indexes(Relation pg_index, Oid relid) {
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(relid));
+    SysScanDesc scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
+    List* indexes = NIL;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_index)GETSTRUCT(tuple);
+        auto* index = (IndexFacts*)palloc0(sizeof(IndexFacts));
+        index->nkeys = form->indnkeyatts;
+        for (int i = 0; i < form->indnkeyatts; i++)
+            index->keys[i] = form->indkey.values[i];
+        index->unique = form->indisunique;
+        index->partial = !heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
+        index->valid = form->indisvalid;
+        indexes = lappend(indexes, index);
+    }
+    systable_endscan(scan);
+    return indexes;
+}
+
 bool column_is_unique(Oid relid, AttrNumber attnum) {
     return guarded([relid, attnum] {
         Relation pg_index = table_open(IndexRelationId, AccessShareLock);
-        ScanKeyData key;
-        ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
-                    ObjectIdGetDatum(relid));
-        SysScanDesc scan =
-            systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
-        bool unique = false;
-        HeapTuple tuple;
-        while (!unique && HeapTupleIsValid(tuple = systable_getnext(scan))) {
-            auto* form = (Form_pg_index)GETSTRUCT(tuple);
-            unique = form->indisunique && form->indisvalid && form->indnkeyatts == 1 &&
-                     form->indkey.values[0] == attnum &&
-                     heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
-        }
-        systable_endscan(scan);
+        List* indexes = read_indexes(pg_index, relid);
         table_close(pg_index, AccessShareLock);
-        return unique;
+        ListCell* cell;
+        foreach (cell, indexes) {
+            const auto* index = (const IndexFacts*)lfirst(cell);
+            if (index->unique && index->valid && !index->partial && index->nkeys == 1 &&
+                index->keys[0] == attnum)
+                return true;
+        }
+        return false;
     });
 }
 

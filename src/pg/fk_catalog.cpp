@@ -5,6 +5,7 @@
 
 #include "data_bridge/core/index_coverage.hpp"
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
@@ -13,13 +14,6 @@ namespace {
 
 // Phase 1 gathers the catalog rows into plain palloc'd structs, in C style, inside one guarded()
 // call; phase 2 turns them into the C++ model with no PostgreSQL call in between.
-
-struct RawIndex {
-    int nkeys;
-    AttrNumber keys[INDEX_MAX_KEYS];
-    bool partial;
-    bool valid;
-};
 
 struct RawKey {
     Oid oid;
@@ -43,29 +37,8 @@ struct RawKey {
     bool deferrable;
     bool deferred;
     bool validated;
-    List* indexes;  // of RawIndex*, the indexes of the referencing table
+    List* indexes;  // of IndexFacts*, the indexes of the referencing table
 };
-
-List* read_indexes(Relation pg_index, Oid table) {
-    ScanKeyData key;
-    ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,
-                ObjectIdGetDatum(table));
-    SysScanDesc scan = systable_beginscan(pg_index, IndexIndrelidIndexId, true, nullptr, 1, &key);
-    List* indexes = NIL;
-    HeapTuple tuple;
-    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
-        auto* form = (Form_pg_index)GETSTRUCT(tuple);
-        auto* index = (RawIndex*)palloc0(sizeof(RawIndex));
-        index->nkeys = form->indnkeyatts;
-        for (int i = 0; i < form->indnkeyatts; i++)
-            index->keys[i] = form->indkey.values[i];
-        index->partial = !heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
-        index->valid = form->indisvalid;
-        indexes = lappend(indexes, index);
-    }
-    systable_endscan(scan);
-    return indexes;
-}
 
 char* schema_of(Oid relid) {
     return get_namespace_name(get_rel_namespace(relid));
@@ -152,7 +125,7 @@ ForeignKey to_model(const RawKey& raw) {
     std::vector<IndexShape> indexes;
     ListCell* cell;
     foreach (cell, raw.indexes) {
-        const auto* index = (const RawIndex*)lfirst(cell);
+        const auto* index = (const IndexFacts*)lfirst(cell);
         IndexShape shape;
         shape.key_attnums.assign(index->keys, index->keys + index->nkeys);
         shape.is_partial = index->partial;

@@ -57,6 +57,18 @@ std::string type_sql_name(Oid type);
 // earlier on search_path is never picked. Throws 42883 when the type has none.
 std::string equality_operator_sql(Oid type);
 
+// One index of a table, as pg_index describes it (palloc'd, for use inside guarded()).
+struct IndexFacts {
+    int nkeys;
+    AttrNumber keys[INDEX_MAX_KEYS];
+    bool unique;
+    bool partial;
+    bool valid;
+};
+// The table's indexes, a List of IndexFacts*; `pg_index` is the open catalog. Raises errors:
+// call inside guarded().
+List* read_indexes(Relation pg_index, Oid relid);
+
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
