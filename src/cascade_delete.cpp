@@ -559,33 +559,26 @@ struct CountedTable {
     bool countable;
 };
 
+TableFamily family_of(Oid table) {
+    pg::check_for_interrupts();
+    TableFamily family;
+    List* members = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });
+    List* ancestors = pg::guarded([table] { return get_partition_ancestors(table); });
+    for (int i = 0; i < list_length(members); i++)
+        family.members.push_back(list_nth_oid(members, i));
+    for (int i = 0; i < list_length(ancestors); i++)
+        family.ancestors.push_back(list_nth_oid(ancestors, i));
+    return family;
+}
+
 std::vector<CountedTable> reachable_tables(Oid root) {
-    const FkGraph& graph = pg::foreign_key_graph();
-    std::vector<Oid> tables{root};
     std::vector<CountedTable> leaves;
-    std::unordered_set<Oid> seen_tables{root}, seen_leaves;
-    for (std::size_t next = 0; next < tables.size(); next++) {
-        pg::check_for_interrupts();
-        Oid table = tables[next];
-        bool countable = caller_sees_all_rows(table);
-        List* family = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });
-        // Keys into the table, into its partitions, and into the partitioned tables above it.
-        List* ancestors = pg::guarded([table] { return get_partition_ancestors(table); });
-        std::vector<Oid> targets;
-        for (int i = 0; i < list_length(family); i++)
-            targets.push_back(list_nth_oid(family, i));
-        for (int i = 0; i < list_length(ancestors); i++)
-            targets.push_back(list_nth_oid(ancestors, i));
-        for (Oid leaf : targets) {
-            if (std::find(targets.begin(), targets.end(), leaf) - targets.begin() <
-                    list_length(family) &&
-                seen_leaves.insert(leaf).second)
-                leaves.push_back({leaf, countable});
-            for (const ForeignKey* key : graph.referencing(leaf)) {
-                if (key->on_delete == FkAction::kCascade &&
-                    seen_tables.insert(key->source_relid).second)
-                    tables.push_back(key->source_relid);
-            }
+    std::unordered_set<Oid> seen;
+    for (const ReachedTable& reached : cascade_closure(pg::foreign_key_graph(), root, family_of)) {
+        bool countable = caller_sees_all_rows(reached.table);
+        for (Oid member : reached.members) {
+            if (seen.insert(member).second)
+                leaves.push_back({member, countable});
         }
     }
     return leaves;

@@ -61,6 +61,25 @@ void CascadeLedger::settle_trial(std::vector<CascadeStep>& steps,
     }
 }
 
+std::vector<ReachedTable> cascade_closure(const FkGraph& graph, RelationId root,
+                                          const std::function<TableFamily(RelationId)>& family_of) {
+    std::vector<ReachedTable> reached{{root, {}}};
+    std::unordered_set<RelationId> seen{root};
+    for (std::size_t next = 0; next < reached.size(); next++) {
+        TableFamily family = family_of(reached[next].table);
+        std::vector<RelationId> targets = family.members;
+        targets.insert(targets.end(), family.ancestors.begin(), family.ancestors.end());
+        for (RelationId target : targets) {
+            for (const ForeignKey* key : graph.referencing(target)) {
+                if (key->on_delete == FkAction::kCascade && seen.insert(key->source_relid).second)
+                    reached.push_back({key->source_relid, {}});
+            }
+        }
+        reached[next].members = std::move(family.members);
+    }
+    return reached;
+}
+
 bool CascadeLedger::add_deleted(const RowId& id, int depth) {
     return deleted_.emplace(id, depth).second;
 }

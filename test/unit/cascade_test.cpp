@@ -105,3 +105,37 @@ TEST(CascadeLedger, SettleTrialCountsWhatWent) {
     EXPECT_EQ(steps[0].rows, 2);
     EXPECT_EQ(steps[1].rows, 2);
 }
+
+TEST(CascadeClosure, FollowsCascadingKeysThroughPartitions) {
+    // users(1) <- posts(2, partitioned: 20, 21) <- comments(3) [cascade]; audit(4) RESTRICT;
+    // likes(5) references partition 21 directly, cascading.
+    auto fk = [](ConstraintId id, RelationId source, RelationId target, FkAction action) {
+        ForeignKey key;
+        key.id = id;
+        key.name = "k" + std::to_string(id);
+        key.source_relid = source;
+        key.target_relid = target;
+        key.source = {"public", "s" + std::to_string(source)};
+        key.target = {"public", "t" + std::to_string(target)};
+        key.on_delete = action;
+        return key;
+    };
+    FkGraph graph({fk(1, 2, 1, FkAction::kCascade), fk(2, 3, 2, FkAction::kCascade),
+                   fk(3, 4, 1, FkAction::kRestrict), fk(4, 5, 21, FkAction::kCascade),
+                   fk(5, 1, 3, FkAction::kCascade)});  // a cycle back to users
+    auto family = [](RelationId table) {
+        TableFamily out;
+        out.members.push_back(table);
+        if (table == 2) {
+            out.members.push_back(20);
+            out.members.push_back(21);
+        }
+        return out;
+    };
+    std::vector<ReachedTable> reached = cascade_closure(graph, 1, family);
+    std::vector<RelationId> tables;
+    for (const auto& entry : reached)
+        tables.push_back(entry.table);
+    EXPECT_EQ(tables, (std::vector<RelationId>{1, 2, 3, 5}));
+    EXPECT_EQ(reached[1].members, (std::vector<RelationId>{2, 20, 21}));
+}

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "data_bridge/core/fk_graph.hpp"
 #include "data_bridge/core/foreign_key.hpp"
 
 namespace data_bridge {
@@ -73,6 +75,25 @@ class CascadeLedger {
   private:
     std::unordered_map<RowId, int, RowIdHash> deleted_;
 };
+
+// A table among its partitions and inheritance children, as the catalogs describe it.
+struct TableFamily {
+    std::vector<RelationId> members;    // the table and every partition or child below it
+    std::vector<RelationId> ancestors;  // the partitioned tables above it
+};
+
+// A table a cascade can reach, with the tables its rows live in (where PostgreSQL counts them).
+struct ReachedTable {
+    RelationId table;
+    std::vector<RelationId> members;
+};
+
+// The tables a native DELETE of `root` can delete rows from: the root and, transitively, every
+// table with an ON DELETE CASCADE foreign key into one of them, into one of their members, or
+// into a partitioned table above them (a key on a partitioned table reaches its partitions).
+// Each table once, in the order reached.
+std::vector<ReachedTable> cascade_closure(const FkGraph& graph, RelationId root,
+                                          const std::function<TableFamily(RelationId)>& family_of);
 
 // What PostgreSQL's refusal of the DELETE names: the SQLSTATE, and the table, column and
 // constraint fields of the error.
