@@ -26,6 +26,34 @@ BEGIN
     END;
 END $$;
 
+-- The same for a data_bridge call: 'returned N, M went' (rows counted against the tables'
+-- row counts before and after).
+CREATE FUNCTION pg_temp.returned_count(statement text, tables text[]) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    returned bigint;
+    before bigint := 0;
+    after bigint := 0;
+    n bigint;
+    t text;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
+        before := before + n;
+    END LOOP;
+    BEGIN
+        EXECUTE statement INTO returned;
+        FOREACH t IN ARRAY tables LOOP
+            EXECUTE format('SELECT count(*) FROM %s', t) INTO n;
+            after := after + n;
+        END LOOP;
+        RAISE EXCEPTION USING ERRCODE = 'P0004', MESSAGE = format('returned %s, %s went', returned, before - after);
+    EXCEPTION WHEN assert_failure THEN
+        RETURN SQLERRM;
+    WHEN OTHERS THEN
+        RETURN 'error ' || SQLSTATE;
+    END;
+END $$;
+
 -- The issue's repro: RESTRICT reached through a deeper path. PostgreSQL checks t3's RESTRICT
 -- reference before the actions the cascade queues itself.
 CREATE TABLE t0 (id int PRIMARY KEY);
@@ -232,3 +260,23 @@ SELECT array_agg(id ORDER BY id) AS children_left FROM pol_child;
 DROP TABLE pol_child, pol, plan_secret_nulls, plan_secret, plan_parent;
 DROP OWNED BY sec_planner;
 DROP ROLE sec_planner;
+
+-- The count is of rows deleted for good: a trigger's subtransaction that deleted rows and rolled
+-- back does not count.
+CREATE TABLE q (id int PRIMARY KEY);
+CREATE TABLE q_child (id int PRIMARY KEY, q_id int REFERENCES q ON DELETE CASCADE);
+INSERT INTO q VALUES (1), (2);
+INSERT INTO q_child VALUES (1, 1), (2, 2);
+CREATE FUNCTION pg_temp.undone_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        DELETE FROM q_child WHERE q_id = OLD.id;
+        RAISE EXCEPTION 'undo';
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER undone BEFORE DELETE ON q FOR EACH ROW EXECUTE FUNCTION pg_temp.undone_delete();
+SELECT pg_temp.outcome('DELETE FROM q WHERE id = 1', '{q,q_child}') AS native,
+       pg_temp.returned_count('SELECT delete_with_cascade(''q'', 1)', '{q,q_child}') AS cascade;
+DROP TABLE q_child, q;

@@ -46,7 +46,6 @@ extern "C" {
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
-#include "utils/fmgrprotos.h"
 #include "utils/rls.h"
 }
 
@@ -584,15 +583,18 @@ std::vector<CountedTable> reachable_tables(Oid root) {
     return leaves;
 }
 
-// Rows deleted from a table in this transaction so far, as pg_stat_get_xact_tuples_deleted()
-// reports them (subtransactions included).
+// Rows deleted from a table by this transaction and its subtransactions still in force: the
+// per-subtransaction counters of the statistics system. A subtransaction that rolled back (a
+// trigger's exception block, delete_plan's trial run) folds its counts into the attempted
+// totals that pg_stat_get_xact_tuples_deleted() reports, and out of these.
 long deleted_in_transaction(Oid relid) {
     return pg::guarded([relid] {
-        LOCAL_FCINFO(call, 1);
-        InitFunctionCallInfoData(*call, nullptr, 1, InvalidOid, nullptr, nullptr);
-        call->args[0].value = ObjectIdGetDatum(relid);
-        call->args[0].isnull = false;
-        return (long)DatumGetInt64(pg_stat_get_xact_tuples_deleted(call));
+        long deleted = 0;
+        PgStat_TableStatus* status = find_tabstat_entry(relid);
+        for (PgStat_TableXactStatus* level = status != nullptr ? status->trans : nullptr;
+             level != nullptr; level = level->upper)
+            deleted += (long)level->tuples_deleted;
+        return deleted;
     });
 }
 
