@@ -96,3 +96,12 @@ DROP OWNED BY bud_reader;
 DROP ROLE bud_reader;
 
 DROP TABLE lim_tree, lim_child, lim_parent, lim_nodes;
+
+-- data_bridge.max_cascade_rows counts rows the caller may not read: an ordinary role cannot move
+-- it to probe how many there are.
+CREATE ROLE lim_prober NOLOGIN;
+SET ROLE lim_prober;
+SET data_bridge.max_cascade_rows = 7;
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP ROLE lim_prober;

@@ -15,8 +15,10 @@ void define_settings() {
     DefineCustomIntVariable("data_bridge.max_cascade_rows",
                             "Most rows one cascade delete or delete plan may reach (0: no limit).",
                             "Past it the call fails with program_limit_exceeded instead of holding "
-                            "an unbounded set of rows in memory.",
-                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr,
+                            "an unbounded set of rows in memory. It counts rows of tables the "
+                            "caller cannot read, so only a superuser (or a role granted SET on "
+                            "it) may change it: probing it would tell how many there are.",
+                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_SUSET, 0, nullptr,
                             nullptr, nullptr);
     DefineCustomIntVariable(
         "data_bridge.max_rows",
