@@ -27,7 +27,8 @@ BEGIN
     END IF;
     RETURN ($1).v;
 END $$;
-CREATE CAST (sec_eve.k AS int) WITH FUNCTION sec_eve.k_to_int(sec_eve.k);
+-- Implicit, so that a plain WHERE id = ROW(1)::sec_eve.k accepts it too (and runs it).
+CREATE CAST (sec_eve.k AS int) WITH FUNCTION sec_eve.k_to_int(sec_eve.k) AS IMPLICIT;
 -- An equality operator of its own, first on the search_path: never picked.
 CREATE FUNCTION sec_eve.int_eq(int, int) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN

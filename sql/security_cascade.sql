@@ -280,3 +280,92 @@ CREATE TRIGGER undone BEFORE DELETE ON q FOR EACH ROW EXECUTE FUNCTION pg_temp.u
 SELECT pg_temp.outcome('DELETE FROM q WHERE id = 1', '{q,q_child}') AS native,
        pg_temp.returned_count('SELECT delete_with_cascade(''q'', 1)', '{q,q_child}') AS cascade;
 DROP TABLE q_child, q;
+
+-- Keys of a type PostgreSQL does not compare with the column are refused as a plain WHERE
+-- refuses them (42883), never converted by an explicit cast ("char" '1' is not 49, true not 1).
+CREATE TABLE m (id int PRIMARY KEY);
+INSERT INTO m VALUES (1), (2), (5), (49);
+SELECT delete_with_cascade('m', '1'::"char");
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('m', B'101');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('m', true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_many_with_cascade('m', ARRAY['1.5'::jsonb]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_each_with_cascade('m', ARRAY['2'::jsonb], 'skip') -> 0 ->> 'sqlstate' AS each_sqlstate;
+SELECT fetch_one_with_relations('m', true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT array_agg(id ORDER BY id) AS m_left FROM m;
+DROP TABLE m;
+
+-- The walk compares referencing columns with key values as PostgreSQL's foreign-key triggers
+-- do: an integer key referencing a numeric or bigint key is never rounded nor overflows.
+CREATE TABLE np (id numeric PRIMARY KEY);
+CREATE TABLE nc (id int PRIMARY KEY, p int REFERENCES np ON DELETE CASCADE);
+CREATE TABLE ngc (id int PRIMARY KEY, c int REFERENCES nc ON DELETE RESTRICT);
+INSERT INTO np VALUES (1.5), (2), ('NaN');
+INSERT INTO nc VALUES (1, 2);
+INSERT INTO ngc VALUES (1, 1);
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('np', 1.5) ORDER BY depth;
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('np', 'NaN'::numeric) ORDER BY depth;
+CREATE TABLE bp (id bigint PRIMARY KEY);
+CREATE TABLE bc (id int PRIMARY KEY, p int REFERENCES bp ON DELETE CASCADE);
+INSERT INTO bp VALUES (5000000000), (3);
+INSERT INTO bc VALUES (1, 3);
+SELECT depth, table_name, "rows" FROM delete_plan('bp', 5000000000) ORDER BY depth;
+SELECT depth, table_name, "rows" FROM delete_plan('bp', 3) ORDER BY depth;
+DROP TABLE bc, bp, ngc, nc, np;
+
+-- A refusal's line through a table the caller cannot read shows that PostgreSQL refuses there,
+-- and no count.
+CREATE ROLE sec_hidden NOLOGIN;
+GRANT USAGE ON SCHEMA public TO sec_hidden;
+CREATE TABLE ha (id int PRIMARY KEY);
+CREATE TABLE hh (id int PRIMARY KEY, a_id int REFERENCES ha ON DELETE CASCADE);
+CREATE TABLE hv (id int PRIMARY KEY, h_id int REFERENCES hh ON DELETE RESTRICT);
+INSERT INTO ha VALUES (1);
+INSERT INTO hh VALUES (10, 1), (11, 1);
+INSERT INTO hv VALUES (1, 10), (2, 11);
+GRANT SELECT, DELETE ON ha, hv TO sec_hidden;
+SET ROLE sec_hidden;
+SELECT depth, path, table_name, action, "rows", rows_exist, blocks FROM delete_plan('ha', 1) ORDER BY depth;
+RESET ROLE;
+DROP TABLE hv, hh, ha;
+DROP OWNED BY sec_hidden;
+DROP ROLE sec_hidden;
+
+-- A row a BEFORE DELETE trigger keeps by updating it instead is not counted as deleted.
+CREATE TABLE tp (id int PRIMARY KEY);
+CREATE TABLE tc (id int PRIMARY KEY, p int REFERENCES tp ON DELETE CASCADE, archived bool DEFAULT false);
+INSERT INTO tp VALUES (1);
+INSERT INTO tc VALUES (1, 1), (2, 1);
+CREATE FUNCTION pg_temp.archive_instead() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.id = 2 THEN
+        UPDATE tc SET archived = true WHERE id = OLD.id;
+        RETURN NULL;
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER archive BEFORE DELETE ON tc FOR EACH ROW EXECUTE FUNCTION pg_temp.archive_instead();
+SELECT depth, table_name, "rows" FROM delete_plan('tp', 1) ORDER BY depth;
+SELECT pg_temp.returned_count('SELECT delete_with_cascade(''tp'', 1)', '{tp,tc}') AS cascade;
+DROP TABLE tc, tp;
+
+-- A root key in an inheritance parent and its child: each root row once.
+CREATE TABLE ip (id int PRIMARY KEY);
+CREATE TABLE ipc (id int PRIMARY KEY) INHERITS (ip);
+INSERT INTO ip VALUES (1);
+INSERT INTO ipc VALUES (1);
+SELECT depth, table_name, "rows" FROM delete_plan('ip', 1) ORDER BY depth;
+SELECT pg_temp.returned_count('SELECT delete_with_cascade(''ip'', 1)', '{ip}') AS cascade;
+DROP TABLE ipc, ip;
+
+-- A deferred NO ACTION reference is checked at commit, after the call: blocks is NULL there.
+CREATE TABLE dp (id int PRIMARY KEY);
+CREATE TABLE dc (id int PRIMARY KEY, p int REFERENCES dp DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO dp VALUES (1);
+INSERT INTO dc VALUES (1, 1);
+SELECT depth, table_name, action, "rows", blocks IS NULL AS decided_at_commit FROM delete_plan('dp', 1) ORDER BY depth;
+DROP TABLE dc, dp;

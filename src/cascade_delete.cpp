@@ -42,11 +42,15 @@
 #include "data_bridge/pg/subtransaction.hpp"
 
 extern "C" {
+#include "access/heapam.h"
+#include "storage/bufmgr.h"
 #include "catalog/partition.h"
+#include "catalog/pg_am.h"
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
 #include "utils/rls.h"
+#include "utils/snapmgr.h"
 }
 
 namespace data_bridge {
@@ -178,6 +182,9 @@ class CascadeWalk {
             std::string rows_sql = select_sql(root_, "t", conditions("t", matches), true);
             as_owner(root_, [&] { run_select(rows_sql, by_key, root); });
         }
+        // A key the caller's statement returned twice (a parent and an inheritance child with
+        // the same key) reads the same rows twice: each row is a root once.
+        keep_first_occurrences(root);
         for (const RowId& id : root.rows)
             ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
@@ -235,7 +242,7 @@ class CascadeWalk {
             add(queue_[0].rows);
         for (const CascadeStep& step : steps_)
             add(step.matched);
-        std::unordered_set<RowId, RowIdHash> surviving;
+        std::unordered_set<RowId, RowIdHash> deleted, updated;
         for (const auto& [leaf, rows] : by_table) {
             pg::check_for_interrupts();
             std::string sql = surviving_rows_sql(pg::quoted_table(leaf));
@@ -250,13 +257,21 @@ class CascadeWalk {
                                                 parameters.values, parameters.nulls, false);
                 read_row_ids(count, still.rows);
             });
-            surviving.insert(still.rows.begin(), still.rows.end());
+            std::unordered_set<RowId, RowIdHash> surviving(still.rows.begin(), still.rows.end());
+            for (const RowId& id : rows) {
+                if (surviving.count(id) != 0)
+                    continue;
+                if (version_was_updated(id))
+                    updated.insert(id);
+                else
+                    deleted.insert(id);
+            }
         }
-        ledger_.settle_trial(steps_, surviving);
+        ledger_.settle_trial(steps_, deleted, updated);
         long roots_gone = 0;
         if (!queue_.empty()) {
             for (const RowId& id : queue_[0].rows)
-                roots_gone += surviving.count(id) == 0 ? 1 : 0;
+                roots_gone += deleted.count(id) != 0 ? 1 : 0;
         }
         return roots_gone;
     }
@@ -268,6 +283,27 @@ class CascadeWalk {
     }
 
   private:
+    // Whether a row version that is no longer visible was replaced by a newer one (updated, or
+    // moved to another partition) rather than deleted: its t_ctid points away from itself.
+    static bool version_was_updated(const RowId& id) {
+        return pg::guarded([&id] {
+            Relation relation = table_open(id.relid, AccessShareLock);
+            bool updated = false;
+            if (relation->rd_rel->relam == HEAP_TABLE_AM_OID) {
+                HeapTupleData tuple;
+                ItemPointerSet(&tuple.t_self, id.block, id.offset);
+                Buffer buffer;
+                if (heap_fetch(relation, SnapshotAny, &tuple, &buffer, false)) {
+                    updated = !ItemPointerEquals(&tuple.t_self, &tuple.t_data->t_ctid) ||
+                              HeapTupleHeaderIndicatesMovedPartitions(tuple.t_data);
+                    ReleaseBuffer(buffer);
+                }
+            }
+            table_close(relation, AccessShareLock);
+            return updated;
+        });
+    }
+
     static Datum tid_array(const std::vector<RowId>& rows) {
         auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
         auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
@@ -293,6 +329,26 @@ class CascadeWalk {
                 id.offset = ItemPointerGetOffsetNumber(tid);
             });
             into.push_back(id);
+        }
+    }
+
+    static void keep_first_occurrences(Frontier& frontier) {
+        std::unordered_set<RowId, RowIdHash> seen;
+        std::vector<bool> keep;
+        for (const RowId& id : frontier.rows)
+            keep.push_back(seen.insert(id).second);
+        auto filtered = [&keep](auto& items) {
+            std::size_t out = 0;
+            for (std::size_t i = 0; i < items.size(); i++) {
+                if (keep[i])
+                    items[out++] = items[i];
+            }
+            items.resize(out);
+        };
+        filtered(frontier.rows);
+        for (auto& entry : frontier.values) {
+            filtered(entry.second.datums);
+            filtered(entry.second.nulls);
         }
     }
 
@@ -418,9 +474,9 @@ class CascadeWalk {
                 pg::ColumnInfo source_column =
                     pg::column_info(key.source_relid, key.source_columns[i]);
                 std::string placeholder = parameters.add(values.type, values.datums[r], false);
-                matches.push_back({pg::quoted_identifier(source_column.name),
-                                   pg::equality_operator_sql(source_column.type),
-                                   value_sql(placeholder, pg::type_sql_name(source_column.type))});
+                pg::KeyComparison comparison = pg::reference_comparison(source_column, values.type);
+                matches.push_back({comparison.column, comparison.equals,
+                                   value_sql(placeholder, comparison.convert_to)});
             }
             if (any_null)
                 continue;  // NULL references nothing
@@ -441,9 +497,8 @@ class CascadeWalk {
             Oid array_type = pg::guarded([&values] { return get_array_type(values.type); });
             const ColumnValues* values_ref = &values;
             Datum array = pg::guarded([values_ref] { return value_array(*values_ref); });
-            referencing.push_back({pg::quoted_identifier(source_column.name),
-                                   pg::equality_operator_sql(source_column.type),
-                                   pg::type_sql_name(source_column.type),
+            pg::KeyComparison comparison = pg::reference_comparison(source_column, values.type);
+            referencing.push_back({comparison.column, comparison.equals, comparison.convert_to,
                                    parameters.add(array_type, array, false)});
         }
         std::string condition = referencing_condition(referencing);
@@ -503,8 +558,9 @@ class CascadeWalk {
             std::size_t at =
                 std::find(columns.begin(), columns.end(), key.target_columns[i]) - columns.begin();
             pg::ColumnInfo column = pg::column_info(table, key.source_columns[i]);
-            join.push_back({pg::quoted_identifier(column.name),
-                            pg::equality_operator_sql(column.type), at + 1});
+            Oid referenced_type = pg::column_info(table, key.target_columns[i]).type;
+            pg::KeyComparison comparison = pg::reference_comparison(column, referenced_type);
+            join.push_back({comparison.column, comparison.equals, at + 1, comparison.convert_to});
         }
         return closure_rows_sql(walk_table(table, false), quoted_referenced_columns(table), join,
                                 condition);
@@ -791,6 +847,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         long rows;
         bool visible;
         bool blocks;
+        bool decided_at_commit;  // a deferred check: blocks is unknown until then
     };
     std::map<Oid, bool> readable_tables;
     auto readable = [&readable_tables](Oid relid) {
@@ -802,7 +859,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     std::vector<Line> lines;
     // The root rows are those the caller's own statement selected (and the caller's DELETE
     // reports how many go): their count is the caller's to see, whatever the policies.
-    lines.push_back({0, {}, table, {}, "DELETE", refusal ? roots : roots_gone, true, false});
+    lines.push_back({0, {}, table, {}, "DELETE", refusal ? roots : roots_gone, true, false, false});
     if (roots > 0) {
         for (const CascadeStep& step : walk.steps()) {
             bool acts =
@@ -812,9 +869,14 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
             // names that table and constraint.
             if (!step.blocks && (!acts || !walk.path_visible(step, readable)))
                 continue;
+            // A count only where the caller may read every table on the way: a refusal's line
+            // through another table shows that PostgreSQL refuses there, as its error does.
+            bool visible = walk.path_visible(step, readable);
+            // A deferred NO ACTION reference is checked at commit, after this call.
+            bool deferred = step.kind == CascadeStepKind::kNoAction &&
+                            step.key->initially_deferred && step.rows > 0 && !refusal;
             lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name,
-                             step_kind_sql(step.kind), step.rows, readable(step.table),
-                             step.blocks});
+                             step_kind_sql(step.kind), step.rows, visible, step.blocks, deferred});
         }
     }
     walk.finish();
@@ -840,6 +902,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
             nulls[kPlanRows] = nulls[kPlanRowsExist] = !line.visible;
             values[kPlanRows] = Int64GetDatum(line.visible ? line.rows : 0);
             values[kPlanRowsExist] = BoolGetDatum(line.visible && line.rows > 0);
+            nulls[kPlanBlocks] = line.decided_at_commit;
             values[kPlanBlocks] = BoolGetDatum(line.blocks);
             tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
         }

@@ -42,18 +42,19 @@ const char* step_kind_sql(CascadeStepKind kind) {
 }
 
 void CascadeLedger::settle_trial(std::vector<CascadeStep>& steps,
-                                 const std::unordered_set<RowId, RowIdHash>& surviving) const {
-    auto gone = [&surviving](const RowId& id) { return surviving.count(id) == 0; };
+                                 const std::unordered_set<RowId, RowIdHash>& deleted,
+                                 const std::unordered_set<RowId, RowIdHash>& updated) const {
+    auto in = [](const std::unordered_set<RowId, RowIdHash>& rows) {
+        return [&rows](const RowId& id) { return rows.count(id) != 0; };
+    };
     for (CascadeStep& step : steps) {
         switch (step.kind) {
             case CascadeStepKind::kDelete:
-                step.rows = std::count_if(step.matched.begin(), step.matched.end(), gone);
+                step.rows = std::count_if(step.matched.begin(), step.matched.end(), in(deleted));
                 break;
             case CascadeStepKind::kSetNull:
             case CascadeStepKind::kSetDefault:
-                step.rows =
-                    std::count_if(step.matched.begin(), step.matched.end(),
-                                  [&](const RowId& id) { return !is_deleted(id) && gone(id); });
+                step.rows = std::count_if(step.matched.begin(), step.matched.end(), in(updated));
                 break;
             default:
                 break;

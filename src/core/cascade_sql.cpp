@@ -70,8 +70,9 @@ std::string closure_rows_sql(const WalkTable& table, const std::vector<std::stri
     for (std::size_t i = 0; i < columns.size(); i++)
         names.push_back(fmt::format("v{}", i + 1));
     for (const SelfJoin& pair : join) {
-        terms.push_back(
-            fmt::format("c.{} {} r.v{}", pair.referencing, pair.equals, pair.referenced_position));
+        terms.push_back(fmt::format(
+            "c.{} {} {}", pair.referencing, pair.equals,
+            value_sql(fmt::format("r.v{}", pair.referenced_position), pair.convert_to)));
     }
     std::string list = prefixed("c.", columns);
     std::string from = from_sql(table);

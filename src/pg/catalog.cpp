@@ -249,6 +249,10 @@ bool compares_directly(Oid column_type, Oid value_type) {
     });
 }
 
+std::string type_display_name(Oid type) {
+    return guarded([type] { return (const char*)format_type_be(type); });
+}
+
 bool has_column(Oid relid, const std::string& column) {
     const char* name = column.c_str();
     return guarded([relid, name] { return get_attnum(relid, name); }) > 0;

@@ -7,6 +7,11 @@
 #include "data_bridge/core/error.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
+
+extern "C" {
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+}
 #include "data_bridge/pg/jsonb.hpp"
 
 namespace data_bridge::pg {
@@ -21,15 +26,29 @@ KeyMatch match_value(const ColumnInfo& column, Oid value_type, Datum value, bool
 
 }  // namespace
 
-KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
-    std::string quoted = quoted_identifier(column.name);
-    if (value_type == column.type)
-        return {quoted, equality_operator_sql(column.type), ""};
-    // As a plain WHERE col = value compares them: 1.5 matches no integer key.
-    if (compares_directly(column.type, value_type))
+KeyComparison reference_comparison(const ColumnInfo& referencing, Oid referenced_type) {
+    std::string quoted = quoted_identifier(referencing.name);
+    if (referenced_type == referencing.type)
+        return {quoted, equality_operator_sql(referencing.type), ""};
+    if (compares_directly(referencing.type, referenced_type))
         return {quoted, qualified_operator_sql("pg_catalog", "="), ""};
-    // No such comparison (a text key for an integer column): converted, as the caller.
-    return {quoted, equality_operator_sql(column.type), type_sql_name(column.type)};
+    return {quoted, equality_operator_sql(referencing.type), type_sql_name(referencing.type)};
+}
+
+KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
+    KeyComparison comparison = reference_comparison(column, value_type);
+    if (comparison.convert_to.empty())
+        return comparison;
+    char category = guarded([value_type] { return TypeCategory(value_type); });
+    if (category != TYPCATEGORY_STRING && value_type != UNKNOWNOID) {
+        std::string column_type = type_display_name(column.type);
+        std::string value_type_name = type_display_name(value_type);
+        throw Error(sqlstate::kUndefinedFunction,
+                    fmt::format("operator does not exist: {} = {}", column_type, value_type_name),
+                    fmt::format("The key column \"{}\" is of type {}.", column.name, column_type),
+                    "Pass the key as a value of the column's type, or as text.");
+    }
+    return comparison;
 }
 
 KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder) {

@@ -52,7 +52,7 @@ as_role('eve', q{
         END IF;
         RETURN ($1).v;
     END $$;
-    CREATE CAST (eve.k AS int) WITH FUNCTION eve.k_to_int(eve.k);
+    CREATE CAST (eve.k AS int) WITH FUNCTION eve.k_to_int(eve.k) AS IMPLICIT;
 });
 my @calls = (
     q{SELECT * FROM delete_plan('public.users', ROW(1)::eve.k)},

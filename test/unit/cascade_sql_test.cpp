@@ -41,7 +41,7 @@ TEST(CascadeSql, ReferencingConditionCompositeKey) {
 
 TEST(CascadeSql, ClosureFollowsTheSelfReference) {
     std::string sql = closure_rows_sql({"public.nodes", false}, {"id"},
-                                       {{"parent_id", "OPERATOR(pg_catalog.=)", 1}}, "COND");
+                                       {{"parent_id", "OPERATOR(pg_catalog.=)", 1, ""}}, "COND");
     EXPECT_EQ(sql,
               "WITH RECURSIVE reached(t_oid, t_ctid, v1) AS (SELECT c.tableoid, c.ctid, c.id FROM "
               "ONLY public.nodes AS c WHERE COND UNION SELECT n.* FROM reached AS r CROSS JOIN "
@@ -82,4 +82,15 @@ TEST(SqlText, SetupAndWrites) {
               "ALTER TABLE public.t ALTER COLUMN c DROP NOT NULL");
     EXPECT_NE(convert_column_sql("public.t", "c").find("jsonb_populate_record(NULL::public.t"),
               std::string::npos);
+}
+
+TEST(CascadeSql, KeysOfAnotherTypeComparedAsTheyAre) {
+    // An integer foreign key to a numeric key: pg_catalog's = across the types, no cast.
+    EXPECT_EQ(referencing_condition({{"p", "OPERATOR(pg_catalog.=)", "", "$1"}}),
+              "c.p OPERATOR(pg_catalog.=) ANY ($1)");
+    EXPECT_EQ(closure_rows_sql({"public.n", false}, {"id"},
+                               {{"parent", "OPERATOR(pg_catalog.=)", 1, "public.my_type"}}, "X")
+                      .find("c.parent OPERATOR(pg_catalog.=) CAST(r.v1 AS public.my_type)") !=
+                  std::string::npos,
+              true);
 }

@@ -97,11 +97,11 @@ TEST(CascadeLedger, SettleTrialCountsWhatWent) {
     CascadeStep nulling = step(set_null, 2);
     nulling.matched = {c, d};
     std::vector<CascadeStep> steps{deleting, nulling};
-    // A trigger kept row b; row d was not updated (its parent stayed).
-    ledger.settle_trial(steps, {b, d});
+    // A trigger kept row b (or updated it instead); row d was not updated (its parent stayed).
+    ledger.settle_trial(steps, {a}, {b, c});
     EXPECT_EQ(steps[0].rows, 1);
     EXPECT_EQ(steps[1].rows, 1);
-    ledger.settle_trial(steps, {});
+    ledger.settle_trial(steps, {a, b}, {c, d});
     EXPECT_EQ(steps[0].rows, 2);
     EXPECT_EQ(steps[1].rows, 2);
 }

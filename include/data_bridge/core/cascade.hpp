@@ -65,12 +65,13 @@ class CascadeLedger {
     // step blocks until the DELETE itself says so (mark_refusal).
     void settle(std::vector<CascadeStep>& steps) const;
 
-    // What the DELETE itself did, from the reached rows still there after it ran (in the
-    // rolled-back trial; a trigger or rule may have kept some): a DELETE step counts its rows
-    // that are gone, a SET NULL / SET DEFAULT step the rows it matched that the cascade does not
-    // delete and whose version is gone (updated).
+    // What the DELETE itself did to the reached rows (in the rolled-back trial; a trigger or
+    // rule may have kept some, or updated them instead): a DELETE step counts its rows that were
+    // deleted, a SET NULL / SET DEFAULT step the rows it matched that were updated. Rows in
+    // neither set are still there as they were.
     void settle_trial(std::vector<CascadeStep>& steps,
-                      const std::unordered_set<RowId, RowIdHash>& surviving) const;
+                      const std::unordered_set<RowId, RowIdHash>& deleted,
+                      const std::unordered_set<RowId, RowIdHash>& updated) const;
 
   private:
     std::unordered_map<RowId, int, RowIdHash> deleted_;

@@ -31,7 +31,8 @@ std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch
 std::string surviving_rows_sql(const std::string& leaf);
 
 // One referencing column of a foreign key, matched against an array parameter of the referenced
-// values: its quoted name, the equality operator of its type and its type's SQL name.
+// values: its quoted name, the equality operator to compare with, and the type the values are
+// converted to first ("" to compare them as they are).
 struct ReferencingColumn {
     std::string quoted;
     std::string equals;
@@ -51,6 +52,7 @@ struct SelfJoin {
     std::string referencing;  // quoted column
     std::string equals;
     std::size_t referenced_position;
+    std::string convert_to;  // the referencing column's type, or "" to compare as it is
 };
 std::string closure_rows_sql(const WalkTable& table, const std::vector<std::string>& columns,
                              const std::vector<SelfJoin>& join, const std::string& condition);

@@ -50,6 +50,9 @@ struct ColumnInfo {
 // A user column of the table; throws 42703 naming the column and the table.
 ColumnInfo column_info(Oid relid, const std::string& column);
 
+// The type as messages show it, e.g. integer.
+std::string type_display_name(Oid type);
+
 // The type as schema-qualified SQL, e.g. pg_catalog.int4.
 std::string type_sql_name(Oid type);
 

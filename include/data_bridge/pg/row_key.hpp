@@ -13,15 +13,22 @@
 
 namespace data_bridge::pg {
 
-// How a value of `value_type` is compared with the column: as it is when pg_catalog's = takes
-// the two types (as a plain WHERE would; 1.5 matches no integer), otherwise converted to the
-// column's type first (a text key for an integer column).
+// How a value of `value_type` the caller passed is compared with the column: as it is when
+// pg_catalog's = takes the two types (as a plain WHERE would; 1.5 matches no integer); a text
+// value (what drivers send) converted to the column's type by its input function; any other
+// type refused with 42883, as a plain WHERE refuses it (never an explicit cast: true is no 1).
 struct KeyComparison {
     std::string column;      // quoted
     std::string equals;      // OPERATOR(schema.=)
     std::string convert_to;  // the column's type as SQL, or "" to compare as it is
 };
 KeyComparison key_comparison(const ColumnInfo& column, Oid value_type);
+
+// How a referencing column is compared with key values read from the referenced column, as
+// PostgreSQL's foreign-key triggers compare them: with pg_catalog's = across the two types when
+// it resolves (an integer column against numeric keys: no rounding, no overflow), otherwise
+// (types of their own) converted to the referencing column's type.
+KeyComparison reference_comparison(const ColumnInfo& referencing, Oid referenced_type);
 
 // "column = $n" for a value of `value_type`, compared as key_comparison() says.
 KeyMatch key_match(const ColumnInfo& column, Oid value_type, const std::string& placeholder);
