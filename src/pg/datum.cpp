@@ -3,8 +3,12 @@
 namespace data_bridge::pg {
 
 Datum name_datum(const std::string& value) {
+    return name_datum(value.c_str());
+}
+
+Datum name_datum(const char* value) {
     auto* name = (NameData*)palloc0(NAMEDATALEN);
-    namestrcpy(name, value.c_str());
+    namestrcpy(name, value);
     return NameGetDatum(name);
 }
 

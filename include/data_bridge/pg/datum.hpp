@@ -11,6 +11,7 @@
 namespace data_bridge::pg {
 
 Datum name_datum(const std::string& value);
+Datum name_datum(const char* value);
 Datum text_datum(const std::string& value);
 Datum text_datum(const char* value);
 Datum name_array_datum(const std::vector<std::string>& values);
