@@ -18,8 +18,8 @@ void define_settings() {
                             "an unbounded set of rows in memory. It counts rows of tables the "
                             "caller cannot read, so only a superuser (or a role granted SET on "
                             "it) may change it: probing it would tell how many there are.",
-                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_SUSET, 0, nullptr,
-                            nullptr, nullptr);
+                            &max_cascade_rows, 1000000, 0, INT_MAX, PGC_SUSET, 0, nullptr, nullptr,
+                            nullptr);
     DefineCustomIntVariable(
         "data_bridge.max_rows",
         "Most rows one eager load may render, all levels together (0: no limit).",
