@@ -76,6 +76,22 @@ SELECT delete_with_cascade('ef.noisy', 1) IS NULL AS raised;
 \set VERBOSITY terse
 RESET client_encoding;
 
+-- The error's context is the caller's: the lines of the caller's own statement and functions,
+-- never the text of data_bridge's internal statements.
+CREATE FUNCTION pg_temp.context_of(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE context text;
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS context = PG_EXCEPTION_CONTEXT;
+    RETURN context;
+END $$;
+SELECT regexp_replace(pg_temp.context_of('DELETE FROM ef.accounts WHERE id = 1'),
+                      'pg_temp_\d+', 'pg_temp') AS plain;
+SELECT regexp_replace(pg_temp.context_of('SELECT delete_with_cascade(''ef.accounts'', 1)'),
+                      'pg_temp_\d+', 'pg_temp') AS data_bridge;
+
 -- Errors of data_bridge's own keep the SQLSTATE PostgreSQL would use.
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.nope"}')$$);
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.accounts", "select_columns": ["nope"]}')$$);

@@ -73,6 +73,36 @@ bool depends_on_its_relations(SPIPlanPtr plan) {
     return true;
 }
 
+// SPI adds 'SQL statement "<text>"' to the context of an error raised while it runs a statement.
+// For data_bridge's own statements that line is an internal detail a plain statement by the
+// caller would not show: it is taken out, every other line (the triggers', the caller's) stays.
+void drop_own_statement_context(Error& error, SPIPlanPtr plan) {
+    std::string& context = error.fields().context;
+    if (context.empty())
+        return;
+    const char* text = guarded([plan] {
+        List* sources = SPI_plan_get_plan_sources(plan);
+        return list_length(sources) > 0 ? ((CachedPlanSource*)linitial(sources))->query_string
+                                        : (const char*)nullptr;
+    });
+    if (text == nullptr)
+        return;
+    std::string own = std::string("SQL statement \"") + text + "\"";
+    std::size_t at = context.find(own);
+    if (at == std::string::npos)
+        return;
+    std::size_t end = at + own.size();
+    bool line_start = at == 0 || context[at - 1] == '\n';
+    bool line_end = end == context.size() || context[end] == '\n';
+    if (!line_start || !line_end)
+        return;
+    if (end < context.size())
+        end++;  // the line's newline
+    else if (at > 0)
+        at--;  // the newline before the last line
+    context.erase(at, end - at);
+}
+
 }  // namespace
 
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
@@ -131,6 +161,10 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
             }
             return SPI_processed;
         });
+    } catch (Error& error) {
+        executing--;
+        drop_own_statement_context(error, plan);
+        throw;
     } catch (...) {
         executing--;
         throw;
