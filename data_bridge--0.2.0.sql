@@ -291,6 +291,123 @@ COMMENT ON FUNCTION delete_plan(regclass, anyelement) IS
 'Dry run of delete_with_cascade: one row per foreign key reached along each path, with its action, the rows it acts on (for tables the caller may read) and whether PostgreSQL refuses there; the DELETE itself runs in a subtransaction that is rolled back';
 
 ---------------------------------------------------------------------------------------------
+-- Untyped keys: a text overload of every function that takes a key or a value compared with a
+-- column. Drivers that send parameters untyped (node-postgres, Ruby pg, PHP PDO) reach these
+-- (an unknown-typed argument prefers text); typed values still reach the polymorphic form. The
+-- text is converted by the key column's input function, as the caller; for a composite key it
+-- is a JSON object naming the key columns, as the jsonb form takes; for the array forms, an
+-- array literal ('{1,2}').
+---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION fetch_referenced(target regclass, "column" name, value text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_referenced'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_referenced(regclass, name, text) IS
+'fetch_referenced for a value sent as text (or untyped), converted to the column''s type';
+
+CREATE FUNCTION fetch_related(source regclass, id text, fk text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_related'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_related(regclass, text, text) IS
+'fetch_related for a key sent as text (or untyped); a composite key as a JSON object';
+
+CREATE FUNCTION backref_fetch_all(source regclass, source_column name, value text,
+                                  order_by jsonb DEFAULT NULL, "limit" integer DEFAULT NULL,
+                                  "offset" integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'backref_fetch_all'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_fetch_all(regclass, name, text, jsonb, integer, integer) IS
+'backref_fetch_all for a value sent as text (or untyped)';
+
+CREATE FUNCTION backref_fetch_one(source regclass, source_column name, value text,
+                                  order_by jsonb DEFAULT NULL, "offset" integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'backref_fetch_one'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_fetch_one(regclass, name, text, jsonb, integer) IS
+'backref_fetch_one for a value sent as text (or untyped)';
+
+CREATE FUNCTION backref_count(source regclass, source_column name, value text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'backref_count'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION backref_count(regclass, name, text) IS
+'backref_count for a value sent as text (or untyped)';
+
+CREATE FUNCTION fetch_one_with_relations(tbl regclass, id text, relations jsonb DEFAULT '[]')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_one_with_relations'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fetch_one_with_relations(regclass, text, jsonb) IS
+'fetch_one_with_relations for a key sent as text (or untyped); a composite key as a JSON object';
+
+CREATE FUNCTION fetch_one_eager(tbl regclass, id text, relations text[])
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_one_eager'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION fetch_one_eager(regclass, text, text[]) IS
+'fetch_one_eager for a key sent as text (or untyped)';
+
+CREATE FUNCTION delete_with_cascade(tbl regclass, id text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_with_cascade'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_with_cascade(regclass, text) IS
+'delete_with_cascade for a key sent as text (or untyped); a composite key as a JSON object';
+
+CREATE FUNCTION delete_checked(tbl regclass, id text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_checked'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_checked(regclass, text) IS
+'delete_checked for a key sent as text (or untyped)';
+
+CREATE FUNCTION delete_plan(tbl regclass, id text)
+RETURNS TABLE (
+    depth           integer,
+    path            name[],
+    table_name      regclass,
+    constraint_name name,
+    action          text,
+    "rows"          bigint,
+    rows_exist      boolean,
+    blocks          boolean
+)
+AS 'MODULE_PATHNAME', 'delete_plan'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_plan(regclass, text) IS
+'delete_plan for a key sent as text (or untyped)';
+
+CREATE FUNCTION delete_many_with_cascade(tbl regclass, ids text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'delete_many_with_cascade'
+LANGUAGE C VOLATILE STRICT;
+
+COMMENT ON FUNCTION delete_many_with_cascade(regclass, text) IS
+'delete_many_with_cascade for keys sent as an array literal in text (or untyped), e.g. ''{1,2}''';
+
+CREATE FUNCTION delete_each_with_cascade(tbl regclass, ids text, on_error text DEFAULT 'raise')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'delete_each_with_cascade'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION delete_each_with_cascade(regclass, text, text) IS
+'delete_each_with_cascade for keys sent as an array literal in text (or untyped)';
+
+---------------------------------------------------------------------------------------------
 -- Diagnostics
 ---------------------------------------------------------------------------------------------
 

@@ -592,10 +592,20 @@ void require_delete_privilege(Oid table) {
     }
 }
 
-// The root rows' key: one value or a jsonb object (argno), or an array of values (many).
+// An array argument of keys, and the type of its elements.
+struct KeyArray {
+    Oid array_type = InvalidOid;
+    Oid element_type = InvalidOid;
+    Datum array = (Datum)0;
+};
+
+// The root rows' key: one value or a jsonb object (argno), or an array of values (many: then
+// also the key column and the array).
 struct RootKey {
     std::vector<KeyMatch> matches;
     pg::Parameters parameters;
+    pg::ColumnInfo column{};
+    KeyArray keys;
 };
 
 RootKey single_key(FunctionCallInfo fcinfo, Oid table, int argno) {
@@ -704,6 +714,27 @@ Datum delete_with_cascade_body(FunctionCallInfo fcinfo) {
     return delete_rows(fcinfo, single_key);
 }
 
+// An array of keys as the call passed it: an array of any element type, or (sent as text or
+// untyped) an array literal, converted to an array of the key column's type by that array
+// type's input function, as the caller.
+KeyArray key_array_arg(FunctionCallInfo fcinfo, int argno, const pg::ColumnInfo& column) {
+    Oid type = pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
+    Datum value = PG_GETARG_DATUM(argno);
+    if (type != TEXTOID) {
+        Oid element = pg::guarded([type] { return get_element_type(type); });
+        return {type, element, value};
+    }
+    Oid key_type = column.type;
+    Oid array_type = pg::guarded([key_type] { return get_array_type(key_type); });
+    Datum converted = pg::guarded([value, array_type] {
+        Oid input;
+        Oid io_parameter;
+        getTypeInputInfo(array_type, &input, &io_parameter);
+        return OidInputFunctionCall(input, TextDatumGetCString(value), io_parameter, -1);
+    });
+    return {array_type, key_type, converted};
+}
+
 // Matches the primary key against every element of an array argument.
 RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     std::vector<std::string> key_columns = pg::primary_key_columns(table);
@@ -717,9 +748,6 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
                     "delete_with_cascade().");
     }
     pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
-    Oid array_type =
-        pg::guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
-    Oid element_type = pg::guarded([array_type] { return get_element_type(array_type); });
     // An array of arrays is one array in PostgreSQL: its elements would be compared one by one.
     if (pg::guarded([&column] { return type_is_array(column.type); })) {
         throw Error(sqlstate::kFeatureNotSupported,
@@ -727,10 +755,13 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
                                 pg::relation_name(table)),
                     {}, "Delete its rows one key at a time with delete_with_cascade().");
     }
+    KeyArray keys = key_array_arg(fcinfo, argno, column);
     RootKey key;
-    std::string placeholder = key.parameters.add(array_type, PG_GETARG_DATUM(argno), false);
+    key.column = column;
+    key.keys = keys;
+    std::string placeholder = key.parameters.add(keys.array_type, keys.array, false);
     // The same comparison as for one key, for every element: as WHERE col = ANY(...).
-    pg::KeyComparison comparison = pg::key_comparison(column, element_type);
+    pg::KeyComparison comparison = pg::key_comparison(column, keys.element_type);
     key.matches.push_back(
         {comparison.column, comparison.equals, any_value_sql(placeholder, comparison.convert_to)});
     return key;
@@ -754,26 +785,27 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
                     fmt::format("invalid value for on_error: \"{}\"", on_error), {},
                     "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
     }
-    array_key(fcinfo, table, 1);  // refuses keyless and composite-key tables up front
-    Oid element_type =
-        pg::guarded([fcinfo] { return get_element_type(get_fn_expr_argtype(fcinfo->flinfo, 1)); });
+    // Refuses keyless, composite-key and array-key tables up front; converts a text argument.
+    RootKey all = array_key(fcinfo, table, 1);
+    Oid element_type = all.keys.element_type;
+    Datum array = all.keys.array;
 
     struct ArrayItems {
         Datum* values;
         bool* nulls;
         int count;
     };
-    ArrayItems items = pg::guarded([fcinfo, element_type] {
+    ArrayItems items = pg::guarded([array, element_type] {
         ArrayItems out{nullptr, nullptr, 0};
         int16 length;
         bool by_value;
         char align;
         get_typlenbyvalalign(element_type, &length, &by_value, &align);
-        deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), element_type, length, by_value, align,
+        deconstruct_array(DatumGetArrayTypeP(array), element_type, length, by_value, align,
                           &out.values, &out.nulls, &out.count);
         return out;
     });
-    pg::ColumnInfo column = pg::column_info(table, pg::primary_key_columns(table)[0]);
+    const pg::ColumnInfo& column = all.column;
 
     std::vector<pg::ItemReport> reports;
     pg::spi_connect();

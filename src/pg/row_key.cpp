@@ -117,6 +117,15 @@ std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int 
         return match_key_object(relid, key_columns, jsonb_to_value(PG_GETARG_DATUM(argno)),
                                 parameter, parameters);
     }
+    // A composite key sent as text (or untyped): the same JSON object, as text.
+    if (type == TEXTOID && key_columns.size() > 1) {
+        Datum sent = PG_GETARG_DATUM(argno);
+        Datum object = guarded([sent] {
+            return DirectFunctionCall1(jsonb_in, CStringGetDatum(TextDatumGetCString(sent)));
+        });
+        return match_key_object(relid, key_columns, jsonb_to_value(object), parameter,
+                                parameters);
+    }
     if (key_columns.size() > 1) {
         throw Error(sqlstate::kInvalidParameterValue,
                     fmt::format("table \"{}\" has a composite primary key", relation_name(relid)),
