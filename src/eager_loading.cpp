@@ -481,7 +481,11 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
         PG_RETURN_NULL();
     Oid id_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, 1); });
     std::string shape_key;
-    if (id_type != JSONBOID) {
+    // A key object (jsonb, or text naming a composite key's columns) binds one parameter per
+    // key column: such calls are planned every time, as fetch_with_relations' id objects are.
+    bool key_object =
+        id_type == JSONBOID || (id_type == TEXTOID && pg::primary_key_columns(table).size() > 1);
+    if (!key_object) {
         shape_key = resolved_shape_key(fmt::format("fetch_one {}", id_type), table, relations,
                                        spec_shape(QueryOptions{}, relations));
         if (auto done = run_remembered(fcinfo, shape_key, QueryOptions{}, relations,

@@ -123,8 +123,7 @@ std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int 
         Datum object = guarded([sent] {
             return DirectFunctionCall1(jsonb_in, CStringGetDatum(TextDatumGetCString(sent)));
         });
-        return match_key_object(relid, key_columns, jsonb_to_value(object), parameter,
-                                parameters);
+        return match_key_object(relid, key_columns, jsonb_to_value(object), parameter, parameters);
     }
     if (key_columns.size() > 1) {
         throw Error(sqlstate::kInvalidParameterValue,
