@@ -4,6 +4,7 @@
 #   make regresscheck           pg_regress tests only (sql/, expected/)
 #   make isolationcheck         isolation specs only (test/isolation/)
 #   make pgtapcheck             pgTAP tests (test/pgtap/, pg_prove) against a running server
+#   make drivercheck            every function through four client drivers, parameters untyped
 #   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
 #                               their own clusters, so run them as a user initdb accepts
 
@@ -57,7 +58,11 @@ PGTAP_FLAGS ?= --verbose
 pgtapcheck:
 	pg_prove $(PGTAP_FLAGS) test/pgtap/*.sql
 
-.PHONY: regresscheck isolationcheck pgtapcheck
+# Every function through node-postgres, psycopg2, DBD::Pg and ruby-pg, parameters untyped.
+drivercheck:
+	test/drivers/run.sh
+
+.PHONY: regresscheck isolationcheck pgtapcheck drivercheck
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))

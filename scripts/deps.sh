@@ -14,6 +14,7 @@ packages=(
     libtap-parser-sourcehandler-pgtap-perl  # pg_prove
     libdbd-pg-perl libjson-xs-perl      # the client-side N+1 loop of the benchmarks
     libipc-run-perl                     # PostgreSQL::Test::Cluster, for the TAP tests
+    python3-psycopg2 ruby ruby-pg       # the driver tests (Perl DBD::Pg above; node-postgres from npm)
 )
 
 missing=()
@@ -22,6 +23,12 @@ for package in "${packages[@]}"; do
         missing+=("$package")
     fi
 done
+
+# Node.js and npm, for node-postgres: the machine's own when it has them (Debian's npm would
+# conflict with them), Debian's otherwise.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -62,6 +62,17 @@ count_regress() {  # log -> "passed failed"
 }
 if [ -f "$logs/regress.log" ]; then report pg_regress $(count_regress "$logs/regress.log"); else report pg_regress 0 1; fi
 if [ -f "$logs/isolation.log" ]; then report isolation $(count_regress "$logs/isolation.log"); else report isolation 0 1; fi
+count_tap_lines() {  # log name -> report
+    local log=$1 name=$2 ok not_ok
+    ok=$(grep -c '^ok ' "$log" || true)
+    not_ok=$(grep -c '^not ok ' "$log" || true)
+    report "$name" "$ok" "$not_ok"
+}
+if [ -f "$logs/drivers.log" ] && grep -q '^ok \|^not ok ' "$logs/drivers.log"; then
+    count_tap_lines "$logs/drivers.log" drivers
+else
+    report drivers 0 1
+fi
 if [ -f "$logs/pgtap.log" ]; then
     ok=$(grep -c '^ok ' "$logs/pgtap.log" || true)
     not_ok=$(grep -c '^not ok ' "$logs/pgtap.log" || true)
