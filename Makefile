@@ -5,6 +5,7 @@
 #   make isolationcheck         isolation specs only (test/isolation/)
 #   make pgtapcheck             pgTAP tests (test/pgtap/, pg_prove) against a running server
 #   make drivercheck            every function through four client drivers, parameters untyped
+#   make unitcheck              the core's unit tests (ctest); make format-check: clang-format
 #   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
 #                               their own clusters, so run them as a user initdb accepts
 
@@ -58,11 +59,22 @@ PGTAP_FLAGS ?= --verbose
 pgtapcheck:
 	pg_prove $(PGTAP_FLAGS) test/pgtap/*.sql
 
+# The PostgreSQL-free core's unit tests (CMake + GoogleTest), and the formatting every C++ file
+# keeps (.clang-format).
+CXX_FILES = $(sort $(wildcard src/*.cpp src/*/*.cpp include/data_bridge/*/*.hpp test/unit/*.cpp test/unit/*.hpp))
+unitcheck:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j$$(nproc)
+	ctest --test-dir build --output-on-failure
+
+format-check:
+	clang-format --dry-run -Werror $(CXX_FILES)
+
 # Every function through node-postgres, psycopg2, DBD::Pg and ruby-pg, parameters untyped.
 drivercheck:
 	test/drivers/run.sh
 
-.PHONY: regresscheck isolationcheck pgtapcheck drivercheck
+.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))

@@ -18,17 +18,24 @@ report() {  # suite passed failed
     failed=$((failed + $3))
 }
 
-# 1. Unit tests of the PostgreSQL-free core.
-echo "== unit tests (ctest)"
-if cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$logs/cmake.log" 2>&1 &&
-   cmake --build "$root/build" -j"$(nproc)" >>"$logs/cmake.log" 2>&1; then
-    ctest --test-dir "$root/build" --output-on-failure 2>&1 | tee "$logs/ctest.log"
-    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$logs/ctest.log")
-    bad=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$logs/ctest.log")
-    report unit $(( ${total:-0} - ${bad:-0} )) "${bad:-1}"
+# 1. Unit tests of the PostgreSQL-free core, and the formatting of every C++ file.
+echo "== unit tests (make unitcheck)"
+if make -s -C "$root" unitcheck >"$logs/ctest.log" 2>&1; then :; fi
+cat "$logs/ctest.log" | tail -5
+total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$logs/ctest.log")
+bad=$(sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p' "$logs/ctest.log")
+if [ -n "$total" ]; then
+    report unit $(( total - ${bad:-0} )) "${bad:-0}"
 else
-    cat "$logs/cmake.log"
+    cat "$logs/ctest.log"
     report unit 0 1
+fi
+echo "== make format-check"
+if make -s -C "$root" format-check >"$logs/format.log" 2>&1; then
+    report format 1 0
+else
+    head -40 "$logs/format.log"
+    report format 0 1
 fi
 
 # 2. Build and install the extension: the build of record.
