@@ -124,3 +124,12 @@ SELECT insert_many('kept_out', '[{"id": 5}, {"id": 6}]');
 SELECT insert_many('kept_out', '[{"id": 8}, {"id": 10}]') AS all_stored;
 SELECT array_agg(id ORDER BY id) AS stored FROM kept_out;
 DROP TABLE kept_out;
+
+-- A read-only transaction refuses every row alike: 'skip' raises it instead of reporting it per
+-- row (as a hot standby does, see test/t/002_hot_standby.pl).
+CREATE TABLE ro_rows (id int PRIMARY KEY);
+BEGIN READ ONLY;
+SELECT insert_many('ro_rows', '[{"id": 1}, {"id": 2}]', 'skip');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+DROP TABLE ro_rows;

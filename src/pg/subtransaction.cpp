@@ -10,9 +10,13 @@ namespace data_bridge::pg {
 
 namespace {
 
+// Errors about the whole transaction or server, not one item: query cancel and shutdown (57),
+// out of memory (53), internal errors (XX), and an invalid transaction state (25: a read-only
+// transaction or a hot standby refuses every item alike).
 bool must_propagate(const Error& error) {
     const std::string& code = error.code();
-    return code.rfind("57", 0) == 0 || code.rfind("53", 0) == 0 || code.rfind("XX", 0) == 0;
+    return code.rfind("57", 0) == 0 || code.rfind("53", 0) == 0 || code.rfind("XX", 0) == 0 ||
+           code.rfind("25", 0) == 0;
 }
 
 std::optional<Error> run_in_subtransaction(const std::function<void()>& work, bool keep_changes) {

@@ -11,7 +11,8 @@ namespace data_bridge::pg {
 
 // Runs `work`; on success the subtransaction is released (its changes stay). On an error the
 // subtransaction is rolled back and the error returned, except for errors no caller should
-// swallow (query cancel, shutdown, out of memory, internal errors), which are raised again.
+// swallow (query cancel, shutdown, out of memory, internal errors, an invalid transaction state
+// such as a read-only transaction), which are raised again.
 std::optional<Error> try_in_subtransaction(const std::function<void()>& work);
 
 // The same, but the subtransaction is always rolled back: a trial run whose outcome is all that
