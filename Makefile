@@ -6,6 +6,7 @@
 #   make pgtapcheck             pgTAP tests (test/pgtap/, pg_prove) against a running server
 #   make drivercheck            every function through four client drivers, parameters untyped
 #   make unitcheck              the core's unit tests (ctest); make format-check: clang-format
+#   make examplecheck           the Python and Node.js examples, checked against their output
 #   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
 #                               their own clusters, so run them as a user initdb accepts
 
@@ -74,7 +75,11 @@ format-check:
 drivercheck:
 	test/drivers/run.sh
 
-.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check
+# The client examples (examples/), run on the sample schema and checked against their output.
+examplecheck:
+	examples/run.sh
+
+.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check examplecheck
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))

@@ -80,6 +80,11 @@ if [ -f "$logs/drivers.log" ] && grep -q '^ok \|^not ok ' "$logs/drivers.log"; t
 else
     report drivers 0 1
 fi
+if [ -f "$logs/examples.log" ] && grep -q '^ok \|^not ok ' "$logs/examples.log"; then
+    count_tap_lines "$logs/examples.log" examples
+else
+    report examples 0 1
+fi
 if [ -f "$logs/pgtap.log" ]; then
     ok=$(grep -c '^ok ' "$logs/pgtap.log" || true)
     not_ok=$(grep -c '^not ok ' "$logs/pgtap.log" || true)
