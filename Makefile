@@ -32,7 +32,7 @@ PG_CPPFLAGS = -I$(srcdir)/include
 PG_CXXFLAGS = -std=c++17 -Wno-register -Werror=return-type
 SHLIB_LINK = -lfmt -lstdc++
 
-EXTRA_CLEAN = results regression.diffs regression.out output_iso build tmp_check
+EXTRA_CLEAN = results regression.diffs regression.out output_iso build tmp_check tmp_deb dist
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -75,11 +75,20 @@ format-check:
 drivercheck:
 	test/drivers/run.sh
 
+# The Debian package, built with PostgreSQL's packaging helpers (debian/rules: pg_buildext) in a
+# copy of the tree, so the build here is left as it is: dist/postgresql-15-data-bridge_*.deb.
+deb:
+	rm -rf tmp_deb && mkdir -p tmp_deb/data-bridge dist
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t tmp_deb/data-bridge
+	cd tmp_deb/data-bridge && DEB_BUILD_OPTIONS=noddebs dpkg-buildpackage -us -uc -b
+	cp tmp_deb/postgresql-15-data-bridge_*.deb dist/
+	rm -rf tmp_deb
+
 # The client examples (examples/), run on the sample schema and checked against their output.
 examplecheck:
 	examples/run.sh
 
-.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check examplecheck
+.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check examplecheck deb
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))

@@ -15,6 +15,7 @@ packages=(
     libdbd-pg-perl libjson-xs-perl      # the client-side N+1 loop of the benchmarks
     libipc-run-perl                     # PostgreSQL::Test::Cluster, for the TAP tests
     python3-psycopg2 ruby ruby-pg       # the driver tests (Perl DBD::Pg above; node-postgres from npm)
+    debhelper postgresql-server-dev-all # the Debian package (make deb)
 )
 
 missing=()

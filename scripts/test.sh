@@ -94,7 +94,25 @@ else
     report pgTAP 0 1
 fi
 
-# 4. Perl TAP tests (roles that log in, clusters of their own). initdb refuses to run as root,
+# 4. The Debian package: built with pg_buildext (make deb), installed with apt-get, and the
+# pg_regress suite run against the installed package in a throwaway cluster.
+echo "== Debian package (make deb, apt-get install, pg_regress against the package)"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+rm -f "$root"/dist/postgresql-15-data-bridge_*.deb
+if make -C "$root" deb >"$logs/deb.log" 2>&1 &&
+   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --reinstall \
+       "$root"/dist/postgresql-15-data-bridge_*.deb >>"$logs/deb.log" 2>&1; then
+    dpkg-query -W -f='${Package} ${Version}: ${Status}\n' postgresql-15-data-bridge
+    pg_virtualenv -v 15 make -C "$root" regresscheck >"$logs/package.log" 2>&1
+    grep -E "tests (passed|failed)" "$logs/package.log" || tail -20 "$logs/package.log"
+    report package $(count_regress "$logs/package.log")
+else
+    tail -30 "$logs/deb.log"
+    report package 0 1
+fi
+
+# 5. Perl TAP tests (roles that log in, clusters of their own). initdb refuses to run as root,
 # so as root they run as postgres, from a copy of the tree that user can write to.
 echo "== TAP (PostgreSQL::Test::Cluster)"
 tap_tree=$root
