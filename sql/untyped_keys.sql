@@ -39,6 +39,8 @@ CREATE TABLE uk_pair (a integer, b text, label text, PRIMARY KEY (a, b));
 CREATE TABLE uk_pair_child (id integer PRIMARY KEY, a integer, b text, FOREIGN KEY (a, b) REFERENCES uk_pair ON DELETE CASCADE);
 INSERT INTO uk_pair VALUES (1, 'x', 'one x'), (2, 'y', 'two y');
 INSERT INTO uk_pair_child VALUES (1, 1, 'x'), (2, 2, 'y');
+CREATE TABLE uk_pair_tag (a integer, b text, tag text, PRIMARY KEY (a, b), FOREIGN KEY (a, b) REFERENCES uk_pair ON DELETE CASCADE);
+INSERT INTO uk_pair_tag VALUES (1, 'x', 'red'), (2, 'y', 'blue');
 
 BEGIN; SELECT (fetch_one_with_relations('uk_int', '2'::integer, '[{"name": "children", "table": "uk_int_child"}]'))::text AS r \gset uk_1_1_
 ROLLBACK;
@@ -1375,27 +1377,42 @@ BEGIN; EXECUTE uk_89_4('{"a": 2, "b": "y"}') \gset uk_89_4_
 ROLLBACK;
 INSERT INTO uk_results VALUES ('delete_checked composite', 4, :'uk_89_4_r');
 
-BEGIN; SELECT (fetch_related('uk_pair_child', 2, 'uk_pair_child_a_b_fkey'))::text AS r \gset uk_90_1_
+BEGIN; SELECT (fetch_related('uk_pair_tag', '{"a": 2, "b": "y"}'::jsonb, 'uk_pair_tag_a_b_fkey'))::text AS r \gset uk_90_1_
 ROLLBACK;
-INSERT INTO uk_results VALUES ('fetch_related composite key', 1, :'uk_90_1_r');
-BEGIN; SELECT (fetch_related('uk_pair_child', '2', 'uk_pair_child_a_b_fkey'))::text AS r \gset uk_90_2_
+INSERT INTO uk_results VALUES ('fetch_related from a composite key', 1, :'uk_90_1_r');
+BEGIN; SELECT (fetch_related('uk_pair_tag', '{"a": 2, "b": "y"}', 'uk_pair_tag_a_b_fkey'))::text AS r \gset uk_90_2_
 ROLLBACK;
-INSERT INTO uk_results VALUES ('fetch_related composite key', 2, :'uk_90_2_r');
-PREPARE uk_90_3(integer) AS SELECT (fetch_related('uk_pair_child', $1, 'uk_pair_child_a_b_fkey'))::text AS r;
-BEGIN; EXECUTE uk_90_3('2') \gset uk_90_3_
+INSERT INTO uk_results VALUES ('fetch_related from a composite key', 2, :'uk_90_2_r');
+PREPARE uk_90_3(jsonb) AS SELECT (fetch_related('uk_pair_tag', $1, 'uk_pair_tag_a_b_fkey'))::text AS r;
+BEGIN; EXECUTE uk_90_3('{"a": 2, "b": "y"}') \gset uk_90_3_
 ROLLBACK;
-INSERT INTO uk_results VALUES ('fetch_related composite key', 3, :'uk_90_3_r');
-PREPARE uk_90_4 AS SELECT (fetch_related('uk_pair_child', $1, 'uk_pair_child_a_b_fkey'))::text AS r;
-BEGIN; EXECUTE uk_90_4('2') \gset uk_90_4_
+INSERT INTO uk_results VALUES ('fetch_related from a composite key', 3, :'uk_90_3_r');
+PREPARE uk_90_4 AS SELECT (fetch_related('uk_pair_tag', $1, 'uk_pair_tag_a_b_fkey'))::text AS r;
+BEGIN; EXECUTE uk_90_4('{"a": 2, "b": "y"}') \gset uk_90_4_
 ROLLBACK;
-INSERT INTO uk_results VALUES ('fetch_related composite key', 4, :'uk_90_4_r');
+INSERT INTO uk_results VALUES ('fetch_related from a composite key', 4, :'uk_90_4_r');
+
+BEGIN; SELECT (fetch_related('uk_pair_child', 2, 'uk_pair_child_a_b_fkey'))::text AS r \gset uk_91_1_
+ROLLBACK;
+INSERT INTO uk_results VALUES ('fetch_related composite key', 1, :'uk_91_1_r');
+BEGIN; SELECT (fetch_related('uk_pair_child', '2', 'uk_pair_child_a_b_fkey'))::text AS r \gset uk_91_2_
+ROLLBACK;
+INSERT INTO uk_results VALUES ('fetch_related composite key', 2, :'uk_91_2_r');
+PREPARE uk_91_3(integer) AS SELECT (fetch_related('uk_pair_child', $1, 'uk_pair_child_a_b_fkey'))::text AS r;
+BEGIN; EXECUTE uk_91_3('2') \gset uk_91_3_
+ROLLBACK;
+INSERT INTO uk_results VALUES ('fetch_related composite key', 3, :'uk_91_3_r');
+PREPARE uk_91_4 AS SELECT (fetch_related('uk_pair_child', $1, 'uk_pair_child_a_b_fkey'))::text AS r;
+BEGIN; EXECUTE uk_91_4('2') \gset uk_91_4_
+ROLLBACK;
+INSERT INTO uk_results VALUES ('fetch_related composite key', 4, :'uk_91_4_r');
 
 -- One line per function and key type: the four answers agree, and what they are.
 SELECT name, count(DISTINCT result) = 1 AND count(*) = 4 AND bool_and(result IS NOT NULL) AS same,
        min(result) AS result
 FROM uk_results GROUP BY name ORDER BY name;
 
-DROP TABLE uk_results, uk_pair_child, uk_pair;
+DROP TABLE uk_results, uk_pair_tag, uk_pair_child, uk_pair;
 DROP TABLE uk_int_child, uk_int;
 DROP TABLE uk_bigint_child, uk_bigint;
 DROP TABLE uk_uuid_child, uk_uuid;

@@ -120,10 +120,13 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         pg::guarded([fcinfo] { return (const char*)text_to_cstring(PG_GETARG_TEXT_PP(2)); });
     Oid id_type = argument_type(fcinfo, 1);
 
-    // A bare key value is one parameter, so its statement can be remembered; a jsonb key object
-    // is split into one parameter per key column on every call.
+    // A bare key value is one parameter, so its statement can be remembered; a key object (jsonb,
+    // or text naming a composite key's columns) is split into one parameter per key column on
+    // every call.
     pg::Parameters parameters;
-    if (id_type == JSONBOID) {
+    bool key_object = id_type == JSONBOID ||
+                      (id_type == TEXTOID && pg::primary_key_columns(source).size() > 1);
+    if (key_object) {
         std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
         return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
     }

@@ -63,6 +63,9 @@ w("CREATE TABLE uk_pair_child (id integer PRIMARY KEY, a integer, b text, "
   "FOREIGN KEY (a, b) REFERENCES uk_pair ON DELETE CASCADE);")
 w("INSERT INTO uk_pair VALUES (1, 'x', 'one x'), (2, 'y', 'two y');")
 w("INSERT INTO uk_pair_child VALUES (1, 1, 'x'), (2, 2, 'y');")
+w("CREATE TABLE uk_pair_tag (a integer, b text, tag text, PRIMARY KEY (a, b), "
+  "FOREIGN KEY (a, b) REFERENCES uk_pair ON DELETE CASCADE);")
+w("INSERT INTO uk_pair_tag VALUES (1, 'x', 'red'), (2, 'y', 'blue');")
 w("")
 
 for name, sqltype, values in TYPES:
@@ -97,6 +100,9 @@ for fn, call in [("fetch_one_with_relations", "fetch_one_with_relations('uk_pair
                  ("delete_with_cascade", "delete_with_cascade('uk_pair', {k})"),
                  ("delete_checked", "delete_checked('uk_pair', {k})")]:
     four(f"{fn} composite", call, f"'{pair}'::jsonb", pair, "jsonb", as_set=fn == "delete_plan")
+# Following a foreign key from a row with a composite key.
+four("fetch_related from a composite key", "fetch_related('uk_pair_tag', {k}, 'uk_pair_tag_a_b_fkey')",
+     "'{\"a\": 2, \"b\": \"y\"}'::jsonb", '{"a": 2, "b": "y"}', "jsonb")
 # Following a composite foreign key from a row with a one-column key.
 four("fetch_related composite key", "fetch_related('uk_pair_child', {k}, 'uk_pair_child_a_b_fkey')",
      "2", "2", "integer")
@@ -106,7 +112,7 @@ SELECT name, count(DISTINCT result) = 1 AND count(*) = 4 AND bool_and(result IS 
        min(result) AS result
 FROM uk_results GROUP BY name ORDER BY name;
 
-DROP TABLE uk_results, uk_pair_child, uk_pair;""")
+DROP TABLE uk_results, uk_pair_tag, uk_pair_child, uk_pair;""")
 for name, _, _ in TYPES:
     w(f"DROP TABLE uk_{name}_child, uk_{name};")
 w("DROP DOMAIN uk_positive;")
