@@ -153,3 +153,11 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION delete_each_with_cascade(regclass, text, text) IS
 'delete_each_with_cascade for keys sent as an array literal in text (or untyped)';
 
+-- The foreign-key model's own statistics.
+CREATE FUNCTION cache_stats(OUT graph_builds bigint, OUT foreign_keys bigint,
+                            OUT watched_tables bigint, OUT catalog_generation bigint)
+AS 'MODULE_PATHNAME', 'cache_stats'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION cache_stats() IS
+'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, and the generation that invalidates them';

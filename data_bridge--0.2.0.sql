@@ -419,6 +419,14 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION plan_cache_stats() IS
 'This backend''s cache of prepared statements: plans held, plans prepared since the backend started, and calls that reused a plan';
 
+CREATE FUNCTION cache_stats(OUT graph_builds bigint, OUT foreign_keys bigint,
+                            OUT watched_tables bigint, OUT catalog_generation bigint)
+AS 'MODULE_PATHNAME', 'cache_stats'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION cache_stats() IS
+'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, and the generation that invalidates them';
+
 ---------------------------------------------------------------------------------------------
 -- Internal: data_bridge_internal, created and owned by the extension
 ---------------------------------------------------------------------------------------------

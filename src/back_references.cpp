@@ -11,6 +11,7 @@
 #include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 
@@ -55,6 +56,7 @@ std::vector<QuotedOrder> row_order(FunctionCallInfo fcinfo, Oid source) {
 std::string backref_sql(FunctionCallInfo fcinfo, Shape shape, Oid source,
                         const std::string& column_name) {
     pg::require_table(source);
+    pg::watch_table(source);  // the statement is remembered: it depends on the table's shape
     pg::ColumnInfo column = pg::column_info(source, column_name);
     pg::Parameters numbering;
     KeyMatch match = pg::match_argument(column, fcinfo, kValue, numbering);

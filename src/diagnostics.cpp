@@ -1,6 +1,7 @@
-// plan_cache_stats(): this backend's cache of prepared statements, for tests and tuning.
+// plan_cache_stats() and cache_stats(): this backend's caches, for tests and tuning.
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/statement.hpp"
 
 namespace data_bridge {
@@ -21,7 +22,25 @@ Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
     });
 }
 
+// cache_stats(): the foreign-key model and the remembered shapes' watch list.
+Datum cache_stats_body(FunctionCallInfo fcinfo) {
+    pg::ModelStats model = pg::model_stats();  // settles nothing: reports the state as it is
+    return pg::guarded([fcinfo, model] {
+        TupleDesc descriptor;
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
+            elog(ERROR, "cache_stats must return a composite type");
+        }
+        descriptor = BlessTupleDesc(descriptor);
+        Datum values[4] = {Int64GetDatum(model.graph_builds), Int64GetDatum(model.foreign_keys),
+                           Int64GetDatum(model.watched_tables),
+                           Int64GetDatum((int64)model.generation)};
+        bool nulls[4] = {false, false, false, false};
+        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
+    });
+}
+
 }  // namespace
 }  // namespace data_bridge
 
 DATA_BRIDGE_FUNCTION(plan_cache_stats, data_bridge::plan_cache_stats_body)
+DATA_BRIDGE_FUNCTION(cache_stats, data_bridge::cache_stats_body)

@@ -100,6 +100,7 @@ class EagerPlanner {
     EagerLevel level(Oid table, const QueryOptions& options,
                      const std::vector<RelationSpec>& relations, const std::string& path) {
         pg::guarded([] { check_stack_depth(); });
+        pg::watch_table(table);  // the load is remembered: it depends on the table's shape
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);

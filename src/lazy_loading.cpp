@@ -32,6 +32,7 @@ Oid argument_type(FunctionCallInfo fcinfo, int argno) {
 std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
                                const std::string& column_name) {
     pg::require_table(target);
+    pg::watch_table(target);  // the statement is remembered: it depends on the table's shape
     pg::ColumnInfo column = pg::column_info(target, column_name);
     if (!pg::column_is_unique(target, column.attnum)) {
         throw Error(sqlstate::kInvalidColumnReference,
@@ -101,6 +102,8 @@ std::string related_row_sql(FunctionCallInfo fcinfo, Oid source, const std::stri
                             pg::Parameters& parameters) {
     pg::require_table(source);
     const ForeignKey& key = find_foreign_key(source, fk_name);
+    pg::watch_table(source);
+    pg::watch_table(key.target_relid);
     std::vector<KeyMatch> source_key = pg::match_primary_key(source, fcinfo, 1, "id", parameters);
     std::vector<KeyMatch> join;
     for (std::size_t i = 0; i < key.target_columns.size(); i++) {
@@ -124,8 +127,8 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
     // or text naming a composite key's columns) is split into one parameter per key column on
     // every call.
     pg::Parameters parameters;
-    bool key_object = id_type == JSONBOID ||
-                      (id_type == TEXTOID && pg::primary_key_columns(source).size() > 1);
+    bool key_object =
+        id_type == JSONBOID || (id_type == TEXTOID && pg::primary_key_columns(source).size() > 1);
     if (key_object) {
         std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
         return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));

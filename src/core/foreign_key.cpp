@@ -1,6 +1,7 @@
 #include "data_bridge/core/foreign_key.hpp"
 
 #include <cctype>
+#include <tuple>
 
 #include "data_bridge/core/error.hpp"
 
@@ -98,6 +99,17 @@ std::string joined_columns(const std::vector<std::string>& columns) {
         out += column;
     }
     return out;
+}
+
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b) {
+    auto facts = [](const ForeignKey& key) {
+        return std::tie(key.id, key.name, key.source_relid, key.source.schema, key.source.name,
+                        key.source_attnums, key.source_columns, key.target_relid, key.target.schema,
+                        key.target.name, key.target_attnums, key.target_columns, key.on_delete,
+                        key.on_update, key.on_delete_set_columns, key.match, key.deferrable,
+                        key.initially_deferred, key.validated, key.indexed);
+    };
+    return facts(a) == facts(b);
 }
 
 }  // namespace data_bridge

@@ -1,10 +1,19 @@
 #include "data_bridge/pg/fk_cache.hpp"
 
 #include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/fk_catalog.hpp"
 #include "data_bridge/pg/postgres.hpp"
+
+extern "C" {
+#include "access/relation.h"
+}
 
 namespace data_bridge::pg {
 
@@ -16,6 +25,15 @@ std::unique_ptr<FkGraph> current_graph;
 std::vector<std::unique_ptr<FkGraph>> retired_graphs;
 bool graph_is_stale = true;
 uint64_t generation = 1;
+long graph_builds = 0;
+
+// Tables whose shape remembered calls depend on, with a signature of that shape (names, columns
+// and their types, indexes). A relcache invalidation of such a table, or of a table of the
+// graph, only makes it a suspect: the next use compares what the catalogs say now with what was
+// cached, so statistics updates (ANALYZE, VACUUM, autovacuum) invalidate nothing.
+std::unordered_map<Oid, uint64_t> watched_tables;
+std::unordered_set<Oid> suspect_tables;
+bool everything_suspect = false;
 
 void on_constraint_change(Datum, int, uint32) {
     graph_is_stale = true;
@@ -32,10 +50,18 @@ void on_type_change(Datum, int, uint32) {
 }
 
 void on_relcache_change(Datum, Oid relid) {
-    generation++;
-    // InvalidOid means "every relation"; otherwise only tables in the graph matter.
-    if (relid == InvalidOid || current_graph == nullptr || current_graph->involves(relid)) {
-        graph_is_stale = true;
+    // InvalidOid means "every relation" (a reset of the relcache).
+    if (relid == InvalidOid) {
+        everything_suspect = true;
+        return;
+    }
+    bool in_graph = current_graph != nullptr && current_graph->involves(relid);
+    if (!in_graph && watched_tables.count(relid) == 0)
+        return;
+    try {
+        suspect_tables.insert(relid);
+    } catch (...) {
+        everything_suspect = true;  // no memory for the set: suspect everything instead
     }
 }
 
@@ -47,19 +73,117 @@ void on_transaction_end(XactEvent event, void*) {
     }
 }
 
+void mix(uint64_t& hash, const void* data, std::size_t length) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < length; i++) {
+        hash ^= bytes[i];
+        hash *= 1099511628211ULL;  // FNV-1a
+    }
+}
+
+// What remembered statements depend on in a table: its name and schema, its columns and their
+// types, its indexes. 0 when the table is gone. Raises errors: call inside guarded().
+uint64_t relation_signature(Oid relid) {
+    Relation relation = try_relation_open(relid, AccessShareLock);
+    if (relation == nullptr)
+        return 0;
+    uint64_t hash = 1469598103934665603ULL;
+    Form_pg_class form = relation->rd_rel;
+    mix(hash, NameStr(form->relname), strlen(NameStr(form->relname)));
+    mix(hash, &form->relnamespace, sizeof form->relnamespace);
+    mix(hash, &form->relkind, sizeof form->relkind);
+    TupleDesc descriptor = RelationGetDescr(relation);
+    for (int i = 0; i < descriptor->natts; i++) {
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        mix(hash, NameStr(attribute->attname), strlen(NameStr(attribute->attname)));
+        mix(hash, &attribute->atttypid, sizeof attribute->atttypid);
+        mix(hash, &attribute->atttypmod, sizeof attribute->atttypmod);
+        mix(hash, &attribute->attisdropped, sizeof attribute->attisdropped);
+        mix(hash, &attribute->attnotnull, sizeof attribute->attnotnull);
+    }
+    Relation pg_index = table_open(IndexRelationId, AccessShareLock);
+    List* indexes = read_indexes(pg_index, relid);
+    table_close(pg_index, AccessShareLock);
+    ListCell* cell;
+    foreach (cell, indexes) {
+        const auto* index = (const IndexFacts*)lfirst(cell);
+        mix(hash, index, sizeof *index);
+    }
+    relation_close(relation, AccessShareLock);
+    return hash;
+}
+
+uint64_t signature_of(Oid relid) {
+    return guarded([relid] { return relation_signature(relid); });
+}
+
+// Whether the graph's keys touching `relid` still read the same from the catalogs (its name,
+// its columns' names, the indexes that cover its keys).
+bool graph_keys_changed(const FkGraph& graph, Oid relid) {
+    for (const auto* keys : {&graph.referencing(relid), &graph.referenced_by(relid)}) {
+        for (const ForeignKey* key : *keys) {
+            std::optional<ForeignKey> now = read_foreign_key(key->id);
+            if (!now || !same_foreign_key(*key, *now))
+                return true;
+        }
+    }
+    return false;
+}
+
+// Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
+void settle_suspects() {
+    if (everything_suspect) {
+        everything_suspect = false;
+        suspect_tables.clear();
+        watched_tables.clear();  // watched again, with fresh signatures, when next planned
+        graph_is_stale = true;
+        generation++;
+        return;
+    }
+    if (suspect_tables.empty())
+        return;
+    // Reading the catalogs may deliver more invalidations: work on a copy.
+    std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
+    suspect_tables.clear();
+    for (Oid relid : suspects) {
+        if (watched_tables.count(relid) != 0) {
+            uint64_t now = signature_of(relid);
+            if (watched_tables[relid] != now) {
+                watched_tables[relid] = now;
+                generation++;
+            }
+        }
+        if (!graph_is_stale && current_graph != nullptr && current_graph->involves(relid) &&
+            graph_keys_changed(*current_graph, relid)) {
+            graph_is_stale = true;
+            generation++;
+        }
+    }
+}
+
 }  // namespace
 
 uint64_t catalog_generation() {
+    settle_suspects();
     return generation;
 }
 
+void watch_table(RelationId relid) {
+    if (watched_tables.count(relid) != 0)
+        return;
+    uint64_t signature = signature_of(relid);
+    watched_tables.emplace(relid, signature);
+}
+
 const FkGraph& foreign_key_graph() {
+    settle_suspects();
     if (current_graph == nullptr || graph_is_stale) {
         // Cleared before reading: an invalidation that arrives while the catalog is read
         // marks the new graph stale again.
         graph_is_stale = false;
         try {
             auto rebuilt = std::make_unique<FkGraph>(read_foreign_keys());
+            graph_builds++;
             if (current_graph != nullptr)
                 retired_graphs.push_back(std::move(current_graph));
             current_graph = std::move(rebuilt);
@@ -69,6 +193,11 @@ const FkGraph& foreign_key_graph() {
         }
     }
     return *current_graph;
+}
+
+ModelStats model_stats() {
+    return {graph_builds, current_graph == nullptr ? 0 : (long)current_graph->all().size(),
+            (long)watched_tables.size(), generation};
 }
 
 void register_fk_cache_callbacks() {

@@ -1,5 +1,6 @@
 #include "data_bridge/pg/fk_catalog.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,45 @@ char* schema_of(Oid relid) {
     return get_namespace_name(get_rel_namespace(relid));
 }
 
+// One pg_constraint row of a foreign key as a RawKey, or null when a table it names was dropped
+// by a concurrent transaction since the scan's snapshot.
+RawKey* read_raw_key(HeapTuple tuple, Relation pg_index) {
+    auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+    auto* raw = (RawKey*)palloc0(sizeof(RawKey));
+    raw->oid = form->oid;
+    raw->name = pstrdup(NameStr(form->conname));
+    raw->source_relid = form->conrelid;
+    raw->target_relid = form->confrelid;
+    raw->source_schema = schema_of(form->conrelid);
+    raw->source_name = get_rel_name(form->conrelid);
+    raw->target_schema = schema_of(form->confrelid);
+    raw->target_name = get_rel_name(form->confrelid);
+    // A table dropped by a concurrent transaction since the scan's snapshot: skip its key.
+    if (raw->source_schema == nullptr || raw->source_name == nullptr ||
+        raw->target_schema == nullptr || raw->target_name == nullptr) {
+        return nullptr;
+    }
+
+    AttrNumber set_attnums[INDEX_MAX_KEYS];
+    DeconstructFkConstraintRow(tuple, &raw->nkeys, raw->source_attnums, raw->target_attnums,
+                               nullptr, nullptr, nullptr, &raw->nset_columns, set_attnums);
+    for (int i = 0; i < raw->nkeys; i++) {
+        raw->source_columns[i] = get_attname(form->conrelid, raw->source_attnums[i], false);
+        raw->target_columns[i] = get_attname(form->confrelid, raw->target_attnums[i], false);
+    }
+    for (int i = 0; i < raw->nset_columns; i++) {
+        raw->set_columns[i] = get_attname(form->conrelid, set_attnums[i], false);
+    }
+    raw->on_delete = form->confdeltype;
+    raw->on_update = form->confupdtype;
+    raw->match = form->confmatchtype;
+    raw->deferrable = form->condeferrable;
+    raw->deferred = form->condeferred;
+    raw->validated = form->convalidated;
+    raw->indexes = read_indexes(pg_index, form->conrelid);
+    return raw;
+}
+
 List* read_raw_keys() {
     Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
     Relation pg_index = table_open(IndexRelationId, AccessShareLock);
@@ -59,38 +99,9 @@ List* read_raw_keys() {
         if (OidIsValid(form->conparentid))
             continue;  // a partition's clone of a parent's key
 
-        auto* raw = (RawKey*)palloc0(sizeof(RawKey));
-        raw->oid = form->oid;
-        raw->name = pstrdup(NameStr(form->conname));
-        raw->source_relid = form->conrelid;
-        raw->target_relid = form->confrelid;
-        raw->source_schema = schema_of(form->conrelid);
-        raw->source_name = get_rel_name(form->conrelid);
-        raw->target_schema = schema_of(form->confrelid);
-        raw->target_name = get_rel_name(form->confrelid);
-        // A table dropped by a concurrent transaction since the scan's snapshot: skip its key.
-        if (raw->source_schema == nullptr || raw->source_name == nullptr ||
-            raw->target_schema == nullptr || raw->target_name == nullptr) {
+        RawKey* raw = read_raw_key(tuple, pg_index);
+        if (raw == nullptr)
             continue;
-        }
-
-        AttrNumber set_attnums[INDEX_MAX_KEYS];
-        DeconstructFkConstraintRow(tuple, &raw->nkeys, raw->source_attnums, raw->target_attnums,
-                                   nullptr, nullptr, nullptr, &raw->nset_columns, set_attnums);
-        for (int i = 0; i < raw->nkeys; i++) {
-            raw->source_columns[i] = get_attname(form->conrelid, raw->source_attnums[i], false);
-            raw->target_columns[i] = get_attname(form->confrelid, raw->target_attnums[i], false);
-        }
-        for (int i = 0; i < raw->nset_columns; i++) {
-            raw->set_columns[i] = get_attname(form->conrelid, set_attnums[i], false);
-        }
-        raw->on_delete = form->confdeltype;
-        raw->on_update = form->confupdtype;
-        raw->match = form->confmatchtype;
-        raw->deferrable = form->condeferrable;
-        raw->deferred = form->condeferred;
-        raw->validated = form->convalidated;
-        raw->indexes = read_indexes(pg_index, form->conrelid);
         keys = lappend(keys, raw);
     }
     systable_endscan(scan);
@@ -136,7 +147,40 @@ ForeignKey to_model(const RawKey& raw) {
     return key;
 }
 
+// The foreign key with this constraint OID, or null when there is none (dropped).
+RawKey* read_raw_key_by_oid(Oid constraint) {
+    HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint));
+    if (!HeapTupleIsValid(tuple))
+        return nullptr;
+    RawKey* raw = nullptr;
+    if (((Form_pg_constraint)GETSTRUCT(tuple))->contype == CONSTRAINT_FOREIGN) {
+        Relation pg_index = table_open(IndexRelationId, AccessShareLock);
+        raw = read_raw_key(tuple, pg_index);
+        table_close(pg_index, AccessShareLock);
+    }
+    ReleaseSysCache(tuple);
+    return raw;
+}
+
 }  // namespace
+
+std::optional<ForeignKey> read_foreign_key(ConstraintId constraint) {
+    MemoryContext scratch = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "data_bridge foreign key",
+                                     ALLOCSET_SMALL_SIZES);
+    });
+    RawKey* raw = guarded([scratch, constraint] {
+        MemoryContext previous = MemoryContextSwitchTo(scratch);
+        RawKey* key = read_raw_key_by_oid(constraint);
+        MemoryContextSwitchTo(previous);
+        return key;
+    });
+    std::optional<ForeignKey> key;
+    if (raw != nullptr)
+        key = to_model(*raw);
+    guarded([scratch] { MemoryContextDelete(scratch); });
+    return key;
+}
 
 std::vector<ForeignKey> read_foreign_keys() {
     // The raw rows live in a context of their own, dropped once converted.

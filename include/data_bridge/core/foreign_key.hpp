@@ -69,4 +69,7 @@ struct ForeignKey {
 // get_backreferences() show.
 std::string joined_columns(const std::vector<std::string>& columns);
 
+// Whether two readings of a foreign key say the same: names, columns, rules, indexing.
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b);
+
 }  // namespace data_bridge

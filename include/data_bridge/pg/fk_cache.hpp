@@ -1,10 +1,11 @@
 // The backend's cached foreign-key graph.
 //
-// Built on first use and rebuilt on the first use after an invalidation: a change to
-// pg_constraint, a relcache invalidation of a table that takes part in a foreign key (columns
-// renamed, an index created or dropped, the table renamed), or a renamed schema. Invalidation
-// callbacks only mark the graph stale, so DDL earlier in the same transaction, and DDL undone
-// by a rolled-back savepoint, is seen by the very next call.
+// Built on first use and rebuilt on the first use after a change it depends on: a change to
+// pg_constraint, a renamed schema, or a table of the graph whose foreign keys read differently
+// after a relcache invalidation (columns renamed, an index created or dropped, the table
+// renamed); an invalidation that changed none of that (ANALYZE, VACUUM) keeps the graph.
+// Invalidation callbacks only mark, so DDL earlier in the same transaction, and DDL undone by a
+// rolled-back savepoint, is seen by the very next call.
 #pragma once
 
 #include <cstdint>
@@ -16,10 +17,24 @@ namespace data_bridge::pg {
 // The current graph; valid until the end of the transaction.
 const FkGraph& foreign_key_graph();
 
-// A number that changes whenever anything in the catalogs that data_bridge reads may have
-// changed (any relcache, constraint, namespace or type invalidation): caches of statement text
-// compare it to know when to start afresh.
+// A number that changes whenever something remembered call shapes depend on has changed: a
+// constraint, a schema, a type, or the name, columns or indexes of a watched table (checked
+// against the catalogs after a relcache invalidation, so ANALYZE and VACUUM change nothing).
+// Caches of statement text compare it to know when to start afresh.
 uint64_t catalog_generation();
+
+// Remembers the shape of a table a remembered call depends on (called while planning it).
+void watch_table(RelationId relid);
+
+// What the model holds, for cache_stats(): graph builds since the backend started, foreign keys
+// in the graph, tables watched, and the current generation.
+struct ModelStats {
+    long graph_builds;
+    long foreign_keys;
+    long watched_tables;
+    uint64_t generation;
+};
+ModelStats model_stats();
 
 // Registers the invalidation and end-of-transaction callbacks (from _PG_init).
 void register_fk_cache_callbacks();

@@ -1,6 +1,7 @@
 // Reads every foreign-key constraint of the current database from pg_constraint.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "data_bridge/core/foreign_key.hpp"
@@ -10,5 +11,8 @@ namespace data_bridge::pg {
 // One entry per constraint as the user declared it: the per-partition clones PostgreSQL makes
 // for partitioned tables (pg_constraint.conparentid <> 0) are left out.
 std::vector<ForeignKey> read_foreign_keys();
+
+// One foreign key read afresh by its constraint OID; nullopt when it is gone.
+std::optional<ForeignKey> read_foreign_key(ConstraintId constraint);
 
 }  // namespace data_bridge::pg

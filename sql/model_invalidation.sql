@@ -1,0 +1,51 @@
+-- The foreign-key model and the remembered call shapes survive invalidations that change
+-- nothing they depend on (ANALYZE, VACUUM: statistics), and are refreshed by those that do (a
+-- renamed column, a new index, a changed column type, a new foreign key).
+\set SHOW_CONTEXT never
+\set VERBOSITY terse
+
+CREATE TABLE mi_users (id int PRIMARY KEY, name text);
+CREATE TABLE mi_posts (id int PRIMARY KEY, user_id int REFERENCES mi_users, title text);
+CREATE TABLE mi_other (id int PRIMARY KEY);
+INSERT INTO mi_users VALUES (1, 'Ada');
+INSERT INTO mi_posts VALUES (10, 1, 'first');
+INSERT INTO mi_other VALUES (1);
+
+-- Planned once, then remembered.
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset before_
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+
+-- Statistics only: nothing is rebuilt or dropped.
+ANALYZE mi_users;
+ANALYZE mi_posts;
+VACUUM mi_posts;
+ANALYZE mi_other;
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+SELECT graph_builds = :before_builds AS graph_kept, catalog_generation = :before_generation AS shapes_kept
+FROM cache_stats();
+
+-- A renamed column: the shapes are refreshed, and the answer follows (the graph is kept: no
+-- foreign key has that column).
+ALTER TABLE mi_posts RENAME COLUMN title TO headline;
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+SELECT graph_builds = :before_builds AS graph_kept, catalog_generation > :before_generation AS shapes_dropped
+FROM cache_stats();
+SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset after_rename_
+
+-- A renamed foreign-key column and a new index on it: the graph reads them.
+SELECT source_column, is_indexed FROM get_backreferences('mi_users');
+ALTER TABLE mi_posts RENAME COLUMN user_id TO author_id;
+SELECT source_column, is_indexed FROM get_backreferences('mi_users');
+CREATE INDEX ON mi_posts (author_id);
+SELECT source_column, is_indexed FROM get_backreferences('mi_users');
+SELECT graph_builds > :after_rename_builds AS graph_rebuilt FROM cache_stats();
+-- A changed column type: rendered with the new type.
+ALTER TABLE mi_users ALTER COLUMN name TYPE varchar(10);
+SELECT fetch_one_with_relations('mi_users', 1);
+SELECT catalog_generation > :after_rename_generation AS shapes_dropped_again FROM cache_stats();
+-- A new foreign key: seen at once.
+CREATE TABLE mi_likes (id int PRIMARY KEY, post_id int REFERENCES mi_posts);
+SELECT string_agg(source_table::text, ',') FROM get_backreferences('mi_posts');
+
+DROP TABLE mi_likes, mi_posts, mi_users, mi_other;
