@@ -370,3 +370,30 @@ INSERT INTO dp VALUES (1);
 INSERT INTO dc VALUES (1, 1);
 SELECT depth, table_name, action, "rows", blocks IS NULL AS decided_at_commit FROM delete_plan('dp', 1) ORDER BY depth;
 DROP TABLE dc, dp;
+
+-- A key type with its own equality (citext): a key passed as citext or as text compares as a
+-- plain WHERE k = 'abc' compares it (case-insensitively), and the walk follows a foreign key
+-- from a domain over citext with citext's equality, as the foreign key's own operator does.
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE DOMAIN ci_domain AS citext;
+CREATE TABLE ci (k citext PRIMARY KEY);
+CREATE TABLE cic (id int PRIMARY KEY, k ci_domain REFERENCES ci ON DELETE CASCADE);
+INSERT INTO ci VALUES ('ABC');
+INSERT INTO cic VALUES (1, 'abc');
+SELECT fetch_referenced('ci', 'k', 'abc'::citext) AS as_citext, fetch_referenced('ci', 'k', 'abc'::text) AS as_text,
+       fetch_one_with_relations('ci', 'abc') AS untyped;
+SELECT backref_count('cic', 'k', 'ABC'::ci_domain) AS through_domain;
+SELECT depth, table_name, "rows" FROM delete_plan('ci', 'ABC') ORDER BY depth;
+SELECT pg_temp.outcome('DELETE FROM ci WHERE k = ''abc''::citext', '{ci,cic}') AS native,
+       pg_temp.returned_count('SELECT delete_with_cascade(''ci'', ''abc''::citext)', '{ci,cic}') AS cascade;
+DROP TABLE cic, ci;
+DROP DOMAIN ci_domain;
+DROP EXTENSION citext;
+
+-- A one-column key of a domain over jsonb takes a jsonb value as the key itself.
+CREATE DOMAIN json_key AS jsonb;
+CREATE TABLE djk (id json_key PRIMARY KEY, note text);
+INSERT INTO djk VALUES ('{"a": 1}', 'object key');
+SELECT fetch_one_with_relations('djk', '{"a": 1}'::jsonb) ->> 'note' AS note;
+DROP TABLE djk;
+DROP DOMAIN json_key;

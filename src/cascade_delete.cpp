@@ -325,6 +325,8 @@ class CascadeWalk {
                     SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
                 ItemPointer tid = (ItemPointer)DatumGetPointer(
                     SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+                if (isnull)
+                    elog(ERROR, "data_bridge: a row without a ctid");
                 id.block = ItemPointerGetBlockNumber(tid);
                 id.offset = ItemPointerGetOffsetNumber(tid);
             });

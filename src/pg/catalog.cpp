@@ -172,31 +172,37 @@ std::string type_sql_name(Oid type) {
         [type] { return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY); });
 }
 
+namespace {
+
+const char* nullable_quoted(const char* identifier) {
+    return identifier == nullptr ? nullptr : quote_identifier(identifier);
+}
+
+// The schema of the type's default equality operator (unquoted), or null when it has none.
+// Raises errors: call inside guarded().
+const char* equality_schema(Oid type) {
+    TypeCacheEntry* entry = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+    if (!OidIsValid(entry->eq_opr))
+        return nullptr;
+    HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(entry->eq_opr));
+    if (!HeapTupleIsValid(tuple))
+        return nullptr;
+    Oid namespace_oid = ((Form_pg_operator)GETSTRUCT(tuple))->oprnamespace;
+    ReleaseSysCache(tuple);
+    return get_namespace_name(namespace_oid);
+}
+
+}  // namespace
+
 std::string equality_operator_sql(Oid type) {
-    struct Operator {
-        bool found;
-        const char* schema;
-    };
-    Operator op = guarded([type] {
-        Operator out{false, nullptr};
-        TypeCacheEntry* entry = lookup_type_cache(type, TYPECACHE_EQ_OPR);
-        if (!OidIsValid(entry->eq_opr))
-            return out;
-        HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(entry->eq_opr));
-        if (!HeapTupleIsValid(tuple))
-            return out;
-        Oid namespace_oid = ((Form_pg_operator)GETSTRUCT(tuple))->oprnamespace;
-        ReleaseSysCache(tuple);
-        out.found = true;
-        out.schema = quote_identifier(get_namespace_name(namespace_oid));
-        return out;
-    });
-    if (!op.found) {
+    const char* schema =
+        guarded([type] { return (const char*)nullable_quoted(equality_schema(type)); });
+    if (schema == nullptr) {
         throw Error(sqlstate::kUndefinedFunction,
                     fmt::format("could not identify an equality operator for type {}",
                                 type_sql_name(type)));
     }
-    return qualified_operator_sql(op.schema, "=");
+    return qualified_operator_sql(schema, "=");
 }
 
 List* read_indexes(Relation pg_index, Oid relid) {
@@ -237,9 +243,12 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
     });
 }
 
-bool compares_directly(Oid column_type, Oid value_type) {
-    return guarded([column_type, value_type] {
-        List* name = list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup("=")));
+bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {
+    return guarded([column_type, value_type, operator_type] {
+        const char* schema = equality_schema(operator_type);
+        if (schema == nullptr)
+            return false;
+        List* name = list_make2(makeString(pstrdup(schema)), makeString(pstrdup("=")));
         Operator found = oper(nullptr, name, column_type, value_type, true, -1);
         if (found == nullptr)
             return false;

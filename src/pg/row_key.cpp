@@ -18,6 +18,14 @@ namespace data_bridge::pg {
 
 namespace {
 
+// {"a": ..., "b": ...} for the key columns a and b.
+std::string key_object_example(const std::vector<std::string>& key_columns) {
+    std::vector<std::string> members;
+    for (const auto& column : key_columns)
+        members.push_back(fmt::format("\"{}\": ...", column));
+    return fmt::format("{}", fmt::join(members, ", "));
+}
+
 KeyMatch match_value(const ColumnInfo& column, Oid value_type, Datum value, bool is_null,
                      Parameters& parameters) {
     std::string placeholder = parameters.add(value_type, value, is_null);
@@ -30,15 +38,27 @@ KeyComparison reference_comparison(const ColumnInfo& referencing, Oid referenced
     std::string quoted = quoted_identifier(referencing.name);
     if (referenced_type == referencing.type)
         return {quoted, equality_operator_sql(referencing.type), ""};
-    if (compares_directly(referencing.type, referenced_type))
-        return {quoted, qualified_operator_sql("pg_catalog", "="), ""};
+    // The referenced type's equality, as the foreign key's own operator comes from its operator
+    // class: an integer column against numeric keys compares as numeric, a domain over citext
+    // against citext keys as citext.
+    if (compares_directly(referencing.type, referenced_type, referenced_type))
+        return {quoted, equality_operator_sql(referenced_type), ""};
     return {quoted, equality_operator_sql(referencing.type), type_sql_name(referencing.type)};
 }
 
 KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
-    KeyComparison comparison = reference_comparison(column, value_type);
-    if (comparison.convert_to.empty())
+    std::string quoted = quoted_identifier(column.name);
+    if (value_type == column.type)
+        return {quoted, equality_operator_sql(column.type), ""};
+    // Text (what drivers send, and what the text forms receive) is read as the column's type,
+    // as an untyped literal in a plain WHERE would be: 'abc' matches a citext 'ABC'.
+    if (value_type == TEXTOID || value_type == UNKNOWNOID)
+        return {quoted, equality_operator_sql(column.type), type_sql_name(column.type)};
+    // Another type: compared as a plain WHERE col = value compares it (1.5 matches no integer).
+    KeyComparison comparison{quoted, equality_operator_sql(column.type), ""};
+    if (compares_directly(column.type, value_type, column.type))
         return comparison;
+    comparison.convert_to = type_sql_name(column.type);
     char category = guarded([value_type] { return TypeCategory(value_type); });
     if (category != TYPCATEGORY_STRING && value_type != UNKNOWNOID) {
         std::string column_type = type_display_name(column.type);
@@ -71,7 +91,7 @@ std::vector<KeyMatch> match_key_object(Oid relid, const std::vector<std::string>
         throw Error(sqlstate::kInvalidParameterValue,
                     fmt::format("{} must be a JSON object naming the key columns", path),
                     fmt::format("Found a JSON {}.", json_kind_name(id.kind)),
-                    fmt::format("Write it as {{\"{}\": ...}}.", joined_columns(key_columns)));
+                    fmt::format("Write it as {{{}}}.", key_object_example(key_columns)));
     }
     for (const auto& member : id.members) {
         if (std::find(key_columns.begin(), key_columns.end(), member.first) == key_columns.end()) {
@@ -112,7 +132,9 @@ std::vector<KeyMatch> match_primary_key(Oid relid, FunctionCallInfo fcinfo, int 
     }
     Oid type = guarded([fcinfo, argno] { return get_fn_expr_argtype(fcinfo->flinfo, argno); });
     ColumnInfo first = column_info(relid, key_columns[0]);
-    bool object_form = type == JSONBOID && !(key_columns.size() == 1 && first.type == JSONBOID);
+    // A one-column key of type jsonb (or a domain over it) takes a jsonb value as the key itself.
+    Oid first_base = guarded([&first] { return getBaseType(first.type); });
+    bool object_form = type == JSONBOID && !(key_columns.size() == 1 && first_base == JSONBOID);
     if (object_form) {
         return match_key_object(relid, key_columns, jsonb_to_value(PG_GETARG_DATUM(argno)),
                                 parameter, parameters);

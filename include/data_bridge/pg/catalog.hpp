@@ -75,10 +75,11 @@ List* read_indexes(Relation pg_index, Oid relid);
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
-// Whether `column_type = value_type` resolves to an operator of pg_catalog (with the implicit
-// casts the parser would apply), as in a plain WHERE col = value: then a key is compared as it
-// is, without a cast to the column's type that could round it (1.5 to 2).
-bool compares_directly(Oid column_type, Oid value_type);
+// Whether `column_type = value_type` resolves to an = operator of the schema that holds
+// `operator_type`'s own equality (pg_catalog for built-in types, citext's schema for citext),
+// with the implicit casts the parser would apply, as in a plain WHERE col = value: then a key is
+// compared as it is, without a cast that could round it (1.5 to 2).
+bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
