@@ -15,6 +15,7 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/fk_catalog.hpp"
 #include "data_bridge/pg/spi.hpp"
 
 namespace data_bridge {
@@ -247,7 +248,10 @@ Datum unindexed_foreign_keys_body(FunctionCallInfo fcinfo) {
     if (!PG_ARGISNULL(0)) {
         schema = pg::guarded([fcinfo] { return (const char*)NameStr(*PG_GETARG_NAME(0)); });
     }
-    std::vector<const ForeignKey*> keys = unindexed_keys(pg::foreign_key_graph(), schema);
+    // Every foreign key of the database: read whole, for this call only (the cached graph holds
+    // the tables calls touched).
+    FkGraph every_key(pg::read_foreign_keys());
+    std::vector<const ForeignKey*> keys = unindexed_keys(every_key, schema);
 
     struct Row {
         double rows;

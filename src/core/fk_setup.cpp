@@ -144,12 +144,12 @@ std::string create_index_sql(const std::string& quoted_table,
 std::vector<const ForeignKey*> unindexed_keys(const FkGraph& graph,
                                               const std::optional<std::string>& schema) {
     std::vector<const ForeignKey*> keys;
-    for (const ForeignKey& key : graph.all()) {
-        if (key.indexed)
+    for (const ForeignKey* key : graph.all()) {
+        if (key->indexed)
             continue;
-        if (schema && key.source.schema != *schema)
+        if (schema && key->source.schema != *schema)
             continue;
-        keys.push_back(&key);
+        keys.push_back(key);
     }
     std::sort(keys.begin(), keys.end(), [](const ForeignKey* a, const ForeignKey* b) {
         return std::tie(a->source.schema, a->source.name, a->name) <

@@ -19,6 +19,8 @@ namespace data_bridge::pg {
 
 namespace {
 
+// The graph reads the catalogs a table at a time, on first use.
+const CatalogFkSource catalog_source;
 std::unique_ptr<FkGraph> current_graph;
 // Graphs replaced during a transaction: a caller may still hold a reference to one until the
 // transaction ends (a nested call can rebuild the graph under an outer one).
@@ -120,12 +122,10 @@ uint64_t signature_of(Oid relid) {
 // Whether the graph's keys touching `relid` still read the same from the catalogs (its name,
 // its columns' names, the indexes that cover its keys).
 bool graph_keys_changed(const FkGraph& graph, Oid relid) {
-    for (const auto* keys : {&graph.referencing(relid), &graph.referenced_by(relid)}) {
-        for (const ForeignKey* key : *keys) {
-            std::optional<ForeignKey> now = read_foreign_key(key->id);
-            if (!now || !same_foreign_key(*key, *now))
-                return true;
-        }
+    for (const ForeignKey* key : graph.known_keys_touching(relid)) {
+        std::optional<ForeignKey> now = read_foreign_key(key->id);
+        if (!now || !same_foreign_key(*key, *now))
+            return true;
     }
     return false;
 }
@@ -182,7 +182,7 @@ const FkGraph& foreign_key_graph() {
         // marks the new graph stale again.
         graph_is_stale = false;
         try {
-            auto rebuilt = std::make_unique<FkGraph>(read_foreign_keys());
+            auto rebuilt = std::make_unique<FkGraph>(&catalog_source);
             graph_builds++;
             if (current_graph != nullptr)
                 retired_graphs.push_back(std::move(current_graph));
@@ -196,7 +196,7 @@ const FkGraph& foreign_key_graph() {
 }
 
 ModelStats model_stats() {
-    return {graph_builds, current_graph == nullptr ? 0 : (long)current_graph->all().size(),
+    return {graph_builds, current_graph == nullptr ? 0 : (long)current_graph->known_keys(),
             (long)watched_tables.size(), generation};
 }
 

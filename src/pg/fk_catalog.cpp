@@ -9,6 +9,11 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
+extern "C" {
+#include "catalog/dependency.h"
+#include "catalog/pg_depend.h"
+}
+
 namespace data_bridge::pg {
 
 namespace {
@@ -162,7 +167,103 @@ RawKey* read_raw_key_by_oid(Oid constraint) {
     return raw;
 }
 
+// The foreign keys declared on a table (through pg_constraint's index on conrelid), as a List
+// of RawKey*. A partition's clone of its parent's key is left out, as in read_raw_keys().
+List* read_raw_keys_declared_on(Oid table) {
+    Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+    Relation pg_index = table_open(IndexRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(table));
+    SysScanDesc scan =
+        systable_beginscan(pg_constraint, ConstraintRelidTypidNameIndexId, true, nullptr, 1, &key);
+    List* keys = NIL;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+        if (form->contype != CONSTRAINT_FOREIGN || OidIsValid(form->conparentid))
+            continue;
+        RawKey* raw = read_raw_key(tuple, pg_index);
+        if (raw != nullptr)
+            keys = lappend(keys, raw);
+    }
+    systable_endscan(scan);
+    table_close(pg_index, AccessShareLock);
+    table_close(pg_constraint, AccessShareLock);
+    return keys;
+}
+
+// The foreign keys that reference a table. pg_constraint has no index on confrelid, but every
+// foreign key records a dependency on the columns it references, and pg_depend has an index on
+// the referenced object: the constraints found there are read by OID.
+List* read_raw_keys_referencing(Oid table) {
+    Relation pg_depend = table_open(DependRelationId, AccessShareLock);
+    ScanKeyData keys_of[2];
+    ScanKeyInit(&keys_of[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(RelationRelationId));
+    ScanKeyInit(&keys_of[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(table));
+    SysScanDesc scan =
+        systable_beginscan(pg_depend, DependReferenceIndexId, true, nullptr, 2, keys_of);
+    List* constraints = NIL;
+    HeapTuple tuple;
+    while (HeapTupleIsValid(tuple = systable_getnext(scan))) {
+        auto* form = (Form_pg_depend)GETSTRUCT(tuple);
+        if (form->classid == ConstraintRelationId && form->deptype == DEPENDENCY_NORMAL)
+            constraints = list_append_unique_oid(constraints, form->objid);
+    }
+    systable_endscan(scan);
+    table_close(pg_depend, AccessShareLock);
+
+    Relation pg_index = table_open(IndexRelationId, AccessShareLock);
+    List* keys = NIL;
+    ListCell* cell;
+    foreach (cell, constraints) {
+        HeapTuple constraint = SearchSysCache1(CONSTROID, ObjectIdGetDatum(lfirst_oid(cell)));
+        if (!HeapTupleIsValid(constraint))
+            continue;
+        auto* form = (Form_pg_constraint)GETSTRUCT(constraint);
+        if (form->contype == CONSTRAINT_FOREIGN && form->confrelid == table &&
+            !OidIsValid(form->conparentid)) {
+            RawKey* raw = read_raw_key(constraint, pg_index);
+            if (raw != nullptr)
+                keys = lappend(keys, raw);
+        }
+        ReleaseSysCache(constraint);
+    }
+    table_close(pg_index, AccessShareLock);
+    return keys;
+}
+
+// Reads keys with `reader` in a scratch memory context and turns them into the model.
+std::vector<ForeignKey> read_keys_with(List* (*reader)(Oid), Oid table) {
+    MemoryContext scratch = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "data_bridge foreign keys",
+                                     ALLOCSET_DEFAULT_SIZES);
+    });
+    List* raw_keys = guarded([scratch, reader, table] {
+        MemoryContext previous = MemoryContextSwitchTo(scratch);
+        List* keys = reader(table);
+        MemoryContextSwitchTo(previous);
+        return keys;
+    });
+    std::vector<ForeignKey> keys;
+    ListCell* cell;
+    foreach (cell, raw_keys)
+        keys.push_back(to_model(*(const RawKey*)lfirst(cell)));
+    guarded([scratch] { MemoryContextDelete(scratch); });
+    return keys;
+}
+
 }  // namespace
+
+std::vector<ForeignKey> CatalogFkSource::declared_on(RelationId table) const {
+    return read_keys_with(read_raw_keys_declared_on, table);
+}
+
+std::vector<ForeignKey> CatalogFkSource::referencing(RelationId table) const {
+    return read_keys_with(read_raw_keys_referencing, table);
+}
 
 std::optional<ForeignKey> read_foreign_key(ConstraintId constraint) {
     MemoryContext scratch = guarded([] {

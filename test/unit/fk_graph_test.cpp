@@ -48,9 +48,55 @@ TEST(FkGraph, SelfReferenceAppearsOnBothSides) {
     EXPECT_EQ(graph.referencing(5)[0], graph.referenced_by(5)[0]);
 }
 
-TEST(FkGraph, SurvivesMove) {
-    FkGraph graph({key(30, "b_a_fkey", 2, "b", 1, "a")});
-    FkGraph moved(std::move(graph));
-    ASSERT_EQ(moved.referencing(1).size(), 1u);
-    EXPECT_EQ(moved.referencing(1)[0]->name, "b_a_fkey");
+namespace {
+
+// A source that counts what it is asked, over a fixed set of keys.
+class CountingSource : public FkSource {
+  public:
+    explicit CountingSource(std::vector<ForeignKey> keys) : keys_(std::move(keys)) {}
+    std::vector<ForeignKey> declared_on(RelationId table) const override {
+        asked_declared++;
+        std::vector<ForeignKey> out;
+        for (const auto& key : keys_)
+            if (key.source_relid == table)
+                out.push_back(key);
+        return out;
+    }
+    std::vector<ForeignKey> referencing(RelationId table) const override {
+        asked_referencing++;
+        std::vector<ForeignKey> out;
+        for (const auto& key : keys_)
+            if (key.target_relid == table)
+                out.push_back(key);
+        return out;
+    }
+    mutable int asked_declared = 0;
+    mutable int asked_referencing = 0;
+
+  private:
+    std::vector<ForeignKey> keys_;
+};
+
+}  // namespace
+
+TEST(FkGraph, ReadsATableAtATimeOnDemand) {
+    CountingSource source({key(10, "posts_author_fkey", 2, "posts", 1, "users"),
+                           key(11, "comments_post_fkey", 3, "comments", 2, "posts"),
+                           key(12, "nodes_parent_fkey", 5, "nodes", 5, "nodes")});
+    FkGraph graph(&source);
+    EXPECT_FALSE(graph.involves(1));
+    EXPECT_EQ(graph.known_keys(), 0u);
+    ASSERT_EQ(graph.referencing(1).size(), 1u);
+    EXPECT_EQ(source.asked_referencing, 1);
+    EXPECT_EQ(graph.known_keys(), 1u);  // nothing about comments or nodes was read
+    EXPECT_TRUE(graph.involves(2));
+    graph.referencing(1);
+    EXPECT_EQ(source.asked_referencing, 1);  // read once
+    // The same key from the other side is the same object.
+    ASSERT_EQ(graph.referenced_by(2).size(), 1u);
+    EXPECT_EQ(graph.referenced_by(2)[0], graph.referencing(1)[0]);
+    // A self-reference: one object on both sides.
+    EXPECT_EQ(graph.referencing(5)[0], graph.referenced_by(5)[0]);
+    EXPECT_EQ(graph.known_keys_touching(5).size(), 1u);
+    EXPECT_TRUE(graph.referencing(42).empty());
 }
