@@ -155,9 +155,10 @@ COMMENT ON FUNCTION delete_each_with_cascade(regclass, text, text) IS
 
 -- The foreign-key model's own statistics.
 CREATE FUNCTION cache_stats(OUT graph_builds bigint, OUT foreign_keys bigint,
-                            OUT watched_tables bigint, OUT catalog_generation bigint)
+                            OUT watched_tables bigint, OUT catalog_generation bigint,
+                            OUT cached_plans bigint, OUT remembered_shapes bigint)
 AS 'MODULE_PATHNAME', 'cache_stats'
 LANGUAGE C VOLATILE;
 
 COMMENT ON FUNCTION cache_stats() IS
-'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, and the generation that invalidates them';
+'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, the generation that invalidates them, prepared statements kept and call shapes remembered (bounded by data_bridge.max_cached_plans and data_bridge.max_remembered_shapes)';

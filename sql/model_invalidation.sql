@@ -48,4 +48,20 @@ SELECT catalog_generation > :after_rename_generation AS shapes_dropped_again FRO
 CREATE TABLE mi_likes (id int PRIMARY KEY, post_id int REFERENCES mi_posts);
 SELECT string_agg(source_table::text, ',') FROM get_backreferences('mi_posts');
 
+-- The caches are bounded per backend: past data_bridge.max_remembered_shapes a kind of shape
+-- starts afresh, past data_bridge.max_cached_plans the plans do.
+SET data_bridge.max_remembered_shapes = 16;
+SET data_bridge.max_cached_plans = 16;
+DO $$ BEGIN FOR i IN 1 .. 40 LOOP
+    EXECUTE format('CREATE TABLE mi_many_%s (id int PRIMARY KEY)', i);
+    EXECUTE format('INSERT INTO mi_many_%s VALUES (1)', i);
+END LOOP; END $$;
+SELECT count(fetch_referenced(('mi_many_' || g)::regclass, 'id', 1)) AS fetched,
+       count(fetch_one_with_relations(('mi_many_' || g)::regclass, 1)) AS loaded
+FROM generate_series(1, 40) g;
+SELECT remembered_shapes BETWEEN 1 AND 2 * 16 AS shapes_bounded, cached_plans BETWEEN 1 AND 16 AS plans_bounded FROM cache_stats();
+RESET data_bridge.max_remembered_shapes;
+RESET data_bridge.max_cached_plans;
+DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('DROP TABLE mi_many_%s', i); END LOOP; END $$;
+
 DROP TABLE mi_likes, mi_posts, mi_users, mi_other;

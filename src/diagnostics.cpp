@@ -2,6 +2,7 @@
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/shape_cache.hpp"
 #include "data_bridge/pg/statement.hpp"
 
 namespace data_bridge {
@@ -25,16 +26,19 @@ Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
 // cache_stats(): the foreign-key model and the remembered shapes' watch list.
 Datum cache_stats_body(FunctionCallInfo fcinfo) {
     pg::ModelStats model = pg::model_stats();  // settles nothing: reports the state as it is
-    return pg::guarded([fcinfo, model] {
+    pg::PlanCacheStats plans = pg::plan_cache_stats();
+    long shapes = pg::remembered_shapes;
+    return pg::guarded([fcinfo, model, plans, shapes] {
         TupleDesc descriptor;
         if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
             elog(ERROR, "cache_stats must return a composite type");
         }
         descriptor = BlessTupleDesc(descriptor);
-        Datum values[4] = {Int64GetDatum(model.graph_builds), Int64GetDatum(model.foreign_keys),
-                           Int64GetDatum(model.watched_tables),
-                           Int64GetDatum((int64)model.generation)};
-        bool nulls[4] = {false, false, false, false};
+        Datum values[6] = {
+            Int64GetDatum(model.graph_builds),   Int64GetDatum(model.foreign_keys),
+            Int64GetDatum(model.watched_tables), Int64GetDatum((int64)model.generation),
+            Int64GetDatum(plans.entries),        Int64GetDatum(shapes)};
+        bool nulls[6] = {false, false, false, false, false, false};
         return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
     });
 }

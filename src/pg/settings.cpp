@@ -10,6 +10,8 @@ namespace data_bridge::pg {
 
 int max_cascade_rows = 1000000;
 int max_rows = 100000;
+int max_cached_plans = 1024;
+int max_remembered_shapes = 4096;
 
 void define_settings() {
     DefineCustomIntVariable("data_bridge.max_cascade_rows",
@@ -26,6 +28,15 @@ void define_settings() {
         "Past it the call fails with program_limit_exceeded and a hint to paginate, "
         "instead of building an answer that exhausts memory.",
         &max_rows, 100000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "data_bridge.max_cached_plans", "Most prepared statements one backend keeps across calls.",
+        "Past it the cache starts afresh; statements in use are freed only "
+        "once no statement runs.",
+        &max_cached_plans, 1024, 16, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("data_bridge.max_remembered_shapes",
+                            "Most call shapes of each kind one backend remembers across calls.",
+                            "Past it that kind's shapes start afresh.", &max_remembered_shapes,
+                            4096, 16, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("data_bridge");
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
 
 extern "C" {
@@ -15,9 +16,6 @@ extern "C" {
 namespace data_bridge::pg {
 
 namespace {
-
-// Far more shapes than any application uses; past it, everything is dropped and re-prepared.
-constexpr std::size_t kMaxPlans = 1024;
 
 std::unordered_map<std::string, SPIPlanPtr> plans;
 long plans_prepared = 0;
@@ -113,7 +111,9 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         plan_hits++;
         return found->second;
     }
-    if (plans.size() >= kMaxPlans) {
+    // Far more than an application uses (data_bridge.max_cached_plans); past it, every plan is
+    // retired and prepared again when next used.
+    if (plans.size() >= (std::size_t)max_cached_plans) {
         for (auto& entry : plans)
             retire(entry.second);
         plans.clear();

@@ -11,6 +11,12 @@ extern int max_cascade_rows;
 // render, at every level together; past it the call fails with 54000. 0 means no limit.
 extern int max_rows;
 
+// data_bridge.max_cached_plans / data_bridge.max_remembered_shapes: the bounds of this
+// backend's caches (prepared statements; call shapes of each kind); past one, that cache starts
+// afresh.
+extern int max_cached_plans;
+extern int max_remembered_shapes;
+
 void define_settings();
 
 }  // namespace data_bridge::pg

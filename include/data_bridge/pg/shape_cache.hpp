@@ -8,8 +8,12 @@
 #include <unordered_map>
 
 #include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/settings.hpp"
 
 namespace data_bridge::pg {
+
+// Call shapes remembered by every ShapeCache of the backend, for cache_stats().
+inline long remembered_shapes = 0;
 
 template <typename T>
 class ShapeCache {
@@ -17,6 +21,7 @@ class ShapeCache {
     // The entry remembered for `key`, or nullptr (also after any catalog invalidation).
     const T* find(const std::string& key) {
         if (generation_ != catalog_generation()) {
+            remembered_shapes -= (long)entries_.size();
             entries_.clear();
             generation_ = catalog_generation();
             return nullptr;
@@ -29,13 +34,17 @@ class ShapeCache {
         // Built while the catalogs changed (since find): do not keep it.
         if (generation_ != catalog_generation())
             return;
-        if (entries_.size() >= kMaxShapes)
+        if (entries_.size() >= (std::size_t)max_remembered_shapes) {
+            remembered_shapes -= (long)entries_.size();
             entries_.clear();
-        entries_[key] = std::move(value);
+        }
+        auto [entry, added] = entries_.insert_or_assign(key, std::move(value));
+        (void)entry;
+        if (added)
+            remembered_shapes++;
     }
 
   private:
-    static constexpr std::size_t kMaxShapes = 4096;
     std::unordered_map<std::string, T> entries_;
     uint64_t generation_ = 0;
 };
