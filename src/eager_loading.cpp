@@ -93,7 +93,7 @@ class EagerPlanner {
                         fmt::format("relation \"{}\" does not exist", text),
                         fmt::format("It is named at {}.", path));
         }
-        pg::require_table(relid);
+        pg::require_readable_relation(relid);
         return relid;
     }
 
@@ -477,7 +477,7 @@ std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
 Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relations) {
     pg::require_arg(fcinfo, 0, "tbl");
     Oid table = PG_GETARG_OID(0);
-    pg::require_table(table);
+    pg::require_readable_relation(table);
     if (PG_ARGISNULL(1))
         PG_RETURN_NULL();
     Oid id_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, 1); });
@@ -563,7 +563,7 @@ Datum fetch_one_eager_body(FunctionCallInfo fcinfo) {
 Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 0, "tbl");
     Oid table = PG_GETARG_OID(0);
-    pg::require_table(table);
+    pg::require_readable_relation(table);
     std::vector<RelationSpec> relations = relations_arg(fcinfo, 1);
     QueryOptions options;
     if (!PG_ARGISNULL(2))

@@ -33,6 +33,21 @@ void require_table(Oid relid) {
     }
 }
 
+void require_readable_relation(Oid relid) {
+    char relkind = guarded([relid] { return get_rel_relkind(relid); });
+    if (relkind == '\0') {
+        throw Error(sqlstate::kUndefinedTable,
+                    fmt::format("relation with OID {} does not exist", relid));
+    }
+    if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+        relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) {
+        throw Error(sqlstate::kWrongObjectType,
+                    fmt::format("\"{}\" is not a table or view", relation_name(relid)),
+                    "Rows are loaded from tables, partitioned tables, views and materialized "
+                    "views.");
+    }
+}
+
 TableName table_name_of(Oid relid) {
     const char* schema =
         guarded([relid] { return (const char*)get_namespace_name(get_rel_namespace(relid)); });

@@ -21,6 +21,10 @@ void require_table(Oid relid);
 // The relation's name as PostgreSQL's messages show it: unqualified, unquoted.
 std::string relation_name(Oid relid);
 
+// Throws 42P01 when no relation has this OID, 42809 unless rows can be read from it as an eager
+// load reads them: a table, partitioned table, view or materialized view.
+void require_readable_relation(Oid relid);
+
 // Schema and table name of a relation.
 TableName table_name_of(Oid relid);
 // "schema"."table", quoted as needed, for SQL text.
