@@ -64,4 +64,18 @@ RESET data_bridge.max_remembered_shapes;
 RESET data_bridge.max_cached_plans;
 DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('DROP TABLE mi_many_%s', i); END LOOP; END $$;
 
+-- An index attached to a partitioned index: only the index is invalidated, yet the table's
+-- backreference becomes indexed, and a unique one turns the remembered "many" into "one".
+CREATE TABLE mi_parts (id int, owner_id int REFERENCES mi_users) PARTITION BY RANGE (owner_id);
+CREATE TABLE mi_parts_1 PARTITION OF mi_parts FOR VALUES FROM (0) TO (100);
+INSERT INTO mi_parts VALUES (7, 1);
+CREATE UNIQUE INDEX mi_parts_owner ON ONLY mi_parts (owner_id);
+SELECT source_table, is_indexed FROM get_backreferences('mi_users') WHERE source_table = 'mi_parts';
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "parts", "table": "mi_parts"}]') -> 'parts' AS parts;
+CREATE UNIQUE INDEX mi_parts_1_owner ON mi_parts_1 (owner_id);
+ALTER INDEX mi_parts_owner ATTACH PARTITION mi_parts_1_owner;
+SELECT source_table, is_indexed FROM get_backreferences('mi_users') WHERE source_table = 'mi_parts';
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "parts", "table": "mi_parts"}]') -> 'parts' AS parts;
+DROP TABLE mi_parts;
+
 DROP TABLE mi_likes, mi_posts, mi_users, mi_other;

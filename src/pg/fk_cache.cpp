@@ -13,6 +13,7 @@
 
 extern "C" {
 #include "access/relation.h"
+#include "catalog/index.h"
 }
 
 namespace data_bridge::pg {
@@ -35,6 +36,11 @@ long graph_builds = 0;
 // cached, so statistics updates (ANALYZE, VACUUM, autovacuum) invalidate nothing.
 std::unordered_map<Oid, uint64_t> watched_tables;
 std::unordered_set<Oid> suspect_tables;
+// Other relations invalidated since: an index among them (ALTER INDEX ... ATTACH PARTITION
+// validates a partitioned index with nothing but its own invalidation) makes its table a
+// suspect. Bounded: past it, everything is suspect.
+std::unordered_set<Oid> other_relations;
+constexpr std::size_t kMaxOtherRelations = 4096;
 bool everything_suspect = false;
 
 void on_constraint_change(Datum, int, uint32) {
@@ -58,10 +64,14 @@ void on_relcache_change(Datum, Oid relid) {
         return;
     }
     bool in_graph = current_graph != nullptr && current_graph->involves(relid);
-    if (!in_graph && watched_tables.count(relid) == 0)
-        return;
+    bool known = in_graph || watched_tables.count(relid) != 0;
     try {
-        suspect_tables.insert(relid);
+        if (known)
+            suspect_tables.insert(relid);
+        else if (other_relations.size() < kMaxOtherRelations)
+            other_relations.insert(relid);
+        else
+            everything_suspect = true;
     } catch (...) {
         everything_suspect = true;  // no memory for the set: suspect everything instead
     }
@@ -130,21 +140,42 @@ bool graph_keys_changed(const FkGraph& graph, Oid relid) {
     return false;
 }
 
+// The table of an index (a partitioned one included), or InvalidOid for anything else.
+Oid table_of_index(Oid relid) {
+    return guarded([relid] {
+        char relkind = get_rel_relkind(relid);
+        if (relkind != RELKIND_INDEX && relkind != RELKIND_PARTITIONED_INDEX)
+            return InvalidOid;
+        return IndexGetRelation(relid, true);
+    });
+}
+
 // Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
 void settle_suspects() {
     if (everything_suspect) {
         everything_suspect = false;
         suspect_tables.clear();
+        other_relations.clear();
         watched_tables.clear();  // watched again, with fresh signatures, when next planned
         graph_is_stale = true;
         generation++;
         return;
     }
-    if (suspect_tables.empty())
+    if (suspect_tables.empty() && other_relations.empty())
         return;
-    // Reading the catalogs may deliver more invalidations: work on a copy.
+    // Reading the catalogs may deliver more invalidations: work on copies.
     std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
+    std::vector<Oid> others(other_relations.begin(), other_relations.end());
     suspect_tables.clear();
+    other_relations.clear();
+    for (Oid relid : others) {
+        Oid table = table_of_index(relid);
+        bool known =
+            OidIsValid(table) && ((current_graph != nullptr && current_graph->involves(table)) ||
+                                  watched_tables.count(table) != 0);
+        if (known)
+            suspects.push_back(table);
+    }
     for (Oid relid : suspects) {
         if (watched_tables.count(relid) != 0) {
             uint64_t now = signature_of(relid);
