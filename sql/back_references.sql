@@ -53,4 +53,9 @@ SELECT backref_fetch_all('posts', NULL, 1);
 SELECT backref_count('posts', 'user_id', 'x'::text);
 \echo :LAST_ERROR_SQLSTATE
 
+-- A scalar jsonb argument (stored as a one-element array) once freed its own value while reading
+-- it: a use-after-free that only the sanitizer build (make sanitize-check) reports.
+SELECT backref_fetch_all('pg_class', 'relname', 'pg_class'::name, '"relname"') -> 0 ->> 'relname' AS scalar_order_by;
+SELECT backref_fetch_all('posts', 'user_id', :user_id, '"title"', 1) -> 0 ->> 'title' AS first_by_title;
+
 DROP TABLE users, posts CASCADE;

@@ -117,7 +117,10 @@ JsonValue jsonb_to_value(Datum datum) {
                 // A scalar root is stored as a one-element "raw scalar" array.
                 if (stack.empty() && is_scalar_root && done.is_array() &&
                     done.elements.size() == 1) {
-                    done = std::move(done.elements[0]);
+                    // Not `done = std::move(done.elements[0])`: that frees the element's
+                    // storage while it is being read (a use-after-free under ASan).
+                    JsonValue scalar = std::move(done.elements[0]);
+                    done = std::move(scalar);
                 }
                 attach(std::move(done));
                 break;
