@@ -7,6 +7,8 @@
 #   make drivercheck            every function through four client drivers, parameters untyped
 #   make unitcheck              the core's unit tests (ctest); make format-check: clang-format
 #   make examplecheck           the Python and Node.js examples, checked against their output
+#   make sanitize-check         the module and unit tests under ASan+UBSan, every server suite and
+#                               seeded random calls against them; fails on any sanitizer report
 #   make tapcheck               Perl TAP tests (test/t, PostgreSQL::Test::Cluster); they start
 #                               their own clusters, so run them as a user initdb accepts
 
@@ -50,6 +52,12 @@ ifdef WERROR
 override CXXFLAGS += -Werror
 endif
 
+# make SANITIZE=address,undefined: the module instrumented, for scripts/sanitize.sh.
+ifdef SANITIZE
+override CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+SHLIB_LINK += -fsanitize=$(SANITIZE)
+endif
+
 regresscheck:
 	$(MAKE) installcheck ISOLATION=
 
@@ -67,6 +75,10 @@ unitcheck:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build build -j$$(nproc)
 	ctest --test-dir build --output-on-failure
+
+# Every suite against a module built with AddressSanitizer and UBSan (scripts/sanitize.sh).
+sanitize-check:
+	scripts/sanitize.sh
 
 format-check:
 	clang-format --dry-run -Werror $(CXX_FILES)
@@ -88,7 +100,7 @@ deb:
 examplecheck:
 	examples/run.sh
 
-.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check examplecheck deb
+.PHONY: regresscheck isolationcheck pgtapcheck drivercheck unitcheck format-check examplecheck deb sanitize-check
 
 # The TAP tests start clusters of their own with PostgreSQL::Test::Cluster, from the PGXS tree.
 PGXS_DIR := $(dir $(PGXS))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of data_bridge on a fresh Debian 12 machine: installs what is missing, runs the
 # C++ unit tests (ctest), builds and installs the extension (PGXS), then starts a throwaway
-# PostgreSQL 15 cluster (pg_virtualenv) and runs pg_regress, isolation and pgTAP tests in it.
+# PostgreSQL 15 cluster (pg_virtualenv) and runs pg_regress, isolation and pgTAP tests in it,
+# then the package, TAP and sanitizer (ASan + UBSan) stages.
 # Exits non-zero on any failure; the last line sums up every suite as "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -130,6 +131,14 @@ tap_ok=$(grep -c '^ok ' "$logs/tap.log" || true)
 tap_not_ok=$(grep -c '^not ok ' "$logs/tap.log" || true)
 if ! grep -q '^Result: PASS' "$logs/tap.log" && [ "$tap_not_ok" -eq 0 ]; then tap_not_ok=1; fi
 report TAP "$tap_ok" "$tap_not_ok"
+
+# 6. Memory safety: the unit tests and the server suites again, plus seeded random calls of every
+# function, against builds instrumented with AddressSanitizer and UBSan (make sanitize-check).
+echo "== sanitizers (scripts/sanitize.sh: ASan + UBSan)"
+"$root/scripts/sanitize.sh" >"$logs/sanitize.log" 2>&1
+grep -E '^(sanitize |seed |== sanitizer report|==[0-9]+==ERROR)' "$logs/sanitize.log" || tail -20 "$logs/sanitize.log"
+sanitize_counts=$(tail -1 "$logs/sanitize.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+if [ -n "$sanitize_counts" ]; then report sanitize $sanitize_counts; else tail -40 "$logs/sanitize.log"; report sanitize 0 1; fi
 
 for diff in "$root/regression.diffs" "$root/output_iso/regression.diffs"; do
     if [ -s "$diff" ]; then echo "== $diff"; head -200 "$diff"; fi
