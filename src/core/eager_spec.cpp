@@ -19,8 +19,8 @@ namespace {
 
 void expect_kind(const JsonValue& value, JsonValue::Kind kind, const std::string& path) {
     if (value.kind != kind) {
-        bad(path, fmt::format("expected a {}, found a {}", json_kind_name(kind),
-                              json_kind_name(value.kind)));
+        bad(path, fmt::format("expected {}, found {}", json_kind_phrase(kind),
+                              json_kind_phrase(value.kind)));
     }
 }
 
@@ -34,7 +34,7 @@ std::string string_member(const JsonValue& value, const std::string& path) {
 long long count_member(const JsonValue& value, const std::string& path) {
     if (value.kind != JsonValue::Kind::kNumber ||
         value.text.find_first_of(".eE") != std::string::npos) {
-        bad(path, fmt::format("expected a whole number, found a {}", json_kind_name(value.kind)));
+        bad(path, fmt::format("expected a whole number, found {}", json_kind_phrase(value.kind)));
     }
     long long number = 0;
     try {

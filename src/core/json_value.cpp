@@ -28,4 +28,22 @@ const char* json_kind_name(JsonValue::Kind kind) {
     return "unknown";
 }
 
+const char* json_kind_phrase(JsonValue::Kind kind) {
+    switch (kind) {
+        case JsonValue::Kind::kNull:
+            return "null";
+        case JsonValue::Kind::kBool:
+            return "a boolean";
+        case JsonValue::Kind::kNumber:
+            return "a number";
+        case JsonValue::Kind::kString:
+            return "a string";
+        case JsonValue::Kind::kArray:
+            return "an array";
+        case JsonValue::Kind::kObject:
+            return "an object";
+    }
+    return "an unknown value";
+}
+
 }  // namespace data_bridge

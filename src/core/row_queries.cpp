@@ -42,7 +42,7 @@ OrderTerm order_term(const JsonValue& value, const std::string& path) {
         return {value.elements[0].text, upper(value.elements[1].text) == "DESC"};
     }
     bad_order(path, fmt::format("Expected a column name or [column, direction], found {}.",
-                                json_kind_name(value.kind)));
+                                json_kind_phrase(value.kind)));
 }
 
 std::string joined(const std::vector<std::string>& parts, const char* separator) {
@@ -66,7 +66,7 @@ std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string&
         return {order_term(value, path)};
     if (!value.is_array()) {
         bad_order(path, fmt::format("Expected a string or an array, found {}.",
-                                    json_kind_name(value.kind)));
+                                    json_kind_phrase(value.kind)));
     }
     // ["col", "DESC"] is one term; anything else is a list of terms.
     if (value.elements.size() == 2 && value.elements[0].is_string() &&

@@ -84,7 +84,7 @@ TEST(FetchSpec, ErrorsNameThePlace) {
         "invalid filter.a.near: unknown operator \"near\"");
     EXPECT_EQ(
         spec_error(obj({{"table", str("t")}, {"filter", obj({{"a", obj({{"in", num("1")}})}})}})),
-        "invalid filter.a.in: expected a array, found a number");
+        "invalid filter.a.in: expected an array, found a number");
 }
 
 TEST(EagerSql, ObjectArrayAndCount) {

@@ -30,5 +30,7 @@ struct JsonValue {
 
 // "null", "boolean", "number", "string", "array", "object": for error messages.
 const char* json_kind_name(JsonValue::Kind kind);
+// The same with its article, for a sentence: "null", "a boolean", …, "an array", "an object".
+const char* json_kind_phrase(JsonValue::Kind kind);
 
 }  // namespace data_bridge
