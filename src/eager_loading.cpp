@@ -104,8 +104,12 @@ class EagerPlanner {
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);
-        for (const FilterTerm& term : options.filter)
-            level.conditions.push_back(filter_sql(table, level.alias, term));
+        // Each top-level term or group its own condition, so the planner sees the ANDed terms.
+        for (const FilterNode& node : options.filter.children) {
+            level.conditions.push_back(filter_node_sql(node, [&](const FilterTerm& term) {
+                return filter_sql(table, level.alias, term);
+            }));
+        }
         std::vector<std::string> named;
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
             const OrderTerm& term = options.order_by[i];
@@ -186,19 +190,21 @@ class EagerPlanner {
         pg::ColumnInfo column = spec_column(table, term.column, term.path);
         FilterColumn resolved{alias + "." + pg::quoted_identifier(column.name),
                               pg::type_sql_name(column.type),
-                              pg::equality_operator_sql(column.type)};
-        std::string placeholder;
-        switch (filter_parameter(term)) {
-            case FilterParameter::kText:
-                placeholder = reserve(TEXTOID);
-                break;
-            case FilterParameter::kTextArray:
-                placeholder = reserve(TEXTARRAYOID);
-                break;
-            case FilterParameter::kNone:
-                break;
-        }
-        return filter_condition_sql(term, resolved, placeholder);
+                              {},
+                              column.type == TSVECTOROID};
+        // The type's own operators, checked now so that a missing one names its place.
+        const char* symbol = filter_operator_symbol(term.op);
+        bool equality =
+            term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn;
+        if (equality)
+            resolved.equals = pg::binary_operator_sql(column.type, "=", term.path);
+        if (symbol != nullptr)
+            resolved.compare = pg::binary_operator_sql(column.type, symbol, term.path);
+        std::vector<std::string> placeholders;
+        for (FilterParameter parameter : filter_parameters(term))
+            placeholders.push_back(
+                reserve(parameter == FilterParameter::kText ? TEXTOID : TEXTARRAYOID));
+        return filter_condition_sql(term, resolved, placeholders);
     }
 
     EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {

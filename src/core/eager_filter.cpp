@@ -4,62 +4,150 @@
 
 namespace data_bridge {
 
-FilterParameter filter_parameter(const FilterTerm& term) {
+std::vector<FilterParameter> filter_parameters(const FilterTerm& term) {
     switch (term.op) {
         case FilterOp::kIs:
-            return FilterParameter::kNone;
+        case FilterOp::kIsNull:
+            return {};
         case FilterOp::kIn:
-            return FilterParameter::kTextArray;
+        case FilterOp::kNotIn:
+            return {FilterParameter::kTextArray};
+        case FilterOp::kContains:
+        case FilterOp::kContainedBy:
+        case FilterOp::kOverlaps:
+            return {term.value.is_array() ? FilterParameter::kTextArray : FilterParameter::kText};
+        case FilterOp::kMatch:
+            if (term.config.empty())
+                return {FilterParameter::kText};
+            return {FilterParameter::kText, FilterParameter::kText};
         default:
-            return FilterParameter::kText;
+            return {FilterParameter::kText};
+    }
+}
+
+const char* filter_operator_symbol(FilterOp op) {
+    switch (op) {
+        case FilterOp::kNeq:
+            return "<>";
+        case FilterOp::kLt:
+            return "<";
+        case FilterOp::kLte:
+            return "<=";
+        case FilterOp::kGt:
+            return ">";
+        case FilterOp::kGte:
+            return ">=";
+        case FilterOp::kContains:
+            return "@>";
+        case FilterOp::kContainedBy:
+            return "<@";
+        case FilterOp::kOverlaps:
+            return "&&";
+        default:
+            return nullptr;
     }
 }
 
 std::string comparison_operator(const std::string& equals, FilterOp op) {
-    const char* symbol = nullptr;
-    switch (op) {
-        case FilterOp::kNeq:
-            symbol = "<>";
-            break;
-        case FilterOp::kLt:
-            symbol = "<";
-            break;
-        case FilterOp::kLte:
-            symbol = "<=";
-            break;
-        case FilterOp::kGt:
-            symbol = ">";
-            break;
-        case FilterOp::kGte:
-            symbol = ">=";
-            break;
-        default:
-            return equals;
-    }
+    const char* symbol = filter_operator_symbol(op);
+    if (symbol == nullptr)
+        return equals;
     // OPERATOR(schema.=): the symbol is the last character before the closing parenthesis.
     return equals.substr(0, equals.size() - 2) + symbol + ")";
 }
 
+namespace {
+
+std::string compare_sql(const FilterColumn& column, FilterOp op) {
+    if (!column.compare.empty() && filter_operator_symbol(op) != nullptr)
+        return column.compare;
+    return comparison_operator(column.equals, op);
+}
+
+std::string text_of(const std::string& target) {
+    return fmt::format("CAST({} AS pg_catalog.text)", target);
+}
+
+// The text search half of match: the column itself when it is a tsvector.
+std::string match_sql(const FilterColumn& column, const std::vector<std::string>& placeholders) {
+    std::string config = placeholders.size() > 1
+                             ? fmt::format("CAST({} AS pg_catalog.regconfig), ", placeholders[1])
+                             : std::string();
+    std::string vector = column.is_tsvector ? column.target
+                                            : fmt::format("pg_catalog.to_tsvector({}{})", config,
+                                                          text_of(column.target));
+    return fmt::format("{} OPERATOR(pg_catalog.@@) pg_catalog.plainto_tsquery({}{})", vector,
+                       config, placeholders[0]);
+}
+
+}  // namespace
+
 std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& column,
-                                 const std::string& placeholder) {
+                                 const std::vector<std::string>& placeholders) {
     switch (term.op) {
         case FilterOp::kIs:
             if (term.value.is_null())
                 return column.target + " IS NULL";
             return column.target + (term.value.boolean ? " IS TRUE" : " IS FALSE");
+        case FilterOp::kIsNull:
+            return column.target + (term.value.boolean ? " IS NULL" : " IS NOT NULL");
         case FilterOp::kIn:
             return fmt::format("{} {} ANY (CAST({} AS {}[]))", column.target, column.equals,
-                               placeholder, column.type);
+                               placeholders[0], column.type);
+        case FilterOp::kNotIn:  // NOT IN: a NULL column matches neither in nor not_in
+            return fmt::format("NOT ({} {} ANY (CAST({} AS {}[])))", column.target, column.equals,
+                               placeholders[0], column.type);
         case FilterOp::kLike:
+        case FilterOp::kNotLike:
         case FilterOp::kILike:
-            return fmt::format("CAST({} AS pg_catalog.text) OPERATOR(pg_catalog.{}) {}",
-                               column.target, term.op == FilterOp::kLike ? "~~" : "~~*",
-                               placeholder);
+        case FilterOp::kNotILike: {
+            const char* symbol = term.op == FilterOp::kLike      ? "~~"
+                                 : term.op == FilterOp::kNotLike ? "!~~"
+                                 : term.op == FilterOp::kILike   ? "~~*"
+                                                                 : "!~~*";
+            return fmt::format("{} OPERATOR(pg_catalog.{}) {}", text_of(column.target), symbol,
+                               placeholders[0]);
+        }
+        case FilterOp::kContains:
+        case FilterOp::kContainedBy:
+        case FilterOp::kOverlaps: {
+            // An array operand arrives as text[] and is converted element by element.
+            std::string value = term.value.is_array()
+                                    ? fmt::format("CAST(CAST({} AS pg_catalog.text[]) AS {})",
+                                                  placeholders[0], column.type)
+                                    : fmt::format("CAST({} AS {})", placeholders[0], column.type);
+            return fmt::format("{} {} {}", column.target, compare_sql(column, term.op), value);
+        }
+        case FilterOp::kMatch:
+            return match_sql(column, placeholders);
         default:
-            return fmt::format("{} {} CAST({} AS {})", column.target,
-                               comparison_operator(column.equals, term.op), placeholder,
-                               column.type);
+            return fmt::format("{} {} CAST({} AS {})", column.target, compare_sql(column, term.op),
+                               placeholders[0], column.type);
     }
+}
+
+std::string filter_node_sql(const FilterNode& node,
+                            const std::function<std::string(const FilterTerm&)>& term_sql) {
+    switch (node.kind) {
+        case FilterNode::Kind::kTerm:
+            return term_sql(node.term);
+        case FilterNode::Kind::kNot:
+            return fmt::format("NOT ({})", filter_node_sql(node.children.at(0), term_sql));
+        case FilterNode::Kind::kAll:
+        case FilterNode::Kind::kAny: {
+            bool all = node.kind == FilterNode::Kind::kAll;
+            if (node.children.empty())
+                return all ? "TRUE" : "FALSE";
+            std::string out = "(";
+            for (std::size_t i = 0; i < node.children.size(); i++) {
+                if (i > 0)
+                    out += all ? " AND " : " OR ";
+                out += filter_node_sql(node.children[i], term_sql);
+            }
+            return out + ")";
+        }
+    }
+    return "TRUE";
 }
 
 }  // namespace data_bridge

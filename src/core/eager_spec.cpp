@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "data_bridge/core/eager_filter.hpp"
 #include "data_bridge/core/error.hpp"
 
 namespace data_bridge {
@@ -160,6 +161,150 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
 
 }  // namespace
 
+namespace {
+
+constexpr FilterOp kAllFilterOps[] = {
+    FilterOp::kEq,       FilterOp::kNeq,      FilterOp::kLt,       FilterOp::kLte,
+    FilterOp::kGt,       FilterOp::kGte,      FilterOp::kIn,       FilterOp::kNotIn,
+    FilterOp::kIs,       FilterOp::kIsNull,   FilterOp::kLike,     FilterOp::kNotLike,
+    FilterOp::kILike,    FilterOp::kNotILike, FilterOp::kContains, FilterOp::kContainedBy,
+    FilterOp::kOverlaps, FilterOp::kMatch,
+};
+
+bool is_plain_scalar(const JsonValue& value) {
+    return !value.is_array() && !value.is_object() && !value.is_null();
+}
+
+void expect_scalar_elements(const JsonValue& operand, const std::string& path) {
+    for (std::size_t i = 0; i < operand.elements.size(); i++) {
+        if (!is_plain_scalar(operand.elements[i]))
+            bad(fmt::format("{}[{}]", path, i), "expected a string, number or boolean");
+    }
+}
+
+FilterTerm parse_filter_term(const std::string& column, FilterOp op, const JsonValue& operand,
+                             const std::string& path) {
+    FilterTerm term{column, op, operand, path, {}};
+    switch (op) {
+        case FilterOp::kIn:
+        case FilterOp::kNotIn:
+            expect_kind(operand, JsonValue::Kind::kArray, path);
+            expect_scalar_elements(operand, path);
+            break;
+        case FilterOp::kIs:
+            if (!operand.is_null() && operand.kind != JsonValue::Kind::kBool)
+                bad(path, "expected null, true or false");
+            break;
+        case FilterOp::kIsNull:
+            expect_kind(operand, JsonValue::Kind::kBool, path);
+            break;
+        case FilterOp::kLike:
+        case FilterOp::kNotLike:
+        case FilterOp::kILike:
+        case FilterOp::kNotILike:
+            expect_kind(operand, JsonValue::Kind::kString, path);
+            break;
+        case FilterOp::kContains:
+        case FilterOp::kContainedBy:
+        case FilterOp::kOverlaps:
+            if (operand.is_array())
+                expect_scalar_elements(operand, path);
+            else if (operand.kind != JsonValue::Kind::kString)
+                bad(path, "expected an array, or a string in the column type's input syntax");
+            break;
+        case FilterOp::kMatch:
+            if (operand.is_object()) {
+                check_keys(operand, {"query", "config"}, path);
+                const JsonValue* query = operand.find("query");
+                if (query == nullptr)
+                    bad(path + ".query", "is required");
+                expect_kind(*query, JsonValue::Kind::kString, path + ".query");
+                term.value = *query;
+                if (const JsonValue* config = operand.find("config"))
+                    term.config = string_member(*config, path + ".config");
+            } else {
+                expect_kind(operand, JsonValue::Kind::kString, path);
+            }
+            break;
+        default:
+            if (!is_plain_scalar(operand))
+                bad(path, "expected a string, number or boolean");
+    }
+    return term;
+}
+
+FilterNode parse_filter_object(const JsonValue& filter, const std::string& path);
+
+// {"or": [filter, …]} and {"and": [filter, …]}: each element a filter object of its own.
+FilterNode parse_filter_group(FilterNode::Kind kind, const JsonValue& list,
+                              const std::string& path) {
+    expect_kind(list, JsonValue::Kind::kArray, path);
+    FilterNode group;
+    group.kind = kind;
+    for (std::size_t i = 0; i < list.elements.size(); i++)
+        group.children.push_back(
+            parse_filter_object(list.elements[i], fmt::format("{}[{}]", path, i)));
+    return group;
+}
+
+FilterNode parse_filter_object(const JsonValue& filter, const std::string& path) {
+    expect_kind(filter, JsonValue::Kind::kObject, path);
+    FilterNode all;
+    for (const auto& member : filter.members) {
+        std::string member_path = fmt::format("{}.{}", path, member.first);
+        const JsonValue& condition = member.second;
+        // Group keywords come first: a column named or/and/not is filtered inside a group's
+        // term list only by its other spellings (see README).
+        if (member.first == "or" || member.first == "and") {
+            all.children.push_back(parse_filter_group(
+                member.first == "or" ? FilterNode::Kind::kAny : FilterNode::Kind::kAll, condition,
+                member_path));
+            continue;
+        }
+        if (member.first == "not") {
+            FilterNode negation;
+            negation.kind = FilterNode::Kind::kNot;
+            negation.children.push_back(parse_filter_object(condition, member_path));
+            all.children.push_back(std::move(negation));
+            continue;
+        }
+        if (member.first.empty())
+            bad(member_path, "a column name is empty");
+        FilterNode term_node;
+        term_node.kind = FilterNode::Kind::kTerm;
+        if (!condition.is_object()) {
+            if (condition.is_array())
+                bad(member_path, "expected a value or an operator object, found an array");
+            // A bare value is equality; null means IS NULL.
+            term_node.term = {member.first,
+                              condition.is_null() ? FilterOp::kIs : FilterOp::kEq,
+                              condition,
+                              member_path,
+                              {}};
+            all.children.push_back(std::move(term_node));
+            continue;
+        }
+        for (const auto& op_member : condition.members) {
+            std::string op_path = fmt::format("{}.{}", member_path, op_member.first);
+            const FilterOp* op = nullptr;
+            for (const FilterOp& candidate : kAllFilterOps) {
+                if (op_member.first == filter_op_name(candidate))
+                    op = &candidate;
+            }
+            if (op == nullptr) {
+                bad(op_path, fmt::format("unknown operator \"{}\"", op_member.first),
+                    "Use eq, neq, lt, lte, gt, gte, in, not_in, is, is_null, like, not_like, "
+                    "ilike, not_ilike, contains, contained_by, overlaps or match.");
+            }
+            term_node.term = parse_filter_term(member.first, *op, op_member.second, op_path);
+            all.children.push_back(term_node);
+        }
+    }
+    return all;
+}
+
+}  // namespace
+
 const char* filter_op_name(FilterOp op) {
     switch (op) {
         case FilterOp::kEq:
@@ -176,73 +321,36 @@ const char* filter_op_name(FilterOp op) {
             return "gte";
         case FilterOp::kIn:
             return "in";
+        case FilterOp::kNotIn:
+            return "not_in";
         case FilterOp::kIs:
             return "is";
+        case FilterOp::kIsNull:
+            return "is_null";
         case FilterOp::kLike:
             return "like";
+        case FilterOp::kNotLike:
+            return "not_like";
         case FilterOp::kILike:
             return "ilike";
+        case FilterOp::kNotILike:
+            return "not_ilike";
+        case FilterOp::kContains:
+            return "contains";
+        case FilterOp::kContainedBy:
+            return "contained_by";
+        case FilterOp::kOverlaps:
+            return "overlaps";
+        case FilterOp::kMatch:
+            return "match";
     }
     return "eq";
 }
 
-std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string& path) {
+FilterNode parse_filter(const JsonValue& filter, const std::string& path) {
     if (filter.is_null())
         return {};
-    expect_kind(filter, JsonValue::Kind::kObject, path);
-    std::vector<FilterTerm> terms;
-    for (const auto& member : filter.members) {
-        std::string column_path = fmt::format("{}.{}", path, member.first);
-        if (member.first.empty())
-            bad(column_path, "a column name is empty");
-        const JsonValue& condition = member.second;
-        if (!condition.is_object()) {
-            if (condition.is_array())
-                bad(column_path, "expected a value or an operator object, found an array");
-            // A bare value is equality; null means IS NULL.
-            terms.push_back({member.first, condition.is_null() ? FilterOp::kIs : FilterOp::kEq,
-                             condition, column_path});
-            continue;
-        }
-        for (const auto& op_member : condition.members) {
-            std::string op_path = fmt::format("{}.{}", column_path, op_member.first);
-            FilterOp op = FilterOp::kEq;
-            bool known = false;
-            for (FilterOp candidate : {FilterOp::kEq, FilterOp::kNeq, FilterOp::kLt, FilterOp::kLte,
-                                       FilterOp::kGt, FilterOp::kGte, FilterOp::kIn, FilterOp::kIs,
-                                       FilterOp::kLike, FilterOp::kILike}) {
-                if (op_member.first == filter_op_name(candidate)) {
-                    op = candidate;
-                    known = true;
-                }
-            }
-            if (!known) {
-                bad(op_path, fmt::format("unknown operator \"{}\"", op_member.first),
-                    "Use eq, neq, lt, lte, gt, gte, in, is, like or ilike.");
-            }
-            const JsonValue& operand = op_member.second;
-            if (op == FilterOp::kIn) {
-                expect_kind(operand, JsonValue::Kind::kArray, op_path);
-                for (std::size_t i = 0; i < operand.elements.size(); i++) {
-                    const JsonValue& element = operand.elements[i];
-                    if (element.is_array() || element.is_object() || element.is_null()) {
-                        bad(fmt::format("{}[{}]", op_path, i),
-                            "expected a string, number or boolean");
-                    }
-                }
-            } else if (op == FilterOp::kIs) {
-                if (!operand.is_null() && operand.kind != JsonValue::Kind::kBool) {
-                    bad(op_path, "expected null, true or false");
-                }
-            } else if (op == FilterOp::kLike || op == FilterOp::kILike) {
-                expect_kind(operand, JsonValue::Kind::kString, op_path);
-            } else if (operand.is_array() || operand.is_object() || operand.is_null()) {
-                bad(op_path, "expected a string, number or boolean");
-            }
-            terms.push_back({member.first, op, operand, op_path});
-        }
-    }
-    return terms;
+    return parse_filter_object(filter, path);
 }
 
 namespace {
@@ -321,17 +429,63 @@ void shape_text(std::string& out, const std::string& text) {
     out += text;
 }
 
+// Everything of a filter the statement's text depends on: its groups, columns, operators, the
+// is/is_null operands (spelled out in SQL), array or not (contains…) and match's configuration.
+void filter_shape(std::string& out, const FilterNode& node) {
+    switch (node.kind) {
+        case FilterNode::Kind::kTerm: {
+            const FilterTerm& term = node.term;
+            shape_text(out, term.column);
+            out += filter_op_name(term.op);
+            if (term.op == FilterOp::kIs || term.op == FilterOp::kIsNull)
+                out += term.value.is_null() ? "n" : term.value.boolean ? "t" : "f";
+            if (term.value.is_array())
+                out += 'a';
+            if (!term.config.empty())
+                out += 'c';
+            out += ';';
+            return;
+        }
+        case FilterNode::Kind::kAll:
+        case FilterNode::Kind::kAny:
+        case FilterNode::Kind::kNot:
+            out += node.kind == FilterNode::Kind::kAll   ? "A("
+                   : node.kind == FilterNode::Kind::kAny ? "O("
+                                                         : "N(";
+            for (const FilterNode& child : node.children)
+                filter_shape(out, child);
+            out += ')';
+            return;
+    }
+}
+
+void filter_values(const FilterNode& node, std::vector<SpecValue>& out) {
+    if (node.kind != FilterNode::Kind::kTerm) {
+        for (const FilterNode& child : node.children)
+            filter_values(child, out);
+        return;
+    }
+    const FilterTerm& term = node.term;
+    std::vector<FilterParameter> parameters = filter_parameters(term);
+    for (std::size_t i = 0; i < parameters.size(); i++) {
+        SpecValue value;
+        if (parameters[i] == FilterParameter::kTextArray) {
+            value.kind = SpecValue::kTextArray;
+            for (const auto& element : term.value.elements)
+                value.texts.push_back(element.text);
+        } else {
+            // match binds its query, then its configuration
+            value.text = term.op == FilterOp::kMatch && i == 1 ? term.config : term.value.text;
+        }
+        out.push_back(std::move(value));
+    }
+}
+
 }  // namespace
 
 std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations) {
     std::string out = "f[";
-    for (const FilterTerm& term : options.filter) {
-        shape_text(out, term.column);
-        out += filter_op_name(term.op);
-        if (term.op == FilterOp::kIs)
-            out += term.value.is_null() ? "n" : term.value.text;
-        out += ';';
-    }
+    filter_shape(out, options.filter);
     out += "]o[";
     for (const OrderTerm& term : options.order_by) {
         shape_text(out, term.column);
@@ -367,19 +521,7 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
 
 void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
                  std::vector<SpecValue>& out) {
-    for (const FilterTerm& term : options.filter) {
-        if (term.op == FilterOp::kIs)
-            continue;
-        SpecValue value;
-        if (term.op == FilterOp::kIn) {
-            value.kind = SpecValue::kTextArray;
-            for (const auto& element : term.value.elements)
-                value.texts.push_back(element.text);
-        } else {
-            value.text = term.value.text;
-        }
-        out.push_back(std::move(value));
-    }
+    filter_values(options.filter, out);
     if (options.limit)
         out.push_back({SpecValue::kInt8, {}, *options.limit, {}});
     if (options.offset > 0)

@@ -220,6 +220,30 @@ std::string equality_operator_sql(Oid type) {
     return qualified_operator_sql(schema, "=");
 }
 
+std::string binary_operator_sql(Oid type, const char* symbol, const std::string& path) {
+    const char* schema = guarded([type] {
+        const char* found = equality_schema(type);
+        return found != nullptr ? found : "pg_catalog";
+    });
+    bool exists = guarded([&] {
+        List* name = list_make2(makeString(pstrdup(schema)), makeString(pstrdup(symbol)));
+        Operator found = oper(nullptr, name, type, type, true, -1);
+        if (found == nullptr)
+            return false;
+        ReleaseSysCache(found);
+        return true;
+    });
+    if (!exists) {
+        std::string type_name = type_sql_name(type);
+        throw Error(sqlstate::kUndefinedFunction,
+                    fmt::format("operator does not exist: {} {}.{} {}", type_name, schema, symbol,
+                                type_name),
+                    fmt::format("It is named at {}.", path),
+                    "The column's type has no such operator; use another operator.");
+    }
+    return qualified_operator_sql(guarded([&] { return quote_identifier(schema); }), symbol);
+}
+
 List* read_indexes(Relation pg_index, Oid relid) {
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,

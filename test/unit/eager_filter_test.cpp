@@ -17,31 +17,83 @@ FilterTerm term(FilterOp op, JsonValue value = str("x")) {
     return out;
 }
 
-const FilterColumn kAge{"t0.age", "pg_catalog.int4", "OPERATOR(pg_catalog.=)"};
+const FilterColumn kAge{"t0.age", "pg_catalog.int4", "OPERATOR(pg_catalog.=)", false, ""};
 
 }  // namespace
 
 TEST(EagerFilter, Comparisons) {
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kEq), kAge, "$2"),
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kEq), kAge, {"$2"}),
               "t0.age OPERATOR(pg_catalog.=) CAST($2 AS pg_catalog.int4)");
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kGte), kAge, "$2"),
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kGte), kAge, {"$2"}),
               "t0.age OPERATOR(pg_catalog.>=) CAST($2 AS pg_catalog.int4)");
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kNeq), kAge, "$1"),
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kNeq), kAge, {"$1"}),
               "t0.age OPERATOR(pg_catalog.<>) CAST($1 AS pg_catalog.int4)");
     EXPECT_EQ(comparison_operator("OPERATOR(\"my schema\".=)", FilterOp::kLt),
               "OPERATOR(\"my schema\".<)");
-    EXPECT_EQ(filter_parameter(term(FilterOp::kLt)), FilterParameter::kText);
+    EXPECT_EQ(filter_parameters(term(FilterOp::kLt)),
+              std::vector<FilterParameter>{FilterParameter::kText});
 }
 
 TEST(EagerFilter, InLikeAndIs) {
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIn), kAge, "$3"),
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIn), kAge, {"$3"}),
               "t0.age OPERATOR(pg_catalog.=) ANY (CAST($3 AS pg_catalog.int4[]))");
-    EXPECT_EQ(filter_parameter(term(FilterOp::kIn)), FilterParameter::kTextArray);
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kILike), kAge, "$1"),
+    EXPECT_EQ(filter_parameters(term(FilterOp::kIn)),
+              std::vector<FilterParameter>{FilterParameter::kTextArray});
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kILike), kAge, {"$1"}),
               "CAST(t0.age AS pg_catalog.text) OPERATOR(pg_catalog.~~*) $1");
     JsonValue null_value;
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIs, null_value), kAge, ""), "t0.age IS NULL");
-    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIs, boolean(false)), kAge, ""),
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIs, null_value), kAge, {}), "t0.age IS NULL");
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIs, boolean(false)), kAge, {}),
               "t0.age IS FALSE");
-    EXPECT_EQ(filter_parameter(term(FilterOp::kIs, null_value)), FilterParameter::kNone);
+    EXPECT_TRUE(filter_parameters(term(FilterOp::kIs, null_value)).empty());
+}
+
+TEST(EagerFilter, NegationsArraysAndTextSearch) {
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kNotIn), kAge, {"$1"}),
+              "NOT (t0.age OPERATOR(pg_catalog.=) ANY (CAST($1 AS pg_catalog.int4[])))");
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kNotILike), kAge, {"$1"}),
+              "CAST(t0.age AS pg_catalog.text) OPERATOR(pg_catalog.!~~*) $1");
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIsNull, boolean(false)), kAge, {}),
+              "t0.age IS NOT NULL");
+
+    const FilterColumn tags{"t0.tags", "pg_catalog.text[]", "OPERATOR(pg_catalog.=)", false, ""};
+    FilterTerm contains = term(FilterOp::kContains, JsonValue{});
+    contains.value.kind = JsonValue::Kind::kArray;
+    EXPECT_EQ(filter_parameters(contains),
+              std::vector<FilterParameter>{FilterParameter::kTextArray});
+    EXPECT_EQ(
+        filter_condition_sql(contains, tags, {"$2"}),
+        "t0.tags OPERATOR(pg_catalog.@>) CAST(CAST($2 AS pg_catalog.text[]) AS pg_catalog.text[])");
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kOverlaps), tags, {"$2"}),
+              "t0.tags OPERATOR(pg_catalog.&&) CAST($2 AS pg_catalog.text[])");
+    // The operator the PostgreSQL layer found, when it gives one, wins over the derived one.
+    FilterColumn found = tags;
+    found.compare = "OPERATOR(ext.&&)";
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kOverlaps), found, {"$2"}),
+              "t0.tags OPERATOR(ext.&&) CAST($2 AS pg_catalog.text[])");
+
+    FilterTerm match = term(FilterOp::kMatch);
+    EXPECT_EQ(filter_condition_sql(match, kAge, {"$1"}),
+              "pg_catalog.to_tsvector(CAST(t0.age AS pg_catalog.text)) OPERATOR(pg_catalog.@@) "
+              "pg_catalog.plainto_tsquery($1)");
+    match.config = "english";
+    EXPECT_EQ(filter_parameters(match).size(), 2u);
+    const FilterColumn document{"t0.doc", "pg_catalog.tsvector", "", true, ""};
+    EXPECT_EQ(filter_condition_sql(match, document, {"$1", "$2"}),
+              "t0.doc OPERATOR(pg_catalog.@@) pg_catalog.plainto_tsquery(CAST($2 AS "
+              "pg_catalog.regconfig), $1)");
+}
+
+TEST(EagerFilter, Groups) {
+    FilterNode a{FilterNode::Kind::kTerm, term(FilterOp::kEq), {}};
+    FilterNode b{FilterNode::Kind::kTerm, term(FilterOp::kLt), {}};
+    FilterNode any{FilterNode::Kind::kAny, {}, {a, b}};
+    FilterNode negation{FilterNode::Kind::kNot, {}, {any}};
+    int next = 0;
+    auto term_sql = [&next](const FilterTerm& t) {
+        return std::string(filter_op_name(t.op)) + std::to_string(++next);
+    };
+    EXPECT_EQ(filter_node_sql(negation, term_sql), "NOT ((eq1 OR lt2))");
+    EXPECT_EQ(filter_node_sql(FilterNode{FilterNode::Kind::kAny, {}, {}}, term_sql), "FALSE");
+    EXPECT_EQ(filter_node_sql(FilterNode{}, term_sql), "TRUE");
 }

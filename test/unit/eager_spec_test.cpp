@@ -45,8 +45,8 @@ TEST(FetchSpec, MinimalAndFull) {
     EXPECT_EQ(*spec.options.limit, 10);
     EXPECT_EQ(spec.options.offset, 5);
     EXPECT_EQ(spec.options.select_columns->size(), 2u);
-    ASSERT_EQ(spec.options.filter.size(), 2u);
-    EXPECT_EQ(spec.options.filter[1].op, FilterOp::kGte);
+    ASSERT_EQ(spec.options.filter.children.size(), 2u);
+    EXPECT_EQ(spec.options.filter.children[1].term.op, FilterOp::kGte);
     ASSERT_EQ(spec.relations.size(), 1u);
     EXPECT_EQ(spec.relations[0].join, JoinType::kInner);
     EXPECT_TRUE(spec.relations[0].count);
@@ -210,4 +210,56 @@ TEST(FetchSpec, DuplicateRelationNamesAreRefused) {
     }
     b.name = "v";
     check_relation_names({a, b});
+}
+
+TEST(EagerSpec, FilterGroups) {
+    // {"or": [{"a": 1}, {"not": {"b": {"not_in": [2, 3]}}}], "c": {"match": {"query": "q",
+    // "config": "english"}}}
+    FetchSpec spec = parse_fetch_spec(obj(
+        {{"table", str("t")},
+         {"filter",
+          obj({{"or",
+                arr({obj({{"a", num("1")}}),
+                     obj({{"not", obj({{"b", obj({{"not_in", arr({num("2"), num("3")})}})}})}})})},
+               {"c", obj({{"match", obj({{
+                                             "query",
+                                             str("q"),
+                                         },
+                                         {"config", str("english")}})}})}})}}));
+    const FilterNode& root = spec.options.filter;
+    ASSERT_EQ(root.children.size(), 2u);
+    EXPECT_EQ(root.children[0].kind, FilterNode::Kind::kAny);
+    ASSERT_EQ(root.children[0].children.size(), 2u);
+    const FilterNode& negation = root.children[0].children[1].children.at(0);
+    EXPECT_EQ(negation.kind, FilterNode::Kind::kNot);
+    EXPECT_EQ(negation.children.at(0).children.at(0).term.op, FilterOp::kNotIn);
+    EXPECT_EQ(root.children[1].term.config, "english");
+
+    std::vector<SpecValue> values;
+    spec_values(spec.options, spec.relations, values);
+    ASSERT_EQ(values.size(), 4u);  // a, b's array, match's query, match's configuration
+    EXPECT_EQ(values[0].text, "1");
+    EXPECT_EQ(values[1].texts, (std::vector<std::string>{"2", "3"}));
+    EXPECT_EQ(values[2].text, "q");
+    EXPECT_EQ(values[3].text, "english");
+
+    // Groups are part of the shape; values are not.
+    FetchSpec flat = parse_fetch_spec(
+        obj({{"table", str("t")}, {"filter", obj({{"a", num("1")}, {"c", str("x")}})}}));
+    EXPECT_NE(spec_shape(spec.options, spec.relations), spec_shape(flat.options, flat.relations));
+
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"or", obj({})}})}})),
+              "invalid filter.or: expected an array, found an object");
+    EXPECT_EQ(spec_error(obj(
+                  {{"table", str("t")},
+                   {"filter", obj({{"or", arr({obj({{"a", obj({{"is_null", num("1")}})}})})}})}})),
+              "invalid filter.or[0].a.is_null: expected a boolean, found a number");
+    EXPECT_EQ(spec_error(obj(
+                  {{"table", str("t")}, {"filter", obj({{"a", obj({{"contains", num("1")}})}})}})),
+              "invalid filter.a.contains: expected an array, or a string in the column type's "
+              "input syntax");
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")},
+                        {"filter", obj({{"a", obj({{"match", obj({{"config", str("x")}})}})}})}})),
+        "invalid filter.a.match.query: is required");
 }

@@ -11,21 +11,51 @@
 
 namespace data_bridge {
 
-enum class FilterOp { kEq, kNeq, kLt, kLte, kGt, kGte, kIn, kIs, kLike, kILike };
+enum class FilterOp {
+    kEq,
+    kNeq,
+    kLt,
+    kLte,
+    kGt,
+    kGte,
+    kIn,
+    kNotIn,
+    kIs,
+    kIsNull,
+    kLike,
+    kNotLike,
+    kILike,
+    kNotILike,
+    kContains,
+    kContainedBy,
+    kOverlaps,
+    kMatch,
+};
 const char* filter_op_name(FilterOp op);
 
 struct FilterTerm {
     std::string column;
     FilterOp op = FilterOp::kEq;
-    JsonValue value;  // a scalar; an array for kIn; null/true/false for kIs
+    // A scalar; an array for in/not_in; null/true/false for is, a boolean for is_null; an array
+    // or a string for contains/contained_by/overlaps; the query string for match.
+    JsonValue value;
     std::string path;
+    std::string config;  // match: the text search configuration; empty: the server's default
+};
+
+// A filter: terms combined with and/or/not, to any depth. The root is kAll; no children means
+// no filter.
+struct FilterNode {
+    enum class Kind { kTerm, kAll, kAny, kNot } kind = Kind::kAll;
+    FilterTerm term;                   // kTerm
+    std::vector<FilterNode> children;  // kAll, kAny; kNot has exactly one
 };
 
 enum class JoinType { kLeft, kInner, kRight, kFull };
 enum class Direction { kInfer, kManyToOne, kOneToMany };
 
 struct QueryOptions {
-    std::vector<FilterTerm> filter;
+    FilterNode filter;
     std::vector<OrderTerm> order_by;
     std::optional<long long> limit;
     long long offset = 0;
@@ -61,7 +91,7 @@ FetchSpec parse_fetch_spec(const JsonValue& spec);
 // Throws 22023 when two relations of one level share a name (they would be one jsonb key).
 void check_relation_names(const std::vector<RelationSpec>& relations);
 std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path);
-std::vector<FilterTerm> parse_filter(const JsonValue& filter, const std::string& path);
+FilterNode parse_filter(const JsonValue& filter, const std::string& path);
 
 // The shape of a spec: everything the statement's text depends on, and nothing of the values it
 // binds. Equal shapes on unchanged catalogs give the same statement, so it can be remembered.

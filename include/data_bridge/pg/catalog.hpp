@@ -63,6 +63,9 @@ std::string type_sql_name(Oid type);
 // OPERATOR("schema".=) for the type's default equality, so a user's operator of the same name
 // earlier on search_path is never picked. Throws 42883 when the type has none.
 std::string equality_operator_sql(Oid type);
+// OPERATOR(schema.symbol) comparing two values of the type, from the schema of the type's
+// equality operator (pg_catalog when it has none); 42883 naming `path` when there is none.
+std::string binary_operator_sql(Oid type, const char* symbol, const std::string& path);
 
 // One index of a table, as pg_index describes it (palloc'd, for use inside guarded()).
 struct IndexFacts {

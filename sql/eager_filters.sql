@@ -1,0 +1,143 @@
+-- The filter language: and/or/not groups to any depth and every operator, on the top level and
+-- on relations; then seeded random filters compared with independently written SQL.
+CREATE TABLE ef_albums (id int PRIMARY KEY, title text NOT NULL);
+CREATE TABLE ef_tracks (
+    id int PRIMARY KEY,
+    album_id int REFERENCES ef_albums,
+    name text NOT NULL,
+    composer text,
+    milliseconds int,
+    tags text[],
+    lyrics tsvector,
+    meta json
+);
+INSERT INTO ef_albums VALUES (1, 'Led Zeppelin IV'), (2, 'Kind of Blue');
+INSERT INTO ef_tracks VALUES
+    (1, 1, 'Black Dog', 'Jimmy Page, Robert Plant', 296000, '{rock,live}', to_tsvector('english', 'hey mama said the way you move'), '{}'),
+    (2, 1, 'Rock and Roll', NULL, 220000, '{rock}', to_tsvector('english', 'it has been a long time since I rock and rolled'), NULL),
+    (3, 1, 'Stairway to Heaven', 'Page', 482000, '{rock,epic}', to_tsvector('english', 'there is a lady who is sure'), NULL),
+    (4, 2, 'So What', 'Miles Davis', 562000, '{jazz}', NULL, NULL),
+    (5, 2, 'Blue in Green', NULL, 337000, NULL, NULL, NULL),
+    (6, 2, 'All Blues', 'miles davis', 693000, '{}', NULL, NULL);
+
+-- The ids a filter keeps.
+CREATE FUNCTION ef_ids(filter jsonb) RETURNS int[] LANGUAGE sql AS $$
+    SELECT array_agg((t ->> 'id')::int ORDER BY (t ->> 'id')::int)
+    FROM jsonb_array_elements(fetch_many_with_relations('ef_tracks', '[]', filter)) t
+$$;
+
+-- Tracks whose composer IS NULL or matches '%Page%'.
+SELECT ef_ids('{"or": [{"composer": null}, {"composer": {"like": "%Page%"}}]}');
+SELECT ef_ids('{"composer": {"not_like": "%Page%"}}');           -- NULL composers match neither
+SELECT ef_ids('{"composer": {"ilike": "MILES%"}}');
+SELECT ef_ids('{"composer": {"not_ilike": "miles%"}}');
+SELECT ef_ids('{"id": {"not_in": [1, 2, 3]}}');
+SELECT ef_ids('{"composer": {"is_null": false}, "milliseconds": {"gte": 400000}}');
+SELECT ef_ids('{"not": {"or": [{"album_id": 1}, {"milliseconds": {"lt": 600000}}]}}');
+SELECT ef_ids('{"and": [{"album_id": 1}, {"or": [{"id": 1}, {"not": {"name": {"like": "R%"}}}]}]}');
+SELECT ef_ids('{"or": []}') AS empty_or, ef_ids('{"and": []}') AS empty_and;
+-- Arrays: containment and overlap, values as JSON arrays or in the type's own syntax.
+SELECT ef_ids('{"tags": {"contains": ["rock"]}}');
+SELECT ef_ids('{"tags": {"contains": "{rock,epic}"}}');
+SELECT ef_ids('{"tags": {"contained_by": ["rock", "live", "jazz"]}}');
+SELECT ef_ids('{"tags": {"overlaps": ["jazz", "epic"]}}');
+-- Full text: a tsvector column is searched as it is; other columns through to_tsvector().
+SELECT ef_ids('{"lyrics": {"match": "rock"}}');
+SELECT ef_ids('{"lyrics": {"match": {"query": "ladies", "config": "english"}}}');
+SELECT ef_ids('{"name": {"match": {"query": "blues", "config": "english"}}}');
+SELECT ef_ids('{"name": {"match": {"query": "blues", "config": "simple"}}}');
+-- On a relation: the album's tracks that are long or have no composer.
+SELECT jsonb_pretty(fetch_one_with_relations('ef_albums', 2, '[{"name": "tracks", "table": "ef_tracks",
+    "filter": {"or": [{"milliseconds": {"gt": 600000}}, {"composer": {"is_null": true}}]},
+    "select_columns": ["name"]}]'));
+-- Parents by their children's filter (inner join), with a group in it.
+SELECT jsonb_agg(a -> 'title') FROM jsonb_array_elements(fetch_many_with_relations('ef_albums',
+    '[{"name": "t", "table": "ef_tracks", "join_type": "inner", "filter": {"not": {"tags": {"overlaps": ["rock"]}}}}]')) a;
+
+-- Wrong filters name their place.
+\set VERBOSITY default
+SELECT ef_ids('{"meta": {"lt": "{}"}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"id": {"contains": [1]}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"or": {"id": 1}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"or": [{"nope": 1}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"name": {"match": {"query": "x", "config": "klingon"}}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"tags": {"contains": [null]}}');
+\echo :LAST_ERROR_SQLSTATE
+-- like, is_null and match need no operator of the column's type (json has no equality).
+SELECT ef_ids('{"meta": {"is_null": false}}') AS with_meta, ef_ids('{"meta": {"like": "{%"}}') AS meta_like;
+
+-- Seeded random filter trees, each compared with a WHERE clause written independently.
+SELECT setseed(0.31);
+CREATE FUNCTION ef_pick(VARIADIC choices text[]) RETURNS text LANGUAGE sql AS
+    $$ SELECT choices[1 + floor(random() * array_length(choices, 1))::int] $$;
+CREATE TYPE ef_case AS (spec jsonb, sql text);
+CREATE FUNCTION ef_random_term() RETURNS ef_case LANGUAGE plpgsql AS $$
+DECLARE
+    n int := floor(random() * 700000)::int;
+    word text := ef_pick('Page', 'miles', 'Blue', 'o', 'Rock', 'x');
+    tag text := ef_pick('rock', 'jazz', 'epic', 'live');
+BEGIN
+    CASE floor(random() * 16)::int
+        WHEN 0 THEN RETURN (jsonb_build_object('milliseconds', n), format('milliseconds = %s', n));
+        WHEN 1 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('lt', n)), format('milliseconds < %s', n));
+        WHEN 2 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('gte', n)), format('milliseconds >= %s', n));
+        WHEN 3 THEN RETURN (jsonb_build_object('album_id', jsonb_build_object('neq', 1)), 'album_id <> 1'::text);
+        WHEN 4 THEN RETURN ('{"id": {"in": [1, 3, 5]}}'::jsonb, 'id IN (1, 3, 5)'::text);
+        WHEN 5 THEN RETURN ('{"id": {"not_in": [2, 3]}}'::jsonb, 'id NOT IN (2, 3)'::text);
+        WHEN 6 THEN RETURN (jsonb_build_object('composer', jsonb_build_object('like', '%' || word || '%')), format('composer LIKE %L', '%' || word || '%'));
+        WHEN 7 THEN RETURN (jsonb_build_object('composer', jsonb_build_object('not_like', '%' || word || '%')), format('composer NOT LIKE %L', '%' || word || '%'));
+        WHEN 8 THEN RETURN (jsonb_build_object('name', jsonb_build_object('ilike', '%' || word || '%')), format('name ILIKE %L', '%' || word || '%'));
+        WHEN 9 THEN RETURN (jsonb_build_object('name', jsonb_build_object('not_ilike', '%' || word || '%')), format('name NOT ILIKE %L', '%' || word || '%'));
+        WHEN 10 THEN RETURN ('{"composer": null}'::jsonb, 'composer IS NULL'::text);
+        WHEN 11 THEN RETURN ('{"tags": {"is_null": false}}'::jsonb, 'tags IS NOT NULL'::text);
+        WHEN 12 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('contains', jsonb_build_array(tag))), format('tags @> ARRAY[%L]', tag));
+        WHEN 13 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('overlaps', jsonb_build_array(tag, 'live'))), format('tags && ARRAY[%L, ''live'']', tag));
+        WHEN 14 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('contained_by', jsonb_build_array(tag, 'rock'))), format('tags <@ ARRAY[%L, ''rock'']', tag));
+        ELSE RETURN (jsonb_build_object('name', jsonb_build_object('match', jsonb_build_object('query', lower(word), 'config', 'simple'))),
+                     format('to_tsvector(''simple'', name) @@ plainto_tsquery(''simple'', %L)', lower(word)));
+    END CASE;
+END $$;
+CREATE FUNCTION ef_random_filter(depth int) RETURNS ef_case LANGUAGE plpgsql AS $$
+DECLARE
+    kind int := CASE WHEN depth >= 3 THEN 0 ELSE floor(random() * 4)::int END;
+    parts ef_case[] := '{}';
+    part ef_case;
+BEGIN
+    IF kind = 0 THEN
+        RETURN ef_random_term();
+    ELSIF kind = 3 THEN
+        part := ef_random_filter(depth + 1);
+        RETURN (jsonb_build_object('not', part.spec), format('NOT (%s)', part.sql));
+    END IF;
+    FOR i IN 1 .. 1 + floor(random() * 3)::int LOOP
+        parts := parts || ef_random_filter(depth + 1);
+    END LOOP;
+    RETURN (jsonb_build_object(CASE kind WHEN 1 THEN 'or' ELSE 'and' END,
+                               (SELECT jsonb_agg(p.spec) FROM unnest(parts) p)),
+            '(' || (SELECT string_agg(p.sql, CASE kind WHEN 1 THEN ' OR ' ELSE ' AND ' END) FROM unnest(parts) p) || ')');
+END $$;
+CREATE TABLE ef_mismatches (spec jsonb, sql text, got int[], expected int[]);
+DO $$
+DECLARE
+    c ef_case;
+    expected int[];
+BEGIN
+    FOR i IN 1 .. 300 LOOP
+        c := ef_random_filter(0);
+        EXECUTE format('SELECT array_agg(id ORDER BY id) FROM ef_tracks WHERE %s', c.sql) INTO expected;
+        IF ef_ids(c.spec) IS DISTINCT FROM expected THEN
+            INSERT INTO ef_mismatches VALUES (c.spec, c.sql, ef_ids(c.spec), expected);
+        END IF;
+    END LOOP;
+END $$;
+SELECT count(*) AS mismatches FROM ef_mismatches;
+SELECT * FROM ef_mismatches LIMIT 3;
+
+DROP TABLE ef_mismatches, ef_tracks, ef_albums;
+DROP FUNCTION ef_random_filter(int), ef_random_term(), ef_pick(text[]), ef_ids(jsonb);
+DROP TYPE ef_case;
