@@ -19,6 +19,8 @@ INSERT INTO ef_tracks VALUES
     (4, 2, 'So What', 'Miles Davis', 562000, '{jazz}', NULL, NULL),
     (5, 2, 'Blue in Green', NULL, 337000, NULL, NULL, NULL),
     (6, 2, 'All Blues', 'miles davis', 693000, '{}', NULL, NULL);
+CREATE TABLE ef_plays (track_id int REFERENCES ef_tracks, n int);
+INSERT INTO ef_plays VALUES (1, 10), (1, 3), (3, 7), (4, 1), (6, 12);
 
 -- The ids a filter keeps.
 CREATE FUNCTION ef_ids(filter jsonb) RETURNS int[] LANGUAGE sql AS $$
@@ -54,6 +56,25 @@ SELECT jsonb_pretty(fetch_one_with_relations('ef_albums', 2, '[{"name": "tracks"
 SELECT jsonb_agg(a -> 'title') FROM jsonb_array_elements(fetch_many_with_relations('ef_albums',
     '[{"name": "t", "table": "ef_tracks", "join_type": "inner", "filter": {"not": {"tags": {"overlaps": ["rock"]}}}}]')) a;
 
+-- Filters on related rows, without loading them: exists / not_exists, to any depth, both ways.
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays"}, "filter": {"n": {"gte": 7}}}}');
+SELECT ef_ids('{"not_exists": {"relation": {"table": "ef_plays"}}}');
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_albums"}, "filter": {"title": {"like": "%Blue%"}}}}');
+-- Albums with a track by a composer like '%Page%' that was played more than 5 times (depth 2).
+SELECT jsonb_agg(a -> 'title') FROM jsonb_array_elements(fetch_many_with_relations('ef_albums', '[]',
+    '{"exists": {"relation": {"table": "ef_tracks"}, "filter": {"composer": {"like": "%Page%"},
+      "exists": {"relation": {"table": "ef_plays"}, "filter": {"n": {"gt": 5}}}}}}')) a;
+-- Inside groups, and on a relation's own rows.
+SELECT ef_ids('{"or": [{"id": 2}, {"not": {"exists": {"relation": {"table": "ef_plays", "foreign_key": "track_id"}}}}]}');
+SELECT jsonb_pretty(fetch_one_with_relations('ef_albums', 1, '[{"name": "played", "table": "ef_tracks",
+    "filter": {"exists": {"relation": {"table": "ef_plays"}}}, "select_columns": ["name"]}]'));
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays"}, "limit": 1}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays", "relations": []}}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"exists": {"relation": {"table": "pg_class"}}}');
+\echo :LAST_ERROR_SQLSTATE
+
 -- Wrong filters name their place.
 \set VERBOSITY default
 SELECT ef_ids('{"meta": {"lt": "{}"}}');
@@ -82,7 +103,7 @@ DECLARE
     word text := ef_pick('Page', 'miles', 'Blue', 'o', 'Rock', 'x');
     tag text := ef_pick('rock', 'jazz', 'epic', 'live');
 BEGIN
-    CASE floor(random() * 16)::int
+    CASE floor(random() * 19)::int
         WHEN 0 THEN RETURN (jsonb_build_object('milliseconds', n), format('milliseconds = %s', n));
         WHEN 1 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('lt', n)), format('milliseconds < %s', n));
         WHEN 2 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('gte', n)), format('milliseconds >= %s', n));
@@ -98,6 +119,15 @@ BEGIN
         WHEN 12 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('contains', jsonb_build_array(tag))), format('tags @> ARRAY[%L]', tag));
         WHEN 13 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('overlaps', jsonb_build_array(tag, 'live'))), format('tags && ARRAY[%L, ''live'']', tag));
         WHEN 14 THEN RETURN (jsonb_build_object('tags', jsonb_build_object('contained_by', jsonb_build_array(tag, 'rock'))), format('tags <@ ARRAY[%L, ''rock'']', tag));
+        WHEN 15 THEN RETURN (jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_plays"}'::jsonb,
+                                 'filter', jsonb_build_object('n', jsonb_build_object('gt', n % 12)))),
+                             format('EXISTS (SELECT 1 FROM ef_plays p WHERE p.track_id = ef_tracks.id AND p.n > %s)', n % 12));
+        WHEN 16 THEN RETURN (jsonb_build_object('not_exists', jsonb_build_object('relation', '{"table": "ef_plays"}'::jsonb,
+                                 'filter', jsonb_build_object('n', jsonb_build_object('lt', n % 12)))),
+                             format('NOT EXISTS (SELECT 1 FROM ef_plays p WHERE p.track_id = ef_tracks.id AND p.n < %s)', n % 12));
+        WHEN 17 THEN RETURN (jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_albums"}'::jsonb,
+                                 'filter', jsonb_build_object('title', jsonb_build_object('ilike', '%' || word || '%')))),
+                             format('EXISTS (SELECT 1 FROM ef_albums a WHERE a.id = ef_tracks.album_id AND a.title ILIKE %L)', '%' || word || '%'));
         ELSE RETURN (jsonb_build_object('name', jsonb_build_object('match', jsonb_build_object('query', lower(word), 'config', 'simple'))),
                      format('to_tsvector(''simple'', name) @@ plainto_tsquery(''simple'', %L)', lower(word)));
     END CASE;
@@ -138,6 +168,6 @@ END $$;
 SELECT count(*) AS mismatches FROM ef_mismatches;
 SELECT * FROM ef_mismatches LIMIT 3;
 
-DROP TABLE ef_mismatches, ef_tracks, ef_albums;
+DROP TABLE ef_mismatches, ef_plays, ef_tracks, ef_albums;
 DROP FUNCTION ef_random_filter(int), ef_random_term(), ef_pick(text[]), ef_ids(jsonb);
 DROP TYPE ef_case;

@@ -106,9 +106,11 @@ class EagerPlanner {
         level.alias = fmt::format("t{}", next_alias_++);
         // Each top-level term or group its own condition, so the planner sees the ANDed terms.
         for (const FilterNode& node : options.filter.children) {
-            level.conditions.push_back(filter_node_sql(node, [&](const FilterTerm& term) {
-                return filter_sql(table, level.alias, term);
-            }));
+            level.conditions.push_back(filter_node_sql(
+                node, [&](const FilterTerm& term) { return filter_sql(table, level.alias, term); },
+                [&](const FilterNode& exists) {
+                    return exists_filter_sql(table, level.alias, exists);
+                }));
         }
         std::vector<std::string> named;
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
@@ -207,6 +209,36 @@ class EagerPlanner {
         return filter_condition_sql(term, resolved, placeholders);
     }
 
+    // The columns joining a related table's rows to their parent's, each with its equality.
+    std::vector<EagerJoinColumn> join_columns(Oid parent, Oid child, const RelationLink& joined) {
+        std::vector<EagerJoinColumn> columns;
+        for (std::size_t i = 0; i < joined.child_columns.size(); i++) {
+            pg::ColumnInfo child_column = pg::column_info(child, joined.child_columns[i]);
+            EagerJoinColumn join;
+            join.child_column = pg::quoted_identifier(child_column.name);
+            join.equals = pg::equality_operator_sql(child_column.type);
+            join.parent_column = pg::quoted_identifier(joined.parent_columns[i]);
+            join.parent_type = pg::column_info(parent, joined.parent_columns[i]).type;
+            columns.push_back(std::move(join));
+        }
+        return columns;
+    }
+
+    // exists / not_exists: a semi-join (anti-join) on the related rows that pass its filter.
+    std::string exists_filter_sql(Oid parent, const std::string& parent_alias,
+                                  const FilterNode& node) {
+        const RelationSpec& spec = *node.relation;
+        Oid child = resolve_table(spec.table, spec.path + ".table");
+        RelationLink joined = link_relation(graph_, catalog_facts_, parent, child, spec);
+        EagerLevel related = level(child, spec.options, {}, spec.path);
+        std::vector<EagerJoinColumn> joins = join_columns(parent, child, joined);
+        for (std::size_t i = 0; i < joins.size(); i++) {
+            related.conditions.insert(related.conditions.begin() + i,
+                                      join_condition_sql(related.alias, joins[i], parent_alias));
+        }
+        return (node.negated ? "NOT " : "") + exists_sql(related);
+    }
+
     EagerRelation relation(Oid parent, EagerLevel& parent_level, const RelationSpec& spec) {
         bool outer = spec.join == JoinType::kRight || spec.join == JoinType::kFull;
         if (outer && !(root_is_array_ && parent_level.alias == "t0")) {
@@ -224,16 +256,11 @@ class EagerPlanner {
         relation.key_literal = quoted_literal(spec.name);
         relation.level = level(child, spec.options, spec.relations, spec.path);
         EagerLevel& level = relation.level;
-        for (std::size_t i = 0; i < joined.child_columns.size(); i++) {
-            pg::ColumnInfo child_column = pg::column_info(child, joined.child_columns[i]);
-            EagerJoinColumn join;
-            join.child_column = pg::quoted_identifier(child_column.name);
-            join.equals = pg::equality_operator_sql(child_column.type);
-            join.parent_column = pg::quoted_identifier(joined.parent_columns[i]);
-            join.parent_type = pg::column_info(parent, joined.parent_columns[i]).type;
-            level.conditions.insert(level.conditions.begin() + i,
-                                    join_condition_sql(level.alias, join, parent_level.alias));
-            relation.join.push_back(join);
+        relation.join = join_columns(parent, child, joined);
+        for (std::size_t i = 0; i < relation.join.size(); i++) {
+            level.conditions.insert(
+                level.conditions.begin() + i,
+                join_condition_sql(level.alias, relation.join[i], parent_level.alias));
         }
         // A foreign key's referenced columns are unique together; one column, by its index.
         relation.at_most_one =

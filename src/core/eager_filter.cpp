@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "data_bridge/core/error.hpp"
+
 namespace data_bridge {
 
 std::vector<FilterParameter> filter_parameters(const FilterTerm& term) {
@@ -127,12 +129,18 @@ std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& col
 }
 
 std::string filter_node_sql(const FilterNode& node,
-                            const std::function<std::string(const FilterTerm&)>& term_sql) {
+                            const std::function<std::string(const FilterTerm&)>& term_sql,
+                            const std::function<std::string(const FilterNode&)>& exists_sql) {
     switch (node.kind) {
         case FilterNode::Kind::kTerm:
             return term_sql(node.term);
+        case FilterNode::Kind::kExists:
+            if (!exists_sql)
+                throw Error(sqlstate::kFeatureNotSupported, "exists is not supported here");
+            return exists_sql(node);
         case FilterNode::Kind::kNot:
-            return fmt::format("NOT ({})", filter_node_sql(node.children.at(0), term_sql));
+            return fmt::format("NOT ({})",
+                               filter_node_sql(node.children.at(0), term_sql, exists_sql));
         case FilterNode::Kind::kAll:
         case FilterNode::Kind::kAny: {
             bool all = node.kind == FilterNode::Kind::kAll;
@@ -142,7 +150,7 @@ std::string filter_node_sql(const FilterNode& node,
             for (std::size_t i = 0; i < node.children.size(); i++) {
                 if (i > 0)
                     out += all ? " AND " : " OR ";
-                out += filter_node_sql(node.children[i], term_sql);
+                out += filter_node_sql(node.children[i], term_sql, exists_sql);
             }
             return out + ")";
         }

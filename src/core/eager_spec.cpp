@@ -247,6 +247,36 @@ FilterNode parse_filter_group(FilterNode::Kind kind, const JsonValue& list,
     return group;
 }
 
+// {"exists": {"relation": {"table": …, "foreign_key": …}, "filter": {…}}}: related rows that pass
+// the filter, without loading them. The relation is linked to the filtered table as a relation
+// of it would be.
+FilterNode parse_exists(const JsonValue& value, bool negated, const std::string& path) {
+    expect_kind(value, JsonValue::Kind::kObject, path);
+    check_keys(value, {"relation", "filter"}, path);
+    const JsonValue* relation = value.find("relation");
+    std::string relation_path = path + ".relation";
+    if (relation == nullptr)
+        bad(relation_path, "is required");
+    expect_kind(*relation, JsonValue::Kind::kObject, relation_path);
+    check_keys(*relation, {"name", "table", "foreign_key", "reference_column", "direction"},
+               relation_path);
+    JsonValue named = *relation;  // a name is only needed to load rows: give it one
+    if (named.find("name") == nullptr) {
+        JsonValue name;
+        name.kind = JsonValue::Kind::kString;
+        name.text = negated ? "not_exists" : "exists";
+        named.members.emplace_back("name", std::move(name));
+    }
+    auto spec = std::make_shared<RelationSpec>(parse_relation(named, relation_path, 0));
+    if (const JsonValue* filter = value.find("filter"))
+        spec->options.filter = parse_filter(*filter, path + ".filter");
+    FilterNode node;
+    node.kind = FilterNode::Kind::kExists;
+    node.relation = std::move(spec);
+    node.negated = negated;
+    return node;
+}
+
 FilterNode parse_filter_object(const JsonValue& filter, const std::string& path) {
     expect_kind(filter, JsonValue::Kind::kObject, path);
     FilterNode all;
@@ -259,6 +289,11 @@ FilterNode parse_filter_object(const JsonValue& filter, const std::string& path)
             all.children.push_back(parse_filter_group(
                 member.first == "or" ? FilterNode::Kind::kAny : FilterNode::Kind::kAll, condition,
                 member_path));
+            continue;
+        }
+        if (member.first == "exists" || member.first == "not_exists") {
+            all.children.push_back(
+                parse_exists(condition, member.first == "not_exists", member_path));
             continue;
         }
         if (member.first == "not") {
@@ -446,6 +481,17 @@ void filter_shape(std::string& out, const FilterNode& node) {
             out += ';';
             return;
         }
+        case FilterNode::Kind::kExists: {
+            const RelationSpec& relation = *node.relation;
+            out += node.negated ? "X!(" : "X(";
+            shape_text(out, relation.table);
+            shape_text(out, relation.foreign_key.value_or(""));
+            shape_text(out, relation.reference_column.value_or(""));
+            out += std::to_string(static_cast<int>(relation.direction));
+            filter_shape(out, relation.options.filter);
+            out += ')';
+            return;
+        }
         case FilterNode::Kind::kAll:
         case FilterNode::Kind::kAny:
         case FilterNode::Kind::kNot:
@@ -460,6 +506,10 @@ void filter_shape(std::string& out, const FilterNode& node) {
 }
 
 void filter_values(const FilterNode& node, std::vector<SpecValue>& out) {
+    if (node.kind == FilterNode::Kind::kExists) {
+        filter_values(node.relation->options.filter, out);
+        return;
+    }
     if (node.kind != FilterNode::Kind::kTerm) {
         for (const FilterNode& child : node.children)
             filter_values(child, out);

@@ -74,8 +74,17 @@ BEGIN
             WHEN 'direction' THEN to_jsonb(pick('many_to_one', 'one_to_many', 'sideways'))
             WHEN 'count' THEN to_jsonb(random() < 0.7)
             WHEN 'foreign_key' THEN to_jsonb(pick('user_id', 'post_id', 'manager_id', 'posts_user_id_fkey', 'id'))
-            WHEN 'filter' THEN CASE WHEN random() < 0.6
-                THEN jsonb_build_object(pick('id', 'user_id', 'title', 'n'), floor(random() * 20)::int)
+            WHEN 'filter' THEN CASE floor(random() * 5)::int
+                WHEN 0 THEN jsonb_build_object(pick('id', 'user_id', 'title', 'n'), floor(random() * 20)::int)
+                WHEN 1 THEN jsonb_build_object(pick('or', 'and', 'not'), CASE WHEN random() < 0.7
+                    THEN jsonb_build_array(jsonb_build_object('id', jsonb_build_object('lt', 5)), '{"title": null}'::jsonb)
+                    ELSE random_json(depth + 1) END)
+                WHEN 2 THEN jsonb_build_object(pick('exists', 'not_exists'), jsonb_build_object(
+                    'relation', jsonb_build_object('table', pick('fz.posts', 'fz.users', 'fz.comments', 'fz.likes')),
+                    'filter', CASE WHEN random() < 0.5 THEN '{"id": {"gt": 3}}'::jsonb ELSE random_json(depth + 1) END))
+                WHEN 3 THEN jsonb_build_object(pick('tags', 'title', 'name', 'id'), jsonb_build_object(
+                    pick('not_in', 'is_null', 'not_like', 'not_ilike', 'contains', 'contained_by', 'overlaps', 'match'),
+                    random_json(depth + 1)))
                 ELSE random_json(depth + 1) END
             WHEN 'order_by' THEN CASE WHEN random() < 0.6 THEN to_jsonb(pick('id', 'title', 'n'))
                 ELSE random_json(depth + 1) END

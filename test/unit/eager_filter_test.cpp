@@ -85,15 +85,26 @@ TEST(EagerFilter, NegationsArraysAndTextSearch) {
 }
 
 TEST(EagerFilter, Groups) {
-    FilterNode a{FilterNode::Kind::kTerm, term(FilterOp::kEq), {}};
-    FilterNode b{FilterNode::Kind::kTerm, term(FilterOp::kLt), {}};
-    FilterNode any{FilterNode::Kind::kAny, {}, {a, b}};
-    FilterNode negation{FilterNode::Kind::kNot, {}, {any}};
+    auto node = [](FilterNode::Kind kind, FilterTerm t, std::vector<FilterNode> children) {
+        FilterNode out;
+        out.kind = kind;
+        out.term = std::move(t);
+        out.children = std::move(children);
+        return out;
+    };
+    FilterNode a = node(FilterNode::Kind::kTerm, term(FilterOp::kEq), {});
+    FilterNode b = node(FilterNode::Kind::kTerm, term(FilterOp::kLt), {});
+    FilterNode any = node(FilterNode::Kind::kAny, {}, {a, b});
+    FilterNode negation = node(FilterNode::Kind::kNot, {}, {any});
     int next = 0;
     auto term_sql = [&next](const FilterTerm& t) {
         return std::string(filter_op_name(t.op)) + std::to_string(++next);
     };
     EXPECT_EQ(filter_node_sql(negation, term_sql), "NOT ((eq1 OR lt2))");
-    EXPECT_EQ(filter_node_sql(FilterNode{FilterNode::Kind::kAny, {}, {}}, term_sql), "FALSE");
+    EXPECT_EQ(filter_node_sql(node(FilterNode::Kind::kAny, {}, {}), term_sql), "FALSE");
+    FilterNode exists = node(FilterNode::Kind::kExists, {}, {});
+    FilterNode both = node(FilterNode::Kind::kAll, {}, {a, exists});
+    EXPECT_EQ(filter_node_sql(both, term_sql, [](const FilterNode&) { return std::string("E"); }),
+              "(eq3 AND E)");
     EXPECT_EQ(filter_node_sql(FilterNode{}, term_sql), "TRUE");
 }

@@ -263,3 +263,42 @@ TEST(EagerSpec, FilterGroups) {
                         {"filter", obj({{"a", obj({{"match", obj({{"config", str("x")}})}})}})}})),
         "invalid filter.a.match.query: is required");
 }
+
+TEST(EagerSpec, ExistsFilters) {
+    // {"a": 1, "exists": {"relation": {"table": "c"}, "filter": {"b": 2}}, "c": 3}
+    FetchSpec spec = parse_fetch_spec(
+        obj({{"table", str("t")},
+             {"filter", obj({{"a", num("1")},
+                             {"exists", obj({{"relation", obj({{"table", str("c")}})},
+                                             {"filter", obj({{"b", num("2")}})}})},
+                             {"c", num("3")}})}}));
+    const FilterNode& exists = spec.options.filter.children.at(1);
+    ASSERT_EQ(exists.kind, FilterNode::Kind::kExists);
+    EXPECT_FALSE(exists.negated);
+    EXPECT_EQ(exists.relation->table, "c");
+    EXPECT_EQ(exists.relation->path, "filter.exists.relation");
+    // The related rows' values come where the exists stands.
+    std::vector<SpecValue> values;
+    spec_values(spec.options, spec.relations, values);
+    ASSERT_EQ(values.size(), 3u);
+    EXPECT_EQ(values[1].text, "2");
+
+    FetchSpec negated = parse_fetch_spec(
+        obj({{"table", str("t")},
+             {"filter", obj({{"a", num("1")},
+                             {"not_exists", obj({{"relation", obj({{"table", str("c")}})},
+                                                 {"filter", obj({{"b", num("2")}})}})},
+                             {"c", num("3")}})}}));
+    EXPECT_TRUE(negated.options.filter.children.at(1).negated);
+    EXPECT_NE(spec_shape(spec.options, spec.relations),
+              spec_shape(negated.options, negated.relations));
+
+    EXPECT_EQ(spec_error(obj({{"table", str("t")}, {"filter", obj({{"exists", obj({})}})}})),
+              "invalid filter.exists.relation: is required");
+    EXPECT_EQ(
+        spec_error(
+            obj({{"table", str("t")},
+                 {"filter", obj({{"exists", obj({{"relation", obj({{"table", str("c")},
+                                                                   {"limit", num("1")}})}})}})}})),
+        "invalid filter.exists.relation.limit: unknown key");
+}

@@ -40,9 +40,11 @@ std::string comparison_operator(const std::string& equals, FilterOp op);
 std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& column,
                                  const std::vector<std::string>& placeholders);
 
-// A whole filter as one condition, each term's SQL from `term_sql`, called depth-first in order
-// (the order spec_values() lists the values in). An empty and is TRUE, an empty or FALSE.
+// A whole filter as one condition, each term's SQL from `term_sql` and each exists node's from
+// `exists_sql`, called depth-first in order (the order spec_values() lists the values in). An
+// empty and is TRUE, an empty or FALSE.
 std::string filter_node_sql(const FilterNode& node,
-                            const std::function<std::string(const FilterTerm&)>& term_sql);
+                            const std::function<std::string(const FilterTerm&)>& term_sql,
+                            const std::function<std::string(const FilterNode&)>& exists_sql = {});
 
 }  // namespace data_bridge

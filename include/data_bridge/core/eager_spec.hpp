@@ -2,6 +2,7 @@
 // its place in the spec ("relations[1].relations[0].foreign_key").
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,12 +44,18 @@ struct FilterTerm {
     std::string config;  // match: the text search configuration; empty: the server's default
 };
 
-// A filter: terms combined with and/or/not, to any depth. The root is kAll; no children means
-// no filter.
+struct RelationSpec;
+
+// A filter: terms combined with and/or/not, to any depth, and exists/not_exists conditions on
+// related rows. The root is kAll; no children means no filter.
 struct FilterNode {
-    enum class Kind { kTerm, kAll, kAny, kNot } kind = Kind::kAll;
+    enum class Kind { kTerm, kAll, kAny, kNot, kExists } kind = Kind::kAll;
     FilterTerm term;                   // kTerm
     std::vector<FilterNode> children;  // kAll, kAny; kNot has exactly one
+    // kExists: the related table (its options hold only the related rows' filter), and whether
+    // it is not_exists.
+    std::shared_ptr<const RelationSpec> relation;
+    bool negated = false;
 };
 
 enum class JoinType { kLeft, kInner, kRight, kFull };
