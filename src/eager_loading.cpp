@@ -270,15 +270,27 @@ class EagerPlanner {
                 : joined.many_to_one;
         bool unique_child = !joined.many_to_one && relation.at_most_one;
         relation.shape = spec.count                             ? EagerShape::kCount
+                         : spec.aggregate                       ? EagerShape::kAggregate
                          : (joined.many_to_one || unique_child) ? EagerShape::kObject
                                                                 : EagerShape::kArray;
+        if (spec.aggregate) {
+            std::string column = "*";
+            if (spec.aggregate->column != "*") {
+                column = pg::quoted_identifier(
+                    spec_column(child, spec.aggregate->column,
+                                fmt::format("{}.aggregate.{}", spec.path,
+                                            aggregate_function_name(spec.aggregate->function)))
+                        .name);
+            }
+            relation.aggregate = aggregate_sql(*spec.aggregate, level.alias, column);
+        }
         relation.join_count = joined.child_columns.size();
         relation.keeps_unmatched = outer;
         // inner and right keep only parents with a matching related row.
         if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
             parent_level.conditions.push_back(exists_sql(level));
         }
-        if (relation.shape != EagerShape::kCount)
+        if (relation.shape != EagerShape::kCount && relation.shape != EagerShape::kAggregate)
             add_budget(level);
         return relation;
     }

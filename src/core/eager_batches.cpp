@@ -61,7 +61,7 @@ std::vector<std::string> own_conditions(const EagerRelation& relation) {
 // A relation joined into its parent's statement: at most one row, or a count, so it cannot
 // multiply rows. (Counts always are: a batch of its own is for rows.)
 bool joins_into_parent(const EagerRelation& relation) {
-    return relation.shape == EagerShape::kCount ||
+    return relation.shape == EagerShape::kCount || relation.shape == EagerShape::kAggregate ||
            (relation.shape == EagerShape::kObject && relation.at_most_one);
 }
 
@@ -209,12 +209,14 @@ class BatchBuilder {
             std::string alias = fmt::format("j{}", joins.size() + 1);
             std::vector<std::string> own = own_conditions(child);
             conditions.insert(conditions.end(), own.begin(), own.end());
-            if (child.shape == EagerShape::kCount) {
-                batch.objects[object].fields.push_back({child.name, next_column++, -1, -1, true});
+            if (child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate) {
+                BatchField field{child.name, next_column++, -1, -1, false, false};
+                (child.shape == EagerShape::kCount ? field.count : field.jsonb) = true;
+                batch.objects[object].fields.push_back(field);
                 joins.push_back(fmt::format(
-                    " LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM {} AS {}{}) AS {} "
-                    "ON true",
-                    child.level.table, child.level.alias, where_sql(conditions), alias));
+                    " LEFT JOIN LATERAL (SELECT {} AS v1 FROM {} AS {}{}) AS {} ON true",
+                    relation_value_sql(child), child.level.table, child.level.alias,
+                    where_sql(conditions), alias));
                 continue;
             }
             int joined = static_cast<int>(batch.objects.size());

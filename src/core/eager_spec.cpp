@@ -95,12 +95,41 @@ QueryOptions parse_options(const JsonValue& object, const std::string& path) {
 std::vector<RelationSpec> parse_relations_at(const JsonValue& relations, const std::string& path,
                                              int depth);
 
+Aggregate parse_aggregate(const JsonValue& value, const std::string& path) {
+    expect_kind(value, JsonValue::Kind::kObject, path);
+    if (value.members.size() != 1) {
+        bad(path, "expected exactly one function",
+            "Use {\"sum\": \"column\"}; the functions are count, count_distinct, sum, avg, min "
+            "and max.");
+    }
+    const auto& [name, column] = value.members[0];
+    Aggregate aggregate;
+    bool known = false;
+    for (AggregateFunction function :
+         {AggregateFunction::kCount, AggregateFunction::kCountDistinct, AggregateFunction::kSum,
+          AggregateFunction::kAvg, AggregateFunction::kMin, AggregateFunction::kMax}) {
+        if (name == aggregate_function_name(function)) {
+            aggregate.function = function;
+            known = true;
+        }
+    }
+    if (!known) {
+        bad(path + "." + name, fmt::format("unknown aggregate \"{}\"", name),
+            "Use count, count_distinct, sum, avg, min or max.");
+    }
+    aggregate.column = string_member(column, path + "." + name);
+    if (aggregate.column == "*" && aggregate.function != AggregateFunction::kCount)
+        bad(path + "." + name, "\"*\" is for count only");
+    return aggregate;
+}
+
 RelationSpec parse_relation(const JsonValue& value, const std::string& path, int depth) {
     expect_kind(value, JsonValue::Kind::kObject, path);
-    check_keys(value,
-               {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
-                "relations", "filter", "order_by", "limit", "offset", "count", "direction"},
-               path);
+    check_keys(
+        value,
+        {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
+         "relations", "filter", "order_by", "limit", "offset", "count", "aggregate", "direction"},
+        path);
     RelationSpec relation;
     relation.path = path;
     const JsonValue* name = value.find("name");
@@ -151,7 +180,20 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
         expect_kind(*count, JsonValue::Kind::kBool, path + ".count");
         relation.count = count->boolean;
     }
+    if (const JsonValue* aggregate = value.find("aggregate");
+        aggregate != nullptr && !aggregate->is_null()) {
+        relation.aggregate = parse_aggregate(*aggregate, path + ".aggregate");
+        if (relation.count)
+            bad(path + ".aggregate", "count and aggregate exclude each other");
+    }
     relation.options = parse_options(value, path);
+    if (relation.aggregate) {
+        // One value per parent: pages and nested relations have nothing to apply to.
+        for (const char* key : {"relations", "limit", "offset", "select_columns"}) {
+            if (const JsonValue* member = value.find(key); member != nullptr && !member->is_null())
+                bad(path + "." + key, "not allowed with aggregate");
+        }
+    }
     if (const JsonValue* nested = value.find("relations");
         nested != nullptr && !nested->is_null()) {
         relation.relations = parse_relations_at(*nested, path + ".relations", depth + 1);
@@ -339,6 +381,24 @@ FilterNode parse_filter_object(const JsonValue& filter, const std::string& path)
 }
 
 }  // namespace
+
+const char* aggregate_function_name(AggregateFunction function) {
+    switch (function) {
+        case AggregateFunction::kCount:
+            return "count";
+        case AggregateFunction::kCountDistinct:
+            return "count_distinct";
+        case AggregateFunction::kSum:
+            return "sum";
+        case AggregateFunction::kAvg:
+            return "avg";
+        case AggregateFunction::kMin:
+            return "min";
+        case AggregateFunction::kMax:
+            return "max";
+    }
+    return "count";
+}
 
 const char* filter_op_name(FilterOp op) {
     switch (op) {
@@ -561,6 +621,10 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += std::to_string(static_cast<int>(relation.join));
         out += std::to_string(static_cast<int>(relation.direction));
         out += relation.count ? 'c' : '-';
+        if (relation.aggregate) {
+            out += aggregate_function_name(relation.aggregate->function);
+            shape_text(out, relation.aggregate->column);
+        }
         out += '{';
         out += spec_shape(relation.options, relation.relations);
         out += '}';

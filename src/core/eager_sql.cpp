@@ -56,8 +56,9 @@ std::string relation_sql(const EagerRelation& relation) {
     const EagerLevel& level = relation.level;
     switch (relation.shape) {
         case EagerShape::kCount:
-            return fmt::format("(SELECT pg_catalog.count(*) FROM {} AS {}{})", level.table,
-                               level.alias, level_where_sql(level));
+        case EagerShape::kAggregate:
+            return fmt::format("(SELECT {} FROM {} AS {}{})", relation_value_sql(relation),
+                               level.table, level.alias, level_where_sql(level));
         case EagerShape::kArray:
             return "(" + array_sql(level) + ")";
         case EagerShape::kObject:
@@ -68,6 +69,27 @@ std::string relation_sql(const EagerRelation& relation) {
 }
 
 }  // namespace
+
+std::string aggregate_sql(const Aggregate& aggregate, const std::string& alias,
+                          const std::string& column) {
+    std::string argument = column == "*" ? "*" : alias + "." + column;
+    std::string call;
+    switch (aggregate.function) {
+        case AggregateFunction::kCountDistinct:
+            call = fmt::format("pg_catalog.count(DISTINCT {})", argument);
+            break;
+        default:
+            call = fmt::format("pg_catalog.{}({})", aggregate_function_name(aggregate.function),
+                               argument);
+    }
+    return fmt::format("pg_catalog.to_jsonb({})", call);
+}
+
+std::string relation_value_sql(const EagerRelation& relation) {
+    if (relation.shape == EagerShape::kAggregate)
+        return relation.aggregate;
+    return "pg_catalog.count(*)";
+}
 
 std::string order_terms(const EagerLevel& level) {
     std::vector<std::string> terms;

@@ -170,6 +170,18 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
             pairs[i].value.type = jbvNumeric;
             pairs[i].value.val.numeric = int64_to_numeric(
                 mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
+        } else if (field.jsonb) {
+            if (mine.nulls[field.column]) {
+                pairs[i].value.type = jbvNull;
+            } else {
+                Jsonb* value = DatumGetJsonbP(mine.values[field.column]);
+                // Aggregates are scalars (numbers, strings); a container is kept as one.
+                if (JB_ROOT_IS_SCALAR(value) && JsonbExtractScalar(&value->root, &pairs[i].value))
+                    continue;
+                pairs[i].value.type = jbvBinary;
+                pairs[i].value.val.binary.data = &value->root;
+                pairs[i].value.val.binary.len = static_cast<int>(VARSIZE(value) - VARHDRSZ);
+            }
         } else if (field.column >= 0) {
             render_value(&mine.renderers[field.column], mine.values[field.column],
                          mine.nulls[field.column], &pairs[i].value);

@@ -66,7 +66,7 @@ DECLARE
     key text;
 BEGIN
     FOR i IN 1 .. floor(random() * 4)::int LOOP
-        key := pick('foreign_key', 'reference_column', 'join_type', 'select_columns', 'filter',
+        key := pick('foreign_key', 'reference_column', 'join_type', 'select_columns', 'filter', 'aggregate',
                     'order_by', 'limit', 'offset', 'count', 'direction', 'relations', 'relations',
                     'filter', 'limit', 'order_by', CASE WHEN random() < 0.1 THEN 'bogus' ELSE 'count' END);
         result := result || jsonb_build_object(key, CASE key
@@ -89,6 +89,10 @@ BEGIN
             WHEN 'order_by' THEN CASE WHEN random() < 0.6 THEN to_jsonb(pick('id', 'title', 'n'))
                 ELSE random_json(depth + 1) END
             WHEN 'limit' THEN to_jsonb(floor(random() * 5)::int)
+            WHEN 'aggregate' THEN CASE WHEN random() < 0.7
+                THEN jsonb_build_object(pick('count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'median'),
+                                        pick('id', 'title', 'n', '*', 'created', 'tags', 'nope'))
+                ELSE random_json(depth + 1) END
             WHEN 'select_columns' THEN jsonb_build_array(pick('id', 'title', 'name', 'body', 'nope'))
             WHEN 'relations' THEN CASE WHEN depth < 4 THEN jsonb_build_array(random_relation(depth + 1)) ELSE '[]' END
             ELSE random_json(depth + 1) END);

@@ -302,3 +302,38 @@ TEST(EagerSpec, ExistsFilters) {
                                                                    {"limit", num("1")}})}})}})}})),
         "invalid filter.exists.relation.limit: unknown key");
 }
+
+TEST(EagerSpec, Aggregates) {
+    auto with = [](JsonValue aggregate) {
+        return parse_fetch_spec(
+            obj({{"table", str("t")},
+                 {"relations", arr({obj({{"name", str("v")},
+                                         {"table", str("c")},
+                                         {"aggregate", std::move(aggregate)}})})}}));
+    };
+    FetchSpec spec = with(obj({{"count_distinct", str("country")}}));
+    ASSERT_TRUE(spec.relations[0].aggregate.has_value());
+    EXPECT_EQ(spec.relations[0].aggregate->function, AggregateFunction::kCountDistinct);
+    EXPECT_EQ(spec.relations[0].aggregate->column, "country");
+    FetchSpec sum = with(obj({{"sum", str("country")}}));
+    EXPECT_NE(spec_shape(spec.options, spec.relations), spec_shape(sum.options, sum.relations));
+    EXPECT_EQ(aggregate_sql(*spec.relations[0].aggregate, "t1", "\"country\""),
+              "pg_catalog.to_jsonb(pg_catalog.count(DISTINCT t1.\"country\"))");
+    EXPECT_EQ(aggregate_sql(*sum.relations[0].aggregate, "t1", "\"total\""),
+              "pg_catalog.to_jsonb(pg_catalog.sum(t1.\"total\"))");
+    EXPECT_EQ(aggregate_sql(*with(obj({{"count", str("*")}})).relations[0].aggregate, "t1", "*"),
+              "pg_catalog.to_jsonb(pg_catalog.count(*))");
+
+    EXPECT_EQ(
+        spec_error(obj({{"table", str("t")},
+                        {"relations", arr({obj({{"name", str("v")},
+                                                {"table", str("c")},
+                                                {"aggregate", obj({{"avg", str("*")}})}})})}})),
+        "invalid relations[0].aggregate.avg: \"*\" is for count only");
+    EXPECT_EQ(
+        spec_error(
+            obj({{"table", str("t")},
+                 {"relations",
+                  arr({obj({{"name", str("v")}, {"table", str("c")}, {"aggregate", obj({})}})})}})),
+        "invalid relations[0].aggregate: expected exactly one function");
+}

@@ -25,6 +25,7 @@ struct BatchField {
     int child = -1;      // or: the batch whose rows are the value
     int object = -1;     // or: the object of this batch that is the value
     bool count = false;  // the column is a relation's count (bigint)
+    bool jsonb = false;  // the column is a relation's aggregate, as jsonb (NULL: JSON null)
 };
 
 // An object a result row renders: the batch's own row (objects[0]), or a row joined into it.

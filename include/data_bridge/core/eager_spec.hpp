@@ -59,6 +59,14 @@ struct FilterNode {
 };
 
 enum class JoinType { kLeft, kInner, kRight, kFull };
+
+// A relation rendered as one aggregate of its related rows: {"sum": "total"}.
+enum class AggregateFunction { kCount, kCountDistinct, kSum, kAvg, kMin, kMax };
+const char* aggregate_function_name(AggregateFunction function);
+struct Aggregate {
+    AggregateFunction function = AggregateFunction::kCount;
+    std::string column;  // "*" only for count
+};
 enum class Direction { kInfer, kManyToOne, kOneToMany };
 
 struct QueryOptions {
@@ -78,6 +86,7 @@ struct RelationSpec {
     JoinType join = JoinType::kLeft;
     Direction direction = Direction::kInfer;
     bool count = false;
+    std::optional<Aggregate> aggregate;
     QueryOptions options;
     std::vector<RelationSpec> relations;
 };

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "data_bridge/core/eager_spec.hpp"
 #include "data_bridge/core/row_queries.hpp"
 
 namespace data_bridge {
@@ -46,7 +47,8 @@ struct EagerJoinColumn {
     std::uint32_t parent_type = 0;  // the parent column's type (an Oid; opaque here)
 };
 
-enum class EagerShape { kObject, kArray, kCount };
+// kCount: count(*) as a number; kAggregate: `aggregate` (a jsonb expression) of the related rows.
+enum class EagerShape { kObject, kArray, kCount, kAggregate };
 
 struct EagerRelation {
     std::string name;         // the relation name (its JSON key)
@@ -59,7 +61,17 @@ struct EagerRelation {
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;
+    std::string aggregate;  // kAggregate: its SQL, from aggregate_sql()
 };
+
+// pg_catalog.to_jsonb(pg_catalog.sum(t1."total")): the aggregate as jsonb, rendered as to_jsonb
+// renders its SQL result (NULL for sum/avg/min/max of no rows, 0 for counts). `column` is
+// quoted, or "*" for count(*).
+std::string aggregate_sql(const Aggregate& aggregate, const std::string& alias,
+                          const std::string& column);
+
+// The SELECT item of a relation joined into its parent as one value (count or aggregate).
+std::string relation_value_sql(const EagerRelation& relation);
 
 // The level's order as SQL terms ("t1.created DESC, t1.id"), "" when none.
 std::string order_terms(const EagerLevel& level);

@@ -1,0 +1,77 @@
+-- Aggregates of related rows rendered under the relation's name: count, count_distinct, sum,
+-- avg, min, max, each with the relation's own filter, in every entry point; then seeded random
+-- cases compared with hand-written aggregates.
+CREATE TABLE ag_customers (id int PRIMARY KEY, name text);
+CREATE TABLE ag_invoices (id int PRIMARY KEY, customer_id int REFERENCES ag_customers,
+                          total numeric(10, 2), billed date, country text);
+INSERT INTO ag_customers VALUES (1, 'Ann'), (2, 'Ben'), (3, 'Cy');
+INSERT INTO ag_invoices VALUES (1, 1, 10.50, '2026-01-05', 'PT'), (2, 1, 4.00, '2026-02-01', 'PT'),
+    (3, 1, NULL, '2026-03-01', 'ES'), (4, 2, 7.25, '2026-01-20', 'FR');
+
+SELECT jsonb_pretty(fetch_many_with_relations('ag_customers', '[
+    {"name": "spent", "table": "ag_invoices", "aggregate": {"sum": "total"}},
+    {"name": "average", "table": "ag_invoices", "aggregate": {"avg": "total"}},
+    {"name": "first", "table": "ag_invoices", "aggregate": {"min": "billed"}},
+    {"name": "latest", "table": "ag_invoices", "aggregate": {"max": "billed"}},
+    {"name": "invoices", "table": "ag_invoices", "aggregate": {"count": "*"}},
+    {"name": "priced", "table": "ag_invoices", "aggregate": {"count": "total"}},
+    {"name": "countries", "table": "ag_invoices", "aggregate": {"count_distinct": "country"}},
+    {"name": "big", "table": "ag_invoices", "aggregate": {"sum": "total"}, "filter": {"total": {"gt": 5}}}
+]', order_by => '"id"'));
+-- One row, the spec form, and below a relation.
+SELECT fetch_one_with_relations('ag_customers', 2, '[{"name": "spent", "table": "ag_invoices", "aggregate": {"sum": "total"}}]');
+SELECT fetch_with_relations('{"table": "ag_invoices", "id": 4, "relations": [{"name": "customer", "table": "ag_customers",
+    "relations": [{"name": "spent", "table": "ag_invoices", "aggregate": {"max": "total"}}]}]}');
+-- Wrong aggregates name their place.
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"sum": "nope"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"median": "total"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"sum": "*"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"sum": "total"}, "limit": 1}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"sum": "total"}, "count": true}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('ag_customers', 1, '[{"name": "s", "table": "ag_invoices", "aggregate": {"sum": "billed"}}]');
+\echo :LAST_ERROR_SQLSTATE
+
+-- Seeded random customers, invoices, functions and filters against hand-written aggregates.
+SELECT setseed(0.57);
+INSERT INTO ag_customers SELECT g, 'c' || g FROM generate_series(4, 60) g;
+INSERT INTO ag_invoices SELECT g, 1 + floor(random() * 60)::int,
+    CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * 100)::numeric, 2) END,
+    DATE '2026-01-01' + floor(random() * 300)::int, (ARRAY['PT', 'ES', 'FR', NULL])[1 + floor(random() * 4)::int]
+FROM generate_series(5, 400) g;
+CREATE TABLE ag_mismatches (function text, column_name text, threshold int, got jsonb, expected jsonb);
+DO $$
+DECLARE
+    fn text;
+    col text;
+    threshold int;
+    got jsonb;
+    expected jsonb;
+BEGIN
+    FOR i IN 1 .. 60 LOOP
+        fn := (ARRAY['count', 'count_distinct', 'sum', 'avg', 'min', 'max'])[1 + floor(random() * 6)::int];
+        col := CASE WHEN fn IN ('sum', 'avg') THEN 'total'
+                    ELSE (ARRAY['total', 'billed', 'country'])[1 + floor(random() * 3)::int] END;
+        threshold := floor(random() * 100)::int;
+        got := (SELECT jsonb_agg(c -> 'v' ORDER BY (c ->> 'id')::int)
+                FROM jsonb_array_elements(fetch_many_with_relations('ag_customers',
+                    jsonb_build_array(jsonb_build_object('name', 'v', 'table', 'ag_invoices',
+                        'aggregate', jsonb_build_object(fn, col),
+                        'filter', jsonb_build_object('total', jsonb_build_object('gte', threshold)))))) c);
+        EXECUTE format($q$SELECT jsonb_agg(coalesce(v, 'null') ORDER BY id) FROM ag_customers c,
+            LATERAL (SELECT to_jsonb(%s) AS v FROM ag_invoices i WHERE i.customer_id = c.id AND i.total >= %s) a$q$,
+            CASE fn WHEN 'count_distinct' THEN format('count(DISTINCT %I)', col) ELSE format('%s(%I)', fn, col) END,
+            threshold) INTO expected;
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO ag_mismatches VALUES (fn, col, threshold, got, expected);
+        END IF;
+    END LOOP;
+END $$;
+SELECT count(*) AS mismatches FROM ag_mismatches;
+SELECT function, column_name, threshold FROM ag_mismatches LIMIT 3;
+
+DROP TABLE ag_mismatches, ag_invoices, ag_customers;
