@@ -5,6 +5,7 @@
 #include "data_bridge/core/sql_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace data_bridge {
@@ -70,6 +71,26 @@ std::string select_list(const std::vector<std::string>& items) {
     for (std::size_t i = 0; i < items.size(); i++)
         aliased.push_back(fmt::format("{} AS v{}", items[i], i + 1));
     return fmt::format("{}", fmt::join(aliased, ", "));
+}
+
+// `sql` with the table alias `from` (as in from.column) renamed `to`.
+std::string with_alias(const std::string& sql, const std::string& from, const std::string& to) {
+    std::string out;
+    std::string needle = from + ".";
+    std::size_t at = 0;
+    while (true) {
+        std::size_t found = sql.find(needle, at);
+        if (found == std::string::npos)
+            break;
+        char before = found == 0 ? ' ' : sql[found - 1];
+        bool starts_token = !(std::isalnum(static_cast<unsigned char>(before)) || before == '_' ||
+                              before == '"' || before == '$' || before == '.');
+        out.append(sql, at, found - at);
+        out += starts_token ? to + "." : needle;
+        at = found + needle.size();
+    }
+    out.append(sql, at, std::string::npos);
+    return out;
 }
 
 class BatchBuilder {
@@ -184,24 +205,75 @@ class BatchBuilder {
         return selection;
     }
 
+    // The join of a related table's rows to the selection's, column by column.
+    static std::vector<std::string> join_conditions(const EagerRelation& child,
+                                                    const Selection& selection,
+                                                    std::vector<int>* keys) {
+        std::vector<std::string> conditions;
+        for (const EagerJoinColumn& join : child.join) {
+            auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(),
+                                join.parent_column) -
+                      selection.key_columns.begin();
+            if (keys != nullptr)
+                keys->push_back(selection.key_positions[at]);
+            conditions.push_back(fmt::format("{}.{} {} {}.v{}", child.level.alias,
+                                             join.child_column, join.equals, selection.alias,
+                                             selection.key_items[at]));
+        }
+        return conditions;
+    }
+
+    // Counts and aggregates of the same related rows (same table, join and filter) share one
+    // LEFT JOIN LATERAL: one scan of the related rows per parent instead of one per value.
+    void attach_values(const EagerLevel& level, Batch& batch, int object,
+                       const Selection& selection, int& next_column,
+                       std::vector<std::string>& joins) {
+        std::vector<std::pair<std::string, std::vector<const EagerRelation*>>> groups;
+        for (const auto& child : level.relations) {
+            if (child.shape != EagerShape::kCount && child.shape != EagerShape::kAggregate)
+                continue;
+            std::vector<std::string> conditions = join_conditions(child, selection, nullptr);
+            std::vector<std::string> own = own_conditions(child);
+            conditions.insert(conditions.end(), own.begin(), own.end());
+            std::string key = child.level.table + " WHERE " +
+                              with_alias(where_sql(conditions), child.level.alias, "@");
+            auto found = std::find_if(groups.begin(), groups.end(),
+                                      [&key](const auto& group) { return group.first == key; });
+            if (found == groups.end())
+                groups.push_back({key, {&child}});
+            else
+                found->second.push_back(&child);
+        }
+        for (const auto& [key, members] : groups) {
+            const EagerRelation& first = *members.front();
+            std::vector<std::string> conditions = join_conditions(first, selection, nullptr);
+            std::vector<std::string> own = own_conditions(first);
+            conditions.insert(conditions.end(), own.begin(), own.end());
+            std::vector<std::string> items;
+            for (const EagerRelation* member : members) {
+                BatchField field{member->name, next_column++, -1, -1, false, false};
+                (member->shape == EagerShape::kCount ? field.count : field.jsonb) = true;
+                batch.objects[object].fields.push_back(field);
+                items.push_back(with_alias(relation_value_sql(*member), member->level.alias,
+                                           first.level.alias));
+            }
+            joins.push_back(fmt::format(
+                " LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{}) AS j{} ON true", select_list(items),
+                first.level.table, first.level.alias, where_sql(conditions), joins.size() + 1));
+        }
+    }
+
     // The relations of object `object`: joined into this statement (a LEFT JOIN LATERAL each,
     // recursively), or left for batches of their own.
     void attach_relations(const EagerLevel& level, Batch& batch, int object,
                           const Selection& selection, int& next_column,
                           std::vector<std::string>& joins, std::vector<Pending>& pending) {
+        attach_values(level, batch, object, selection, next_column, joins);
         for (const auto& child : level.relations) {
+            if (child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate)
+                continue;  // attach_values() joined it
             std::vector<int> keys;
-            std::vector<std::string> conditions;
-            for (std::size_t i = 0; i < child.join.size(); i++) {
-                const EagerJoinColumn& join = child.join[i];
-                auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(),
-                                    join.parent_column) -
-                          selection.key_columns.begin();
-                keys.push_back(selection.key_positions[at]);
-                conditions.push_back(fmt::format("{}.{} {} {}.v{}", child.level.alias,
-                                                 join.child_column, join.equals, selection.alias,
-                                                 selection.key_items[at]));
-            }
+            std::vector<std::string> conditions = join_conditions(child, selection, &keys);
             if (!joins_into_parent(child)) {
                 pending.push_back({&child, object, std::move(keys)});
                 continue;
@@ -209,16 +281,6 @@ class BatchBuilder {
             std::string alias = fmt::format("j{}", joins.size() + 1);
             std::vector<std::string> own = own_conditions(child);
             conditions.insert(conditions.end(), own.begin(), own.end());
-            if (child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate) {
-                BatchField field{child.name, next_column++, -1, -1, false, false};
-                (child.shape == EagerShape::kCount ? field.count : field.jsonb) = true;
-                batch.objects[object].fields.push_back(field);
-                joins.push_back(fmt::format(
-                    " LEFT JOIN LATERAL (SELECT {} AS v1 FROM {} AS {}{}) AS {} ON true",
-                    relation_value_sql(child), child.level.table, child.level.alias,
-                    where_sql(conditions), alias));
-                continue;
-            }
             int joined = static_cast<int>(batch.objects.size());
             batch.objects.emplace_back();
             batch.objects[object].fields.push_back({child.name, -1, -1, joined});

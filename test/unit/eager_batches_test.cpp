@@ -105,27 +105,27 @@ TEST(EagerBatches, ManyToOneAndCountsJoinIntoTheParentsStatement) {
     EXPECT_EQ(batches[0].parent, -1);
     EXPECT_EQ(batches[0].shape, EagerShape::kArray);
     // The page of users (rendered columns, the key t0.id once, their place r), then the
-    // profile, then the count.
+    // counts and aggregates, then the profile.
     EXPECT_EQ(batches[0].sql,
               "SELECT s.*, j1.*, j2.* FROM (SELECT t0.id AS v1, t0.name AS v2, "
               "pg_catalog.to_jsonb(t0.tags) AS v3, t0.id AS v4, pg_catalog.row_number() OVER "
               "(ORDER BY t0.id) AS r FROM public.users AS t0 ORDER BY t0.id LIMIT $1) AS s "
-              "LEFT JOIN LATERAL (SELECT true AS v1, t1.bio AS v2 FROM public.profiles AS t1 "
-              "WHERE t1.user_id OPERATOR(pg_catalog.=) s.v4 LIMIT 1) AS j1 ON true "
               "LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS v1 FROM public.posts AS t3 "
-              "WHERE t3.author_id OPERATOR(pg_catalog.=) s.v4) AS j2 ON true");
+              "WHERE t3.author_id OPERATOR(pg_catalog.=) s.v4) AS j1 ON true "
+              "LEFT JOIN LATERAL (SELECT true AS v1, t1.bio AS v2 FROM public.profiles AS t1 "
+              "WHERE t1.user_id OPERATOR(pg_catalog.=) s.v4 LIMIT 1) AS j2 ON true");
     EXPECT_EQ(batches[0].order_column, 4);
     ASSERT_EQ(batches[0].objects.size(), 2u);
     const BatchObject& user = batches[0].objects[0];
     const BatchObject& profile = batches[0].objects[1];
     EXPECT_EQ(user.present_column, -1);
     EXPECT_EQ(user.first_column, 0);
-    EXPECT_EQ(profile.present_column, 5);
-    EXPECT_EQ(profile.first_column, 6);
+    EXPECT_EQ(profile.present_column, 6);
+    EXPECT_EQ(profile.first_column, 7);
     // Keys in jsonb's order.
     EXPECT_EQ(keys_of(user),
               (std::vector<std::string>{"n", "id", "name", "tags", "posts", "profile"}));
-    EXPECT_EQ(user.fields[0].column, 7);
+    EXPECT_EQ(user.fields[0].column, 5);
     EXPECT_TRUE(user.fields[0].count);
     EXPECT_EQ(user.fields[1].column, 0);
     EXPECT_FALSE(user.fields[1].count);
@@ -133,7 +133,7 @@ TEST(EagerBatches, ManyToOneAndCountsJoinIntoTheParentsStatement) {
     EXPECT_EQ(user.fields[4].child, 1);
     EXPECT_EQ(user.fields[5].object, 1);
     EXPECT_EQ(keys_of(profile), std::vector<std::string>{"bio"});
-    EXPECT_EQ(profile.fields[0].column, 6);
+    EXPECT_EQ(profile.fields[0].column, 7);
     EXPECT_EQ(batches[1].parent, 0);
     EXPECT_EQ(batches[1].parent_key_columns, std::vector<int>{3});
 }
@@ -276,6 +276,46 @@ TEST(EagerBatches, ARowWithNothingToSelectIsStillThere) {
     EXPECT_TRUE(contains(batches[0].sql, "(SELECT t0.o_id AS v1, pg_catalog.row_number()"));
     EXPECT_EQ(batches[0].order_column, 1);
     EXPECT_EQ(batches[0].objects[1].present_column, 2);
+}
+
+TEST(EagerBatches, ValuesOfTheSameRelatedRowsShareOneJoin) {
+    EagerLevel root = users_tree();
+    EagerRelation count = root.relations[2];
+    // A sum over the same rows (another alias), and a count of other rows (a filter of its own).
+    EagerRelation sum = relation("spent", EagerShape::kAggregate);
+    sum.level = count.level;
+    sum.level.alias = "t4";
+    sum.level.conditions = {"t4.author_id OPERATOR(pg_catalog.=) t0.id"};
+    sum.join_count = 1;
+    sum.join = count.join;
+    sum.aggregate = "pg_catalog.to_jsonb(pg_catalog.sum(t4.\"score\"))";
+    EagerRelation drafts = relation("drafts", EagerShape::kCount);
+    drafts.level = count.level;
+    drafts.level.alias = "t5";
+    drafts.level.conditions = {"t5.author_id OPERATOR(pg_catalog.=) t0.id", "t5.draft IS TRUE"};
+    drafts.join_count = 1;
+    drafts.join = count.join;
+    root.relations = {count, sum, drafts};
+    std::vector<Batch> batches = eager_batches(root, true, 1);
+    ASSERT_EQ(batches.size(), 1u);
+    EXPECT_NE(batches[0].sql.find(
+                  "LEFT JOIN LATERAL (SELECT pg_catalog.count(*) AS v1, "
+                  "pg_catalog.to_jsonb(pg_catalog.sum(t3.\"score\")) AS v2 FROM public.posts AS t3 "
+                  "WHERE t3.author_id OPERATOR(pg_catalog.=) s.v4) AS j1 ON true"),
+              std::string::npos)
+        << batches[0].sql;
+    EXPECT_NE(
+        batches[0].sql.find("FROM public.posts AS t5 WHERE t5.author_id "
+                            "OPERATOR(pg_catalog.=) s.v4 AND t5.draft IS TRUE) AS j2 ON true"),
+        std::string::npos)
+        << batches[0].sql;
+    const BatchObject& user = batches[0].objects[0];
+    std::vector<int> columns;
+    for (const BatchField& field : user.fields) {
+        if (field.count || field.jsonb)
+            columns.push_back(field.column);
+    }
+    EXPECT_EQ(columns.size(), 3u);
 }
 
 }  // namespace
