@@ -75,6 +75,24 @@ SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays", "relations": []}}}'
 SELECT ef_ids('{"exists": {"relation": {"table": "pg_class"}}}');
 \echo :LAST_ERROR_SQLSTATE
 
+-- exists reads the related table as the caller: its privileges and policies apply, so it
+-- reveals nothing a plain SELECT would not.
+CREATE ROLE ef_reader NOLOGIN;
+GRANT SELECT ON ef_tracks TO ef_reader;
+SET ROLE ef_reader;
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays"}}}');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT SELECT ON ef_plays TO ef_reader;
+ALTER TABLE ef_plays ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ef_plays_few ON ef_plays USING (n > 9);
+SET ROLE ef_reader;
+SELECT ef_ids('{"exists": {"relation": {"table": "ef_plays"}}}') AS visible_plays_only;
+RESET ROLE;
+ALTER TABLE ef_plays DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON ef_tracks, ef_plays FROM ef_reader;
+DROP ROLE ef_reader;
+
 -- Wrong filters name their place.
 \set VERBOSITY default
 SELECT ef_ids('{"meta": {"lt": "{}"}}');
