@@ -75,3 +75,33 @@ SELECT count(*) AS mismatches FROM ag_mismatches;
 SELECT function, column_name, threshold FROM ag_mismatches LIMIT 3;
 
 DROP TABLE ag_mismatches, ag_invoices, ag_customers;
+
+-- Ordering by related values: a column of an at-most-one relation ("name.column"), or a count or
+-- aggregate relation by its name; ties broken by the primary key.
+CREATE TABLE ag_customers (id int PRIMARY KEY, name text);
+CREATE TABLE ag_invoices (id int PRIMARY KEY, customer_id int REFERENCES ag_customers,
+                          total numeric(10, 2));
+INSERT INTO ag_customers VALUES (1, 'Zoe'), (2, 'Adam'), (3, 'Mia'), (4, 'Bo');
+INSERT INTO ag_invoices VALUES (1, 1, 5), (2, 1, 5), (3, 2, 30), (4, 3, 12), (5, 4, NULL), (6, 2, 1);
+SELECT jsonb_agg(c ->> 'name') AS by_spent_desc FROM jsonb_array_elements(fetch_many_with_relations('ag_customers',
+    '[{"name": "spent", "table": "ag_invoices", "aggregate": {"sum": "total"}}]', NULL, '[["spent", "DESC"]]')) c;
+SELECT jsonb_agg(c ->> 'name') AS by_invoice_count FROM jsonb_array_elements(fetch_with_relations('{"table": "ag_customers",
+    "relations": [{"name": "n", "table": "ag_invoices", "count": true}], "order_by": ["n", "DESC"]}')) c;
+SELECT jsonb_agg(i -> 'id') AS by_customer_name FROM jsonb_array_elements(fetch_with_relations('{"table": "ag_invoices",
+    "relations": [{"name": "customer", "table": "ag_customers", "select_columns": ["name"]}],
+    "order_by": ["customer.name"], "limit": 4}')) i;
+-- Below the top level as on top; then terms that name a relation wrongly.
+SELECT fetch_one_with_relations('ag_customers', 2, '[{"name": "invoices", "table": "ag_invoices",
+    "select_columns": ["id"], "order_by": ["total", "DESC"]}]') -> 'invoices' AS invoices;
+SELECT fetch_with_relations('{"table": "ag_invoices", "order_by": ["invoices.total"], "relations": [{"name": "invoices", "table": "ag_customers"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "ag_customers", "order_by": ["invoices.total"], "relations": [{"name": "invoices", "table": "ag_invoices"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "ag_customers", "order_by": ["invoices"], "relations": [{"name": "invoices", "table": "ag_invoices"}]}');
+\echo :LAST_ERROR_SQLSTATE
+-- Compared with hand-written ORDER BY over correlated subqueries.
+SELECT (SELECT jsonb_agg((c ->> 'id')::int) FROM jsonb_array_elements(fetch_many_with_relations('ag_customers',
+          '[{"name": "top", "table": "ag_invoices", "aggregate": {"max": "total"}}]', NULL, '[["top", "DESC"]]')) c)
+     = (SELECT jsonb_agg(id ORDER BY (SELECT max(total) FROM ag_invoices i WHERE i.customer_id = c.id) DESC, id)
+          FROM ag_customers c) AS same_order;
+DROP TABLE ag_invoices, ag_customers;

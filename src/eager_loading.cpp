@@ -113,9 +113,16 @@ class EagerPlanner {
                 }));
         }
         std::vector<std::string> named;
+        std::string order_path = path.empty() ? "order_by" : path + ".order_by";
+        std::vector<std::size_t> related_order;  // order terms naming a relation: resolved below
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
             const OrderTerm& term = options.order_by[i];
-            spec_column(table, term.column, path.empty() ? "order_by" : path + ".order_by");
+            if (!pg::has_column(table, term.column) && names_relation(relations, term.column)) {
+                related_order.push_back(i);
+                level.order.push_back({"", term.descending});
+                continue;
+            }
+            spec_column(table, term.column, order_path);
             level.order.push_back({pg::quoted_identifier(term.column), term.descending});
             named.push_back(term.column);
         }
@@ -156,10 +163,62 @@ class EagerPlanner {
             }
             level.relations.push_back(relation(table, level, spec));
         }
+        for (std::size_t i : related_order)
+            level.order[i].column =
+                related_order_term(level, relations, options.order_by[i].column, order_path);
         return level;
     }
 
   private:
+    // "album.title" (a column of an at-most-one relation) or "spent" (a count or aggregate
+    // relation): whether an order_by term names one of the level's relations.
+    static const RelationSpec* named_relation(const std::vector<RelationSpec>& relations,
+                                              const std::string& term) {
+        std::string name = term.substr(0, term.find('.'));
+        for (const RelationSpec& spec : relations) {
+            if (spec.name == name)
+                return &spec;
+        }
+        return nullptr;
+    }
+    static bool names_relation(const std::vector<RelationSpec>& relations,
+                               const std::string& term) {
+        return named_relation(relations, term) != nullptr;
+    }
+
+    // The ORDER BY expression for a term naming a relation, once the relation is planned.
+    std::string related_order_term(const EagerLevel& level,
+                                   const std::vector<RelationSpec>& relations,
+                                   const std::string& term, const std::string& path) {
+        const RelationSpec& spec = *named_relation(relations, term);
+        const EagerRelation* planned = nullptr;
+        for (const EagerRelation& relation : level.relations) {
+            if (relation.name == spec.name)
+                planned = &relation;
+        }
+        std::size_t dot = term.find('.');
+        if (dot == std::string::npos) {
+            if (planned->shape != EagerShape::kCount && planned->shape != EagerShape::kAggregate) {
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}: relation \"{}\" is not a count or aggregate",
+                                        path, spec.name),
+                            {},
+                            "Order by a column of an at-most-one relation (\"name.column\") "
+                            "or by a count or aggregate relation.");
+            }
+            return related_order_sql(*planned, "");
+        }
+        if (planned->shape != EagerShape::kObject) {
+            throw Error(
+                sqlstate::kInvalidParameterValue,
+                fmt::format("invalid {}: relation \"{}\" is not at most one row", path, spec.name),
+                {}, "Order by an aggregate of a one-to-many relation instead.");
+        }
+        Oid child = resolve_table(spec.table, spec.path + ".table");
+        pg::ColumnInfo column = spec_column(child, term.substr(dot + 1), path);
+        return related_order_sql(*planned, pg::quoted_identifier(column.name));
+    }
+
     static RenderedColumn rendered_column(const std::string& name, Oid type) {
         RenderedColumn column;
         column.name = name;
@@ -283,6 +342,9 @@ class EagerPlanner {
                         .name);
             }
             relation.aggregate = aggregate_sql(*spec.aggregate, level.alias, column);
+            relation.value = aggregate_call_sql(*spec.aggregate, level.alias, column);
+        } else if (spec.count) {
+            relation.value = "pg_catalog.count(*)";
         }
         relation.join_count = joined.child_columns.size();
         relation.keeps_unmatched = outer;

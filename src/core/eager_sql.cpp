@@ -72,6 +72,22 @@ std::string relation_sql(const EagerRelation& relation) {
 
 std::string aggregate_sql(const Aggregate& aggregate, const std::string& alias,
                           const std::string& column) {
+    return fmt::format("pg_catalog.to_jsonb({})", aggregate_call_sql(aggregate, alias, column));
+}
+
+std::string related_order_sql(const EagerRelation& relation, const std::string& quoted_column) {
+    // Without the row budget: ordering reads a value, it renders no row.
+    const EagerLevel& level = relation.level;
+    if (quoted_column.empty()) {
+        return fmt::format("(SELECT {} FROM {} AS {}{})", relation.value, level.table, level.alias,
+                           where_sql(level.conditions));
+    }
+    return fmt::format("(SELECT {}.{} FROM {} AS {}{} LIMIT 1)", level.alias, quoted_column,
+                       level.table, level.alias, where_sql(level.conditions));
+}
+
+std::string aggregate_call_sql(const Aggregate& aggregate, const std::string& alias,
+                               const std::string& column) {
     std::string argument = column == "*" ? "*" : alias + "." + column;
     std::string call;
     switch (aggregate.function) {
@@ -82,7 +98,7 @@ std::string aggregate_sql(const Aggregate& aggregate, const std::string& alias,
             call = fmt::format("pg_catalog.{}({})", aggregate_function_name(aggregate.function),
                                argument);
     }
-    return fmt::format("pg_catalog.to_jsonb({})", call);
+    return call;
 }
 
 std::string relation_value_sql(const EagerRelation& relation) {
@@ -94,8 +110,9 @@ std::string relation_value_sql(const EagerRelation& relation) {
 std::string order_terms(const EagerLevel& level) {
     std::vector<std::string> terms;
     for (const auto& term : level.order) {
-        terms.push_back(
-            fmt::format("{}.{}{}", level.alias, term.column, term.descending ? " DESC" : ""));
+        bool expression = !term.column.empty() && term.column.front() == '(';
+        terms.push_back(fmt::format("{}{}{}", expression ? "" : level.alias + ".", term.column,
+                                    term.descending ? " DESC" : ""));
     }
     return fmt::format("{}", fmt::join(terms, ", "));
 }

@@ -86,7 +86,8 @@ BEGIN
                     pick('not_in', 'is_null', 'not_like', 'not_ilike', 'contains', 'contained_by', 'overlaps', 'match'),
                     random_json(depth + 1)))
                 ELSE random_json(depth + 1) END
-            WHEN 'order_by' THEN CASE WHEN random() < 0.6 THEN to_jsonb(pick('id', 'title', 'n'))
+            WHEN 'order_by' THEN CASE WHEN random() < 0.6
+                THEN to_jsonb(pick('id', 'title', 'n', 'posts', 'author.name', 'posts.title', 'likes', 'x.y.z'))
                 ELSE random_json(depth + 1) END
             WHEN 'limit' THEN to_jsonb(floor(random() * 5)::int)
             WHEN 'aggregate' THEN CASE WHEN random() < 0.7

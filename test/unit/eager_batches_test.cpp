@@ -318,5 +318,23 @@ TEST(EagerBatches, ValuesOfTheSameRelatedRowsShareOneJoin) {
     EXPECT_EQ(columns.size(), 3u);
 }
 
+TEST(EagerBatches, OrderByRelatedValues) {
+    EagerLevel root = users_tree();
+    EagerRelation count = root.relations[2];
+    count.value = "pg_catalog.count(*)";
+    EagerRelation profile = root.relations[0];
+    EXPECT_EQ(related_order_sql(count, ""),
+              "(SELECT pg_catalog.count(*) FROM public.posts AS t3 WHERE t3.author_id "
+              "OPERATOR(pg_catalog.=) t0.id)");
+    EXPECT_EQ(related_order_sql(profile, "\"bio\""),
+              "(SELECT t1.\"bio\" FROM public.profiles AS t1 WHERE t1.user_id "
+              "OPERATOR(pg_catalog.=) t0.id LIMIT 1)");
+    // An expression is used as it is, a column gets the level's alias.
+    root.order = {{related_order_sql(count, ""), true}, {"id", false}};
+    EXPECT_EQ(order_terms(root),
+              "(SELECT pg_catalog.count(*) FROM public.posts AS t3 WHERE t3.author_id "
+              "OPERATOR(pg_catalog.=) t0.id) DESC, t0.id");
+}
+
 }  // namespace
 }  // namespace data_bridge

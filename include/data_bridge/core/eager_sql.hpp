@@ -30,9 +30,11 @@ struct EagerLevel {
     std::string alias;                    // t0, t1, ...
     std::vector<std::string> conditions;  // ANDed; include the join to the parent
     std::string budget;                   // a row-budget condition checked last, or ""
-    std::vector<QuotedOrder> order;       // unaliased columns, quoted
-    std::string limit_param;              // "$n" or "" for none
-    std::string offset_param;             // "$n" or "" for none
+    // Unaliased columns, quoted; or a parenthesized scalar subquery (a related value), used as
+    // it is: a quoted identifier never starts with "(".
+    std::vector<QuotedOrder> order;
+    std::string limit_param;   // "$n" or "" for none
+    std::string offset_param;  // "$n" or "" for none
     // What a row renders: every column, or the select_columns (without repeats, `selected`).
     std::vector<RenderedColumn> rendered;
     bool selected = false;
@@ -62,6 +64,7 @@ struct EagerRelation {
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;
     std::string aggregate;  // kAggregate: its SQL, from aggregate_sql()
+    std::string value;      // kCount, kAggregate: the plain SQL value, for ordering by it
 };
 
 // pg_catalog.to_jsonb(pg_catalog.sum(t1."total")): the aggregate as jsonb, rendered as to_jsonb
@@ -69,6 +72,12 @@ struct EagerRelation {
 // quoted, or "*" for count(*).
 std::string aggregate_sql(const Aggregate& aggregate, const std::string& alias,
                           const std::string& column);
+// The same without to_jsonb: pg_catalog.sum(t1."total").
+std::string aggregate_call_sql(const Aggregate& aggregate, const std::string& alias,
+                               const std::string& column);
+// (SELECT value FROM table AS alias WHERE conditions …): a related row's value (a column of an
+// at-most-one relation, or a count/aggregate) for the parent's ORDER BY.
+std::string related_order_sql(const EagerRelation& relation, const std::string& quoted_column);
 
 // The SELECT item of a relation joined into its parent as one value (count or aggregate).
 std::string relation_value_sql(const EagerRelation& relation);
