@@ -117,7 +117,8 @@ class EagerPlanner {
         std::vector<std::size_t> related_order;  // order terms naming a relation: resolved below
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
             const OrderTerm& term = options.order_by[i];
-            if (!pg::has_column(table, term.column) && names_relation(relations, term.column)) {
+            if (!pg::has_column(table, term.column) &&
+                named_relation(relations, term.column) != nullptr) {
                 related_order.push_back(i);
                 level.order.push_back({"", term.descending});
                 continue;
@@ -180,10 +181,6 @@ class EagerPlanner {
                 return &spec;
         }
         return nullptr;
-    }
-    static bool names_relation(const std::vector<RelationSpec>& relations,
-                               const std::string& term) {
-        return named_relation(relations, term) != nullptr;
     }
 
     // The ORDER BY expression for a term naming a relation, once the relation is planned.

@@ -228,29 +228,31 @@ class BatchBuilder {
     void attach_values(const EagerLevel& level, Batch& batch, int object,
                        const Selection& selection, int& next_column,
                        std::vector<std::string>& joins) {
-        std::vector<std::pair<std::string, std::vector<const EagerRelation*>>> groups;
+        struct Group {
+            std::string key;  // table and WHERE, the alias normalized
+            std::string where;
+            std::vector<const EagerRelation*> members;
+        };
+        std::vector<Group> groups;
         for (const auto& child : level.relations) {
             if (child.shape != EagerShape::kCount && child.shape != EagerShape::kAggregate)
                 continue;
             std::vector<std::string> conditions = join_conditions(child, selection, nullptr);
             std::vector<std::string> own = own_conditions(child);
             conditions.insert(conditions.end(), own.begin(), own.end());
-            std::string key = child.level.table + " WHERE " +
-                              with_alias(where_sql(conditions), child.level.alias, "@");
+            std::string where = where_sql(conditions);
+            std::string key = child.level.table + with_alias(where, child.level.alias, "@");
             auto found = std::find_if(groups.begin(), groups.end(),
-                                      [&key](const auto& group) { return group.first == key; });
+                                      [&key](const Group& group) { return group.key == key; });
             if (found == groups.end())
-                groups.push_back({key, {&child}});
+                groups.push_back({key, where, {&child}});
             else
-                found->second.push_back(&child);
+                found->members.push_back(&child);
         }
-        for (const auto& [key, members] : groups) {
-            const EagerRelation& first = *members.front();
-            std::vector<std::string> conditions = join_conditions(first, selection, nullptr);
-            std::vector<std::string> own = own_conditions(first);
-            conditions.insert(conditions.end(), own.begin(), own.end());
+        for (const Group& group : groups) {
+            const EagerRelation& first = *group.members.front();
             std::vector<std::string> items;
-            for (const EagerRelation* member : members) {
+            for (const EagerRelation* member : group.members) {
                 BatchField field{member->name, next_column++, -1, -1, false, false};
                 (member->shape == EagerShape::kCount ? field.count : field.jsonb) = true;
                 batch.objects[object].fields.push_back(field);
@@ -259,7 +261,7 @@ class BatchBuilder {
             }
             joins.push_back(fmt::format(
                 " LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{}) AS j{} ON true", select_list(items),
-                first.level.table, first.level.alias, where_sql(conditions), joins.size() + 1));
+                first.level.table, first.level.alias, group.where, joins.size() + 1));
         }
     }
 

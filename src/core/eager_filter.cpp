@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "data_bridge/core/error.hpp"
+#include "data_bridge/core/sql_text.hpp"
 
 namespace data_bridge {
 
@@ -67,13 +68,13 @@ std::string compare_sql(const FilterColumn& column, FilterOp op) {
 }
 
 std::string text_of(const std::string& target) {
-    return fmt::format("CAST({} AS pg_catalog.text)", target);
+    return value_sql(target, "pg_catalog.text");
 }
 
 // The text search half of match: the column itself when it is a tsvector.
 std::string match_sql(const FilterColumn& column, const std::vector<std::string>& placeholders) {
     std::string config = placeholders.size() > 1
-                             ? fmt::format("CAST({} AS pg_catalog.regconfig), ", placeholders[1])
+                             ? value_sql(placeholders[1], "pg_catalog.regconfig") + ", "
                              : std::string();
     std::string vector = column.is_tsvector ? column.target
                                             : fmt::format("pg_catalog.to_tsvector({}{})", config,
@@ -94,11 +95,11 @@ std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& col
         case FilterOp::kIsNull:
             return column.target + (term.value.boolean ? " IS NULL" : " IS NOT NULL");
         case FilterOp::kIn:
-            return fmt::format("{} {} ANY (CAST({} AS {}[]))", column.target, column.equals,
-                               placeholders[0], column.type);
+            return fmt::format("{} {} {}", column.target, column.equals,
+                               any_value_sql(placeholders[0], column.type));
         case FilterOp::kNotIn:  // NOT IN: a NULL column matches neither in nor not_in
-            return fmt::format("NOT ({} {} ANY (CAST({} AS {}[])))", column.target, column.equals,
-                               placeholders[0], column.type);
+            return fmt::format("NOT ({} {} {})", column.target, column.equals,
+                               any_value_sql(placeholders[0], column.type));
         case FilterOp::kLike:
         case FilterOp::kNotLike:
         case FilterOp::kILike:
@@ -114,17 +115,17 @@ std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& col
         case FilterOp::kContainedBy:
         case FilterOp::kOverlaps: {
             // An array operand arrives as text[] and is converted element by element.
-            std::string value = term.value.is_array()
-                                    ? fmt::format("CAST(CAST({} AS pg_catalog.text[]) AS {})",
-                                                  placeholders[0], column.type)
-                                    : fmt::format("CAST({} AS {})", placeholders[0], column.type);
+            std::string value =
+                term.value.is_array()
+                    ? value_sql(value_sql(placeholders[0], "pg_catalog.text[]"), column.type)
+                    : value_sql(placeholders[0], column.type);
             return fmt::format("{} {} {}", column.target, compare_sql(column, term.op), value);
         }
         case FilterOp::kMatch:
             return match_sql(column, placeholders);
         default:
-            return fmt::format("{} {} CAST({} AS {})", column.target, compare_sql(column, term.op),
-                               placeholders[0], column.type);
+            return fmt::format("{} {} {}", column.target, compare_sql(column, term.op),
+                               value_sql(placeholders[0], column.type));
     }
 }
 
