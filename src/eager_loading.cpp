@@ -97,13 +97,18 @@ class EagerPlanner {
         return relid;
     }
 
+    // A level's rows. `through`/`junction`: a many-to-many level's junction, whose columns
+    // through_columns renders and order_by may name ("<junction key>.column").
     EagerLevel level(Oid table, const QueryOptions& options,
-                     const std::vector<RelationSpec>& relations, const std::string& path) {
+                     const std::vector<RelationSpec>& relations, const std::string& path,
+                     const ThroughSpec* through = nullptr, Oid junction = InvalidOid) {
         pg::guarded([] { check_stack_depth(); });
         pg::watch_table(table);  // the load is remembered: it depends on the table's shape
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);
+        if (through != nullptr)
+            plan_junction(level, *through, junction, path);
         // Each top-level term or group its own condition, so the planner sees the ANDed terms.
         for (const FilterNode& node : options.filter.children) {
             level.conditions.push_back(filter_node_sql(
@@ -117,6 +122,14 @@ class EagerPlanner {
         std::vector<std::size_t> related_order;  // order terms naming a relation: resolved below
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
             const OrderTerm& term = options.order_by[i];
+            if (std::string column = junction_column(level, term.column);
+                !column.empty() && !pg::has_column(table, term.column)) {
+                pg::ColumnInfo info = spec_column(junction, column, order_path);
+                level.order.push_back(
+                    {fmt::format("({}.{})", level.through.alias, pg::quoted_identifier(info.name)),
+                     term.descending});
+                continue;
+            }
             if (!pg::has_column(table, term.column) &&
                 named_relation(relations, term.column) != nullptr) {
                 related_order.push_back(i);
@@ -130,6 +143,14 @@ class EagerPlanner {
         for (const auto& key_column : pg::primary_key_columns(table)) {
             if (std::find(named.begin(), named.end(), key_column) == named.end()) {
                 level.order.push_back({pg::quoted_identifier(key_column), false});
+            }
+        }
+        if (through != nullptr) {
+            // A row met through two junction rows comes twice: the junction's key orders them.
+            for (const auto& key_column : pg::primary_key_columns(junction)) {
+                level.order.push_back(
+                    {fmt::format("({}.{})", level.through.alias, pg::quoted_identifier(key_column)),
+                     false});
             }
         }
         if (options.limit)
@@ -154,7 +175,15 @@ class EagerPlanner {
                 level.rendered.push_back(rendered_column(column, type));
             }
         }
-        std::string relations_path = path.empty() ? "relations" : path + ".relations";
+        if (!level.through.rendered.empty() &&
+            (std::find(rendered.begin(), rendered.end(), level.through.key) != rendered.end() ||
+             named_relation(relations, level.through.key) != nullptr)) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}.through_columns: their key \"{}\" is also a column "
+                                    "or relation of the row",
+                                    path, level.through.key),
+                        {}, "Choose another key with \"through\": {\"table\": …, \"as\": …}.");
+        }
         for (const RelationSpec& spec : relations) {
             if (std::find(rendered.begin(), rendered.end(), spec.name) != rendered.end()) {
                 throw Error(sqlstate::kInvalidParameterValue,
@@ -171,6 +200,81 @@ class EagerPlanner {
     }
 
   private:
+    // The junction of a many-to-many level: its alias, and the columns it renders.
+    void plan_junction(EagerLevel& level, const ThroughSpec& through, Oid junction,
+                       const std::string& path) {
+        pg::watch_table(junction);
+        level.through.table = pg::quoted_table(junction);
+        level.through.alias = fmt::format("t{}", next_alias_++);
+        level.through.key = through.as.empty() ? pg::relation_name(junction) : through.as;
+        level.through.key_literal = quoted_literal(level.through.key);
+        std::vector<std::string> seen;
+        for (const std::string& column : through.columns) {
+            pg::ColumnInfo info = spec_column(junction, column, path + ".through_columns");
+            if (std::find(seen.begin(), seen.end(), column) != seen.end())
+                continue;
+            seen.push_back(column);
+            level.through.rendered.push_back(rendered_column(column, info.type));
+        }
+    }
+
+    // "playlist_track.position": the column of a many-to-many level's junction an order_by
+    // term names, or "".
+    static std::string junction_column(const EagerLevel& level, const std::string& term) {
+        const std::string& key = level.through.key;
+        if (level.through.table.empty() || term.size() <= key.size() + 1 ||
+            term.compare(0, key.size(), key) != 0 || term[key.size()] != '.') {
+            return "";
+        }
+        return term.substr(key.size() + 1);
+    }
+
+    // How a relation's rows are found from its parent's: the related table, and the columns
+    // joining them (through the junction's for a many-to-many relation).
+    struct Linked {
+        Oid child = InvalidOid;
+        Oid junction = InvalidOid;
+        RelationLink direct;  // or, with a junction:
+        ThroughLink through;
+    };
+
+    Linked link(Oid parent, const RelationSpec& spec) {
+        Linked linked;
+        linked.child = resolve_table(spec.table, spec.path + ".table");
+        if (!spec.through) {
+            linked.direct = link_relation(graph_, catalog_facts_, parent, linked.child, spec);
+            return linked;
+        }
+        linked.junction = resolve_table(spec.through->table, spec.path + ".through.table");
+        linked.through =
+            link_through(graph_, catalog_facts_, parent, linked.junction, linked.child, spec);
+        return linked;
+    }
+
+    // The level's rows for `linked`, and the join of them to the parent's rows, in that order.
+    EagerLevel linked_level(const Linked& linked, const RelationSpec& spec,
+                            const std::vector<RelationSpec>& relations) {
+        return level(linked.child, spec.options, relations, spec.path,
+                     spec.through ? &*spec.through : nullptr, linked.junction);
+    }
+
+    // The columns joining the level to its parent; for a many-to-many level, the junction's,
+    // whose join to the level's rows goes into the level's FROM item.
+    std::vector<EagerJoinColumn> parent_join(Oid parent, const Linked& linked, EagerLevel& level) {
+        if (linked.junction == InvalidOid)
+            return join_columns(parent, linked.child, linked.direct);
+        for (const EagerJoinColumn& column :
+             join_columns(linked.junction, linked.child, linked.through.target)) {
+            level.through.conditions.push_back(
+                join_condition_sql(level.alias, column, level.through.alias));
+        }
+        std::vector<EagerJoinColumn> columns =
+            join_columns(parent, linked.junction, linked.through.source);
+        for (EagerJoinColumn& column : columns)
+            column.child_alias = level.through.alias;
+        return columns;
+    }
+
     // "album.title" (a column of an at-most-one relation) or "spent" (a count or aggregate
     // relation): whether an order_by term names one of the level's relations.
     static const RelationSpec* named_relation(const std::vector<RelationSpec>& relations,
@@ -284,10 +388,9 @@ class EagerPlanner {
     std::string exists_filter_sql(Oid parent, const std::string& parent_alias,
                                   const FilterNode& node) {
         const RelationSpec& spec = *node.relation;
-        Oid child = resolve_table(spec.table, spec.path + ".table");
-        RelationLink joined = link_relation(graph_, catalog_facts_, parent, child, spec);
-        EagerLevel related = level(child, spec.options, {}, spec.path);
-        std::vector<EagerJoinColumn> joins = join_columns(parent, child, joined);
+        Linked linked = link(parent, spec);
+        EagerLevel related = linked_level(linked, spec, {});
+        std::vector<EagerJoinColumn> joins = parent_join(parent, linked, related);
         for (std::size_t i = 0; i < joins.size(); i++) {
             related.conditions.insert(related.conditions.begin() + i,
                                       join_condition_sql(related.alias, joins[i], parent_alias));
@@ -305,22 +408,25 @@ class EagerPlanner {
                             spec.path),
                 {}, "Use left or inner here, or load the related table as the top level.");
         }
-        Oid child = resolve_table(spec.table, spec.path + ".table");
-        RelationLink joined = link_relation(graph_, catalog_facts_, parent, child, spec);
+        Linked linked = link(parent, spec);
+        Oid child = linked.child;
+        const RelationLink& joined = linked.direct;
         EagerRelation relation;
         relation.name = spec.name;
         relation.key_literal = quoted_literal(spec.name);
-        relation.level = level(child, spec.options, spec.relations, spec.path);
+        relation.level = linked_level(linked, spec, spec.relations);
         EagerLevel& level = relation.level;
-        relation.join = join_columns(parent, child, joined);
+        relation.join = parent_join(parent, linked, level);
         for (std::size_t i = 0; i < relation.join.size(); i++) {
             level.conditions.insert(
                 level.conditions.begin() + i,
                 join_condition_sql(level.alias, relation.join[i], parent_level.alias));
         }
         // A foreign key's referenced columns are unique together; one column, by its index.
+        // Rows through a junction are many.
         relation.at_most_one =
-            joined.child_columns.size() == 1
+            spec.through ? false
+            : joined.child_columns.size() == 1
                 ? pg::column_is_unique(child,
                                        pg::column_info(child, joined.child_columns[0]).attnum)
                 : joined.many_to_one;
@@ -343,7 +449,7 @@ class EagerPlanner {
         } else if (spec.count) {
             relation.value = "pg_catalog.count(*)";
         }
-        relation.join_count = joined.child_columns.size();
+        relation.join_count = relation.join.size();
         relation.keeps_unmatched = outer;
         // inner and right keep only parents with a matching related row.
         if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
@@ -520,20 +626,45 @@ Oid resolve_quietly(const std::string& text) {
     return pg::find_relation(ref.name_parts);
 }
 
+void append_filter_tables(std::string& key, const FilterNode& filter);
+
+// The tables a relation names: its own, its junction's, and those its exists filters name.
+void append_relation_tables(std::string& key, const RelationSpec& relation) {
+    key += std::to_string(resolve_quietly(relation.table));
+    if (relation.through) {
+        key += '~';
+        key += std::to_string(resolve_quietly(relation.through->table));
+    }
+    append_filter_tables(key, relation.options.filter);
+}
+
+void append_filter_tables(std::string& key, const FilterNode& filter) {
+    if (filter.kind == FilterNode::Kind::kExists) {
+        key += '?';
+        append_relation_tables(key, *filter.relation);
+        return;
+    }
+    for (const FilterNode& child : filter.children)
+        append_filter_tables(key, child);
+}
+
 void append_resolved_tables(std::string& key, const std::vector<RelationSpec>& relations) {
     for (const RelationSpec& relation : relations) {
-        key += std::to_string(resolve_quietly(relation.table));
+        append_relation_tables(key, relation);
         key += '(';
         append_resolved_tables(key, relation.relations);
         key += ')';
     }
 }
 
+// `filter`: the top level's, whose exists conditions name tables too.
 std::string resolved_shape_key(const std::string& prefix, Oid root,
-                               const std::vector<RelationSpec>& relations,
-                               const std::string& shape) {
+                               const std::vector<RelationSpec>& relations, const std::string& shape,
+                               const FilterNode& filter = {}) {
     Oid role = pg::guarded([] { return GetUserId(); });
-    std::string key = fmt::format("{} role {} table {} [", prefix, role, root);
+    std::string key = fmt::format("{} role {} table {} ", prefix, role, root);
+    append_filter_tables(key, filter);
+    key += '[';
     append_resolved_tables(key, relations);
     key += "] ";
     key += shape;
@@ -546,9 +677,10 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
     bool remembered = !(spec.id && spec.id->is_object());
     std::string shape_key;
     if (remembered) {
-        shape_key = resolved_shape_key(
-            spec.id ? "fetch_with_relations id" : "fetch_with_relations rows",
-            resolve_quietly(spec.table), spec.relations, spec_shape(spec.options, spec.relations));
+        shape_key =
+            resolved_shape_key(spec.id ? "fetch_with_relations id" : "fetch_with_relations rows",
+                               resolve_quietly(spec.table), spec.relations,
+                               spec_shape(spec.options, spec.relations), spec.options.filter);
         std::optional<std::pair<Oid, Datum>> key_value;
         if (spec.id)
             key_value = std::make_pair(TEXTOID, text_value(spec.id->text));
@@ -682,8 +814,8 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
         check_not_negative(PG_GETARG_INT32(5), "offset");
         options.offset = PG_GETARG_INT32(5);
     }
-    std::string shape_key =
-        resolved_shape_key("fetch_many", table, relations, spec_shape(options, relations));
+    std::string shape_key = resolved_shape_key("fetch_many", table, relations,
+                                               spec_shape(options, relations), options.filter);
     if (auto done = run_remembered(fcinfo, shape_key, options, relations, std::nullopt))
         return *done;
     EagerPlanner planner(kBudgetCall);

@@ -165,25 +165,39 @@ class BatchBuilder {
         std::vector<int> keys;
     };
 
+    // Renders `columns` of the FROM item `alias` as the columns of `target`.
+    static void select_columns(const std::string& alias, const std::vector<RenderedColumn>& columns,
+                               BatchObject& target, Selection& selection, int next_column) {
+        target.first_column = next_column + static_cast<int>(selection.items.size());
+        target.columns = columns;
+        for (const auto& column : columns) {
+            std::string value = alias + "." + column.quoted;
+            target.fields.push_back(
+                {column.name, next_column + static_cast<int>(selection.items.size()), -1, -1});
+            selection.items.push_back(column.via_to_jsonb ? "pg_catalog.to_jsonb(" + value + ")"
+                                                          : value);
+        }
+    }
+
     // The items of object `object`: a presence flag (joined rows), the rendered columns, then
     // the key columns its relations join on; numbers them from `next_column` on.
     Selection select_object(const EagerLevel& level, Batch& batch, int object,
                             const std::string& alias, bool joined, int& next_column) {
         Selection selection;
         selection.alias = alias;
-        BatchObject& target = batch.objects[object];
         if (joined) {
-            target.present_column = next_column + static_cast<int>(selection.items.size());
+            batch.objects[object].present_column =
+                next_column + static_cast<int>(selection.items.size());
             selection.items.push_back("true");
         }
-        target.first_column = next_column + static_cast<int>(selection.items.size());
-        target.columns = level.rendered;
-        for (const auto& column : level.rendered) {
-            std::string value = level.alias + "." + column.quoted;
-            target.fields.push_back(
-                {column.name, next_column + static_cast<int>(selection.items.size()), -1, -1});
-            selection.items.push_back(column.via_to_jsonb ? "pg_catalog.to_jsonb(" + value + ")"
-                                                          : value);
+        select_columns(level.alias, level.rendered, batch.objects[object], selection, next_column);
+        if (!level.through.rendered.empty()) {
+            // The junction's columns: an object of their own inside the row.
+            int junction = static_cast<int>(batch.objects.size());
+            batch.objects.emplace_back();
+            batch.objects[object].fields.push_back({level.through.key, -1, -1, junction});
+            select_columns(level.through.alias, level.through.rendered, batch.objects[junction],
+                           selection, next_column);
         }
         for (const auto& child : level.relations) {
             for (const auto& join : child.join) {
@@ -216,9 +230,9 @@ class BatchBuilder {
                       selection.key_columns.begin();
             if (keys != nullptr)
                 keys->push_back(selection.key_positions[at]);
-            conditions.push_back(fmt::format("{}.{} {} {}.v{}", child.level.alias,
-                                             join.child_column, join.equals, selection.alias,
-                                             selection.key_items[at]));
+            conditions.push_back(fmt::format("{} {} {}.v{}",
+                                             join_child_sql(child.level.alias, join), join.equals,
+                                             selection.alias, selection.key_items[at]));
         }
         return conditions;
     }
@@ -241,7 +255,10 @@ class BatchBuilder {
             std::vector<std::string> own = own_conditions(child);
             conditions.insert(conditions.end(), own.begin(), own.end());
             std::string where = where_sql(conditions);
-            std::string key = child.level.table + with_alias(where, child.level.alias, "@");
+            // A many-to-many relation's rows are its junction's: they share with no other.
+            std::string key = child.level.through.table.empty()
+                                  ? child.level.table + with_alias(where, child.level.alias, "@")
+                                  : "through " + child.name;
             auto found = std::find_if(groups.begin(), groups.end(),
                                       [&key](const Group& group) { return group.key == key; });
             if (found == groups.end())
@@ -259,9 +276,9 @@ class BatchBuilder {
                 items.push_back(with_alias(relation_value_sql(*member), member->level.alias,
                                            first.level.alias));
             }
-            joins.push_back(fmt::format(
-                " LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{}) AS j{} ON true", select_list(items),
-                first.level.table, first.level.alias, group.where, joins.size() + 1));
+            joins.push_back(fmt::format(" LEFT JOIN LATERAL (SELECT {} FROM {}{}) AS j{} ON true",
+                                        select_list(items), from_sql(first.level), group.where,
+                                        joins.size() + 1));
         }
     }
 
@@ -287,10 +304,9 @@ class BatchBuilder {
             batch.objects.emplace_back();
             batch.objects[object].fields.push_back({child.name, -1, -1, joined});
             Selection inner = select_object(child.level, batch, joined, alias, true, next_column);
-            joins.push_back(
-                fmt::format(" LEFT JOIN LATERAL (SELECT {} FROM {} AS {}{} LIMIT 1) AS {} ON true",
-                            select_list(inner.items), child.level.table, child.level.alias,
-                            where_sql(conditions), alias));
+            joins.push_back(fmt::format(
+                " LEFT JOIN LATERAL (SELECT {} FROM {}{} LIMIT 1) AS {} ON true",
+                select_list(inner.items), from_sql(child.level), where_sql(conditions), alias));
             attach_relations(child.level, batch, joined, inner, next_column, joins, pending);
         }
     }
@@ -356,15 +372,14 @@ class BatchBuilder {
         std::vector<std::string> conditions;
         for (std::size_t i = 0; i < relation.join.size(); i++) {
             const EagerJoinColumn& column = relation.join[i];
-            conditions.push_back(fmt::format("{}.{} {} k.c{}", level.alias, column.child_column,
+            conditions.push_back(fmt::format("{} {} k.c{}", join_child_sql(level.alias, column),
                                              column.equals, i + 1));
         }
         std::vector<std::string> own = own_conditions(relation);
         conditions.insert(conditions.end(), own.begin(), own.end());
         std::string order = order_terms(level);
         std::string order_by = order.empty() ? "" : " ORDER BY " + order;
-        std::string from =
-            fmt::format(" FROM {} AS {}{}", level.table, level.alias, where_sql(conditions));
+        std::string from = fmt::format(" FROM {}{}", from_sql(level), where_sql(conditions));
         std::string rows;
         if (shape == EagerShape::kObject) {
             // Several matches (no unique key on the join): the first in order.

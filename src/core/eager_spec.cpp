@@ -123,13 +123,47 @@ Aggregate parse_aggregate(const JsonValue& value, const std::string& path) {
     return aggregate;
 }
 
+// A key of the junction: one column or constraint name, or a list of columns.
+std::vector<std::string> parse_key_columns(const JsonValue& value, const std::string& path) {
+    if (!value.is_array())
+        return {string_member(value, path)};
+    if (value.elements.empty())
+        bad(path, "must not be empty");
+    std::vector<std::string> columns;
+    for (std::size_t i = 0; i < value.elements.size(); i++)
+        columns.push_back(string_member(value.elements[i], fmt::format("{}[{}]", path, i)));
+    return columns;
+}
+
+// "through": "junction" or {"table": …, "source_key": …, "target_key": …, "as": …}.
+ThroughSpec parse_through(const JsonValue& value, const std::string& path) {
+    ThroughSpec through;
+    if (value.kind == JsonValue::Kind::kString) {
+        through.table = string_member(value, path);
+        return through;
+    }
+    expect_kind(value, JsonValue::Kind::kObject, path);
+    check_keys(value, {"table", "source_key", "target_key", "as"}, path);
+    const JsonValue* table = value.find("table");
+    if (table == nullptr)
+        bad(path + ".table", "is required");
+    through.table = string_member(*table, path + ".table");
+    if (const JsonValue* key = value.find("source_key"); key != nullptr && !key->is_null())
+        through.source_key = parse_key_columns(*key, path + ".source_key");
+    if (const JsonValue* key = value.find("target_key"); key != nullptr && !key->is_null())
+        through.target_key = parse_key_columns(*key, path + ".target_key");
+    if (const JsonValue* as = value.find("as"); as != nullptr && !as->is_null())
+        through.as = string_member(*as, path + ".as");
+    return through;
+}
+
 RelationSpec parse_relation(const JsonValue& value, const std::string& path, int depth) {
     expect_kind(value, JsonValue::Kind::kObject, path);
-    check_keys(
-        value,
-        {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
-         "relations", "filter", "order_by", "limit", "offset", "count", "aggregate", "direction"},
-        path);
+    check_keys(value,
+               {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
+                "relations", "filter", "order_by", "limit", "offset", "count", "aggregate",
+                "direction", "through", "through_columns"},
+               path);
     RelationSpec relation;
     relation.path = path;
     const JsonValue* name = value.find("name");
@@ -185,6 +219,29 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
         relation.aggregate = parse_aggregate(*aggregate, path + ".aggregate");
         if (relation.count)
             bad(path + ".aggregate", "count and aggregate exclude each other");
+    }
+    if (const JsonValue* through = value.find("through");
+        through != nullptr && !through->is_null()) {
+        relation.through = parse_through(*through, path + ".through");
+        // The junction's keys link the tables: the one-foreign-key hints have nothing to name.
+        for (const char* key : {"foreign_key", "reference_column", "direction"}) {
+            if (const JsonValue* member = value.find(key); member != nullptr && !member->is_null())
+                bad(path + "." + key, "not allowed with through",
+                    "Name the junction's keys in through.source_key and through.target_key.");
+        }
+        if (relation.join == JoinType::kRight || relation.join == JoinType::kFull)
+            bad(path + ".join_type", "right and full joins are not allowed with through");
+    }
+    if (const JsonValue* columns = value.find("through_columns");
+        columns != nullptr && !columns->is_null()) {
+        std::string columns_path = path + ".through_columns";
+        if (!relation.through)
+            bad(columns_path, "needs through");
+        expect_kind(*columns, JsonValue::Kind::kArray, columns_path);
+        for (std::size_t i = 0; i < columns->elements.size(); i++) {
+            relation.through->columns.push_back(
+                string_member(columns->elements[i], fmt::format("{}[{}]", columns_path, i)));
+        }
     }
     relation.options = parse_options(value, path);
     if (relation.aggregate) {
@@ -300,7 +357,8 @@ FilterNode parse_exists(const JsonValue& value, bool negated, const std::string&
     if (relation == nullptr)
         bad(relation_path, "is required");
     expect_kind(*relation, JsonValue::Kind::kObject, relation_path);
-    check_keys(*relation, {"name", "table", "foreign_key", "reference_column", "direction"},
+    check_keys(*relation,
+               {"name", "table", "foreign_key", "reference_column", "direction", "through"},
                relation_path);
     JsonValue named = *relation;  // a name is only needed to load rows: give it one
     if (named.find("name") == nullptr) {
@@ -524,6 +582,22 @@ void shape_text(std::string& out, const std::string& text) {
     out += text;
 }
 
+void through_shape(std::string& out, const std::optional<ThroughSpec>& through) {
+    if (!through) {
+        out += '-';
+        return;
+    }
+    out += "T(";
+    shape_text(out, through->table);
+    for (const auto* list : {&through->source_key, &through->target_key, &through->columns}) {
+        out += std::to_string(list->size());
+        for (const std::string& column : *list)
+            shape_text(out, column);
+    }
+    shape_text(out, through->as);
+    out += ')';
+}
+
 // Everything of a filter the statement's text depends on: its groups, columns, operators, the
 // is/is_null operands (spelled out in SQL), array or not (contains…) and match's configuration.
 void filter_shape(std::string& out, const FilterNode& node) {
@@ -548,6 +622,7 @@ void filter_shape(std::string& out, const FilterNode& node) {
             shape_text(out, relation.foreign_key.value_or(""));
             shape_text(out, relation.reference_column.value_or(""));
             out += std::to_string(static_cast<int>(relation.direction));
+            through_shape(out, relation.through);
             filter_shape(out, relation.options.filter);
             out += ')';
             return;
@@ -621,6 +696,7 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += std::to_string(static_cast<int>(relation.join));
         out += std::to_string(static_cast<int>(relation.direction));
         out += relation.count ? 'c' : '-';
+        through_shape(out, relation.through);
         if (relation.aggregate) {
             out += aggregate_function_name(relation.aggregate->function);
             shape_text(out, relation.aggregate->column);

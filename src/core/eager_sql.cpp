@@ -43,13 +43,13 @@ std::string array_sql(const EagerLevel& level) {
     std::string order = order_sql(level);
     return fmt::format(
         "SELECT COALESCE(pg_catalog.jsonb_agg(s.doc ORDER BY s.n), '[]'::pg_catalog.jsonb) FROM ("
-        "SELECT {doc} AS doc, pg_catalog.row_number() OVER ({over}) AS n FROM {table} AS "
-        "{alias}{where}{order}{page}"
+        "SELECT {doc} AS doc, pg_catalog.row_number() OVER ({over}) AS n FROM {from}"
+        "{where}{order}{page}"
         ") AS s",
         fmt::arg("doc", row_document_sql(level)),
-        fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", level.table),
-        fmt::arg("alias", level.alias), fmt::arg("where", level_where_sql(level)),
-        fmt::arg("order", order), fmt::arg("page", page_sql(level)));
+        fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("from", from_sql(level)),
+        fmt::arg("where", level_where_sql(level)), fmt::arg("order", order),
+        fmt::arg("page", page_sql(level)));
 }
 
 std::string relation_sql(const EagerRelation& relation) {
@@ -57,15 +57,15 @@ std::string relation_sql(const EagerRelation& relation) {
     switch (relation.shape) {
         case EagerShape::kCount:
         case EagerShape::kAggregate:
-            return fmt::format("(SELECT {} FROM {} AS {}{})", relation_value_sql(relation),
-                               level.table, level.alias, level_where_sql(level));
+            return fmt::format("(SELECT {} FROM {}{})", relation_value_sql(relation),
+                               from_sql(level), level_where_sql(level));
         case EagerShape::kArray:
             return "(" + array_sql(level) + ")";
         case EagerShape::kObject:
             break;
     }
-    return fmt::format("(SELECT {} FROM {} AS {}{}{} LIMIT 1)", row_document_sql(level),
-                       level.table, level.alias, level_where_sql(level), order_sql(level));
+    return fmt::format("(SELECT {} FROM {}{}{} LIMIT 1)", row_document_sql(level), from_sql(level),
+                       level_where_sql(level), order_sql(level));
 }
 
 }  // namespace
@@ -79,11 +79,11 @@ std::string related_order_sql(const EagerRelation& relation, const std::string& 
     // Without the row budget: ordering reads a value, it renders no row.
     const EagerLevel& level = relation.level;
     if (quoted_column.empty()) {
-        return fmt::format("(SELECT {} FROM {} AS {}{})", relation.value, level.table, level.alias,
+        return fmt::format("(SELECT {} FROM {}{})", relation.value, from_sql(level),
                            where_sql(level.conditions));
     }
-    return fmt::format("(SELECT {}.{} FROM {} AS {}{} LIMIT 1)", level.alias, quoted_column,
-                       level.table, level.alias, where_sql(level.conditions));
+    return fmt::format("(SELECT {}.{} FROM {}{} LIMIT 1)", level.alias, quoted_column,
+                       from_sql(level), where_sql(level.conditions));
 }
 
 std::string aggregate_call_sql(const Aggregate& aggregate, const std::string& alias,
@@ -117,14 +117,28 @@ std::string order_terms(const EagerLevel& level) {
     return fmt::format("{}", fmt::join(terms, ", "));
 }
 
+std::string join_child_sql(const std::string& child_alias, const EagerJoinColumn& join) {
+    return fmt::format("{}.{}", join.child_alias.empty() ? child_alias : join.child_alias,
+                       join.child_column);
+}
+
 std::string join_condition_sql(const std::string& child_alias, const EagerJoinColumn& join,
                                const std::string& parent_alias) {
-    return fmt::format("{}.{} {} {}.{}", child_alias, join.child_column, join.equals, parent_alias,
+    return fmt::format("{} {} {}.{}", join_child_sql(child_alias, join), join.equals, parent_alias,
                        join.parent_column);
 }
 
+std::string from_sql(const EagerLevel& level) {
+    std::string from = level.table + " AS " + level.alias;
+    if (!level.through.table.empty()) {
+        from += fmt::format(" JOIN {} AS {} ON {}", level.through.table, level.through.alias,
+                            fmt::join(level.through.conditions, " AND "));
+    }
+    return from;
+}
+
 std::string exists_sql(const EagerLevel& level) {
-    return fmt::format("EXISTS (SELECT 1 FROM {} AS {} WHERE {})", level.table, level.alias,
+    return fmt::format("EXISTS (SELECT 1 FROM {} WHERE {})", from_sql(level),
                        fmt::join(level.conditions, " AND "));
 }
 
@@ -145,11 +159,17 @@ std::string row_document_sql(const EagerLevel& level) {
             columns.emplace_back(column.key_literal, level.alias + "." + column.quoted);
         base = build_object(columns);
     }
-    if (level.relations.empty())
-        return base;
     std::vector<std::pair<std::string, std::string>> related;
+    if (!level.through.rendered.empty()) {
+        std::vector<std::pair<std::string, std::string>> columns;
+        for (const RenderedColumn& column : level.through.rendered)
+            columns.emplace_back(column.key_literal, level.through.alias + "." + column.quoted);
+        related.emplace_back(level.through.key_literal, build_object(columns));
+    }
     for (const auto& relation : level.relations)
         related.emplace_back(relation.key_literal, relation_sql(relation));
+    if (related.empty())
+        return base;
     return fmt::format("({} OPERATOR(pg_catalog.||) {})", base, build_object(related));
 }
 
@@ -209,15 +229,14 @@ std::string outer_statement_sql(const EagerLevel& root) {
         if (!level.budget.empty())
             own.push_back(level.budget);
         std::string child_order = order_sql(level);
-        parts.push_back(
-            fmt::format("SELECT pg_catalog.jsonb_build_object({key}, {doc}), {part}, "
-                        "pg_catalog.row_number() OVER ({over}) "
-                        "FROM {table} AS {alias} WHERE {cond}",
-                        fmt::arg("key", relation.key_literal),
-                        fmt::arg("doc", row_document_sql(level)), fmt::arg("part", ++part),
-                        fmt::arg("over", child_order.empty() ? "" : child_order.substr(1)),
-                        fmt::arg("table", level.table), fmt::arg("alias", level.alias),
-                        fmt::arg("cond", fmt::join(own, " AND "))));
+        parts.push_back(fmt::format(
+            "SELECT pg_catalog.jsonb_build_object({key}, {doc}), {part}, "
+            "pg_catalog.row_number() OVER ({over}) "
+            "FROM {from} WHERE {cond}",
+            fmt::arg("key", relation.key_literal), fmt::arg("doc", row_document_sql(level)),
+            fmt::arg("part", ++part),
+            fmt::arg("over", child_order.empty() ? "" : child_order.substr(1)),
+            fmt::arg("from", from_sql(level)), fmt::arg("cond", fmt::join(own, " AND "))));
     }
     return fmt::format(
         "{}SELECT COALESCE(pg_catalog.jsonb_agg(s.doc ORDER BY s.part, s.n), "

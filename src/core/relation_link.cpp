@@ -129,7 +129,118 @@ RelationLink link_by_column(const TableFacts& facts, RelationId parent, Relation
                        : RelationLink{false, {reference}, {fk}};
 }
 
+// Whether the key is the one `named` names: its constraint name, or its columns in any order.
+bool key_is_named(const ForeignKey& key, const std::vector<std::string>& named) {
+    if (named.size() == 1 && key.name == named[0])
+        return true;
+    std::vector<std::string> mine = key.source_columns, theirs = named;
+    std::sort(mine.begin(), mine.end());
+    std::sort(theirs.begin(), theirs.end());
+    return mine == theirs;
+}
+
+// One of the junction's two keys: to `side` (the parent's table for the source key, the related
+// table for the target key), among `candidates` (the junction's foreign keys to `side`, less the
+// other key's when both sides are one table).
+RelationLink junction_key(const TableFacts& facts, RelationId junction, RelationId side,
+                          const std::vector<const ForeignKey*>& candidates,
+                          const std::vector<std::string>& named, const std::string& path) {
+    std::vector<const ForeignKey*> found;
+    for (const ForeignKey* key : candidates) {
+        if (named.empty() || key_is_named(*key, named))
+            found.push_back(key);
+    }
+    if (found.size() == 1) {
+        const ForeignKey& key = *found[0];
+        return {true, key.source_columns, key.target_columns};
+    }
+    if (found.empty() && !named.empty()) {
+        // Columns with no foreign key behind them (a view as the junction): the side's key.
+        for (const std::string& column : named) {
+            if (!facts.has_column(junction, column)) {
+                throw Error(
+                    sqlstate::kUndefinedColumn,
+                    fmt::format("{}: \"{}\" is neither a column nor a foreign key of \"{}\"", path,
+                                column, facts.name(junction)));
+            }
+        }
+        std::vector<std::string> key_columns = facts.primary_key(side);
+        if (key_columns.size() != named.size()) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("{}: no foreign key of \"{}\" has these columns, and \"{}\" "
+                                    "has no {}-column primary key to join them to",
+                                    path, facts.name(junction), facts.name(side), named.size()));
+        }
+        return {true, named, key_columns};
+    }
+    std::vector<std::string> names;
+    for (const ForeignKey* key : found)
+        names.push_back(key->name);
+    throw Error(
+        found.empty() ? sqlstate::kUndefinedObject : sqlstate::kAmbiguousColumn,
+        fmt::format("{}: {} foreign key from \"{}\" to \"{}\"", path,
+                    found.empty() ? "no" : "more than one", facts.name(junction), facts.name(side)),
+        found.empty() ? std::string() : fmt::format("Candidates: {}.", joined_columns(names)),
+        "Name the junction's keys: \"through\": {\"table\": …, \"source_key\": …, "
+        "\"target_key\": …}, each a constraint name or a list of columns.");
+}
+
 }  // namespace
+
+ThroughLink link_through(const FkGraph& graph, const TableFacts& facts, RelationId parent,
+                         RelationId junction, RelationId child, const RelationSpec& spec) {
+    const ThroughSpec& through = *spec.through;
+    std::string path = spec.path + ".through";
+    std::vector<const ForeignKey*> to_parent, to_child;
+    for (const ForeignKey* key : graph.referenced_by(junction)) {
+        if (key->target_relid == parent)
+            to_parent.push_back(key);
+        if (key->target_relid == child)
+            to_child.push_back(key);
+    }
+    auto without = [](std::vector<const ForeignKey*> keys, const RelationLink& taken) {
+        keys.erase(std::remove_if(keys.begin(), keys.end(),
+                                  [&taken](const ForeignKey* key) {
+                                      return key->source_columns == taken.parent_columns;
+                                  }),
+                   keys.end());
+        return keys;
+    };
+    ThroughLink link;
+    bool self = parent == child;
+    // Both sides one table (users following users): neither key can be inferred alone.
+    if (self && through.source_key.empty() && through.target_key.empty() && to_parent.size() != 1) {
+        std::vector<std::string> names;
+        for (const ForeignKey* key : to_parent)
+            names.push_back(key->name);
+        throw Error(
+            to_parent.empty() ? sqlstate::kUndefinedObject : sqlstate::kAmbiguousColumn,
+            fmt::format("{}: the junction \"{}\" links \"{}\" to itself; its keys cannot be "
+                        "told apart",
+                        path, facts.name(junction), facts.name(parent)),
+            to_parent.empty() ? std::string()
+                              : fmt::format("Candidates: {}.", joined_columns(names)),
+            "Name the junction's keys: \"through\": {\"table\": …, \"source_key\": …, "
+            "\"target_key\": …}.");
+    }
+    if (self && through.source_key.empty() && !through.target_key.empty()) {
+        RelationLink target = junction_key(facts, junction, child, to_child, through.target_key,
+                                           path + ".target_key");
+        link.source = junction_key(facts, junction, parent, without(to_parent, target), {},
+                                   path + ".source_key");
+        link.target = target;
+    } else {
+        link.source = junction_key(facts, junction, parent, to_parent, through.source_key,
+                                   path + ".source_key");
+        link.target =
+            junction_key(facts, junction, child, self ? without(to_child, link.source) : to_child,
+                         through.target_key, path + ".target_key");
+    }
+    // source: the parent holds the referenced columns; the junction, the referencing ones.
+    std::swap(link.source.parent_columns, link.source.child_columns);
+    link.source.many_to_one = false;
+    return link;
+}
 
 RelationLink link_relation(const FkGraph& graph, const TableFacts& facts, RelationId parent,
                            RelationId child, const RelationSpec& spec) {

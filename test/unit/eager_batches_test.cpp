@@ -19,7 +19,7 @@ RenderedColumn column(const std::string& name, bool via_to_jsonb = false) {
 }
 
 EagerJoinColumn join(const std::string& child, const std::string& parent) {
-    return {child, "OPERATOR(pg_catalog.=)", parent, 23};
+    return {child, "", "OPERATOR(pg_catalog.=)", parent, 23};
 }
 
 // A related table joined on one column, rendering one column; objects are unique on the join.
@@ -334,6 +334,55 @@ TEST(EagerBatches, OrderByRelatedValues) {
     EXPECT_EQ(order_terms(root),
               "(SELECT pg_catalog.count(*) FROM public.posts AS t3 WHERE t3.author_id "
               "OPERATOR(pg_catalog.=) t0.id) DESC, t0.id");
+}
+
+TEST(EagerBatches, ManyToManyJoinsTheJunctionIntoTheFromItem) {
+    EagerLevel root;
+    root.table = "public.playlist";
+    root.alias = "t0";
+    root.rendered = {column("id")};
+    EagerRelation tracks = relation("tracks", EagerShape::kArray);
+    tracks.level.table = "public.track";
+    tracks.level.alias = "t1";
+    tracks.level.through.table = "public.playlist_track";
+    tracks.level.through.alias = "t2";
+    tracks.level.through.conditions = {"t1.id OPERATOR(pg_catalog.=) t2.track_id"};
+    tracks.level.through.key = "playlist_track";
+    tracks.level.through.key_literal = "'playlist_track'";
+    RenderedColumn position = column("position");
+    position.key_literal = "'position'";
+    tracks.level.through.rendered = {position};
+    tracks.level.order = {{"(t2.position)", false}, {"id", false}};
+    tracks.level.rendered = {column("title")};
+    EagerJoinColumn on = join("playlist_id", "id");
+    on.child_alias = "t2";
+    tracks.level.conditions = {"t2.playlist_id OPERATOR(pg_catalog.=) t0.id"};
+    tracks.join = {on};
+    tracks.join_count = 1;
+    root.relations = {tracks};
+
+    std::vector<Batch> batches = eager_batches(root, true, 0);
+    ASSERT_EQ(batches.size(), 2u);
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($1)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT t1.title AS v1, t2.position AS v2, "
+              "pg_catalog.row_number() OVER (ORDER BY (t2.position), t1.id) AS r "
+              "FROM public.track AS t1 JOIN public.playlist_track AS t2 ON "
+              "t1.id OPERATOR(pg_catalog.=) t2.track_id "
+              "WHERE t2.playlist_id OPERATOR(pg_catalog.=) k.c1 "
+              "ORDER BY (t2.position), t1.id) AS s");
+    // The track's row renders the junction's columns as an object under the junction's key.
+    ASSERT_EQ(batches[1].objects.size(), 2u);
+    EXPECT_EQ(keys_of(batches[1].objects[0]),
+              (std::vector<std::string>{"title", "playlist_track"}));
+    EXPECT_EQ(batches[1].objects[0].fields[1].object, 1);
+    EXPECT_EQ(batches[1].objects[1].first_column, 2);
+    EXPECT_EQ(batches[1].objects[1].present_column, -1);
+
+    // The single statement renders the same.
+    EXPECT_TRUE(contains(row_document_sql(root),
+                         "'playlist_track', pg_catalog.jsonb_build_object('position', "
+                         "t2.position)"));
 }
 
 }  // namespace

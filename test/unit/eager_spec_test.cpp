@@ -337,3 +337,45 @@ TEST(EagerSpec, Aggregates) {
                   arr({obj({{"name", str("v")}, {"table", str("c")}, {"aggregate", obj({})}})})}})),
         "invalid relations[0].aggregate: expected exactly one function");
 }
+
+TEST(EagerSpec, Through) {
+    auto relation_with = [](std::vector<std::pair<std::string, JsonValue>> members) {
+        members.emplace_back("name", str("tracks"));
+        members.emplace_back("table", str("track"));
+        return obj({{"table", str("playlist")}, {"relations", arr({obj(members)})}});
+    };
+    FetchSpec plain = parse_fetch_spec(relation_with({{"through", str("playlist_track")}}));
+    ASSERT_TRUE(plain.relations[0].through.has_value());
+    EXPECT_EQ(plain.relations[0].through->table, "playlist_track");
+    EXPECT_TRUE(plain.relations[0].through->source_key.empty());
+
+    FetchSpec spelled = parse_fetch_spec(
+        relation_with({{"through", obj({{"table", str("pt")},
+                                        {"source_key", arr({str("tenant"), str("playlist_id")})},
+                                        {"target_key", str("pt_track_fkey")},
+                                        {"as", str("entry")}})},
+                       {"through_columns", arr({str("position")})}}));
+    const ThroughSpec& through = *spelled.relations[0].through;
+    EXPECT_EQ(through.source_key, (std::vector<std::string>{"tenant", "playlist_id"}));
+    EXPECT_EQ(through.target_key, (std::vector<std::string>{"pt_track_fkey"}));
+    EXPECT_EQ(through.as, "entry");
+    EXPECT_EQ(through.columns, (std::vector<std::string>{"position"}));
+
+    // The junction is part of the shape: another junction is another statement.
+    EXPECT_NE(spec_shape(plain.options, plain.relations),
+              spec_shape(spelled.options, spelled.relations));
+
+    EXPECT_EQ(spec_error(relation_with({{"through", str("pt")}, {"foreign_key", str("x")}})),
+              "invalid relations[0].foreign_key: not allowed with through");
+    EXPECT_EQ(spec_error(relation_with({{"through", str("pt")}, {"join_type", str("full")}})),
+              "invalid relations[0].join_type: right and full joins are not allowed with through");
+    EXPECT_EQ(spec_error(relation_with({{"through_columns", arr({str("position")})}})),
+              "invalid relations[0].through_columns: needs through");
+    EXPECT_EQ(spec_error(relation_with({{"through", obj({{"source_key", str("a")}})}})),
+              "invalid relations[0].through.table: is required");
+    EXPECT_EQ(spec_error(relation_with(
+                  {{"through", obj({{"table", str("pt")}, {"source_key", arr({})}})}})),
+              "invalid relations[0].through.source_key: must not be empty");
+    EXPECT_EQ(spec_error(relation_with({{"through", num("1")}})),
+              "invalid relations[0].through: expected an object, found a number");
+}

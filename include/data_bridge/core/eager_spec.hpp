@@ -77,12 +77,24 @@ struct QueryOptions {
     std::optional<std::vector<std::string>> select_columns;
 };
 
+// A many-to-many relation's junction table: the related rows are those the junction's rows
+// point at. Each key is the junction's foreign-key columns (or one constraint name); unnamed, it
+// is inferred from the foreign keys between the junction and each side.
+struct ThroughSpec {
+    std::string table;
+    std::vector<std::string> source_key;  // to the parent's table; empty: inferred
+    std::vector<std::string> target_key;  // to the related table; empty: inferred
+    std::vector<std::string> columns;     // junction columns rendered with each related row
+    std::string as;                       // their key in the row; empty: the junction's name
+};
+
 struct RelationSpec {
     std::string path;  // "relations[0]"
     std::string name;
     std::string table;
     std::optional<std::string> foreign_key;
     std::optional<std::string> reference_column;
+    std::optional<ThroughSpec> through;
     JoinType join = JoinType::kLeft;
     Direction direction = Direction::kInfer;
     bool count = false;

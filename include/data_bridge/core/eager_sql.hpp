@@ -24,10 +24,22 @@ struct RenderedColumn {
     bool via_to_jsonb = false;
 };
 
+// The junction of a many-to-many level, joined into the level's FROM item: each related row
+// comes once per junction row that points at it.
+struct EagerThrough {
+    std::string table;  // qualified, quoted
+    std::string alias;
+    std::vector<std::string> conditions;   // the junction's rows' join to the level's rows
+    std::string key;                       // the JSON key of the junction columns rendered
+    std::string key_literal;               // the same as a quoted SQL literal
+    std::vector<RenderedColumn> rendered;  // through_columns; none: no key is added
+};
+
 // One table in the tree, with the alias its conditions use.
 struct EagerLevel {
     std::string table;                    // qualified, quoted
     std::string alias;                    // t0, t1, ...
+    EagerThrough through;                 // a many-to-many level: table set
     std::vector<std::string> conditions;  // ANDed; include the join to the parent
     std::string budget;                   // a row-budget condition checked last, or ""
     // Unaliased columns, quoted; or a parenthesized scalar subquery (a related value), used as
@@ -43,7 +55,8 @@ struct EagerLevel {
 
 // One pair of columns that join a related table to its parent.
 struct EagerJoinColumn {
-    std::string child_column;       // quoted, of the related table
+    std::string child_column;       // quoted, of the related table (or of its junction)
+    std::string child_alias;        // the junction's alias; "": the related table's
     std::string equals;             // OPERATOR(schema.=)
     std::string parent_column;      // quoted, of the parent table
     std::uint32_t parent_type = 0;  // the parent column's type (an Oid; opaque here)
@@ -88,9 +101,15 @@ std::string order_terms(const EagerLevel& level);
 // " LIMIT $n OFFSET $m" for the level's page, "" when none.
 std::string page_sql(const EagerLevel& level);
 
-// child_alias.child_column = parent_alias.parent_column, with the child type's equality.
+// child_alias.child_column = parent_alias.parent_column, with the child type's equality (the
+// join's own child_alias, when set, in place of `child_alias`).
 std::string join_condition_sql(const std::string& child_alias, const EagerJoinColumn& join,
                                const std::string& parent_alias);
+// The join's related-side column, qualified: t1."post_id" (or the junction's t2."post_id").
+std::string join_child_sql(const std::string& child_alias, const EagerJoinColumn& join);
+// The level's FROM item: "table AS alias", and the junction joined to it for a many-to-many
+// level.
+std::string from_sql(const EagerLevel& level);
 // EXISTS (SELECT 1 FROM table AS alias WHERE conditions): the level has a row.
 std::string exists_sql(const EagerLevel& level);
 

@@ -35,4 +35,19 @@ struct RelationLink {
 RelationLink link_relation(const FkGraph& graph, const TableFacts& facts, RelationId parent,
                            RelationId child, const RelationSpec& spec);
 
+// A many-to-many relation: the parent's rows join the junction's (`source`: parent_columns of
+// the parent, child_columns of the junction), whose rows join the related table's (`target`:
+// parent_columns of the junction, child_columns of the related table).
+struct ThroughLink {
+    RelationLink source;
+    RelationLink target;
+};
+
+// The junction's two keys: the foreign keys from the junction to each side, or the ones
+// through.source_key / target_key name (by constraint name or columns; columns of a junction
+// without that foreign key, such as a view, join the side's primary key). Throws 42704 (none),
+// 42702 (ambiguous, listing the candidates) or 42703/22023, naming the spec's path.
+ThroughLink link_through(const FkGraph& graph, const TableFacts& facts, RelationId parent,
+                         RelationId junction, RelationId child, const RelationSpec& spec);
+
 }  // namespace data_bridge
