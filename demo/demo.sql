@@ -45,6 +45,12 @@ SELECT jsonb_pretty(fetch_many_with_relations('posts', '[
      "relations": [{"name": "author", "table": "users", "foreign_key": "author_id", "select_columns": ["name"]}]}
 ]', order_by => '"id"', "limit" => 2));
 
+\echo '== Many-to-many: each post''s tags through post_tags, and each tag''s post count'
+SELECT fetch_many_with_relations('posts', '[{"name": "tags", "table": "tags", "through": "post_tags",
+    "select_columns": ["name"], "order_by": "name"}]', order_by => '"id"', "limit" => 2);
+SELECT fetch_many_with_relations('tags', '[{"name": "posts", "table": "posts", "through": "post_tags",
+    "count": true}]', order_by => '"name"');
+
 \echo '== Cascade deletes: what would deleting Alice do? delete_plan(''users'', 1)'
 SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('users', 1);
 

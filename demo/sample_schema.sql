@@ -35,6 +35,20 @@ CREATE TABLE comments (
 );
 CREATE INDEX comments_post_id_idx ON comments (post_id);
 
+-- Many-to-many: posts and their tags through a junction.
+CREATE TABLE tags (
+    id   serial PRIMARY KEY,
+    name text UNIQUE NOT NULL
+);
+
+CREATE TABLE post_tags (
+    post_id integer REFERENCES posts (id) ON DELETE CASCADE,
+    tag_id  integer REFERENCES tags (id) ON DELETE CASCADE,
+    added   date NOT NULL DEFAULT '2025-01-02',
+    PRIMARY KEY (post_id, tag_id)
+);
+CREATE INDEX post_tags_tag_id_idx ON post_tags (tag_id);
+
 INSERT INTO users (name, email) VALUES
     ('Alice', 'alice@example.com'),
     ('Bob', 'bob@example.com'),
@@ -51,3 +65,5 @@ INSERT INTO comments (post_id, author_id, content) VALUES
     (1, 3, 'Which index type?'),
     (2, 2, 'Bookmarked'),
     (3, 1, 'Take me with you');
+INSERT INTO tags (name) VALUES ('postgresql'), ('design'), ('travel');
+INSERT INTO post_tags (post_id, tag_id) VALUES (1, 1), (1, 2), (2, 1), (3, 3);
