@@ -157,12 +157,57 @@ ThroughSpec parse_through(const JsonValue& value, const std::string& path) {
     return through;
 }
 
+// "recursive": {"max_depth": n} (or null, or true: every level the depth limit allows) on a
+// relation to its own table: the relation nested inside itself, n levels in all, each level
+// with the relation's filter, order, page, columns and other relations. One statement per level
+// (or a join per level for the many-to-one direction), so a cycle in the data cannot loop: it
+// repeats down to the last level.
+RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive, int depth) {
+    std::string path = relation.path + ".recursive";
+    long long max_depth = -1;
+    if (recursive.kind == JsonValue::Kind::kObject) {
+        check_keys(recursive, {"max_depth"}, path);
+        if (const JsonValue* limit = recursive.find("max_depth");
+            limit != nullptr && !limit->is_null()) {
+            max_depth = count_member(*limit, path + ".max_depth");
+            if (max_depth < 1)
+                bad(path + ".max_depth", "must be at least 1");
+        }
+    } else if (recursive.kind != JsonValue::Kind::kBool || !recursive.boolean) {
+        bad(path, "expected an object such as {\"max_depth\": 5}, or true");
+    }
+    if (relation.count || relation.aggregate || relation.through)
+        bad(path, "not allowed with count, aggregate or through");
+    for (const RelationSpec& nested : relation.relations) {
+        if (nested.name == relation.name) {
+            bad(nested.path + ".name",
+                fmt::format("\"{}\" is the recursive relation's own name", nested.name));
+        }
+    }
+    long long available = kMaxRelationDepth - depth + 1;
+    if (max_depth > available) {
+        throw Error(sqlstate::kStatementTooComplex,
+                    fmt::format("{}.max_depth: relations nested more than {} levels deep", path,
+                                kMaxRelationDepth),
+                    fmt::format("Here at most {} levels fit.", available),
+                    "Load the deeper levels with a second call.");
+    }
+    long long levels = max_depth < 0 ? available : max_depth;
+    RelationSpec current = relation;  // the deepest level
+    for (long long level = levels - 1; level >= 1; level--) {
+        RelationSpec above = relation;
+        above.relations.push_back(std::move(current));
+        current = std::move(above);
+    }
+    return current;
+}
+
 RelationSpec parse_relation(const JsonValue& value, const std::string& path, int depth) {
     expect_kind(value, JsonValue::Kind::kObject, path);
     check_keys(value,
                {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
                 "relations", "filter", "order_by", "limit", "offset", "count", "aggregate",
-                "direction", "through", "through_columns"},
+                "direction", "through", "through_columns", "recursive"},
                path);
     RelationSpec relation;
     relation.path = path;
@@ -254,6 +299,10 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
     if (const JsonValue* nested = value.find("relations");
         nested != nullptr && !nested->is_null()) {
         relation.relations = parse_relations_at(*nested, path + ".relations", depth + 1);
+    }
+    if (const JsonValue* recursive = value.find("recursive");
+        recursive != nullptr && !recursive->is_null()) {
+        return expand_recursive(std::move(relation), *recursive, depth);
     }
     return relation;
 }

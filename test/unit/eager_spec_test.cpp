@@ -379,3 +379,41 @@ TEST(EagerSpec, Through) {
     EXPECT_EQ(spec_error(relation_with({{"through", num("1")}})),
               "invalid relations[0].through: expected an object, found a number");
 }
+
+TEST(EagerSpec, RecursiveRelationsNestThemselvesLevelByLevel) {
+    auto spec_with = [](JsonValue recursive) {
+        return obj(
+            {{"table", str("emp")},
+             {"relations", arr({obj({{"name", str("reports")},
+                                     {"table", str("emp")},
+                                     {"limit", num("2")},
+                                     {"recursive", std::move(recursive)},
+                                     {"relations", arr({obj({{"name", str("n")},
+                                                             {"table", str("emp")},
+                                                             {"count", boolean(true)}})})}})})}});
+    };
+    FetchSpec spec = parse_fetch_spec(spec_with(obj({{"max_depth", num("3")}})));
+    // Three levels, each with the level's own options and relations, the last without itself.
+    const RelationSpec* level = &spec.relations[0];
+    for (int depth = 1; depth <= 3; depth++) {
+        EXPECT_EQ(level->name, "reports");
+        EXPECT_EQ(level->options.limit, 2);
+        ASSERT_EQ(level->relations.size(), depth < 3 ? 2u : 1u);
+        EXPECT_EQ(level->relations[0].name, "n");
+        if (depth < 3)
+            level = &level->relations[1];
+    }
+    // Unbounded: every level the depth limit leaves (the relation is at depth 1).
+    FetchSpec all = parse_fetch_spec(spec_with(boolean(true)));
+    int levels = 0;
+    for (const RelationSpec* at = &all.relations[0]; at != nullptr;
+         at = at->relations.size() > 1 ? &at->relations[1] : nullptr) {
+        levels++;
+    }
+    EXPECT_EQ(levels, kMaxRelationDepth);
+    EXPECT_EQ(spec_error(spec_with(obj({{"max_depth", num("0")}}))),
+              "invalid relations[0].recursive.max_depth: must be at least 1");
+    EXPECT_EQ(spec_error(spec_with(str("yes"))),
+              "invalid relations[0].recursive: expected an object such as {\"max_depth\": 5}, or "
+              "true");
+}

@@ -1,0 +1,127 @@
+-- Recursive relations on a self-referencing foreign key: subordinates at any depth (one
+-- statement per level), the chain of managers (a join per level), per-level filter, order, page
+-- and columns, depth limits, cycles in the data (bounded: they repeat down to max_depth), the
+-- errors; then seeded random trees against hand-written recursive SQL functions.
+CREATE TABLE er_employee (id int PRIMARY KEY, name text NOT NULL, reports_to int REFERENCES er_employee);
+INSERT INTO er_employee VALUES (1, 'Ada', NULL), (2, 'Ben', 1), (3, 'Cy', 1), (4, 'Di', 2),
+    (5, 'Ed', 4), (6, 'Flo', 4);
+-- Every subordinate, at any depth.
+SELECT jsonb_pretty(fetch_one_with_relations('er_employee', 1, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"max_depth": null},
+    "select_columns": ["name"], "order_by": "name"}]'));
+-- Two levels; each level ordered and paged on its own; the last level has no "reports" key.
+SELECT fetch_with_relations('{"table": "er_employee", "filter": {"reports_to": null}, "select_columns": ["name"],
+    "relations": [{"name": "reports", "table": "er_employee", "foreign_key": "reports_to",
+        "direction": "one_to_many", "recursive": {"max_depth": 2}, "select_columns": ["name"],
+        "order_by": [["name", "desc"]], "limit": 1}]}');
+-- A level's other relations repeat at every level: here each subordinate's direct-report count.
+SELECT fetch_one_with_relations('er_employee', 2, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": true, "select_columns": ["name"],
+    "relations": [{"name": "direct", "table": "er_employee", "foreign_key": "reports_to",
+                   "direction": "one_to_many", "count": true}]}]');
+-- The chain of managers, to the top (null there) or to a depth.
+SELECT fetch_one_with_relations('er_employee', 5, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": true, "select_columns": ["name"]}]');
+SELECT fetch_one_with_relations('er_employee', 5, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"max_depth": 2}, "select_columns": ["name"]}]');
+-- A cycle in the data never loops: it repeats down to max_depth.
+INSERT INTO er_employee VALUES (7, 'Gus', NULL), (8, 'Hal', 7);
+UPDATE er_employee SET reports_to = 8 WHERE id = 7;
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"max_depth": 4}, "select_columns": ["id"]}]');
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"max_depth": 3}, "select_columns": ["id"]}]');
+-- All levels of a cycle: 64 levels, bounded by the depth limit (and by data_bridge.max_rows).
+SELECT jsonb_path_query_array(fetch_one_with_relations('er_employee', 7, '[{"name": "manager",
+    "table": "er_employee", "foreign_key": "reports_to", "recursive": true, "select_columns": ["id"]}]'),
+    'strict $.**.id') = (SELECT jsonb_agg(CASE WHEN g % 2 = 0 THEN 7 ELSE 8 END) FROM generate_series(0, 64) g)
+    AS sixty_four_levels;
+SET data_bridge.max_rows = 10;
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": true}]');
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_rows;
+-- Errors.
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": {"max_depth": 65}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "er_employee", "relations": [{"name": "a", "table": "er_employee",
+    "foreign_key": "reports_to", "relations": [{"name": "r", "table": "er_employee", "foreign_key": "reports_to",
+    "recursive": {"max_depth": 64}}]}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": {"max_depth": 0}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": {"depth": 2}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": 3}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "foreign_key": "reports_to",
+    "direction": "one_to_many", "count": true, "recursive": true}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "foreign_key": "reports_to",
+    "recursive": true, "relations": [{"name": "r", "table": "er_employee"}]}]');
+\echo :LAST_ERROR_SQLSTATE
+
+-- Seeded random forests against hand-written recursive functions: subtrees with a per-level
+-- filter, order and page, and chains of ancestors.
+CREATE TABLE er_node (id int PRIMARY KEY, parent int REFERENCES er_node, v int NOT NULL);
+CREATE INDEX ON er_node (parent);
+SELECT setseed(0.73);
+INSERT INTO er_node SELECT g, CASE WHEN g <= 5 OR random() < 0.05 THEN NULL ELSE 1 + floor(random() * (g - 1))::int END,
+    floor(random() * 100)::int FROM generate_series(1, 300) g;
+CREATE FUNCTION er_subtree(p int, depth int, max_depth int, threshold int, lim int) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(jsonb_agg(x.doc ORDER BY x.r), '[]') FROM (
+        SELECT jsonb_build_object('id', n.id, 'v', n.v) ||
+               CASE WHEN depth < max_depth THEN jsonb_build_object('kids', er_subtree(n.id, depth + 1, max_depth, threshold, lim))
+                    ELSE '{}' END AS doc,
+               row_number() OVER (ORDER BY n.v DESC, n.id) AS r
+        FROM er_node n WHERE n.parent = p AND n.v >= threshold ORDER BY n.v DESC, n.id LIMIT lim) x
+$$;
+CREATE FUNCTION er_chain(p int, depth int, max_depth int) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('id', n.id) ||
+           CASE WHEN depth < max_depth THEN jsonb_build_object('up', er_chain(n.parent, depth + 1, max_depth)) ELSE '{}' END
+    FROM er_node n WHERE n.id = p
+$$;
+CREATE TABLE er_mismatches (kind text, spec jsonb, got jsonb, expected jsonb);
+DO $$
+DECLARE
+    max_depth int;
+    threshold int;
+    lim int;
+    spec jsonb;
+    got jsonb;
+    expected jsonb;
+    leaf int;
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        max_depth := 1 + floor(random() * 6)::int;
+        threshold := floor(random() * 60)::int;
+        lim := 1 + floor(random() * 5)::int;
+        spec := jsonb_build_object('table', 'er_node', 'filter', jsonb_build_object('parent', NULL),
+            'order_by', jsonb_build_array('id'), 'select_columns', jsonb_build_array('id', 'v'),
+            'relations', jsonb_build_array(jsonb_build_object('name', 'kids', 'table', 'er_node',
+                'foreign_key', 'parent', 'direction', 'one_to_many',
+                'recursive', jsonb_build_object('max_depth', max_depth),
+                'select_columns', jsonb_build_array('id', 'v'), 'filter', jsonb_build_object('v', jsonb_build_object('gte', threshold)),
+                'order_by', jsonb_build_array(jsonb_build_array('v', 'desc')), 'limit', lim)));
+        got := fetch_with_relations(spec);
+        expected := (SELECT jsonb_agg(jsonb_build_object('id', n.id, 'v', n.v, 'kids', er_subtree(n.id, 1, max_depth, threshold, lim))
+                                      ORDER BY n.id) FROM er_node n WHERE n.parent IS NULL);
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO er_mismatches VALUES ('subtree', spec, got, expected);
+        END IF;
+        leaf := 1 + floor(random() * 300)::int;
+        got := fetch_one_with_relations('er_node', leaf, jsonb_build_array(jsonb_build_object('name', 'up',
+            'table', 'er_node', 'foreign_key', 'parent', 'recursive', jsonb_build_object('max_depth', max_depth),
+            'select_columns', jsonb_build_array('id'))));
+        got := got - 'parent' - 'v';
+        expected := er_chain(leaf, 0, max_depth);
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO er_mismatches VALUES ('chain', jsonb_build_object('leaf', leaf, 'max_depth', max_depth), got, expected);
+        END IF;
+    END LOOP;
+END $$;
+SELECT count(*) AS mismatches FROM er_mismatches;
+SELECT * FROM er_mismatches LIMIT 3;
+DROP TABLE er_mismatches, er_node, er_employee;
+DROP FUNCTION er_subtree(int, int, int, int, int), er_chain(int, int, int);
