@@ -55,6 +55,18 @@ SET ROLE ev_reader;
 SELECT fetch_many_with_relations('ev_invoker_users', '[]', NULL, '"id"') AS only_tenant_a;
 RESET ROLE;
 
+-- "one": true renders a relation as one row (the first in its order) or null: a view's key is
+-- unknown to the catalogs. Not with count (22023).
+SELECT fetch_many_with_relations('ev_users',
+    '[{"name": "stats", "table": "ev_author_stats", "foreign_key": "author_id", "reference_column": "id",
+       "direction": "one_to_many", "one": true}]', NULL, '"id"');
+SELECT fetch_many_with_relations('ev_users',
+    '[{"name": "latest", "table": "ev_post_list", "foreign_key": "author_id", "reference_column": "id",
+       "direction": "one_to_many", "one": true, "order_by": [["id", "desc"]], "select_columns": ["title"]}]', NULL, '"id"');
+SELECT fetch_many_with_relations('ev_users',
+    '[{"name": "stats", "table": "ev_author_stats", "foreign_key": "author_id", "reference_column": "id",
+       "direction": "one_to_many", "one": true, "count": true}]', NULL, '"id"');
+\echo :LAST_ERROR_SQLSTATE
 DROP VIEW ev_invoker_users, ev_post_list;
 DROP MATERIALIZED VIEW ev_author_stats;
 DROP TABLE ev_posts, ev_users;

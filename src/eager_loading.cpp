@@ -431,10 +431,10 @@ class EagerPlanner {
                                        pg::column_info(child, joined.child_columns[0]).attnum)
                 : joined.many_to_one;
         bool unique_child = !joined.many_to_one && relation.at_most_one;
-        relation.shape = spec.count                             ? EagerShape::kCount
-                         : spec.aggregate                       ? EagerShape::kAggregate
-                         : (joined.many_to_one || unique_child) ? EagerShape::kObject
-                                                                : EagerShape::kArray;
+        relation.shape = spec.count                                         ? EagerShape::kCount
+                         : spec.aggregate                                   ? EagerShape::kAggregate
+                         : (joined.many_to_one || unique_child || spec.one) ? EagerShape::kObject
+                                                                            : EagerShape::kArray;
         if (spec.aggregate) {
             std::string column = "*";
             if (spec.aggregate->column != "*") {

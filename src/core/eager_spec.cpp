@@ -207,7 +207,7 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
     check_keys(value,
                {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
                 "relations", "filter", "order_by", "limit", "offset", "count", "aggregate",
-                "direction", "through", "through_columns", "recursive"},
+                "direction", "through", "through_columns", "recursive", "one"},
                path);
     RelationSpec relation;
     relation.path = path;
@@ -259,12 +259,18 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
         expect_kind(*count, JsonValue::Kind::kBool, path + ".count");
         relation.count = count->boolean;
     }
+    if (const JsonValue* one = value.find("one"); one != nullptr && !one->is_null()) {
+        expect_kind(*one, JsonValue::Kind::kBool, path + ".one");
+        relation.one = one->boolean;
+    }
     if (const JsonValue* aggregate = value.find("aggregate");
         aggregate != nullptr && !aggregate->is_null()) {
         relation.aggregate = parse_aggregate(*aggregate, path + ".aggregate");
         if (relation.count)
             bad(path + ".aggregate", "count and aggregate exclude each other");
     }
+    if (relation.one && (relation.count || relation.aggregate))
+        bad(path + ".one", "not allowed with count or aggregate");
     if (const JsonValue* through = value.find("through");
         through != nullptr && !through->is_null()) {
         relation.through = parse_through(*through, path + ".through");
@@ -745,6 +751,7 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += std::to_string(static_cast<int>(relation.join));
         out += std::to_string(static_cast<int>(relation.direction));
         out += relation.count ? 'c' : '-';
+        out += relation.one ? '1' : '-';
         through_shape(out, relation.through);
         if (relation.aggregate) {
             out += aggregate_function_name(relation.aggregate->function);

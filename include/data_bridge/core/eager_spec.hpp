@@ -98,6 +98,7 @@ struct RelationSpec {
     JoinType join = JoinType::kLeft;
     Direction direction = Direction::kInfer;
     bool count = false;
+    bool one = false;  // render one row (the first in order) or null, not an array
     std::optional<Aggregate> aggregate;
     QueryOptions options;
     std::vector<RelationSpec> relations;
