@@ -162,11 +162,11 @@ INSERT INTO owners SELECT generate_series(1, 5);
 INSERT INTO pets SELECT g, 1 + g % 5 FROM generate_series(1, 20) g;
 INSERT INTO vet_visits VALUES (1, 3);  -- pet 3 belongs to owner 4
 SELECT delete_many_with_cascade('owners', ARRAY[1, 2]) AS deleted;
-SELECT delete_many_with_cascade('owners', ARRAY[3, 4, 5], 'skip');
+SELECT delete_each_with_cascade('owners', ARRAY[3, 4, 5], 'skip');
 SELECT array_agg(id ORDER BY id) AS owners_left FROM owners;
-SELECT delete_many_with_cascade('owners', ARRAY[4], 'raise');
+SELECT delete_each_with_cascade('owners', ARRAY[4], 'raise');
 \echo :LAST_ERROR_SQLSTATE
-SELECT delete_many_with_cascade('owners', ARRAY[4], 'ignore');
+SELECT delete_each_with_cascade('owners', ARRAY[4], 'ignore');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE owners, pets, vet_visits;
 
@@ -200,8 +200,8 @@ SELECT delete_with_cascade('big_parent', 1) AS deleted;
 DROP TABLE big_parent, big_child;
 
 -- delete_each_with_cascade: one report per key under a name of its own (the three-argument
--- delete_many_with_cascade, which returned jsonb where its two-argument form returns bigint,
--- stays for one release).
+-- delete_many_with_cascade, which returned jsonb where its two-argument form returns bigint, is
+-- gone since 0.3.0).
 CREATE TABLE each_parent (id int PRIMARY KEY);
 CREATE TABLE each_child (id int PRIMARY KEY, p int REFERENCES each_parent ON DELETE RESTRICT);
 INSERT INTO each_parent VALUES (1), (2), (3);
@@ -210,4 +210,6 @@ SELECT delete_each_with_cascade('each_parent', ARRAY[1, 2, 3], 'skip');
 SELECT delete_each_with_cascade('each_parent', ARRAY[2]);
 \echo :LAST_ERROR_SQLSTATE
 SELECT array_agg(id) AS left FROM each_parent;
+SELECT delete_many_with_cascade('each_parent', ARRAY[1], 'skip');
+\echo :LAST_ERROR_SQLSTATE
 DROP TABLE each_child, each_parent;

@@ -1,4 +1,4 @@
--- ALTER EXTENSION data_bridge UPDATE from 0.1.0 keeps objects that depend on the extension
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, then 0.3.0) keeps objects that depend on the extension
 -- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
 -- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
 -- comments, schemas).
@@ -41,6 +41,17 @@ SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
 SELECT * FROM up_backrefs;
 SELECT up_user(1);
 SELECT delete_with_cascade('up_users', 2) AS deleted;
+-- 0.3.0 drops the deprecated three-argument delete_many_with_cascade: a view calling it stops
+-- the update with PostgreSQL's dependency error, and nothing changes.
+CREATE VIEW up_old_call AS SELECT delete_many_with_cascade('up_users', ARRAY[9], 'skip') AS r;
+ALTER EXTENSION data_bridge UPDATE TO '0.3.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+DROP VIEW up_old_call;
+ALTER EXTENSION data_bridge UPDATE TO '0.3.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+SELECT * FROM up_backrefs;
+SELECT up_user(1);
+SELECT insert_with_relations('up_users', '{"id": 3, "name": "c", "up_posts": [{"id": 3}]}') AS inserted;
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;

@@ -43,7 +43,7 @@ SELECT delete_plan('public.sec_users', ROW(1)::sec_eve.k);
 SELECT delete_with_cascade('public.sec_users', ROW(1)::sec_eve.k);
 SELECT delete_checked('public.sec_users', ROW(1)::sec_eve.k);
 SELECT delete_many_with_cascade('public.sec_users', ARRAY[ROW(1)::sec_eve.k]);
-SELECT delete_many_with_cascade('public.sec_users', ARRAY[ROW(1)::sec_eve.k], 'skip');
+SELECT delete_each_with_cascade('public.sec_users', ARRAY[ROW(1)::sec_eve.k], 'skip');
 SELECT fetch_one_with_relations('public.sec_users', ROW(1)::sec_eve.k);
 SELECT fetch_referenced('public.sec_users', 'id', ROW(1)::sec_eve.k);
 SELECT fetch_related('public.sec_posts', ROW(10)::sec_eve.k, 'user_id');
@@ -63,7 +63,7 @@ SELECT "rows" FROM delete_plan('public.sec_users', ROW(1)::sec_eve.k) WHERE dept
 SELECT delete_with_cascade('public.sec_users', ROW(1)::sec_eve.k);
 SELECT delete_checked('public.sec_users', ROW(2)::sec_eve.k);
 SELECT delete_many_with_cascade('public.sec_users', ARRAY[ROW(3)::sec_eve.k]);
-SELECT delete_many_with_cascade('public.sec_users', ARRAY[ROW(4)::sec_eve.k], 'skip');
+SELECT delete_each_with_cascade('public.sec_users', ARRAY[ROW(4)::sec_eve.k], 'skip');
 SELECT fetch_one_with_relations('public.sec_users', ROW(5)::sec_eve.k) ->> 'name' AS name;
 SELECT fetch_referenced('public.sec_users', 'id', ROW(5)::sec_eve.k) ->> 'name' AS name;
 SELECT backref_count('public.sec_posts', 'user_id', ROW(5)::sec_eve.k);

@@ -206,7 +206,7 @@ INSERT INTO lossy_child VALUES (1, 2), (2, 3);
 SELECT pg_temp.outcome('DELETE FROM lossy WHERE id = 1.5', '{lossy,lossy_child}') AS native,
        pg_temp.outcome('SELECT delete_with_cascade(''lossy'', 1.5)', '{lossy,lossy_child}') AS cascade,
        pg_temp.outcome('SELECT delete_many_with_cascade(''lossy'', ARRAY[1.5, 2.5])', '{lossy,lossy_child}') AS many,
-       pg_temp.outcome('SELECT delete_many_with_cascade(''lossy'', ARRAY[1.5], ''raise'')', '{lossy,lossy_child}') AS each;
+       pg_temp.outcome('SELECT delete_each_with_cascade(''lossy'', ARRAY[1.5], ''raise'')', '{lossy,lossy_child}') AS each;
 SELECT pg_temp.outcome('DELETE FROM lossy WHERE id = 4294967298::int8', '{lossy}') AS native,
        pg_temp.outcome('SELECT delete_with_cascade(''lossy'', 4294967298::int8)', '{lossy}') AS cascade;
 SELECT pg_temp.outcome('DELETE FROM lossy WHERE id = 2::int8', '{lossy,lossy_child}') AS native,

@@ -7,6 +7,7 @@
 #include "data_bridge/pg/boundary.hpp"
 
 extern "C" {
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
 #include "nodes/value.h"
 #include "parser/parse_oper.h"
@@ -134,6 +135,32 @@ std::vector<std::string> primary_key_columns(Oid relid) {
     char* names[INDEX_MAX_KEYS];
     char** out = names;
     int count = guarded([relid, out] { return read_primary_key(relid, out); });
+    return std::vector<std::string>(names, names + count);
+}
+
+std::vector<std::string> constraint_columns(Oid relid, const std::string& name) {
+    const char* constraint = name.c_str();
+    char* names[INDEX_MAX_KEYS];
+    char** out = names;
+    int count = guarded([relid, constraint, out] {
+        Oid constraint_oid = InvalidOid;
+        Bitmapset* attnos =
+            get_relation_constraint_attnos(relid, constraint, true, &constraint_oid);
+        int found = 0;
+        if (constraint_oid == InvalidOid)
+            return -1;
+        int member = -1;
+        while ((member = bms_next_member(attnos, member)) >= 0 && found < INDEX_MAX_KEYS) {
+            AttrNumber attnum = member + FirstLowInvalidHeapAttributeNumber;
+            out[found++] = get_attname(relid, attnum, false);
+        }
+        return found;
+    });
+    if (count < 0) {
+        throw Error(sqlstate::kUndefinedObject,
+                    fmt::format("constraint \"{}\" for table \"{}\" does not exist", name,
+                                relation_name(relid)));
+    }
     return std::vector<std::string>(names, names + count);
 }
 

@@ -159,6 +159,74 @@ void embedded_value(Datum datum, JsonbValue* out) {
 
 }  // namespace
 
+namespace {
+
+// The scalar as a JsonbValue (numbers through numeric_in: exactly as their text reads).
+void scalar_value(const JsonValue& value, JsonbValue* out) {
+    switch (value.kind) {
+        case JsonValue::Kind::kBool:
+            out->type = jbvBool;
+            out->val.boolean = value.boolean;
+            return;
+        case JsonValue::Kind::kNumber:
+            out->type = jbvNumeric;
+            out->val.numeric = DatumGetNumeric(
+                DirectFunctionCall3(numeric_in, CStringGetDatum(value.text.c_str()),
+                                    ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+            return;
+        case JsonValue::Kind::kString:
+            out->type = jbvString;
+            out->val.string.val = const_cast<char*>(value.text.data());
+            out->val.string.len = static_cast<int>(value.text.size());
+            return;
+        default:
+            out->type = jbvNull;
+            return;
+    }
+}
+
+// Pushes the value's tokens and returns what the last push returns (the finished container at
+// the root). Runs inside guarded() and creates no object with a destructor, so an error
+// PostgreSQL raises here skips nothing; the value is at most kMaxSpecJsonDepth deep.
+JsonbValue* push_value(JsonbParseState** state, const JsonValue& value, JsonbIteratorToken token) {
+    if (value.is_object()) {
+        pushJsonbValue(state, WJB_BEGIN_OBJECT, nullptr);
+        for (const auto& member : value.members) {
+            JsonbValue key;
+            key.type = jbvString;
+            key.val.string.val = const_cast<char*>(member.first.data());
+            key.val.string.len = static_cast<int>(member.first.size());
+            pushJsonbValue(state, WJB_KEY, &key);
+            push_value(state, member.second, WJB_VALUE);
+        }
+        return pushJsonbValue(state, WJB_END_OBJECT, nullptr);
+    }
+    if (value.is_array()) {
+        pushJsonbValue(state, WJB_BEGIN_ARRAY, nullptr);
+        for (const JsonValue& element : value.elements)
+            push_value(state, element, WJB_ELEM);
+        return pushJsonbValue(state, WJB_END_ARRAY, nullptr);
+    }
+    JsonbValue scalar;
+    scalar_value(value, &scalar);
+    return pushJsonbValue(state, token, &scalar);
+}
+
+}  // namespace
+
+Datum value_to_jsonb(const JsonValue& value) {
+    const JsonValue* root = &value;
+    return guarded([root] {
+        if (!root->is_object() && !root->is_array()) {
+            JsonbValue scalar;
+            scalar_value(*root, &scalar);
+            return JsonbPGetDatum(JsonbValueToJsonb(&scalar));
+        }
+        JsonbParseState* state = nullptr;
+        return JsonbPGetDatum(JsonbValueToJsonb(push_value(&state, *root, WJB_VALUE)));
+    });
+}
+
 Datum jsonb_array_of(const Datum* elements, int count) {
     JsonbParseState* state = nullptr;
     pushJsonbValue(&state, WJB_BEGIN_ARRAY, nullptr);

@@ -59,7 +59,7 @@ my @calls = (
     q{SELECT delete_with_cascade('public.users', ROW(1)::eve.k)},
     q{SELECT delete_checked('public.users', ROW(1)::eve.k)},
     q{SELECT delete_many_with_cascade('public.users', ARRAY[ROW(1)::eve.k])},
-    q{SELECT delete_many_with_cascade('public.users', ARRAY[ROW(1)::eve.k], 'skip')},
+    q{SELECT delete_each_with_cascade('public.users', ARRAY[ROW(1)::eve.k], 'skip')},
     q{SELECT fetch_one_with_relations('public.users', ROW(1)::eve.k)},
     q{SELECT fetch_referenced('public.users', 'id', ROW(1)::eve.k)},
     q{SELECT backref_count('public.posts', 'user_id', ROW(1)::eve.k)},

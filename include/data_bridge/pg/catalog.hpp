@@ -38,6 +38,9 @@ bool column_is_not_null(Oid relid, AttrNumber attnum);
 // The primary key's columns in key order; empty when the table has none.
 std::vector<std::string> primary_key_columns(Oid relid);
 
+// The columns of the table's constraint of that name; 42704 when it has none.
+std::vector<std::string> constraint_columns(Oid relid, const std::string& name);
+
 // Resolves a possibly schema-qualified name to a relation, or InvalidOid.
 Oid find_relation(const std::vector<std::string>& name_parts);
 

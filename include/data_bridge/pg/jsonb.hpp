@@ -12,6 +12,9 @@ namespace data_bridge::pg {
 // The whole jsonb value as a JsonValue tree (for specs and small inputs).
 JsonValue jsonb_to_value(Datum jsonb);
 
+// The JsonValue as jsonb: numbers exactly as their text reads (numeric), keys in jsonb's order.
+Datum value_to_jsonb(const JsonValue& value);
+
 // A jsonb array whose elements are the given jsonb datums, in order (call inside guarded()).
 Datum jsonb_array_of(const Datum* elements, int count);
 

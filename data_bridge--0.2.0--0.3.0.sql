@@ -1,0 +1,17 @@
+-- data_bridge 0.2.0 -> 0.3.0
+\echo Use "ALTER EXTENSION data_bridge UPDATE TO '0.3.0'" to load this file. \quit
+
+-- Nested writes.
+CREATE FUNCTION insert_with_relations(tbl regclass, data jsonb, relations jsonb DEFAULT NULL,
+                                      on_conflict jsonb DEFAULT NULL, on_error text DEFAULT 'raise')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'insert_with_relations'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION insert_with_relations(regclass, jsonb, jsonb, jsonb, text) IS
+'Inserts an object (or an array of objects) with its related rows: many-to-one rows first (or connected), one-to-many rows and junction rows after, one INSERT per table and level; returns the stored tree';
+
+-- The three-argument delete_many_with_cascade, deprecated in 0.2.0, is gone: it is
+-- delete_each_with_cascade. A view or function of yours that calls it stops this update with
+-- PostgreSQL's dependency error; change it to delete_each_with_cascade first.
+DROP FUNCTION @extschema@.delete_many_with_cascade(regclass, anyarray, text);

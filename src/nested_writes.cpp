@@ -1,0 +1,695 @@
+// insert_with_relations(): rows with their related rows written from one JSON document. Each
+// table of each level is one INSERT for the whole call (rows grouped by their set of keys, as
+// insert_many groups them); the stored rows' keys fill the foreign keys of the next level:
+// many-to-one rows are written before the rows that reference them, one-to-many rows after,
+// junction rows once both sides are stored. Everything runs as the caller, through SPI.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/core/fk_setup.hpp"
+#include "data_bridge/core/nested_write.hpp"
+#include "data_bridge/core/relation_link.hpp"
+#include "data_bridge/pg/args.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/datum.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
+#include "data_bridge/pg/item_report.hpp"
+#include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/row_writes.hpp"
+#include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/spi.hpp"
+#include "data_bridge/pg/statement.hpp"
+#include "data_bridge/pg/subtransaction.hpp"
+
+namespace data_bridge {
+
+namespace {
+
+// One object of the document on its way into a table.
+struct Item {
+    const JsonValue* object = nullptr;  // as given
+    std::string path;                   // data[3].comments[0]
+    // Columns the level above fills (foreign keys to its stored rows); the object must not
+    // give them itself.
+    std::vector<std::pair<std::string, JsonValue>> inherited;
+    JsonValue row;     // the columns written
+    JsonValue stored;  // the row as stored (JSON null: a trigger or rule kept it out)
+    std::vector<std::pair<std::string, JsonValue>> related;  // the relations, rendered
+    JsonValue tree;                                          // stored + related
+};
+
+JsonValue json_object() {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kObject;
+    return value;
+}
+
+JsonValue json_array() {
+    JsonValue value;
+    value.kind = JsonValue::Kind::kArray;
+    return value;
+}
+
+[[noreturn]] void bad(const std::string& path, const std::string& what,
+                      const std::string& hint = {}) {
+    throw Error(sqlstate::kInvalidParameterValue, fmt::format("invalid {}: {}", path, what), {},
+                hint);
+}
+
+// The error with the place in the document it concerns, as its first context line (its
+// SQLSTATE, message, detail and fields stay PostgreSQL's).
+Error at_path(Error error, const std::string& path) {
+    std::string line = fmt::format("insert_with_relations: {}", path);
+    std::string& context = error.fields().context;
+    context = context.empty() ? line : line + "\n" + context;
+    return error;
+}
+
+enum class LinkKind { kManyToOne, kOneToMany, kThrough };
+
+// How the rows under one key of a level's objects relate to that level's rows.
+struct Link {
+    std::string name;
+    LinkKind kind = LinkKind::kOneToMany;
+    Oid table = InvalidOid;     // the related table (the far one, through a junction)
+    Oid junction = InvalidOid;  // kThrough
+    RelationLink direct;        // parent_columns: this level's; child_columns: the related's
+    ThroughLink through;
+    const std::vector<WriteRelation>* relations = nullptr;  // described nested relations
+    OnConflict on_conflict;
+};
+
+const std::vector<WriteRelation> kNoRelations;
+
+class Writer {
+  public:
+    Writer() : graph_(pg::foreign_key_graph()) {}
+
+    // Writes `items` into `table` and everything under them; sets each item's tree.
+    void write_level(Oid table, const std::vector<WriteRelation>& described,
+                     const OnConflict& on_conflict, std::vector<Item*>& items) {
+        pg::guarded([] { check_stack_depth(); });
+        if (items.empty())
+            return;
+        std::vector<std::string> names;  // keys that are not columns: relations
+        for (Item* item : items) {
+            pg::check_for_interrupts();
+            if (!item->object->is_object()) {
+                bad(item->path, fmt::format("expected an object, found {}",
+                                            json_kind_phrase(item->object->kind)));
+            }
+            item->row = json_object();
+            for (const auto& member : item->object->members) {
+                if (pg::has_column(table, member.first)) {
+                    item->row.members.push_back(member);
+                } else if (std::find(names.begin(), names.end(), member.first) == names.end()) {
+                    names.push_back(member.first);
+                }
+            }
+            for (auto& [column, value] : item->inherited) {
+                if (item->row.find(column) != nullptr) {
+                    bad(item->path + "." + column,
+                        "is filled from the related row and cannot be given too");
+                }
+                item->row.members.emplace_back(column, value);
+            }
+        }
+        std::vector<Link> links;
+        for (const std::string& name : names)
+            links.push_back(resolve_link(table, name, described, items));
+
+        for (const Link& link : links) {
+            if (link.kind == LinkKind::kManyToOne)
+                write_many_to_one(link, items);
+        }
+        insert_rows(table, on_conflict, items);
+        for (const Link& link : links) {
+            if (link.kind == LinkKind::kOneToMany)
+                write_one_to_many(link, items);
+            else if (link.kind == LinkKind::kThrough)
+                write_through(link, items);
+        }
+        for (Item* item : items) {
+            item->tree = item->stored;
+            if (item->tree.is_object()) {
+                for (auto& member : item->related)
+                    item->tree.members.push_back(std::move(member));
+            }
+            item->related.clear();
+        }
+    }
+
+  private:
+    // A relation key: described in `relations` under that name, or a table of that name linked
+    // to this one by one foreign key.
+    Link resolve_link(Oid table, const std::string& name,
+                      const std::vector<WriteRelation>& described,
+                      const std::vector<Item*>& items) {
+        const WriteRelation* relation = nullptr;
+        for (const WriteRelation& candidate : described) {
+            if (candidate.link.name == name)
+                relation = &candidate;
+        }
+        // The first object that has the key names the place of errors about it.
+        std::string key_path;
+        for (const Item* item : items) {
+            if (item->object->find(name) != nullptr) {
+                key_path = item->path + "." + name;
+                break;
+            }
+        }
+        Link link;
+        link.name = name;
+        RelationSpec spec;
+        if (relation != nullptr) {
+            spec = relation->link;
+            link.relations = &relation->relations;
+            link.on_conflict = relation->on_conflict;
+        } else {
+            spec.name = name;
+            spec.table = name;
+            spec.path = key_path;
+            link.relations = &kNoRelations;
+        }
+        link.table = find_table(spec.table);
+        if (link.table == InvalidOid) {
+            if (relation != nullptr) {
+                throw Error(sqlstate::kUndefinedTable,
+                            fmt::format("relation \"{}\" does not exist", spec.table),
+                            fmt::format("It is named at {}.table.", spec.path));
+            }
+            throw at_path(
+                Error(sqlstate::kUndefinedColumn,
+                      fmt::format("column \"{}\" of relation \"{}\" does not exist", name,
+                                  pg::relation_name(table)),
+                      {},
+                      "A key is a column, a relation described in relations, or the name of a "
+                      "table linked to this one by one foreign key."),
+                key_path);
+        }
+        pg::require_readable_relation(link.table);
+        if (spec.through) {
+            Oid junction = find_table(spec.through->table);
+            if (junction == InvalidOid) {
+                throw Error(sqlstate::kUndefinedTable,
+                            fmt::format("relation \"{}\" does not exist", spec.through->table),
+                            fmt::format("It is named at {}.through.table.", spec.path));
+            }
+            link.kind = LinkKind::kThrough;
+            link.junction = junction;
+            link.through = link_through(graph_, facts_, table, junction, link.table, spec);
+            return link;
+        }
+        link.direct = link_relation(graph_, facts_, table, link.table, spec);
+        link.kind = link.direct.many_to_one ? LinkKind::kManyToOne : LinkKind::kOneToMany;
+        return link;
+    }
+
+    static Oid find_table(const std::string& text) {
+        TargetRef ref;
+        try {
+            ref = parse_target(text);
+        } catch (const Error&) {
+            return InvalidOid;
+        }
+        if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
+            return InvalidOid;
+        return pg::find_relation(ref.name_parts);
+    }
+
+    // The value of `column` in a stored row; 0A000 naming the place when a trigger or rule kept
+    // the row out (there is no key to carry).
+    static JsonValue stored_value(const Item& item, const std::string& column) {
+        if (!item.stored.is_object()) {
+            throw at_path(Error(sqlstate::kFeatureNotSupported,
+                                "a trigger or rule kept a row out that related rows need",
+                                "The related rows' foreign keys would have no value."),
+                          item.path);
+        }
+        const JsonValue* value = item.stored.find(column);
+        return value == nullptr ? JsonValue() : *value;
+    }
+
+    // Rows the level's objects reference: inserted first (or, {"connect": {...}}, found), and
+    // their keys copied into the objects' foreign-key columns.
+    void write_many_to_one(const Link& link, std::vector<Item*>& owners) {
+        std::deque<Item> inserted, connected;
+        std::vector<Item*> inserted_rows, connected_rows;
+        std::vector<std::pair<Item*, Item*>> pairs;  // owner, related row
+        for (Item* owner : owners) {
+            const JsonValue* value = owner->object->find(link.name);
+            if (value == nullptr)
+                continue;
+            std::string path = owner->path + "." + link.name;
+            if (value->is_null()) {
+                owner->related.emplace_back(link.name, JsonValue());
+                continue;
+            }
+            if (!value->is_object())
+                bad(path,
+                    fmt::format("expected an object, found {}", json_kind_phrase(value->kind)));
+            if (const JsonValue* connect = connect_key(*value, path)) {
+                connected.push_back(Item{connect, path + ".connect", {}, {}, {}, {}, {}});
+                connected_rows.push_back(&connected.back());
+                pairs.emplace_back(owner, &connected.back());
+            } else {
+                inserted.push_back(Item{value, path, {}, {}, {}, {}, {}});
+                inserted_rows.push_back(&inserted.back());
+                pairs.emplace_back(owner, &inserted.back());
+            }
+        }
+        write_level(link.table, *link.relations, link.on_conflict, inserted_rows);
+        connect_rows(link.table, connected_rows);
+        for (auto& [owner, related] : pairs) {
+            for (std::size_t i = 0; i < link.direct.parent_columns.size(); i++) {
+                const std::string& column = link.direct.parent_columns[i];
+                if (owner->row.find(column) != nullptr) {
+                    bad(owner->path + "." + column,
+                        fmt::format("is given and also filled from \"{}\"", link.name));
+                }
+                owner->row.members.emplace_back(
+                    column, stored_value(*related, link.direct.child_columns[i]));
+            }
+            owner->related.emplace_back(link.name, related->tree);
+        }
+    }
+
+    // Rows that reference the level's rows: their foreign keys filled from the stored rows.
+    void write_one_to_many(const Link& link, std::vector<Item*>& owners) {
+        std::deque<Item> children;
+        std::vector<Item*> rows;
+        struct Slot {
+            Item* owner;
+            bool single;
+            std::size_t first, count;
+        };
+        std::vector<Slot> slots;
+        for (Item* owner : owners) {
+            const JsonValue* value = owner->object->find(link.name);
+            if (value == nullptr)
+                continue;
+            std::string path = owner->path + "." + link.name;
+            std::vector<std::pair<std::string, JsonValue>> keys;
+            if (!value->is_null()) {
+                for (std::size_t i = 0; i < link.direct.parent_columns.size(); i++) {
+                    keys.emplace_back(link.direct.child_columns[i],
+                                      stored_value(*owner, link.direct.parent_columns[i]));
+                }
+            }
+            Slot slot{owner, value->is_object(), children.size(), 0};
+            if (value->is_object()) {
+                children.push_back(Item{value, path, keys, {}, {}, {}, {}});
+                slot.count = 1;
+            } else if (value->is_array()) {
+                for (std::size_t i = 0; i < value->elements.size(); i++) {
+                    children.push_back(
+                        Item{&value->elements[i], element_path(path, i), keys, {}, {}, {}, {}});
+                }
+                slot.count = value->elements.size();
+            } else if (!value->is_null()) {
+                bad(path, fmt::format("expected an array of objects, found {}",
+                                      json_kind_phrase(value->kind)));
+            }
+            slots.push_back(slot);
+        }
+        for (Item& child : children)
+            rows.push_back(&child);
+        write_level(link.table, *link.relations, link.on_conflict, rows);
+        for (const Slot& slot : slots) {
+            if (slot.single) {
+                slot.owner->related.emplace_back(link.name, children[slot.first].tree);
+                continue;
+            }
+            JsonValue array = json_array();
+            for (std::size_t i = 0; i < slot.count; i++)
+                array.elements.push_back(children[slot.first + i].tree);
+            slot.owner->related.emplace_back(link.name, std::move(array));
+        }
+    }
+
+    // Far rows inserted (or connected), then one junction row per pair.
+    void write_through(const Link& link, std::vector<Item*>& owners) {
+        std::deque<Item> far, junction;
+        std::vector<Item*> inserted_rows, connected_rows, junction_rows;
+        struct Slot {
+            Item* owner;
+            std::vector<Item*> far;
+        };
+        std::vector<Slot> slots;
+        for (Item* owner : owners) {
+            const JsonValue* value = owner->object->find(link.name);
+            if (value == nullptr)
+                continue;
+            std::string path = owner->path + "." + link.name;
+            Slot slot{owner, {}};
+            if (value->is_array()) {
+                for (std::size_t i = 0; i < value->elements.size(); i++) {
+                    const JsonValue& element = value->elements[i];
+                    std::string element_at = element_path(path, i);
+                    const JsonValue* connect =
+                        element.is_object() ? connect_key(element, element_at) : nullptr;
+                    far.push_back(Item{connect != nullptr ? connect : &element,
+                                       connect != nullptr ? element_at + ".connect" : element_at,
+                                       {},
+                                       {},
+                                       {},
+                                       {},
+                                       {}});
+                    (connect != nullptr ? connected_rows : inserted_rows).push_back(&far.back());
+                    slot.far.push_back(&far.back());
+                }
+            } else if (!value->is_null()) {
+                bad(path, fmt::format("expected an array of objects, found {}",
+                                      json_kind_phrase(value->kind)));
+            }
+            slots.push_back(std::move(slot));
+        }
+        write_level(link.table, *link.relations, link.on_conflict, inserted_rows);
+        connect_rows(link.table, connected_rows);
+        static const JsonValue kEmpty = json_object();
+        for (const Slot& slot : slots) {
+            for (Item* related : slot.far) {
+                std::vector<std::pair<std::string, JsonValue>> keys;
+                for (std::size_t i = 0; i < link.through.source.child_columns.size(); i++) {
+                    keys.emplace_back(
+                        link.through.source.child_columns[i],
+                        stored_value(*slot.owner, link.through.source.parent_columns[i]));
+                }
+                for (std::size_t i = 0; i < link.through.target.parent_columns.size(); i++) {
+                    keys.emplace_back(link.through.target.parent_columns[i],
+                                      stored_value(*related, link.through.target.child_columns[i]));
+                }
+                junction.push_back(Item{&kEmpty, related->path, std::move(keys), {}, {}, {}, {}});
+                junction_rows.push_back(&junction.back());
+            }
+        }
+        write_level(link.junction, kNoRelations, OnConflict{}, junction_rows);
+        for (const Slot& slot : slots) {
+            JsonValue array = json_array();
+            for (Item* related : slot.far)
+                array.elements.push_back(related->tree);
+            slot.owner->related.emplace_back(link.name, std::move(array));
+        }
+    }
+
+    // {"connect": {key columns}}: the key object, or nullptr for an object to insert.
+    static const JsonValue* connect_key(const JsonValue& value, const std::string& path) {
+        const JsonValue* connect = value.find("connect");
+        if (connect == nullptr)
+            return nullptr;
+        if (value.members.size() != 1)
+            bad(path + ".connect", "stands alone: the row exists, nothing else is written");
+        if (!connect->is_object() || connect->members.empty())
+            bad(path + ".connect", "expected an object of key columns and values");
+        return connect;
+    }
+
+    void count_rows(std::size_t rows) {
+        rows_written_ += static_cast<long>(rows);
+        long limit = pg::max_rows;
+        if (limit > 0 && rows_written_ > limit) {
+            throw Error(sqlstate::kProgramLimitExceeded,
+                        fmt::format("insert_with_relations writes more than {} rows", limit),
+                        fmt::format("The limit is data_bridge.max_rows = {}, counting rows of "
+                                    "every table.",
+                                    limit),
+                        "Write the document in parts, or raise data_bridge.max_rows.");
+        }
+    }
+
+    // The level's rows, as a jsonb array, and each one's keys (sorted: one group per set).
+    static Datum rows_array(const std::vector<Item*>& items, pg::ArrayOfObjects& shape) {
+        JsonValue array = json_array();
+        shape.is_array = true;
+        for (Item* item : items) {
+            std::vector<std::string> keys;
+            for (const auto& member : item->row.members)
+                keys.push_back(member.first);
+            std::sort(keys.begin(), keys.end());
+            shape.keys.push_back(std::move(keys));
+            array.elements.push_back(item->row);
+        }
+        return pg::value_to_jsonb(array);
+    }
+
+    // The first item that fails alone (each tried in a subtransaction rolled back), so the
+    // error of a multi-row statement can name its place.
+    std::string failing_path(Oid table, const OnConflict& on_conflict,
+                             const std::vector<Item*>& items) {
+        for (Item* item : items) {
+            std::vector<Item*> one{item};
+            auto failure = pg::try_and_roll_back([&] { insert_now(table, on_conflict, one); });
+            if (failure)
+                return item->path;
+        }
+        return items.size() == 1 ? items[0]->path : std::string();
+    }
+
+    void insert_rows(Oid table, const OnConflict& on_conflict, std::vector<Item*>& items) {
+        count_rows(items.size());
+        std::optional<Error> failure =
+            pg::try_in_subtransaction([&] { insert_now(table, on_conflict, items); });
+        if (!failure)
+            return;
+        std::string path =
+            items.size() == 1 ? items[0]->path : failing_path(table, on_conflict, items);
+        throw path.empty() ? *failure : at_path(*failure, path);
+    }
+
+    // One statement per set of keys; sets each item's stored row.
+    void insert_now(Oid table, const OnConflict& on_conflict, std::vector<Item*>& items) {
+        pg::ArrayOfObjects shape;
+        Datum rows = rows_array(items, shape);
+        if (on_conflict.action == OnConflict::Action::kNone) {
+            std::vector<Datum> stored = pg::insert_all(table, rows, shape);
+            for (std::size_t i = 0; i < items.size(); i++) {
+                items[i]->stored =
+                    stored[i] == (Datum)0 ? JsonValue() : pg::jsonb_to_value(stored[i]);
+            }
+            return;
+        }
+        upsert(table, on_conflict, rows, shape, items);
+    }
+
+    static std::vector<KeyColumn> key_columns(Oid table, const std::vector<std::string>& names) {
+        std::vector<KeyColumn> key;
+        for (const std::string& name : names) {
+            pg::ColumnInfo column = pg::column_info(table, name);
+            key.push_back(
+                {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type)});
+        }
+        return key;
+    }
+
+    // (position, row) pairs of a statement over the rows at `positions`.
+    static std::vector<std::pair<long, JsonValue>> positioned_rows(
+        const std::string& sql, Datum rows, const std::vector<int>& positions) {
+        pg::Parameters parameters;
+        parameters.add(JSONBOID, rows, false);
+        parameters.add(INT8ARRAYOID,
+                       pg::guarded([&positions] { return pg::int8_array_datum(positions); }),
+                       false);
+        SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
+        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, false);
+        std::vector<std::pair<long, JsonValue>> out;
+        for (uint64 i = 0; i < count; i++) {
+            struct Cell {
+                long position;
+                Datum row;
+                bool row_null;
+            };
+            Cell cell = pg::guarded([i] {
+                bool is_null;
+                Cell c;
+                c.position = DatumGetInt64(
+                    SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null));
+                c.row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &c.row_null);
+                return c;
+            });
+            out.emplace_back(cell.position,
+                             cell.row_null ? JsonValue() : pg::jsonb_to_value(cell.row));
+        }
+        return out;
+    }
+
+    void upsert(Oid table, const OnConflict& on_conflict, Datum rows,
+                const pg::ArrayOfObjects& shape, std::vector<Item*>& items) {
+        std::vector<std::string> key_names;
+        std::string target;
+        if (on_conflict.constraint.empty()) {
+            key_names = pg::primary_key_columns(table);
+            if (key_names.empty()) {
+                throw Error(
+                    sqlstate::kInvalidColumnReference,
+                    fmt::format("table \"{}\" has no primary key", pg::relation_name(table)), {},
+                    "Name the unique constraint in on_conflict.constraint.");
+            }
+            std::vector<std::string> quoted;
+            for (const std::string& name : key_names)
+                quoted.push_back(pg::quoted_identifier(name));
+            target = fmt::format("({})", fmt::join(quoted, ", "));
+        } else {
+            key_names = pg::constraint_columns(table, on_conflict.constraint);
+            target = "ON CONSTRAINT " + pg::quoted_identifier(on_conflict.constraint);
+        }
+        for (Item* item : items) {
+            for (const std::string& name : key_names) {
+                if (item->row.find(name) == nullptr) {
+                    bad(item->path, fmt::format("on_conflict needs \"{}\", a column of the "
+                                                "conflict's key",
+                                                name));
+                }
+            }
+        }
+        std::vector<KeyColumn> key = key_columns(table, key_names);
+        std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
+        std::string table_sql = pg::quoted_table(table);
+        for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
+            std::string sql =
+                upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
+            for (auto& [position, row] : positioned_rows(sql, rows, group.positions))
+                items[position - 1]->stored = std::move(row);
+        }
+    }
+
+    // {"connect": {...}}: the one existing row each key object names.
+    void connect_rows(Oid table, std::vector<Item*>& items) {
+        if (items.empty())
+            return;
+        pg::ArrayOfObjects shape;
+        shape.is_array = true;
+        JsonValue array = json_array();
+        for (Item* item : items) {
+            std::vector<std::string> keys;
+            for (const auto& member : item->object->members)
+                keys.push_back(member.first);
+            std::sort(keys.begin(), keys.end());
+            shape.keys.push_back(std::move(keys));
+            array.elements.push_back(*item->object);
+        }
+        Datum rows = pg::value_to_jsonb(array);
+        std::string table_sql = pg::quoted_table(table);
+        std::vector<int> matches(items.size(), 0);
+        for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
+            std::vector<std::string> names;
+            for (const auto& member : items[group.positions[0] - 1]->object->members)
+                names.push_back(member.first);
+            std::string sql = connect_rows_sql(table_sql, key_columns(table, names));
+            for (auto& [position, row] : positioned_rows(sql, rows, group.positions)) {
+                Item* item = items[position - 1];
+                if (++matches[position - 1] > 1) {
+                    throw at_path(Error("21000",
+                                        fmt::format("more than one row of \"{}\" matches connect",
+                                                    pg::relation_name(table)),
+                                        {}, "Connect by a unique key."),
+                                  item->path);
+                }
+                item->stored = std::move(row);
+                item->tree = item->stored;
+            }
+        }
+        for (std::size_t i = 0; i < items.size(); i++) {
+            if (matches[i] == 0) {
+                Error missing(
+                    sqlstate::kForeignKeyViolation,
+                    fmt::format("no row of \"{}\" matches connect", pg::relation_name(table)), {},
+                    "Connect to a row that exists, or insert it instead.");
+                TableName name = pg::table_name_of(table);
+                missing.fields().schema = name.schema;
+                missing.fields().table = name.name;
+                throw at_path(missing, items[i]->path);
+            }
+        }
+    }
+
+    const FkGraph& graph_;
+    pg::CatalogTableFacts facts_;
+    long rows_written_ = 0;
+};
+
+// insert_with_relations(tbl regclass, data jsonb, relations jsonb, on_conflict jsonb,
+// on_error text)
+Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
+    pg::require_arg(fcinfo, 0, "tbl");
+    pg::require_arg(fcinfo, 1, "data");
+    Oid table = PG_GETARG_OID(0);
+    pg::require_table(table);
+    JsonValue data = pg::jsonb_to_value(PG_GETARG_DATUM(1));
+    std::vector<WriteRelation> relations;
+    if (!PG_ARGISNULL(2))
+        relations = parse_write_relations(pg::jsonb_to_value(PG_GETARG_DATUM(2)), "relations");
+    OnConflict on_conflict;
+    if (!PG_ARGISNULL(3))
+        on_conflict = parse_on_conflict(pg::jsonb_to_value(PG_GETARG_DATUM(3)), "on_conflict");
+    std::string on_error = pg::text_arg(fcinfo, 4, "on_error");
+    if (on_error != "raise" && on_error != "skip") {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    fmt::format("invalid value for on_error: \"{}\"", on_error), {},
+                    "Use 'raise' (all or nothing) or 'skip' (each top-level object on its own).");
+    }
+    bool single = data.is_object();
+    if (!single && !data.is_array())
+        bad("data", "expected an object or an array of objects");
+
+    std::deque<Item> items;
+    if (single) {
+        items.push_back(Item{&data, "data", {}, {}, {}, {}, {}});
+    } else {
+        for (std::size_t i = 0; i < data.elements.size(); i++)
+            items.push_back(Item{&data.elements[i], element_path("data", i), {}, {}, {}, {}, {}});
+    }
+
+    // The answer is built as C++ values while SPI runs and turned into jsonb after SPI_finish,
+    // in the caller's memory context.
+    std::vector<std::optional<Error>> failures(items.size());
+    pg::spi_connect();
+    Writer writer;
+    if (on_error == "skip") {
+        for (std::size_t i = 0; i < items.size(); i++) {
+            std::vector<Item*> one{&items[i]};
+            failures[i] = pg::try_in_subtransaction(
+                [&] { writer.write_level(table, relations, on_conflict, one); });
+        }
+    } else {
+        std::vector<Item*> all;
+        for (Item& item : items)
+            all.push_back(&item);
+        writer.write_level(table, relations, on_conflict, all);
+    }
+    pg::spi_finish();
+
+    if (on_error == "skip") {
+        std::vector<pg::ItemReport> reports;
+        for (std::size_t i = 0; i < items.size(); i++) {
+            if (failures[i])
+                reports.push_back({std::nullopt, std::nullopt, failures[i]});
+            else
+                reports.push_back({pg::value_to_jsonb(items[i].tree), std::nullopt, std::nullopt});
+        }
+        return pg::item_reports_jsonb(reports, "row");
+    }
+    if (single) {
+        if (items[0].tree.is_null())
+            PG_RETURN_NULL();  // a trigger or rule kept it out
+        return pg::value_to_jsonb(items[0].tree);
+    }
+    JsonValue answer = json_array();
+    for (Item& item : items)
+        answer.elements.push_back(std::move(item.tree));
+    return pg::value_to_jsonb(answer);
+}
+
+}  // namespace
+
+}  // namespace data_bridge
+
+DATA_BRIDGE_FUNCTION(insert_with_relations, data_bridge::insert_with_relations_body)

@@ -1,0 +1,159 @@
+#include "data_bridge/pg/row_writes.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "data_bridge/core/error.hpp"
+#include "data_bridge/core/row_queries.hpp"
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/datum.hpp"
+#include "data_bridge/pg/statement.hpp"
+#include "data_bridge/pg/subtransaction.hpp"
+
+namespace data_bridge::pg {
+
+namespace {
+// Checks every key against the table's columns; all unknown ones are named in one error.
+}  // namespace
+
+std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys) {
+    std::vector<std::string> unknown;
+    std::vector<std::string> quoted;
+    for (const auto& key : keys) {
+        if (!has_column(table, key)) {
+            unknown.push_back("\"" + key + "\"");
+        } else {
+            quoted.push_back(quoted_identifier(key));
+        }
+    }
+    if (unknown.size() == 1) {
+        throw Error(sqlstate::kUndefinedColumn,
+                    fmt::format("column {} of relation \"{}\" does not exist", unknown[0],
+                                relation_name(table)));
+    }
+    if (!unknown.empty()) {
+        throw Error(sqlstate::kUndefinedColumn,
+                    fmt::format("columns {} of relation \"{}\" do not exist",
+                                joined_columns(unknown), relation_name(table)));
+    }
+    return quoted;
+}
+
+// Rows with the same keys go into one statement; rows lacking a key get the column default.
+std::vector<RowGroup> group_rows(Oid table, const ArrayOfObjects& shape) {
+    std::map<std::vector<std::string>, std::size_t> index;
+    std::vector<RowGroup> groups;
+    for (std::size_t i = 0; i < shape.keys.size(); i++) {
+        auto found = index.find(shape.keys[i]);
+        if (found == index.end()) {
+            found = index.emplace(shape.keys[i], groups.size()).first;
+            groups.push_back({checked_columns(table, shape.keys[i]), {}});
+        }
+        groups[found->second].positions.push_back((int)i + 1);
+    }
+    return groups;
+}
+
+// Runs the group's INSERT and stores each returned row at its input position.
+void insert_group(const std::string& table_sql, const RowGroup& group, Datum rows, bool filter,
+                  std::vector<Datum>& stored) {
+    Parameters parameters;
+    parameters.add(JSONBOID, rows, false);
+    if (filter) {
+        const std::vector<int>& positions = group.positions;
+        parameters.add(INT8ARRAYOID, guarded([&positions] { return int8_array_datum(positions); }),
+                       false);
+    }
+    SPIPlanPtr plan =
+        cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
+    uint64 count = execute_plan(plan, parameters.values, parameters.nulls, false);
+    // A BEFORE INSERT trigger that returns NULL, or a rule, kept rows out, as a plain INSERT
+    // allows. One row: it is reported as NULL. Several: RETURNING no longer says which.
+    if (count == 0 && group.positions.size() == 1)
+        return;
+    if (count != group.positions.size()) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("a trigger or rule inserted {} of {} rows into table {}", count,
+                                group.positions.size(), table_sql),
+                    "Which rows were kept out cannot be told from the rows returned.",
+                    "Insert with on_error => 'skip': rows one at a time, each kept-out row "
+                    "reported as null.");
+    }
+    Datum* out = stored.data();
+    const int* positions = group.positions.data();
+    guarded([count, out, positions] {
+        for (uint64 i = 0; i < count; i++) {
+            bool is_null;
+            Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
+            out[positions[i] - 1] = SPI_datumTransfer(row, false, -1);
+        }
+    });
+}
+
+namespace {
+
+// After a data error (22xxx) in a multi-row insert: which column's values does the table refuse?
+// Each column is tried alone, in its own subtransaction; only runs on the failure path.
+std::optional<std::string> find_refused_column(const std::string& table_sql, Datum rows,
+                                               const std::vector<std::string>& quoted_columns,
+                                               const std::vector<std::string>& column_names) {
+    for (std::size_t i = 0; i < quoted_columns.size(); i++) {
+        std::string sql = convert_column_sql(table_sql, quoted_columns[i]);
+        const char* name = column_names[i].c_str();
+        Parameters parameters;
+        parameters.add(JSONBOID, rows, false);
+        parameters.add(TEXTOID, guarded([name] { return CStringGetTextDatum(name); }), false);
+        auto failure = try_in_subtransaction([&] {
+            execute_plan(cached_plan(sql, parameters.types), parameters.values, parameters.nulls,
+                         true);
+        });
+        if (failure)
+            return column_names[i];
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> all_keys(const ArrayOfObjects& shape) {
+    std::vector<std::string> keys;
+    for (const auto& row_keys : shape.keys) {
+        for (const auto& key : row_keys) {
+            if (std::find(keys.begin(), keys.end(), key) == keys.end())
+                keys.push_back(key);
+        }
+    }
+    return keys;
+}
+
+}  // namespace
+
+// All rows in one pass (one statement per set of keys); returns the stored rows in input order.
+std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape) {
+    std::vector<RowGroup> groups = group_rows(table, shape);
+    std::string table_sql = quoted_table(table);
+    std::vector<Datum> stored(shape.keys.size(), (Datum)0);
+    auto failure = try_in_subtransaction([&] {
+        for (const RowGroup& group : groups) {
+            insert_group(table_sql, group, rows, groups.size() > 1, stored);
+        }
+    });
+    if (!failure)
+        return stored;
+    if (failure->code().rfind("22", 0) != 0)
+        throw *failure;
+
+    std::vector<std::string> names = all_keys(shape);
+    auto refused = find_refused_column(table_sql, rows, checked_columns(table, names), names);
+    if (!refused)
+        throw *failure;
+    std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,
+                                     relation_name(table));
+    if (!failure->detail().empty())
+        detail = failure->detail() + " " + detail;
+    throw Error(failure->code(), failure->what(), detail, failure->hint());
+}
+
+}  // namespace data_bridge::pg
