@@ -37,6 +37,11 @@ SELECT jsonb_pretty(insert_many('comments', '[
     {"post_id": 99, "author_id": 3, "content": "No such post"}
 ]', on_error => 'skip'));
 
+\echo '== Nested writes: a post with its comments and tags (one existing, one new), one call'
+SELECT jsonb_pretty(insert_with_relations('posts', '{"title": "Writing trees", "author_id": 2,
+    "comments": [{"content": "First!"}], "tags": [{"connect": {"name": "postgresql"}}, {"name": "json"}]}',
+    '[{"name": "tags", "table": "tags", "through": "post_tags"}]'));
+
 \echo '== Eager loading: every post with its author, category and comments (with their authors), one call'
 SELECT jsonb_pretty(fetch_many_with_relations('posts', '[
     {"name": "author", "table": "users", "foreign_key": "author_id", "select_columns": ["name"]},
