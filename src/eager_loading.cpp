@@ -118,6 +118,7 @@ class EagerPlanner {
                 }));
         }
         std::vector<std::string> named;
+        std::vector<std::string> order_columns;  // per order term: its column, "" for others
         std::string order_path = path.empty() ? "order_by" : path + ".order_by";
         std::vector<std::size_t> related_order;  // order terms naming a relation: resolved below
         for (std::size_t i = 0; i < options.order_by.size(); i++) {
@@ -128,21 +129,25 @@ class EagerPlanner {
                 level.order.push_back(
                     {fmt::format("({}.{})", level.through.alias, pg::quoted_identifier(info.name)),
                      term.descending});
+                order_columns.emplace_back();
                 continue;
             }
             if (!pg::has_column(table, term.column) &&
                 named_relation(relations, term.column) != nullptr) {
                 related_order.push_back(i);
                 level.order.push_back({"", term.descending});
+                order_columns.emplace_back();
                 continue;
             }
             spec_column(table, term.column, order_path);
             level.order.push_back({pg::quoted_identifier(term.column), term.descending});
             named.push_back(term.column);
+            order_columns.push_back(term.column);
         }
         for (const auto& key_column : pg::primary_key_columns(table)) {
             if (std::find(named.begin(), named.end(), key_column) == named.end()) {
                 level.order.push_back({pg::quoted_identifier(key_column), false});
+                order_columns.push_back(key_column);
             }
         }
         if (through != nullptr) {
@@ -153,6 +158,8 @@ class EagerPlanner {
                      false});
             }
         }
+        if (options.after)
+            level.conditions.push_back(keyset_sql(table, level, order_columns, *options.after));
         if (options.limit)
             level.limit_param = reserve(INT8OID);
         if (options.offset > 0)
@@ -200,6 +207,68 @@ class EagerPlanner {
     }
 
   private:
+    // "after": the rows that come after the row with these values of the order's columns (the
+    // order_by columns, then the primary key's), in that order. Placeholders are reserved in the
+    // object's order, as spec_values() lists the values.
+    std::string keyset_sql(Oid table, const EagerLevel& level,
+                           const std::vector<std::string>& order_columns, const JsonValue& after) {
+        std::string expected;
+        for (std::size_t i = 0; i < order_columns.size(); i++) {
+            if (order_columns[i].empty()) {
+                throw Error(sqlstate::kFeatureNotSupported,
+                            "after works with an order of the table's own columns", {},
+                            "Order by columns of the table (its primary key is added last).");
+            }
+            expected += (i == 0 ? "" : ", ") + order_columns[i];
+        }
+        if (order_columns.empty()) {
+            throw Error(sqlstate::kInvalidParameterValue, "invalid after: the rows have no order",
+                        {}, "Give order_by, or load a table with a primary key.");
+        }
+        std::vector<std::string> values(order_columns.size());
+        std::vector<bool> given(order_columns.size(), false);
+        for (const auto& [column, value] : after.members) {
+            auto at = std::find(order_columns.begin(), order_columns.end(), column);
+            if (at == order_columns.end()) {
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid after.{}: not a column of the order", column),
+                            fmt::format("The order is: {}.", expected),
+                            "Give the values of the last row of the previous page.");
+            }
+            std::size_t i = static_cast<std::size_t>(at - order_columns.begin());
+            given[i] = true;
+            if (!value.is_null()) {
+                pg::ColumnInfo info = pg::column_info(table, column);
+                values[i] = value_sql(reserve(TEXTOID), pg::type_sql_name(info.type));
+            }
+        }
+        std::vector<KeysetTerm> terms;
+        bool row_comparison = true;
+        for (std::size_t i = 0; i < order_columns.size(); i++) {
+            if (!given[i]) {
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid after: no value for \"{}\"", order_columns[i]),
+                            fmt::format("The order is: {}.", expected),
+                            "Give the values of the last row of the previous page.");
+            }
+            pg::ColumnInfo info = pg::column_info(table, order_columns[i]);
+            std::string path = "after." + order_columns[i];
+            KeysetTerm term;
+            term.column = level.alias + "." + pg::quoted_identifier(info.name);
+            term.descending = level.order[i].descending;
+            term.value = values[i];
+            term.less = pg::binary_operator_sql(info.type, "<", path);
+            term.greater = pg::binary_operator_sql(info.type, ">", path);
+            term.equals = pg::binary_operator_sql(info.type, "=", path);
+            row_comparison =
+                row_comparison && !term.value.empty() && info.not_null &&
+                (terms.empty() || (term.descending == terms[0].descending &&
+                                   term.less == terms[0].less && term.greater == terms[0].greater));
+            terms.push_back(std::move(term));
+        }
+        return keyset_condition_sql(terms, row_comparison);
+    }
+
     // The junction of a many-to-many level: its alias, and the columns it renders.
     void plan_junction(EagerLevel& level, const ThroughSpec& through, Oid junction,
                        const std::string& path) {

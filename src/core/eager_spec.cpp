@@ -601,10 +601,10 @@ std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std:
 
 FetchSpec parse_fetch_spec(const JsonValue& spec) {
     expect_kind(spec, JsonValue::Kind::kObject, "spec");
-    check_keys(
-        spec,
-        {"table", "id", "filter", "order_by", "limit", "offset", "select_columns", "relations"},
-        "");
+    check_keys(spec,
+               {"table", "id", "filter", "order_by", "after", "limit", "offset", "select_columns",
+                "relations"},
+               "");
     FetchSpec fetch;
     const JsonValue* table = spec.find("table");
     if (table == nullptr)
@@ -617,12 +617,20 @@ FetchSpec parse_fetch_spec(const JsonValue& spec) {
         if (id->is_array())
             bad("id", "must be a string, number or boolean, or an object naming the key columns");
         fetch.id = *id;
-        for (const char* key : {"filter", "order_by", "limit", "offset"}) {
+        for (const char* key : {"filter", "order_by", "after", "limit", "offset"}) {
             if (spec.find(key) != nullptr)
                 bad(key, "cannot be combined with id");
         }
     }
     fetch.options = parse_options(spec, "");
+    if (const JsonValue* after = spec.find("after"); after != nullptr && !after->is_null()) {
+        expect_kind(*after, JsonValue::Kind::kObject, "after");
+        for (const auto& [column, value] : after->members) {
+            if (value.is_array() || value.is_object())
+                bad("after." + column, "expected a string, number, boolean or null");
+        }
+        fetch.options.after = *after;
+    }
     if (const JsonValue* relations = spec.find("relations")) {
         fetch.relations = parse_relations(*relations, "relations");
     }
@@ -732,6 +740,14 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += term.descending ? 'd' : 'a';
     }
     out += ']';
+    if (options.after) {
+        out += "k[";
+        for (const auto& [column, value] : options.after->members) {
+            shape_text(out, column);
+            out += value.is_null() ? 'n' : 'v';
+        }
+        out += ']';
+    }
     if (options.limit)
         out += 'l';
     if (options.offset > 0)
@@ -768,6 +784,12 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
 void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
                  std::vector<SpecValue>& out) {
     filter_values(options.filter, out);
+    if (options.after) {
+        for (const auto& member : options.after->members) {
+            if (!member.second.is_null())
+                out.push_back({SpecValue::kText, member.second.text, 0, {}});
+        }
+    }
     if (options.limit)
         out.push_back({SpecValue::kInt8, {}, *options.limit, {}});
     if (options.offset > 0)

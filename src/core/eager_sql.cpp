@@ -247,6 +247,42 @@ std::string outer_statement_sql(const EagerLevel& root) {
 
 }  // namespace
 
+std::string keyset_condition_sql(const std::vector<KeysetTerm>& terms, bool row_comparison) {
+    if (terms.empty())
+        return "true";
+    if (row_comparison) {
+        std::vector<std::string> columns, values;
+        for (const KeysetTerm& term : terms) {
+            columns.push_back(term.column);
+            values.push_back(term.value);
+        }
+        return fmt::format("ROW({}) {} ROW({})", fmt::join(columns, ", "),
+                           terms[0].descending ? terms[0].less : terms[0].greater,
+                           fmt::join(values, ", "));
+    }
+    // Lexicographic, from the last term up: after(i) = beyond(i) OR (same(i) AND after(i+1)).
+    std::string condition;
+    for (std::size_t i = terms.size(); i-- > 0;) {
+        const KeysetTerm& term = terms[i];
+        std::string beyond, same;
+        if (term.value.empty()) {
+            same = term.column + " IS NULL";
+            beyond = term.descending ? term.column + " IS NOT NULL" : "";
+        } else {
+            same = fmt::format("{} {} {}", term.column, term.equals, term.value);
+            beyond = term.descending ? fmt::format("{} {} {}", term.column, term.less, term.value)
+                                     : fmt::format("({} {} {} OR {} IS NULL)", term.column,
+                                                   term.greater, term.value, term.column);
+        }
+        std::string next = condition.empty() ? "" : fmt::format("({} AND {})", same, condition);
+        if (beyond.empty())
+            condition = next.empty() ? "false" : next;
+        else
+            condition = next.empty() ? beyond : fmt::format("({} OR {})", beyond, next);
+    }
+    return condition;
+}
+
 bool has_unmatched_rows(const EagerLevel& root) {
     for (const EagerRelation& relation : root.relations) {
         if (relation.keeps_unmatched)

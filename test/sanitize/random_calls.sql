@@ -68,11 +68,22 @@ BEGIN
     FOR i IN 1 .. floor(random() * 4)::int LOOP
         key := pick('foreign_key', 'reference_column', 'join_type', 'select_columns', 'filter', 'aggregate',
                     'order_by', 'limit', 'offset', 'count', 'direction', 'relations', 'relations',
-                    'filter', 'limit', 'order_by', CASE WHEN random() < 0.1 THEN 'bogus' ELSE 'count' END);
+                    'filter', 'limit', 'order_by', 'through', 'recursive', 'one', 'through_columns',
+                    'on_conflict', CASE WHEN random() < 0.1 THEN 'bogus' ELSE 'count' END);
         result := result || jsonb_build_object(key, CASE key
             WHEN 'join_type' THEN to_jsonb(pick('left', 'inner', 'right', 'full', 'cross'))
             WHEN 'direction' THEN to_jsonb(pick('many_to_one', 'one_to_many', 'sideways'))
             WHEN 'count' THEN to_jsonb(random() < 0.7)
+            WHEN 'one' THEN to_jsonb(random() < 0.7)
+            WHEN 'through' THEN CASE WHEN random() < 0.6 THEN to_jsonb(pick('fz.likes', 'likes', 'fz.comments', 'nope'))
+                ELSE jsonb_build_object('table', pick('fz.likes', 'fz.posts'), 'source_key', pick('user_id', 'post_id', 'x'),
+                                        'target_key', random_json(depth + 1), 'as', pick('like', 'id', '')) END
+            WHEN 'through_columns' THEN jsonb_build_array(pick('user_id', 'post_id', 'nope'))
+            WHEN 'recursive' THEN CASE WHEN random() < 0.7
+                THEN jsonb_build_object('max_depth', pick('1', '3', 'null', '64', '65', '0', '"x"')::jsonb)
+                ELSE random_json(depth + 1) END
+            WHEN 'on_conflict' THEN CASE WHEN random() < 0.5 THEN to_jsonb(pick('do_nothing', 'merge'))
+                ELSE jsonb_build_object(pick('update', 'do_nothing', 'constraint'), random_json(depth + 1)) END
             WHEN 'foreign_key' THEN to_jsonb(pick('user_id', 'post_id', 'manager_id', 'posts_user_id_fkey', 'id'))
             WHEN 'filter' THEN CASE floor(random() * 5)::int
                 WHEN 0 THEN jsonb_build_object(pick('id', 'user_id', 'title', 'n'), floor(random() * 20)::int)
@@ -111,7 +122,23 @@ CREATE FUNCTION fitting_relations() RETURNS jsonb LANGUAGE sql AS $$
         '[{"name": "events", "table": "fz.events", "filter": {"id": {"lt": 50}}}, {"name": "odd", "table": "fz.\"Odd \"\"Name\"\"\""}]',
         '[{"name": "listed", "table": "fz.post_list", "foreign_key": "user_id", "reference_column": "id", "select_columns": ["title"]}]',
         '[{"name": "comments", "table": "fz.comments", "filter": {"body": {"like": "comment 1%"}}, "offset": 1}]',
-        '[{"name": "posts", "table": "fz.posts", "join_type": "full", "filter": {"tags": null}}]')::jsonb
+        '[{"name": "posts", "table": "fz.posts", "join_type": "full", "filter": {"tags": null}}]',
+        '[{"name": "liked", "table": "fz.posts", "through": "fz.likes", "through_columns": ["user_id"], "order_by": "likes.user_id"}]',
+        '[{"name": "reports", "table": "fz.users", "foreign_key": "manager_id", "direction": "one_to_many", "recursive": {"max_depth": null}}]',
+        '[{"name": "boss", "table": "fz.users", "foreign_key": "manager_id", "recursive": true, "select_columns": ["name"]}]')::jsonb
+$$;
+
+-- Documents for insert_with_relations that fit users (and sometimes collide or break a rule).
+CREATE FUNCTION fitting_document() RETURNS jsonb LANGUAGE sql AS $$
+    SELECT pick(
+        format('{"id": %s, "name": "new", "posts": [{"id": %s, "title": "t", "comments": [{"n": 1, "body": "b"}]}]}',
+               20 + floor(random() * 10)::int, 100 + floor(random() * 10)::int),
+        format('[{"id": %s, "name": "a", "manager": {"connect": {"id": %s}}}, {"id": 3, "name": "dup"}]',
+               30 + floor(random() * 10)::int, floor(random() * 14)::int),
+        '{"id": 50, "name": null}',
+        '{"id": 51, "name": "x", "liked": [{"connect": {"id": 1}}, {"id": 200, "title": "new"}]}',
+        '{"id": 52, "name": "y", "posts": {"id": 201}}',
+        '{"name": "no id"}')::jsonb
 $$;
 
 -- A literal argument of the given type, as SQL text.
@@ -144,6 +171,8 @@ BEGIN
                 RETURN quote_literal('{"table": "fz.users", "relations": [' || nested || ']}') || '::jsonb';
             ELSIF random() < 0.3 THEN
                 RETURN quote_literal(fitting_relations()::text) || '::jsonb';
+            ELSIF random() < 0.2 THEN
+                RETURN quote_literal(fitting_document()::text) || '::jsonb';
             ELSIF random() < 0.3 THEN
                 RETURN quote_literal(jsonb_build_object('table', pick('fz.users', 'fz.posts'),
                     'filter', jsonb_build_object('id', jsonb_build_object('lt', 8)), 'order_by', 'id',

@@ -417,3 +417,34 @@ TEST(EagerSpec, RecursiveRelationsNestThemselvesLevelByLevel) {
               "invalid relations[0].recursive: expected an object such as {\"max_depth\": 5}, or "
               "true");
 }
+
+TEST(EagerSql, KeysetConditions) {
+    KeysetTerm billed{"t0.billed",
+                      false,
+                      "CAST($1 AS pg_catalog.date)",
+                      "OPERATOR(pg_catalog.<)",
+                      "OPERATOR(pg_catalog.>)",
+                      "OPERATOR(pg_catalog.=)"};
+    KeysetTerm id{"t0.id",
+                  false,
+                  "CAST($2 AS pg_catalog.int4)",
+                  "OPERATOR(pg_catalog.<)",
+                  "OPERATOR(pg_catalog.>)",
+                  "OPERATOR(pg_catalog.=)"};
+    // NOT NULL columns, one direction: one row comparison an index can serve.
+    EXPECT_EQ(keyset_condition_sql({billed, id}, true),
+              "ROW(t0.billed, t0.id) OPERATOR(pg_catalog.>) ROW(CAST($1 AS pg_catalog.date), "
+              "CAST($2 AS pg_catalog.int4))");
+    // Otherwise lexicographic, NULLs last ascending.
+    EXPECT_EQ(keyset_condition_sql({billed, id}, false),
+              "((t0.billed OPERATOR(pg_catalog.>) CAST($1 AS pg_catalog.date) OR t0.billed IS "
+              "NULL) OR (t0.billed OPERATOR(pg_catalog.=) CAST($1 AS pg_catalog.date) AND (t0.id "
+              "OPERATOR(pg_catalog.>) CAST($2 AS pg_catalog.int4) OR t0.id IS NULL)))");
+    // After a NULL: descending, non-NULLs follow; ascending, only more NULLs do.
+    KeysetTerm note_desc{"t0.note", true, "", "<", ">", "="};
+    EXPECT_EQ(keyset_condition_sql({note_desc, id}, false),
+              "(t0.note IS NOT NULL OR (t0.note IS NULL AND (t0.id OPERATOR(pg_catalog.>) CAST($2 "
+              "AS pg_catalog.int4) OR t0.id IS NULL)))");
+    KeysetTerm note_asc{"t0.note", false, "", "<", ">", "="};
+    EXPECT_EQ(keyset_condition_sql({note_asc}, false), "false");
+}

@@ -72,6 +72,9 @@ enum class Direction { kInfer, kManyToOne, kOneToMany };
 struct QueryOptions {
     FilterNode filter;
     std::vector<OrderTerm> order_by;
+    // Keyset pagination (the top level only): the rows after the one with these values of the
+    // order's columns, {"column": value, ...}; values may be null.
+    std::optional<JsonValue> after;
     std::optional<long long> limit;
     long long offset = 0;
     std::optional<std::vector<std::string>> select_columns;
@@ -127,7 +130,8 @@ FilterNode parse_filter(const JsonValue& filter, const std::string& path);
 std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations);
 
 // The values a spec binds, in the order the statement numbers its parameters: for each level,
-// its filter values, then its limit, then its offset (when not 0), then its relations in order.
+// its filter values, then its after values (those not null, in the object's order), then its
+// limit, then its offset (when not 0), then its relations in order.
 struct SpecValue {
     enum Kind { kText, kInt8, kTextArray } kind = kText;
     std::string text;

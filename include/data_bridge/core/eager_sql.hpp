@@ -120,6 +120,21 @@ std::string row_document_sql(const EagerLevel& level);
 // statement below, which appends the related rows no parent matches).
 bool has_unmatched_rows(const EagerLevel& root);
 
+// One term of a keyset ("after") condition: the row's value of an order column against the
+// value of the row the page starts after, NULLs placed as ORDER BY places them (last ascending,
+// first descending).
+struct KeysetTerm {
+    std::string column;  // qualified: t0."created"
+    bool descending = false;
+    std::string value;                  // the typed parameter, CAST($n AS type); "" for NULL
+    std::string less, greater, equals;  // OPERATOR(…) of the column's type
+};
+// The rows after the given one in the order of `terms`. `row_comparison`: every value is set,
+// every column NOT NULL, every direction the same and every column's operator the first term's
+// (one schema's, so that a qualified row comparison resolves for each), so one row comparison
+// says it and an index on the columns can serve it.
+std::string keyset_condition_sql(const std::vector<KeysetTerm>& terms, bool row_comparison);
+
 // The statement: a jsonb array of the rows of `root` (`as_array`), or the single row's object.
 // With right/full relations the page of root rows is computed once (WITH page), rendered, and
 // followed by the unmatched related rows of each such relation, in their own order.
