@@ -110,9 +110,19 @@ class EagerPlanner {
         if (through != nullptr)
             plan_junction(level, *through, junction, path);
         // Each top-level term or group its own condition, so the planner sees the ANDed terms.
+        // A term naming a count or aggregate relation of the level (having-style) binds its
+        // values now, in the filter's order, and gets its SQL once the relation is planned.
+        std::vector<PendingValueTerm> value_terms;
         for (const FilterNode& node : options.filter.children) {
             level.conditions.push_back(filter_node_sql(
-                node, [&](const FilterTerm& term) { return filter_sql(table, level.alias, term); },
+                node,
+                [&](const FilterTerm& term) {
+                    if (!pg::has_column(table, term.column) &&
+                        named_value_relation(relations, term.column) != nullptr) {
+                        return pending_value_term(term, value_terms);
+                    }
+                    return filter_sql(table, level.alias, term);
+                },
                 [&](const FilterNode& exists) {
                     return exists_filter_sql(table, level.alias, exists);
                 }));
@@ -203,10 +213,88 @@ class EagerPlanner {
         for (std::size_t i : related_order)
             level.order[i].column =
                 related_order_term(level, relations, options.order_by[i].column, order_path);
+        for (std::size_t i = 0; i < value_terms.size(); i++) {
+            std::string condition = value_term_sql(level, value_terms[i]);
+            for (std::string& sql : level.conditions) {
+                std::size_t at = sql.find(value_terms[i].token);
+                if (at != std::string::npos)
+                    sql.replace(at, value_terms[i].token.size(), condition);
+            }
+        }
         return level;
     }
 
   private:
+    // A filter term on a count or aggregate relation, bound before the relation is planned.
+    struct PendingValueTerm {
+        std::string token;  // stands for the condition in the filter's SQL until then
+        FilterTerm term;
+        std::vector<std::string> placeholders;
+    };
+
+    static const RelationSpec* named_value_relation(const std::vector<RelationSpec>& relations,
+                                                    const std::string& name) {
+        for (const RelationSpec& spec : relations) {
+            if (spec.name == name && (spec.count || spec.aggregate))
+                return &spec;
+        }
+        return nullptr;
+    }
+
+    std::string pending_value_term(const FilterTerm& term, std::vector<PendingValueTerm>& pending) {
+        PendingValueTerm value;
+        // Control characters never occur in the SQL built around it (identifiers are quoted,
+        // values are parameters), so the token is found only where it was put.
+        value.token = fmt::format("\x01value term {}\x01", pending.size());
+        value.term = term;
+        for (FilterParameter parameter : filter_parameters(term))
+            value.placeholders.push_back(
+                reserve(parameter == FilterParameter::kText ? TEXTOID : TEXTARRAYOID));
+        pending.push_back(value);
+        return value.token;
+    }
+
+    // {"invoices": {"gt": 5}}: the relation's value (its count or aggregate, with its own
+    // filter) compared as a value of its SQL type.
+    std::string value_term_sql(const EagerLevel& level, const PendingValueTerm& pending) {
+        const FilterTerm& term = pending.term;
+        const EagerRelation* planned = nullptr;
+        for (const EagerRelation& relation : level.relations) {
+            if (relation.name == term.column)
+                planned = &relation;
+        }
+        switch (term.op) {
+            case FilterOp::kLike:
+            case FilterOp::kNotLike:
+            case FilterOp::kILike:
+            case FilterOp::kNotILike:
+            case FilterOp::kContains:
+            case FilterOp::kContainedBy:
+            case FilterOp::kOverlaps:
+            case FilterOp::kMatch:
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}: a count or aggregate is compared with eq, "
+                                        "neq, lt, lte, gt, gte, in, not_in, is or is_null",
+                                        term.path));
+            default:
+                break;
+        }
+        Oid type = planned->value_type;
+        if (type == InvalidOid) {
+            throw Error(sqlstate::kUndefinedFunction,
+                        fmt::format("invalid {}: the aggregate of \"{}\" has no type to compare",
+                                    term.path, planned->name),
+                        {}, "The aggregate does not exist for the column's type.");
+        }
+        FilterColumn resolved{related_order_sql(*planned, ""), pg::type_sql_name(type), {}, false};
+        const char* symbol = filter_operator_symbol(term.op);
+        if (term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn)
+            resolved.equals = pg::binary_operator_sql(type, "=", term.path);
+        if (symbol != nullptr)
+            resolved.compare = pg::binary_operator_sql(type, symbol, term.path);
+        return filter_condition_sql(term, resolved, pending.placeholders);
+    }
+
     // "after": the rows that come after the row with these values of the order's columns (the
     // order_by columns, then the primary key's), in that order. Placeholders are reserved in the
     // object's order, as spec_values() lists the values.
@@ -342,6 +430,22 @@ class EagerPlanner {
         for (EagerJoinColumn& column : columns)
             column.child_alias = level.through.alias;
         return columns;
+    }
+
+    // The SQL type of an aggregate's result: bigint for counts, the column's for min and max,
+    // pg_catalog.sum's or avg's result for the column's type.
+    static Oid aggregate_type(Oid table, const Aggregate& aggregate) {
+        if (aggregate.function == AggregateFunction::kCount ||
+            aggregate.function == AggregateFunction::kCountDistinct) {
+            return INT8OID;
+        }
+        Oid column = pg::column_info(table, aggregate.column).type;
+        if (aggregate.function == AggregateFunction::kMin ||
+            aggregate.function == AggregateFunction::kMax) {
+            return column;
+        }
+        // InvalidOid when there is none: the load itself then fails with PostgreSQL's error.
+        return pg::aggregate_result_type(aggregate_function_name(aggregate.function), column);
     }
 
     // "album.title" (a column of an at-most-one relation) or "spent" (a count or aggregate
@@ -515,8 +619,10 @@ class EagerPlanner {
             }
             relation.aggregate = aggregate_sql(*spec.aggregate, level.alias, column);
             relation.value = aggregate_call_sql(*spec.aggregate, level.alias, column);
+            relation.value_type = aggregate_type(child, *spec.aggregate);
         } else if (spec.count) {
             relation.value = "pg_catalog.count(*)";
+            relation.value_type = INT8OID;
         }
         relation.join_count = relation.join.size();
         relation.keeps_unmatched = outer;

@@ -10,6 +10,7 @@ extern "C" {
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
 #include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "parser/parse_oper.h"
 #include "utils/typcache.h"
 }
@@ -162,6 +163,19 @@ std::vector<std::string> constraint_columns(Oid relid, const std::string& name) 
                                 relation_name(relid)));
     }
     return std::vector<std::string>(names, names + count);
+}
+
+Oid aggregate_result_type(const char* function, Oid argument_type) {
+    return guarded([function, argument_type] {
+        List* name = list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup(function)));
+        Oid types[1] = {argument_type};
+        Oid found = LookupFuncName(name, 1, types, true);
+        if (!OidIsValid(found)) {
+            types[0] = getBaseType(argument_type);
+            found = LookupFuncName(name, 1, types, true);
+        }
+        return OidIsValid(found) ? get_func_rettype(found) : InvalidOid;
+    });
 }
 
 Oid find_relation(const std::vector<std::string>& name_parts) {

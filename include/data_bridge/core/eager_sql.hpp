@@ -76,8 +76,9 @@ struct EagerRelation {
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;
-    std::string aggregate;  // kAggregate: its SQL, from aggregate_sql()
-    std::string value;      // kCount, kAggregate: the plain SQL value, for ordering by it
+    std::string aggregate;         // kAggregate: its SQL, from aggregate_sql()
+    std::string value;             // kCount, kAggregate: the plain SQL value, for ordering by it
+    std::uint32_t value_type = 0;  // kCount, kAggregate: the type of `value` (an Oid)
 };
 
 // pg_catalog.to_jsonb(pg_catalog.sum(t1."total")): the aggregate as jsonb, rendered as to_jsonb

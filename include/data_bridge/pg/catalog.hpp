@@ -82,6 +82,10 @@ struct IndexFacts {
 // call inside guarded().
 List* read_indexes(Relation pg_index, Oid relid);
 
+// The result type of pg_catalog.sum/avg (`function`) over a column of `argument_type` (or of
+// its domain's base type); InvalidOid when there is no such aggregate.
+Oid aggregate_result_type(const char* function, Oid argument_type);
+
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
