@@ -11,6 +11,15 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION insert_with_relations(regclass, jsonb, jsonb, jsonb, text) IS
 'Inserts an object (or an array of objects) with its related rows: many-to-one rows first (or connected), one-to-many rows and junction rows after, one INSERT per table and level; returns the stored tree';
 
+-- Streamed eager loads.
+CREATE FUNCTION fetch_rows_with_relations(spec jsonb)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'fetch_rows_with_relations'
+LANGUAGE C STABLE STRICT ROWS 1000;
+
+COMMENT ON FUNCTION fetch_rows_with_relations(jsonb) IS
+'The rows of fetch_with_relations(spec), one jsonb value each, streamed: the top rows are read a chunk at a time and each chunk''s relations loaded for it';
+
 -- The three-argument delete_many_with_cascade, deprecated in 0.2.0, is gone: it is
 -- delete_each_with_cascade. A view or function of yours that calls it stops this update with
 -- PostgreSQL's dependency error; change it to delete_each_with_cascade first.

@@ -212,6 +212,14 @@ LANGUAGE C STABLE STRICT;
 COMMENT ON FUNCTION fetch_with_relations(jsonb) IS
 'Rows of spec.table (one by id, or many by filter/order_by/limit/offset) with their related rows nested to any depth, as jsonb, by one statement';
 
+CREATE FUNCTION fetch_rows_with_relations(spec jsonb)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'fetch_rows_with_relations'
+LANGUAGE C STABLE STRICT ROWS 1000;
+
+COMMENT ON FUNCTION fetch_rows_with_relations(jsonb) IS
+'The rows of fetch_with_relations(spec), one jsonb value each, streamed: the top rows are read a chunk at a time and each chunk''s relations loaded for it';
+
 CREATE FUNCTION fetch_one_with_relations(tbl regclass, id anyelement, relations jsonb DEFAULT '[]')
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'fetch_one_with_relations'

@@ -733,55 +733,80 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
 // cache under the same key).
 pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs;
 
-Datum execute_program(FunctionCallInfo fcinfo, const pg::EagerProgram& program,
-                      const pg::Parameters& parameters) {
+// A load ready to run: the batched program, or (right and full joins, a key type without an
+// array type) the one statement; with its parameters bound.
+struct PreparedLoad {
+    std::shared_ptr<const pg::EagerProgram> program;
+    std::string sql;
+    pg::Parameters parameters;
+};
+
+Datum execute_load(FunctionCallInfo fcinfo, const PreparedLoad& load) {
+    if (load.program == nullptr)
+        return execute(fcinfo, load.sql, load.parameters);
     bool is_null = false;
-    Datum result = pg::run_eager_program(program, parameters, &is_null);
+    Datum result = pg::run_eager_program(*load.program, load.parameters, &is_null);
     if (is_null)
         PG_RETURN_NULL();
     return result;
 }
 
-// Runs a freshly planned load: binds the spec's values into the planner's slots and remembers
-// the batches (or the one statement) for the next call of the same shape.
+// A freshly planned load: binds the spec's values into the planner's slots and remembers the
+// batches (or the one statement) for the next call of the same shape.
+PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as_array,
+                          const std::string& shape_key, const QueryOptions& options,
+                          const std::vector<RelationSpec>& relations) {
+    bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
+    PreparedLoad load;
+    load.parameters = planner.parameters();
+    if (!has_unmatched_rows(root))
+        load.program = pg::eager_program(root, as_array, planner.parameters().types.size());
+    if (load.program != nullptr) {
+        if (!shape_key.empty())
+            programs.remember(shape_key, load.program);
+        return load;
+    }
+    load.sql = eager_statement_sql(root, as_array);
+    if (!shape_key.empty())
+        pg::remember_statement(shape_key, load.sql);
+    return load;
+}
+
 Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root, bool as_array,
           const std::string& shape_key, const QueryOptions& options,
           const std::vector<RelationSpec>& relations) {
-    bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
-    std::shared_ptr<const pg::EagerProgram> program;
-    if (!has_unmatched_rows(root))
-        program = pg::eager_program(root, as_array, planner.parameters().types.size());
-    if (program != nullptr) {
-        if (!shape_key.empty())
-            programs.remember(shape_key, program);
-        return execute_program(fcinfo, *program, planner.parameters());
-    }
-    std::string sql = eager_statement_sql(root, as_array);
-    if (!shape_key.empty())
-        pg::remember_statement(shape_key, sql);
-    return execute(fcinfo, sql, planner.parameters());
+    return execute_load(fcinfo,
+                        planned_load(planner, root, as_array, shape_key, options, relations));
 }
 
-// A statement remembered for this shape: bind the values and run it, skipping every catalog
-// check and all SQL building. `key_value`: the one key parameter that comes first, if any.
+// The load remembered for this shape, its values bound, skipping every catalog check and all
+// SQL building. `key_value`: the one key parameter that comes first, if any.
+std::optional<PreparedLoad> remembered_load(const std::string& shape_key,
+                                            const QueryOptions& options,
+                                            const std::vector<RelationSpec>& relations,
+                                            std::optional<std::pair<Oid, Datum>> key_value) {
+    PreparedLoad load;
+    if (const auto* found = programs.find(shape_key))
+        load.program = *found;
+    const std::string* sql = load.program == nullptr ? pg::find_statement(shape_key) : nullptr;
+    if (load.program == nullptr && sql == nullptr)
+        return std::nullopt;
+    if (sql != nullptr)
+        load.sql = *sql;
+    if (key_value)
+        load.parameters.add(key_value->first, key_value->second, false);
+    bind_spec_values(options, relations, load.parameters, nullptr);
+    return load;
+}
+
 std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& shape_key,
                                     const QueryOptions& options,
                                     const std::vector<RelationSpec>& relations,
                                     std::optional<std::pair<Oid, Datum>> key_value) {
-    std::shared_ptr<const pg::EagerProgram> program;
-    if (const auto* found = programs.find(shape_key))
-        program = *found;
-    const std::string* sql = program == nullptr ? pg::find_statement(shape_key) : nullptr;
-    if (program == nullptr && sql == nullptr)
+    std::optional<PreparedLoad> load = remembered_load(shape_key, options, relations, key_value);
+    if (!load)
         return std::nullopt;
-    std::string statement = sql == nullptr ? std::string() : *sql;
-    pg::Parameters parameters;
-    if (key_value)
-        parameters.add(key_value->first, key_value->second, false);
-    bind_spec_values(options, relations, parameters, nullptr);
-    if (program != nullptr)
-        return execute_program(fcinfo, *program, parameters);
-    return execute(fcinfo, statement, parameters);
+    return execute_load(fcinfo, *load);
 }
 
 // What a call shape means here and now: the OIDs its table names resolve to under the caller's
@@ -846,8 +871,10 @@ std::string resolved_shape_key(const std::string& prefix, Oid root,
     return key;
 }
 
-Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
-    FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+// The load a fetch_with_relations spec asks for, planned or remembered; `as_array`: whether it
+// is a list (no id).
+PreparedLoad prepare_spec_load(const FetchSpec& spec, bool* as_array) {
+    *as_array = !spec.id;
     // An id object binds one parameter per key column: such calls are planned every time.
     bool remembered = !(spec.id && spec.id->is_object());
     std::string shape_key;
@@ -859,8 +886,8 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
         std::optional<std::pair<Oid, Datum>> key_value;
         if (spec.id)
             key_value = std::make_pair(TEXTOID, text_value(spec.id->text));
-        if (auto done = run_remembered(fcinfo, shape_key, spec.options, spec.relations, key_value))
-            return *done;
+        if (auto load = remembered_load(shape_key, spec.options, spec.relations, key_value))
+            return *load;
     }
     EagerPlanner planner(kBudgetCall);
     planner.set_root_is_array(!spec.id);
@@ -871,11 +898,68 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
         EagerLevel root = planner.level(table, spec.options, spec.relations, "");
         planner.add_budget(root);
         root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
-        return run(fcinfo, planner, root, false, shape_key, spec.options, spec.relations);
+        return planned_load(planner, root, false, shape_key, spec.options, spec.relations);
     }
     EagerLevel root = planner.level(table, spec.options, spec.relations, "");
     planner.add_budget(root);
-    return run(fcinfo, planner, root, true, shape_key, spec.options, spec.relations);
+    return planned_load(planner, root, true, shape_key, spec.options, spec.relations);
+}
+
+Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
+    FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+    bool as_array = true;
+    PreparedLoad load = prepare_spec_load(spec, &as_array);
+    return execute_load(fcinfo, load);
+}
+
+// fetch_rows_with_relations(spec jsonb) RETURNS SETOF jsonb: the same rows, one value each,
+// streamed: the top rows are read through a cursor a chunk at a time and each chunk's
+// relations loaded for it, so no value holds them all.
+constexpr long kStreamChunkRows = 1000;
+
+Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
+    FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+    pg::guarded([fcinfo] { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    auto emit = [result](Datum row) {
+        pg::guarded([result, row] {
+            bool is_null = false;
+            Datum value = row;
+            tuplestore_putvalues(result->setResult, result->setDesc, &value, &is_null);
+        });
+    };
+    bool as_array = true;
+    PreparedLoad load = prepare_spec_load(spec, &as_array);
+    if (load.program != nullptr) {
+        // The row budget counts per chunk (the value the stream never builds).
+        long outer_rows = rows_rendered;
+        rows_rendered = 0;
+        try {
+            pg::stream_eager_program(*load.program, load.parameters, kStreamChunkRows, emit);
+        } catch (...) {
+            rows_rendered = outer_rows;
+            throw;
+        }
+        rows_rendered = outer_rows;
+        return (Datum)0;
+    }
+    // Right and full joins run as one statement: its rows are emitted one by one.
+    Datum all = execute(fcinfo, load.sql, load.parameters);
+    if (fcinfo->isnull) {
+        fcinfo->isnull = false;
+        return (Datum)0;
+    }
+    if (!as_array) {
+        emit(all);
+        return (Datum)0;
+    }
+    int count = pg::guarded([all] { return static_cast<int>(JB_ROOT_COUNT(DatumGetJsonbP(all))); });
+    for (int i = 0; i < count; i++) {
+        Datum element = pg::guarded(
+            [all, i] { return DirectFunctionCall2(jsonb_array_element, all, Int32GetDatum(i)); });
+        emit(element);
+    }
+    return (Datum)0;
 }
 
 std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
@@ -1004,6 +1088,7 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
 }  // namespace data_bridge
 
 DATA_BRIDGE_FUNCTION(fetch_with_relations, data_bridge::fetch_with_relations_body)
+DATA_BRIDGE_FUNCTION(fetch_rows_with_relations, data_bridge::fetch_rows_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_one_with_relations, data_bridge::fetch_one_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_many_with_relations, data_bridge::fetch_many_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_one_eager, data_bridge::fetch_one_eager_body)

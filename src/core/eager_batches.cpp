@@ -402,6 +402,14 @@ class BatchBuilder {
 
 }  // namespace
 
+std::string streamed_top_sql(const Batch& top) {
+    if (top.order_column < 0)
+        return top.sql;
+    // Joined rows come from LEFT JOIN LATERALs over the ordered page s, whose place r is the
+    // order.
+    return fmt::format("SELECT * FROM ({}) AS q ORDER BY q.r", top.sql);
+}
+
 std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array,
                                  std::size_t spec_parameters) {
     std::vector<Batch> batches;

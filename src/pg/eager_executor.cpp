@@ -1,5 +1,7 @@
 #include "data_bridge/pg/eager_executor.hpp"
 
+#include <functional>
+
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/datum.hpp"
 #include "data_bridge/pg/statement.hpp"
@@ -209,16 +211,45 @@ void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, u
 
 }  // namespace
 
-Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null) {
-    MemoryContext result_context = CurrentMemoryContext;
-    std::size_t batch_count = program.batches.size();
-    spi_connect();
-    BatchRows* rows = guarded([batch_count] {
-        return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
+namespace {
+
+// Takes a batch's result rows: groups them by parent row (ordered by their place where the
+// statement did not order them) and prepares their rendering. Returns the rows they render.
+long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPITupleTable* table,
+               uint64 processed, uint64 parent_count, bool ordered) {
+    const Batch& batch = program.batches[b];
+    const std::vector<RenderedResultColumn>& columns = program.rendered[b];
+    const RenderedResultColumn* column_data = columns.data();
+    int column_count = static_cast<int>(columns.size());
+    bool below_top = batch.parent >= 0;
+    int order_column = ordered ? -1 : batch.order_column;
+    const Batch* batch_data = &batch;
+    return guarded([&rows, b, table, processed, parent_count, below_top, order_column, column_data,
+                    column_count, batch_data] {
+        BatchRows& mine = rows[b];
+        mine.table = table;
+        mine.count = processed;
+        TupleDesc descriptor = mine.table->tupdesc;
+        for (int i = 0; i < column_count; i++)
+            check_column_type(descriptor, column_data[i].column, column_data[i].result_type);
+        order_rows(mine, parent_count, below_top, order_column);
+        int width = descriptor->natts;
+        mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
+        mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));
+        mine.renderers = static_cast<ColumnRenderer*>(palloc0(sizeof(ColumnRenderer) * width));
+        for (int i = 0; i < column_count; i++) {
+            prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering);
+        }
+        return rendered_rows(mine, *batch_data);
     });
+}
+
+// Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
+// before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
+void run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
+                 std::size_t first, long rendered) {
     long limit = max_rows;
-    long rendered = 0;
-    for (std::size_t b = 0; b < batch_count; b++) {
+    for (std::size_t b = first; b < program.batches.size(); b++) {
         const Batch& batch = program.batches[b];
         Parameters parameters = spec;
         uint64 parent_count = 1;  // the top level hangs off one notional parent
@@ -226,6 +257,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
             const BatchRows& parent = rows[batch.parent];
             parent_count = parent.count;
             if (parent_count == 0) {
+                rows[b].table = nullptr;
+                rows[b].count = 0;
                 rows[b].starts =
                     guarded([] { return static_cast<uint64*>(palloc0(sizeof(uint64))); });
                 continue;
@@ -244,34 +277,23 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
         // than running it.
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, batch.parent >= 0);
         uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
-        const std::vector<RenderedResultColumn>& columns = program.rendered[b];
-        const RenderedResultColumn* column_data = columns.data();
-        int column_count = static_cast<int>(columns.size());
-        bool below_top = batch.parent >= 0;
-        int order_column = batch.order_column;
-        const Batch* batch_data = &batch;
-        long batch_rows = guarded([&rows, b, processed, parent_count, below_top, order_column,
-                                   column_data, column_count, batch_data] {
-            BatchRows& mine = rows[b];
-            mine.table = SPI_tuptable;
-            mine.count = processed;
-            TupleDesc descriptor = mine.table->tupdesc;
-            for (int i = 0; i < column_count; i++)
-                check_column_type(descriptor, column_data[i].column, column_data[i].result_type);
-            order_rows(mine, parent_count, below_top, order_column);
-            int width = descriptor->natts;
-            mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
-            mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));
-            mine.renderers = static_cast<ColumnRenderer*>(palloc0(sizeof(ColumnRenderer) * width));
-            for (int i = 0; i < column_count; i++) {
-                prepare_renderer(&mine.renderers[column_data[i].column], column_data[i].rendering);
-            }
-            return rendered_rows(mine, *batch_data);
-        });
-        rendered += batch_rows;
+        SPITupleTable* table = SPI_tuptable;
+        rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)
             throw eager_row_budget_exceeded(limit);
     }
+}
+
+}  // namespace
+
+Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null) {
+    MemoryContext result_context = CurrentMemoryContext;
+    std::size_t batch_count = program.batches.size();
+    spi_connect();
+    BatchRows* rows = guarded([batch_count] {
+        return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
+    });
+    run_batches(program, spec, rows, 0, 0);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
     const EagerProgram* code = &program;
     Jsonb* result = guarded([code, rows, as_array, result_context] {
@@ -288,6 +310,49 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
     spi_finish();
     *is_null = result == nullptr;
     return PointerGetDatum(result);
+}
+
+void stream_eager_program(const EagerProgram& program, const Parameters& spec, long chunk_rows,
+                          const std::function<void(Datum)>& emit) {
+    std::size_t batch_count = program.batches.size();
+    spi_connect();
+    // Everything one chunk allocates lives in this context, emptied before the next chunk.
+    MemoryContext chunk_context = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "data_bridge stream chunk",
+                                     ALLOCSET_DEFAULT_SIZES);
+    });
+    SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types);
+    auto each = [&](SPITupleTable* table, uint64 fetched) {
+        MemoryContext outer =
+            guarded([chunk_context] { return MemoryContextSwitchTo(chunk_context); });
+        BatchRows* rows = guarded([batch_count] {
+            return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
+        });
+        long rendered = take_rows(program, 0, rows, table, fetched, 1, true);
+        if (max_rows > 0 && rendered > max_rows)
+            throw eager_row_budget_exceeded(max_rows);
+        run_batches(program, spec, rows, 1, rendered);
+        for (uint64 i = 0; i < fetched; i++) {
+            const EagerProgram* code = &program;
+            Datum row = guarded([code, rows, i] {
+                JsonbValue value;
+                render_row(*code, rows, 0, rows[0].order[i], &value);
+                return JsonbPGetDatum(JsonbValueToJsonb(&value));
+            });
+            emit(row);
+        }
+        guarded([rows, batch_count, chunk_context, outer] {
+            for (std::size_t b = 0; b < batch_count; b++) {
+                if (rows[b].table != nullptr)
+                    SPI_freetuptable(rows[b].table);
+            }
+            MemoryContextSwitchTo(outer);
+            MemoryContextReset(chunk_context);
+        });
+    };
+    for_each_chunk(plan, spec.values, spec.nulls, chunk_rows, each);
+    guarded([chunk_context] { MemoryContextDelete(chunk_context); });
+    spi_finish();
 }
 
 }  // namespace data_bridge::pg

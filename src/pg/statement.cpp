@@ -176,6 +176,44 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     return processed;
 }
 
+void for_each_chunk(SPIPlanPtr plan, const std::vector<Datum>& values,
+                    const std::vector<char>& nulls, long chunk,
+                    const std::function<void(SPITupleTable*, uint64)>& each) {
+    Datum* value_data = const_cast<Datum*>(values.data());
+    const char* null_data = nulls.data();
+    // The cursor runs the plan until it is closed: no plan is freed meanwhile.
+    executing++;
+    try {
+        Portal portal = guarded([plan, value_data, null_data] {
+            Portal opened = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
+            if (opened == nullptr)
+                elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
+                     SPI_result_code_string(SPI_result));
+            return opened;
+        });
+        while (true) {
+            struct Fetched {
+                SPITupleTable* table;
+                uint64 count;
+            };
+            Fetched fetched = guarded([portal, chunk] {
+                SPI_cursor_fetch(portal, true, chunk);
+                return Fetched{SPI_tuptable, SPI_processed};
+            });
+            if (fetched.count == 0) {
+                guarded([fetched] { SPI_freetuptable(fetched.table); });
+                break;
+            }
+            each(fetched.table, fetched.count);
+        }
+        guarded([portal] { SPI_cursor_close(portal); });
+    } catch (...) {
+        executing--;
+        throw;
+    }
+    executing--;
+}
+
 PlanCacheStats plan_cache_stats() {
     return {(long)plans.size(), plans_prepared, plan_hits};
 }

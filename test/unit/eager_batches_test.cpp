@@ -385,5 +385,19 @@ TEST(EagerBatches, ManyToManyJoinsTheJunctionIntoTheFromItem) {
                          "t2.position)"));
 }
 
+TEST(EagerBatches, AStreamedTopReadsItsRowsInOrder) {
+    std::vector<Batch> joined = eager_batches(users_tree(), true, 2);
+    // Rows joined into the top statement: the cursor orders by their place.
+    EXPECT_EQ(streamed_top_sql(joined[0]),
+              "SELECT * FROM (" + joined[0].sql + ") AS q ORDER BY q.r");
+    EagerLevel plain;
+    plain.table = "public.users";
+    plain.alias = "t0";
+    plain.order = {{"id", false}};
+    plain.rendered = {column("id")};
+    std::vector<Batch> alone = eager_batches(plain, true, 0);
+    EXPECT_EQ(streamed_top_sql(alone[0]), alone[0].sql);  // it orders itself
+}
+
 }  // namespace
 }  // namespace data_bridge

@@ -68,6 +68,10 @@ void group_by_parent(const std::uint64_t* parents, const std::int64_t* places, s
                      std::size_t parent_count, std::uint64_t* starts,
                      std::uint64_t* order) noexcept;
 
+// The top batch's statement for reading its rows through a cursor: in their order (the
+// statement alone leaves that to the executor when rows are joined into it).
+std::string streamed_top_sql(const Batch& top);
+
 // The batches of a tree, parents before children. `spec_parameters`: how many parameters the
 // spec's own values take ($1 .. $n); each batch's key arrays follow them. `as_array`: the top
 // level is a list (ordered, paged) rather than one row. Right and full joins are not batched.

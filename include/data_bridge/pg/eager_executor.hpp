@@ -3,6 +3,7 @@
 // all the rows at once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,5 +36,12 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
 // Runs the program with the spec's values as $1..$n: a jsonb array of the top rows, or the one
 // row's object (is_null when there is none). The result is allocated in the caller's context.
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null);
+
+// Runs the program as a stream: the top rows are read through a cursor `chunk_rows` at a time;
+// each chunk's relations are loaded for that chunk's rows (one statement per level, as above)
+// and each top row is handed to `emit` as one jsonb value (in a context emptied after the
+// chunk: emit copies what it keeps). data_bridge.max_rows bounds the rows of one chunk.
+void stream_eager_program(const EagerProgram& program, const Parameters& spec, long chunk_rows,
+                          const std::function<void(Datum)>& emit);
 
 }  // namespace data_bridge::pg

@@ -5,6 +5,7 @@
 // schema-qualified names, so a rename simply leads to a new entry.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
 // Runs a cached plan (SPI must be connected); returns SPI_processed.
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0);
+
+// Runs a cached plan as a read-only cursor, `chunk` rows at a time: `each` gets every fetch's
+// rows (its tuple table, which it frees) until none are left (SPI must be connected).
+void for_each_chunk(SPIPlanPtr plan, const std::vector<Datum>& values,
+                    const std::vector<char>& nulls, long chunk,
+                    const std::function<void(SPITupleTable*, uint64)>& each);
 
 // How many plans are cached and how many were prepared since the backend started, for tests.
 struct PlanCacheStats {
