@@ -23,8 +23,8 @@ PREPARE keyset_by_hand AS SELECT coalesce(jsonb_agg(to_jsonb(i) || jsonb_build_o
     CROSS JOIN LATERAL (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.id), '[]') AS lines FROM lines x WHERE x.invoice_id = i.id) l;
 
 -- 2. All 100,000 invoices with their lines, one row each, consumed by the client.
-PREPARE stream_data_bridge AS SELECT count(*), sum(length(r::text)) FROM fetch_rows_with_relations(
-    '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}') r;
+PREPARE stream_data_bridge AS SELECT count(*), sum(length(r::text)) FROM (SELECT fetch_rows_with_relations(
+    '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}') AS r) s;
 PREPARE one_value_data_bridge AS SELECT length(fetch_with_relations(
     '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}')::text);
 PREPARE stream_by_hand AS SELECT count(*), sum(length(r::text)) FROM (
@@ -64,3 +64,18 @@ WITH timings AS (
 SELECT benchmark, round(data_bridge::numeric, 3) AS data_bridge_ms, round(alternative::numeric, 3) AS alternative_ms,
        round((data_bridge / alternative)::numeric, 2) AS ratio
 FROM timings;
+
+-- 3. Backend peak memory (VmHWM of a fresh backend) for the whole stream vs the one value.
+\c
+SET data_bridge.max_rows = 0;
+SELECT count(*) AS streamed_rows FROM (SELECT fetch_rows_with_relations(
+    '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}') AS r) s;
+SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s+(\d+)')::bigint / 1024 AS stream_peak_mb;
+\c
+SET data_bridge.max_rows = 0;
+SELECT length(fetch_with_relations(
+    '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}')::text) AS one_value_chars;
+SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s+(\d+)')::bigint / 1024 AS one_value_peak_mb;
+\c
+SELECT count(*) AS idle FROM invoices WHERE id < 0;
+SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s+(\d+)')::bigint / 1024 AS fresh_backend_peak_mb;

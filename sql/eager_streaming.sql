@@ -1,5 +1,6 @@
 -- fetch_rows_with_relations(): the rows of fetch_with_relations, one jsonb value each, streamed
--- a chunk of top rows at a time (1,000), each chunk's relations loaded for it. Checked against
+-- a chunk of top rows at a time (1,000), each chunk's relations loaded for it, each row returned
+-- as it is ready. Checked against
 -- fetch_with_relations on loads larger than a chunk: plain, ordered both ways, with relations
 -- joined into the top statement (many-to-one, counts), nested one-to-many levels, pages,
 -- keyset pages, filters, one row by id, and a full join (one statement, emitted row by row).
@@ -29,14 +30,27 @@ SELECT es_same('{"table": "es_posts"}') AS plain,
        es_same('{"table": "es_posts", "filter": {"score": 99}}') AS empty,
        es_same('{"table": "es_authors", "filter": {"id": {"lt": 4}}, "relations": [{"name": "posts", "table": "es_posts",
            "join_type": "full", "filter": {"score": 16}, "select_columns": ["id"]}]}') AS full_join;
+-- In a select list each row is returned as it is ready: a cursor, COPY or LIMIT reads only
+-- what it needs.
+BEGIN;
+DECLARE es_cursor CURSOR FOR SELECT fetch_rows_with_relations('{"table": "es_posts", "order_by": [["id", "desc"]],
+    "select_columns": ["id"], "relations": [{"name": "n", "table": "es_comments", "count": true}]}') AS r;
+FETCH 2 FROM es_cursor;
+FETCH 1 FROM es_cursor;
+CLOSE es_cursor;
+COMMIT;
+SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": ["id"]}') AS r LIMIT 2;
+COPY (SELECT fetch_rows_with_relations('{"table": "es_authors", "filter": {"id": {"lt": 3}}, "select_columns": ["name"]}')) TO STDOUT;
+SELECT count(*) AS in_select_list, count(DISTINCT r ->> 'id') AS distinct_rows
+FROM (SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": ["id"]}') AS r) s;
 SELECT * FROM fetch_rows_with_relations('{"table": "es_posts", "id": 5, "select_columns": ["title"],
     "relations": [{"name": "author", "table": "es_authors", "select_columns": ["name"]}]}');
 SELECT count(*) AS none FROM fetch_rows_with_relations('{"table": "es_posts", "id": 99999}');
--- The row budget counts a chunk's rows, not the whole stream's: 2,600 rows pass a budget of
--- 1,500; a chunk over it is refused as a load is.
-SET data_bridge.max_rows = 1500;
+-- data_bridge.max_rows keeps its meaning: the rows of the whole call.
+SET data_bridge.max_rows = 2600;
 SELECT count(*) AS streamed FROM fetch_rows_with_relations('{"table": "es_posts"}');
-SELECT count(*) FROM fetch_rows_with_relations('{"table": "es_posts", "relations": [{"name": "c", "table": "es_comments"}]}');
+SET data_bridge.max_rows = 1500;
+SELECT count(*) FROM fetch_rows_with_relations('{"table": "es_posts"}');
 \echo :LAST_ERROR_SQLSTATE
 RESET data_bridge.max_rows;
 -- Errors are fetch_with_relations' own.

@@ -912,54 +912,112 @@ Datum fetch_with_relations_body(FunctionCallInfo fcinfo) {
     return execute_load(fcinfo, load);
 }
 
-// fetch_rows_with_relations(spec jsonb) RETURNS SETOF jsonb: the same rows, one value each,
-// streamed: the top rows are read through a cursor a chunk at a time and each chunk's
-// relations loaded for it, so no value holds them all.
+// fetch_rows_with_relations(spec jsonb) RETURNS SETOF jsonb: the same rows, one value per call
+// (value-per-call: in a select list, a cursor or COPY gets each row as it is ready). The top rows
+// are read through a cursor a chunk at a time, each chunk's relations loaded for it; only one
+// chunk's rendered rows are held at a time.
 constexpr long kStreamChunkRows = 1000;
 
-Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
+// What the stream keeps between calls; freed with the call's multi-call memory context.
+struct StreamState {
+    PreparedLoad load;
+    std::string portal;  // empty: every row is in `ready` (a one-statement load)
+    std::vector<Datum> ready;
+    std::size_t next = 0;
+    bool done = false;
+    long rendered = 0;  // rows rendered by all chunks, against data_bridge.max_rows
+    MemoryContext chunk_context = nullptr;
+};
+
+void free_stream_state(void* state) {
+    delete static_cast<StreamState*>(state);
+}
+
+// The first call: plans the load (its bound values in the multi-call context) and opens the
+// cursor over the top rows.
+StreamState* start_stream(FunctionCallInfo fcinfo, FuncCallContext* call) {
     FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
-    pg::guarded([fcinfo] { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
-    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    auto emit = [result](Datum row) {
-        pg::guarded([result, row] {
-            bool is_null = false;
-            Datum value = row;
-            tuplestore_putvalues(result->setResult, result->setDesc, &value, &is_null);
-        });
-    };
+    MemoryContext multi_call = call->multi_call_memory_ctx;
+    auto* state = new StreamState();
+    pg::guarded([multi_call, state] {
+        auto* callback = static_cast<MemoryContextCallback*>(
+            MemoryContextAlloc(multi_call, sizeof(MemoryContextCallback)));
+        callback->func = free_stream_state;
+        callback->arg = state;
+        MemoryContextRegisterResetCallback(multi_call, callback);
+        state->chunk_context =
+            AllocSetContextCreate(multi_call, "data_bridge stream chunk", ALLOCSET_DEFAULT_SIZES);
+    });
+    call->user_fctx = state;
+    MemoryContext previous =
+        pg::guarded([multi_call] { return MemoryContextSwitchTo(multi_call); });
     bool as_array = true;
-    PreparedLoad load = prepare_spec_load(spec, &as_array);
-    if (load.program != nullptr) {
-        // The row budget counts per chunk (the value the stream never builds).
+    state->load = prepare_spec_load(spec, &as_array);
+    if (state->load.program != nullptr) {
+        state->portal = pg::open_eager_stream(*state->load.program, state->load.parameters);
+    } else {
+        // Right and full joins run as one statement: its rows are returned one by one.
+        Datum all = execute(fcinfo, state->load.sql, state->load.parameters);
+        bool none = fcinfo->isnull;
+        fcinfo->isnull = false;
+        if (!none && !as_array) {
+            state->ready.push_back(all);
+        } else if (!none) {
+            int count =
+                pg::guarded([all] { return static_cast<int>(JB_ROOT_COUNT(DatumGetJsonbP(all))); });
+            for (int i = 0; i < count; i++) {
+                state->ready.push_back(pg::guarded([all, i] {
+                    return DirectFunctionCall2(jsonb_array_element, all, Int32GetDatum(i));
+                }));
+            }
+        }
+        state->done = true;
+    }
+    pg::guarded([previous] { MemoryContextSwitchTo(previous); });
+    return state;
+}
+
+Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
+    FuncCallContext* call = nullptr;
+    StreamState* state = nullptr;
+    if (pg::guarded([fcinfo] { return SRF_IS_FIRSTCALL(); })) {
+        call = pg::guarded([fcinfo] { return SRF_FIRSTCALL_INIT(); });
+        state = start_stream(fcinfo, call);
+    } else {
+        call = pg::guarded([fcinfo] { return SRF_PERCALL_SETUP(); });
+        state = static_cast<StreamState*>(call->user_fctx);
+    }
+    while (state->next >= state->ready.size()) {
+        if (state->done) {
+            if (!state->portal.empty())
+                pg::close_eager_stream(state->portal);
+            // Ends the call: the multi-call context, and the state with it, are freed.
+            pg::guarded([fcinfo, call] { end_MultiFuncCall(fcinfo, call); });
+            auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+            result->isDone = ExprEndResult;
+            PG_RETURN_NULL();
+        }
+        state->ready.clear();
+        state->next = 0;
+        MemoryContext chunk = state->chunk_context;
+        pg::guarded([chunk] { MemoryContextReset(chunk); });
+        // A nested eager load counts its own rows (as execute() keeps them apart).
         long outer_rows = rows_rendered;
-        rows_rendered = 0;
         try {
-            pg::stream_eager_program(*load.program, load.parameters, kStreamChunkRows, emit);
+            if (!pg::next_eager_chunk(*state->load.program, state->load.parameters, state->portal,
+                                      kStreamChunkRows, chunk, state->ready, state->rendered)) {
+                state->done = true;
+            }
         } catch (...) {
             rows_rendered = outer_rows;
             throw;
         }
         rows_rendered = outer_rows;
-        return (Datum)0;
     }
-    // Right and full joins run as one statement: its rows are emitted one by one.
-    Datum all = execute(fcinfo, load.sql, load.parameters);
-    if (fcinfo->isnull) {
-        fcinfo->isnull = false;
-        return (Datum)0;
-    }
-    if (!as_array) {
-        emit(all);
-        return (Datum)0;
-    }
-    int count = pg::guarded([all] { return static_cast<int>(JB_ROOT_COUNT(DatumGetJsonbP(all))); });
-    for (int i = 0; i < count; i++) {
-        Datum element = pg::guarded(
-            [all, i] { return DirectFunctionCall2(jsonb_array_element, all, Int32GetDatum(i)); });
-        emit(element);
-    }
-    return (Datum)0;
+    auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    result->isDone = ExprMultipleResult;
+    call->call_cntr++;
+    return state->ready[state->next++];
 }
 
 std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {

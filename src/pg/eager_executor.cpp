@@ -246,7 +246,7 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
 
 // Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
 // before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
-void run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
+long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
                  std::size_t first, long rendered) {
     long limit = max_rows;
     for (std::size_t b = first; b < program.batches.size(); b++) {
@@ -282,6 +282,7 @@ void run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         if (limit > 0 && rendered > limit)
             throw eager_row_budget_exceeded(limit);
     }
+    return rendered;
 }
 
 }  // namespace
@@ -312,46 +313,53 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
     return PointerGetDatum(result);
 }
 
-void stream_eager_program(const EagerProgram& program, const Parameters& spec, long chunk_rows,
-                          const std::function<void(Datum)>& emit) {
+std::string open_eager_stream(const EagerProgram& program, const Parameters& spec) {
+    spi_connect();
+    SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types);
+    std::string portal = open_cursor(plan, spec.values, spec.nulls);
+    spi_finish();
+    return portal;
+}
+
+bool next_eager_chunk(const EagerProgram& program, const Parameters& spec,
+                      const std::string& portal, long chunk_rows, MemoryContext rows_context,
+                      std::vector<Datum>& rows_out, long& rendered) {
     std::size_t batch_count = program.batches.size();
     spi_connect();
-    // Everything one chunk allocates lives in this context, emptied before the next chunk.
-    MemoryContext chunk_context = guarded([] {
-        return AllocSetContextCreate(CurrentMemoryContext, "data_bridge stream chunk",
-                                     ALLOCSET_DEFAULT_SIZES);
+    SPITupleTable* table = nullptr;
+    uint64 fetched = fetch_cursor(portal, chunk_rows, &table);
+    if (fetched == 0) {
+        spi_finish();
+        return false;
+    }
+    // The chunk's rows and relations live in the SPI connection's memory, gone at its end;
+    // only the rendered rows are kept, in rows_context.
+    BatchRows* rows = guarded([batch_count] {
+        return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
     });
-    SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types);
-    auto each = [&](SPITupleTable* table, uint64 fetched) {
-        MemoryContext outer =
-            guarded([chunk_context] { return MemoryContextSwitchTo(chunk_context); });
-        BatchRows* rows = guarded([batch_count] {
-            return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
+    rendered += take_rows(program, 0, rows, table, fetched, 1, true);
+    if (max_rows > 0 && rendered > max_rows)
+        throw eager_row_budget_exceeded(max_rows);
+    rendered = run_batches(program, spec, rows, 1, rendered);
+    for (uint64 i = 0; i < fetched; i++) {
+        const EagerProgram* code = &program;
+        Datum row = guarded([code, rows, i, rows_context] {
+            JsonbValue value;
+            render_row(*code, rows, 0, rows[0].order[i], &value);
+            MemoryContext previous = MemoryContextSwitchTo(rows_context);
+            Jsonb* built = JsonbValueToJsonb(&value);
+            MemoryContextSwitchTo(previous);
+            return JsonbPGetDatum(built);
         });
-        long rendered = take_rows(program, 0, rows, table, fetched, 1, true);
-        if (max_rows > 0 && rendered > max_rows)
-            throw eager_row_budget_exceeded(max_rows);
-        run_batches(program, spec, rows, 1, rendered);
-        for (uint64 i = 0; i < fetched; i++) {
-            const EagerProgram* code = &program;
-            Datum row = guarded([code, rows, i] {
-                JsonbValue value;
-                render_row(*code, rows, 0, rows[0].order[i], &value);
-                return JsonbPGetDatum(JsonbValueToJsonb(&value));
-            });
-            emit(row);
-        }
-        guarded([rows, batch_count, chunk_context, outer] {
-            for (std::size_t b = 0; b < batch_count; b++) {
-                if (rows[b].table != nullptr)
-                    SPI_freetuptable(rows[b].table);
-            }
-            MemoryContextSwitchTo(outer);
-            MemoryContextReset(chunk_context);
-        });
-    };
-    for_each_chunk(plan, spec.values, spec.nulls, chunk_rows, each);
-    guarded([chunk_context] { MemoryContextDelete(chunk_context); });
+        rows_out.push_back(row);
+    }
+    spi_finish();
+    return true;
+}
+
+void close_eager_stream(const std::string& portal) {
+    spi_connect();
+    close_cursor(portal);
     spi_finish();
 }
 

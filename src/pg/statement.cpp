@@ -176,42 +176,47 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     return processed;
 }
 
-void for_each_chunk(SPIPlanPtr plan, const std::vector<Datum>& values,
-                    const std::vector<char>& nulls, long chunk,
-                    const std::function<void(SPITupleTable*, uint64)>& each) {
+std::string open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
+                        const std::vector<char>& nulls) {
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
-    // The cursor runs the plan until it is closed: no plan is freed meanwhile.
-    executing++;
-    try {
-        Portal portal = guarded([plan, value_data, null_data] {
-            Portal opened = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
-            if (opened == nullptr)
-                elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
-                     SPI_result_code_string(SPI_result));
-            return opened;
-        });
-        while (true) {
-            struct Fetched {
-                SPITupleTable* table;
-                uint64 count;
-            };
-            Fetched fetched = guarded([portal, chunk] {
-                SPI_cursor_fetch(portal, true, chunk);
-                return Fetched{SPI_tuptable, SPI_processed};
-            });
-            if (fetched.count == 0) {
-                guarded([fetched] { SPI_freetuptable(fetched.table); });
-                break;
-            }
-            each(fetched.table, fetched.count);
+    // The portal holds its own reference to the plan it runs: retiring the cached plan later
+    // leaves it running.
+    const char* name = guarded([plan, value_data, null_data] {
+        Portal opened = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
+        if (opened == nullptr) {
+            elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
+                 SPI_result_code_string(SPI_result));
         }
-        guarded([portal] { SPI_cursor_close(portal); });
-    } catch (...) {
-        executing--;
-        throw;
-    }
-    executing--;
+        return (const char*)opened->name;
+    });
+    return name;
+}
+
+uint64 fetch_cursor(const std::string& portal, long count, SPITupleTable** table) {
+    const char* name = portal.c_str();
+    struct Fetched {
+        SPITupleTable* table;
+        uint64 count;
+    };
+    Fetched fetched = guarded([name, count] {
+        Portal found = SPI_cursor_find(name);
+        if (found == nullptr)
+            elog(ERROR, "data_bridge: cursor \"%s\" is gone", name);
+        SPI_cursor_fetch(found, true, count);
+        return Fetched{SPI_tuptable, SPI_processed};
+    });
+    *table = fetched.table;
+    return fetched.count;
+}
+
+void close_cursor(const std::string& portal) {
+    const char* name = portal.c_str();
+    guarded([name] {
+        Portal found = SPI_cursor_find(name);
+        if (found != nullptr)
+            SPI_cursor_close(found);
+    });
 }
 
 PlanCacheStats plan_cache_stats() {

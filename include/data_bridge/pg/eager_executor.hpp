@@ -3,8 +3,8 @@
 // all the rows at once.
 #pragma once
 
-#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "data_bridge/core/eager_batches.hpp"
@@ -37,11 +37,15 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
 // row's object (is_null when there is none). The result is allocated in the caller's context.
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null);
 
-// Runs the program as a stream: the top rows are read through a cursor `chunk_rows` at a time;
-// each chunk's relations are loaded for that chunk's rows (one statement per level, as above)
-// and each top row is handed to `emit` as one jsonb value (in a context emptied after the
-// chunk: emit copies what it keeps). data_bridge.max_rows bounds the rows of one chunk.
-void stream_eager_program(const EagerProgram& program, const Parameters& spec, long chunk_rows,
-                          const std::function<void(Datum)>& emit);
+// The program as a stream, read a chunk at a time across calls: a cursor over the top rows
+// (open_eager_stream returns its portal's name); each next_eager_chunk fetches up to
+// `chunk_rows` top rows, loads their relations (one statement per level, as above) and appends
+// one jsonb value per top row, in order, to `rows_out` (allocated in `rows_context`); false when
+// no rows are left. `rendered` counts the rows of all chunks against data_bridge.max_rows.
+std::string open_eager_stream(const EagerProgram& program, const Parameters& spec);
+bool next_eager_chunk(const EagerProgram& program, const Parameters& spec,
+                      const std::string& portal, long chunk_rows, MemoryContext rows_context,
+                      std::vector<Datum>& rows_out, long& rendered);
+void close_eager_stream(const std::string& portal);
 
 }  // namespace data_bridge::pg

@@ -5,7 +5,6 @@
 // schema-qualified names, so a rename simply leads to a new entry.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,11 +30,13 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0);
 
-// Runs a cached plan as a read-only cursor, `chunk` rows at a time: `each` gets every fetch's
-// rows (its tuple table, which it frees) until none are left (SPI must be connected).
-void for_each_chunk(SPIPlanPtr plan, const std::vector<Datum>& values,
-                    const std::vector<char>& nulls, long chunk,
-                    const std::function<void(SPITupleTable*, uint64)>& each);
+// A read-only cursor over a cached plan, kept across SPI connections until the transaction
+// ends or it is closed (by its portal's name). fetch_cursor returns how many rows it fetched
+// into `table` (the caller's to free, or SPI_finish's).
+std::string open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
+                        const std::vector<char>& nulls);
+uint64 fetch_cursor(const std::string& portal, long count, SPITupleTable** table);
+void close_cursor(const std::string& portal);
 
 // How many plans are cached and how many were prepared since the backend started, for tests.
 struct PlanCacheStats {
