@@ -11,7 +11,15 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION insert_with_relations(regclass, jsonb, jsonb, jsonb, text) IS
 'Inserts an object (or an array of objects) with its related rows: many-to-one rows first (or connected), one-to-many rows and junction rows after, one INSERT per table and level; returns the stored tree';
 
--- Streamed eager loads.
+-- Pages with cursors, and streamed eager loads.
+CREATE FUNCTION fetch_page_with_relations(spec jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_page_with_relations'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_page_with_relations(jsonb) IS
+'A page of fetch_with_relations(spec) (spec.limit rows, after or before a cursor) as {"rows": [...], "next": cursor, "previous": cursor}';
+
 CREATE FUNCTION fetch_rows_with_relations(spec jsonb)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'fetch_rows_with_relations'

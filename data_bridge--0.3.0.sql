@@ -212,6 +212,14 @@ LANGUAGE C STABLE STRICT;
 COMMENT ON FUNCTION fetch_with_relations(jsonb) IS
 'Rows of spec.table (one by id, or many by filter/order_by/limit/offset) with their related rows nested to any depth, as jsonb, by one statement';
 
+CREATE FUNCTION fetch_page_with_relations(spec jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'fetch_page_with_relations'
+LANGUAGE C STABLE STRICT;
+
+COMMENT ON FUNCTION fetch_page_with_relations(jsonb) IS
+'A page of fetch_with_relations(spec) (spec.limit rows, after or before a cursor) as {"rows": [...], "next": cursor, "previous": cursor}';
+
 CREATE FUNCTION fetch_rows_with_relations(spec jsonb)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'fetch_rows_with_relations'

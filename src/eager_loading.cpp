@@ -14,6 +14,7 @@
 #include "data_bridge/core/eager_sql.hpp"
 #include "data_bridge/core/error.hpp"
 #include "data_bridge/core/fk_setup.hpp"
+#include "data_bridge/core/page.hpp"
 #include "data_bridge/core/relation_link.hpp"
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
@@ -22,6 +23,7 @@
 #include "data_bridge/pg/eager_executor.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/page_cursor.hpp"
 #include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
@@ -1020,6 +1022,127 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
     return state->ready[state->next++];
 }
 
+// fetch_page_with_relations(spec jsonb) RETURNS jsonb: {"rows": [...], "next": cursor or null,
+// "previous": cursor or null}. The spec is fetch_with_relations' with "limit" (the page size)
+// and optionally "after" or "before", a cursor a page returned. A page reads one row more than
+// it returns, to know whether another follows; a page before a cursor is read in the reversed
+// order and turned round.
+Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
+    JsonValue raw = pg::jsonb_to_value(PG_GETARG_DATUM(0));
+    if (!raw.is_object())
+        throw Error(sqlstate::kInvalidParameterValue, "invalid spec: expected an object");
+    std::string cursor, cursor_key;
+    JsonValue request;
+    request.kind = JsonValue::Kind::kObject;
+    for (const auto& member : raw.members) {
+        if (member.first == "after" || member.first == "before") {
+            if (!cursor_key.empty()) {
+                throw Error(sqlstate::kInvalidParameterValue,
+                            "invalid before: cannot be combined with after");
+            }
+            if (!member.second.is_string())
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}: expected a cursor string", member.first), {},
+                            "Pass the next or previous cursor of a page.");
+            cursor_key = member.first;
+            cursor = member.second.text;
+            continue;
+        }
+        request.members.push_back(member);
+    }
+    FetchSpec spec = parse_fetch_spec(request);
+    if (spec.id)
+        throw Error(sqlstate::kInvalidParameterValue, "invalid id: a page is a list");
+    if (!spec.options.limit || *spec.options.limit < 1) {
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "invalid limit: a page needs a size of 1 or more", {},
+                    "Give limit, the number of rows a page holds.");
+    }
+    if (spec.options.offset > 0)
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "invalid offset: pages go by cursors, not offsets");
+
+    Oid table = resolve_quietly(spec.table);
+    if (table == InvalidOid)
+        EagerPlanner(kBudgetCall).resolve_table(spec.table, "table");  // raises the error
+    for (const OrderTerm& term : spec.options.order_by) {
+        if (!pg::has_column(table, term.column)) {
+            throw Error(sqlstate::kFeatureNotSupported,
+                        "pages go by an order of the table's own columns", {},
+                        fmt::format("\"{}\" is not a column of \"{}\".", term.column,
+                                    pg::relation_name(table)));
+        }
+    }
+    std::vector<OrderTerm> order =
+        page_order(spec.options.order_by, pg::primary_key_columns(table));
+    std::string context = fmt::format("page {}", table);
+    for (const OrderTerm& term : order)
+        context += fmt::format(" {}{}", term.column, term.descending ? " desc" : "");
+
+    bool before = cursor_key == "before";
+    spec.options.order_by = before ? reversed_order(order) : order;
+    if (!cursor.empty()) {
+        JsonValue payload = pg::decode_page_cursor(cursor, context, cursor_key);
+        const JsonValue* values = payload.find("v");
+        const JsonValue* direction = payload.find("d");
+        if (values == nullptr || !values->is_object() || direction == nullptr ||
+            direction->text != cursor_key) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}: a {} cursor", cursor_key,
+                                    cursor_key == "after" ? "previous" : "next"),
+                        {}, "Pass next as after and previous as before.");
+        }
+        spec.options.after = *values;
+    }
+    long long size = *spec.options.limit;
+    spec.options.limit = size + 1;
+    std::vector<std::string> added;
+    if (spec.options.select_columns)
+        spec.options.select_columns = page_columns(*spec.options.select_columns, order, added);
+
+    bool as_array = true;
+    PreparedLoad load = prepare_spec_load(spec, &as_array);
+    Datum rows_datum = execute_load(fcinfo, load);
+    fcinfo->isnull = false;
+    JsonValue rows = pg::jsonb_to_value(rows_datum);
+    bool more = rows.elements.size() > static_cast<std::size_t>(size);
+    if (more)
+        rows.elements.resize(static_cast<std::size_t>(size));
+    if (before)
+        std::reverse(rows.elements.begin(), rows.elements.end());
+
+    auto cursor_for = [&](const JsonValue& row, const char* direction) {
+        JsonValue payload;
+        payload.kind = JsonValue::Kind::kObject;
+        JsonValue word;
+        word.kind = JsonValue::Kind::kString;
+        word.text = direction;
+        payload.members.emplace_back("d", word);
+        payload.members.emplace_back("v", order_values(row, order));
+        JsonValue text;
+        text.kind = JsonValue::Kind::kString;
+        text.text = pg::encode_page_cursor(payload, context);
+        return text;
+    };
+    JsonValue next, previous;  // JSON null unless there is such a page
+    if (!rows.elements.empty()) {
+        bool later = before ? true : more;               // rows after the last one
+        bool earlier = before ? more : !cursor.empty();  // rows before the first one
+        if (later)
+            next = cursor_for(rows.elements.back(), "after");
+        if (earlier)
+            previous = cursor_for(rows.elements.front(), "before");
+    }
+    for (JsonValue& row : rows.elements)
+        drop_keys(row, added);
+    JsonValue page;
+    page.kind = JsonValue::Kind::kObject;
+    page.members.emplace_back("rows", std::move(rows));
+    page.members.emplace_back("next", std::move(next));
+    page.members.emplace_back("previous", std::move(previous));
+    return pg::value_to_jsonb(page);
+}
+
 std::vector<RelationSpec> relations_arg(FunctionCallInfo fcinfo, int argno) {
     if (PG_ARGISNULL(argno))
         return {};
@@ -1147,6 +1270,7 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
 
 DATA_BRIDGE_FUNCTION(fetch_with_relations, data_bridge::fetch_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_rows_with_relations, data_bridge::fetch_rows_with_relations_body)
+DATA_BRIDGE_FUNCTION(fetch_page_with_relations, data_bridge::fetch_page_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_one_with_relations, data_bridge::fetch_one_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_many_with_relations, data_bridge::fetch_many_with_relations_body)
 DATA_BRIDGE_FUNCTION(fetch_one_eager, data_bridge::fetch_one_eager_body)

@@ -12,6 +12,7 @@ int max_cascade_rows = 1000000;
 int max_rows = 100000;
 int max_cached_plans = 1024;
 int max_remembered_shapes = 4096;
+char* page_cursor_secret = nullptr;
 
 void define_settings() {
     DefineCustomIntVariable("data_bridge.max_cascade_rows",
@@ -37,6 +38,13 @@ void define_settings() {
                             "Most call shapes of each kind one backend remembers across calls.",
                             "Past it that kind's shapes start afresh.", &max_remembered_shapes,
                             4096, 16, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable(
+        "data_bridge.page_cursor_secret",
+        "Key of the HMAC that signs fetch_page_with_relations cursors.",
+        "With a secret set, a cursor altered by a client is refused; without one the signature "
+        "still ties a cursor to its table and order. Only a superuser sees or sets it.",
+        &page_cursor_secret, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL, nullptr, nullptr,
+        nullptr);
     MarkGUCPrefixReserved("data_bridge");
 }
 

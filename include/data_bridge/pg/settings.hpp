@@ -17,6 +17,10 @@ extern int max_rows;
 extern int max_cached_plans;
 extern int max_remembered_shapes;
 
+// data_bridge.page_cursor_secret: the key fetch_page_with_relations signs its cursors with
+// (superuser only; empty: the signature only ties a cursor to its table and order).
+extern char* page_cursor_secret;
+
 void define_settings();
 
 }  // namespace data_bridge::pg

@@ -1,0 +1,107 @@
+-- fetch_page_with_relations(): pages of a load with signed cursors to the next and previous
+-- page. Seeded random orders (NULLs, both directions) and page sizes: walking forward from the
+-- first page and back from the last gives exactly the whole ordered list; rows inserted between
+-- pages do not shift the pages; a cursor altered, or given to another order, is refused.
+CREATE TABLE ep_items (id int PRIMARY KEY, kind text, price numeric(6, 2), made date NOT NULL);
+CREATE TABLE ep_parts (id int PRIMARY KEY, item_id int REFERENCES ep_items, name text);
+SELECT setseed(0.47);
+INSERT INTO ep_items SELECT g, CASE WHEN random() < 0.2 THEN NULL ELSE 'k' || floor(random() * 6)::int END,
+    CASE WHEN random() < 0.2 THEN NULL ELSE round((random() * 20)::numeric, 2) END,
+    DATE '2026-01-01' + floor(random() * 30)::int FROM generate_series(1, 150) g;
+INSERT INTO ep_parts SELECT g, 1 + g % 150, 'part ' || g FROM generate_series(1, 300) g;
+
+-- A first page, the next, and back; select_columns without the order's columns (they are read
+-- for the cursor and taken off again).
+SELECT page -> 'rows' AS first_rows, page ->> 'previous' IS NULL AS no_previous, page ->> 'next' IS NOT NULL AS has_next
+FROM fetch_page_with_relations('{"table": "ep_items", "order_by": ["made"], "limit": 3, "select_columns": ["kind"],
+    "relations": [{"name": "parts", "table": "ep_parts", "select_columns": ["name"]}]}') AS page;
+CREATE TEMP TABLE ep_first AS SELECT fetch_page_with_relations('{"table": "ep_items", "order_by": ["made"], "limit": 3}') AS page;
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_items', 'order_by', '["made"]'::jsonb,
+    'limit', 3, 'after', (SELECT page ->> 'next' FROM ep_first))) -> 'rows', '$[*].id') AS second_ids;
+-- Rows inserted before the cursor do not shift the next page.
+BEGIN;
+INSERT INTO ep_items VALUES (1000, 'new', 1, DATE '2025-12-01');
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_items', 'order_by', '["made"]'::jsonb,
+    'limit', 3, 'after', (SELECT page ->> 'next' FROM ep_first))) -> 'rows', '$[*].id') AS second_ids_after_insert;
+ROLLBACK;
+-- Errors.
+SELECT fetch_page_with_relations('{"table": "ep_items"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 2, "offset": 4}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_items', 'order_by', '["made"]'::jsonb, 'limit', 3,
+    'after', (SELECT regexp_replace(page ->> 'next', '^.', 'x') FROM ep_first)));
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_items', 'order_by', '[["made", "desc"]]'::jsonb, 'limit', 3,
+    'after', (SELECT page ->> 'next' FROM ep_first)));
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_items', 'order_by', '["made"]'::jsonb, 'limit', 3,
+    'before', (SELECT page ->> 'next' FROM ep_first)));
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": "x", "before": "y"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": {"id": 1}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": "bm90IGpzb24.0000"}');
+\echo :LAST_ERROR_SQLSTATE
+
+-- Walk random orders both ways.
+CREATE TABLE ep_mismatches (order_by jsonb, page_size int, direction text, walked jsonb, whole jsonb);
+DO $$
+DECLARE
+    columns text[] := ARRAY['kind', 'price', 'made'];
+    order_by jsonb;
+    picked text[];
+    page_size int;
+    spec jsonb;
+    whole jsonb;
+    walked jsonb;
+    page jsonb;
+    last_page jsonb;
+    guard int;
+BEGIN
+    FOR i IN 1 .. 30 LOOP
+        picked := ARRAY[columns[1 + floor(random() * 3)::int]];
+        IF random() < 0.5 THEN
+            picked := picked || columns[1 + floor(random() * 3)::int];
+        END IF;
+        IF picked[1] = picked[2] THEN
+            picked := picked[1:1];
+        END IF;
+        order_by := (SELECT jsonb_agg(jsonb_build_array(c, CASE WHEN random() < 0.5 THEN 'asc' ELSE 'desc' END))
+                     FROM unnest(picked) c);
+        page_size := 1 + floor(random() * 40)::int;
+        spec := jsonb_build_object('table', 'ep_items', 'order_by', order_by, 'select_columns', '["id"]'::jsonb);
+        whole := fetch_with_relations(spec);
+        -- forward
+        walked := '[]';
+        page := fetch_page_with_relations(spec || jsonb_build_object('limit', page_size));
+        guard := 0;
+        LOOP
+            walked := walked || (page -> 'rows');
+            last_page := page;
+            EXIT WHEN page ->> 'next' IS NULL OR guard > 200;
+            page := fetch_page_with_relations(spec || jsonb_build_object('limit', page_size, 'after', page ->> 'next'));
+            guard := guard + 1;
+        END LOOP;
+        IF walked IS DISTINCT FROM whole THEN
+            INSERT INTO ep_mismatches VALUES (order_by, page_size, 'forward', walked, whole);
+        END IF;
+        -- backward from the last page
+        walked := last_page -> 'rows';
+        page := last_page;
+        guard := 0;
+        LOOP
+            EXIT WHEN page ->> 'previous' IS NULL OR guard > 200;
+            page := fetch_page_with_relations(spec || jsonb_build_object('limit', page_size, 'before', page ->> 'previous'));
+            walked := (page -> 'rows') || walked;
+            guard := guard + 1;
+        END LOOP;
+        IF walked IS DISTINCT FROM whole THEN
+            INSERT INTO ep_mismatches VALUES (order_by, page_size, 'backward', walked, whole);
+        END IF;
+    END LOOP;
+END $$;
+SELECT count(*) AS mismatches FROM ep_mismatches;
+SELECT order_by, page_size, direction FROM ep_mismatches LIMIT 3;
+DROP TABLE ep_mismatches, ep_first, ep_parts, ep_items;
