@@ -110,7 +110,14 @@ SELECT ef_ids('{"tags": {"contains": [null]}}');
 -- like, is_null and match need no operator of the column's type (json has no equality).
 SELECT ef_ids('{"meta": {"is_null": false}}') AS with_meta, ef_ids('{"meta": {"like": "{%"}}') AS meta_like;
 
--- Seeded random filter trees, each compared with a WHERE clause written independently.
+-- Seeded random filter trees, each compared with a WHERE clause written independently; on
+-- text, integers, numeric, timestamptz, an enum (ordered by its labels), arrays, tsvector and
+-- NULLs, with exists to depth 3.
+CREATE TYPE ef_mood AS ENUM ('calm', 'happy', 'wild');
+ALTER TABLE ef_tracks ADD COLUMN released timestamptz, ADD COLUMN mood ef_mood, ADD COLUMN price numeric(5, 2);
+UPDATE ef_tracks SET released = CASE id % 3 WHEN 0 THEN NULL ELSE TIMESTAMPTZ '2026-03-01 10:00:00+00' + id * INTERVAL '17 hours' END,
+    mood = (ARRAY['calm', 'happy', 'wild', NULL])[1 + id % 4]::ef_mood,
+    price = CASE WHEN id = 5 THEN NULL ELSE 0.99 * id END;
 SELECT setseed(0.31);
 CREATE FUNCTION ef_pick(VARIADIC choices text[]) RETURNS text LANGUAGE sql AS
     $$ SELECT choices[1 + floor(random() * array_length(choices, 1))::int] $$;
@@ -121,7 +128,7 @@ DECLARE
     word text := ef_pick('Page', 'miles', 'Blue', 'o', 'Rock', 'x');
     tag text := ef_pick('rock', 'jazz', 'epic', 'live');
 BEGIN
-    CASE floor(random() * 19)::int
+    CASE floor(random() * 25)::int
         WHEN 0 THEN RETURN (jsonb_build_object('milliseconds', n), format('milliseconds = %s', n));
         WHEN 1 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('lt', n)), format('milliseconds < %s', n));
         WHEN 2 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('gte', n)), format('milliseconds >= %s', n));
@@ -146,6 +153,23 @@ BEGIN
         WHEN 17 THEN RETURN (jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_albums"}'::jsonb,
                                  'filter', jsonb_build_object('title', jsonb_build_object('ilike', '%' || word || '%')))),
                              format('EXISTS (SELECT 1 FROM ef_albums a WHERE a.id = ef_tracks.album_id AND a.title ILIKE %L)', '%' || word || '%'));
+        WHEN 19 THEN
+            word := ef_pick('lt', 'gte');
+            RETURN (jsonb_build_object('released', jsonb_build_object(word, '2026-03-03 05:00:00+02')),
+                    format('released %s ''2026-03-03 05:00:00+02''::timestamptz', CASE word WHEN 'lt' THEN '<' ELSE '>=' END));
+        WHEN 20 THEN RETURN (jsonb_build_object('mood', jsonb_build_object('gt', 'calm')), 'mood > ''calm''::ef_mood'::text);
+        WHEN 21 THEN RETURN (jsonb_build_object('mood', jsonb_build_object('in', '["wild", "calm"]'::jsonb)), 'mood IN (''wild'', ''calm'')'::text);
+        WHEN 22 THEN RETURN (jsonb_build_object('price', jsonb_build_object('gte', (n % 6) || '.5')), format('price >= %s.5', n % 6));
+        WHEN 23 THEN
+            tag := ef_pick('rock', 'lady', 'way', 'time');
+            RETURN (jsonb_build_object('lyrics', jsonb_build_object('match', jsonb_build_object('query', tag, 'config', 'english'))),
+                    format('lyrics @@ plainto_tsquery(''english'', %L)', tag));
+        WHEN 24 THEN RETURN (jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_albums"}'::jsonb,
+                                 'filter', jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_tracks"}'::jsonb,
+                                     'filter', jsonb_build_object('exists', jsonb_build_object('relation', '{"table": "ef_plays"}'::jsonb,
+                                         'filter', jsonb_build_object('n', jsonb_build_object('gt', n % 12)))))))),
+                             format('EXISTS (SELECT 1 FROM ef_albums a WHERE a.id = ef_tracks.album_id AND EXISTS (SELECT 1 FROM ef_tracks t2 '
+                                    'WHERE t2.album_id = a.id AND EXISTS (SELECT 1 FROM ef_plays p WHERE p.track_id = t2.id AND p.n > %s)))', n % 12));
         ELSE RETURN (jsonb_build_object('name', jsonb_build_object('match', jsonb_build_object('query', lower(word), 'config', 'simple'))),
                      format('to_tsvector(''simple'', name) @@ plainto_tsquery(''simple'', %L)', lower(word)));
     END CASE;
@@ -188,4 +212,4 @@ SELECT * FROM ef_mismatches LIMIT 3;
 
 DROP TABLE ef_mismatches, ef_plays, ef_tracks, ef_albums;
 DROP FUNCTION ef_random_filter(int), ef_random_term(), ef_pick(text[]), ef_ids(jsonb);
-DROP TYPE ef_case;
+DROP TYPE ef_case, ef_mood;
