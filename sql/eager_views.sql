@@ -34,6 +34,28 @@ SELECT fetch_one_with_relations('ev_post_list', 10);
 SELECT fetch_many_with_relations('ev_users', '[{"name": "p", "table": "ev_post_list", "foreign_key": "nope", "reference_column": "id"}]');
 \echo :LAST_ERROR_SQLSTATE
 
+-- Without named columns, a view's column that is a plain copy of a table's column (through
+-- joins too) links by that table's foreign keys (PostgREST's rule): to a table, from a table,
+-- view to view. Uniqueness carries over only from a single-table view (a join may repeat rows).
+CREATE VIEW ev_user_cards AS SELECT id AS user_id, name FROM ev_users;
+SELECT fetch_many_with_relations('ev_post_list', '[{"name": "author", "table": "ev_users", "select_columns": ["name"]}]',
+    NULL, '"id"', 2);
+SELECT fetch_many_with_relations('ev_users', '[{"name": "posts", "table": "ev_post_list", "select_columns": ["title"]}]',
+    NULL, '"id"', 2);
+SELECT fetch_many_with_relations('ev_post_list', '[{"name": "card", "table": "ev_user_cards"}]', NULL, '"id"', 2);
+SELECT fetch_many_with_relations('ev_user_cards', '[{"name": "posts", "table": "ev_post_list", "select_columns": ["id"]},
+    {"name": "stats", "table": "ev_author_stats", "foreign_key": "author_id", "reference_column": "user_id",
+     "direction": "one_to_many", "one": true}]', NULL, '"user_id"', 2);
+-- The same as plain SQL, and as the same relation spelled out.
+SELECT fetch_many_with_relations('ev_posts', '[{"name": "card", "table": "ev_user_cards"}]', NULL, '"id"')
+     = fetch_many_with_relations('ev_posts', '[{"name": "card", "table": "ev_user_cards", "foreign_key": "author_id",
+           "reference_column": "user_id", "direction": "many_to_one"}]', NULL, '"id"') AS inferred_as_spelled_out;
+-- A view column computed from a table's column is no copy: nothing links.
+CREATE VIEW ev_shifted AS SELECT id + 0 AS id, name FROM ev_users;
+SELECT fetch_many_with_relations('ev_posts', '[{"name": "x", "table": "ev_shifted"}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP VIEW ev_shifted, ev_user_cards;
+
 -- Privileges as for a plain SELECT of the view: a role may read the view without reading the
 -- tables behind it; a security_invoker view applies the caller's rights and policies.
 CREATE ROLE ev_reader NOLOGIN;

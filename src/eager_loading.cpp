@@ -388,6 +388,101 @@ class EagerPlanner {
         return term.substr(key.size() + 1);
     }
 
+    // A relation's columns by the table column each copies: a table's own, or a view's plain
+    // copies (the first view column copying a table column wins).
+    struct Provenance {
+        std::vector<Oid> tables;
+        std::vector<std::pair<std::pair<Oid, std::string>, std::string>> columns;
+        const std::string* column_for(Oid table, const std::string& column) const {
+            for (const auto& [source, name] : columns) {
+                if (source.first == table && source.second == column)
+                    return &name;
+            }
+            return nullptr;
+        }
+    };
+
+    Provenance provenance(Oid relid) {
+        Provenance out;
+        if (!pg::is_view(relid)) {
+            out.tables.push_back(relid);
+            for (const auto& [column, type] : all_columns(relid))
+                out.columns.push_back({{relid, column}, column});
+            return out;
+        }
+        for (const pg::ViewColumn& column : pg::view_sources(relid).columns) {
+            if (column.table == InvalidOid || out.column_for(column.table, column.column))
+                continue;
+            pg::watch_table(column.table);  // its keys decide the link: a change replans
+            out.columns.push_back({{column.table, column.column}, column.name});
+            if (std::find(out.tables.begin(), out.tables.end(), column.table) == out.tables.end())
+                out.tables.push_back(column.table);
+        }
+        return out;
+    }
+
+    // The foreign keys between the tables behind `parent` and `child` whose columns both sides
+    // show as plain copies, restated on their columns (the rule PostgREST follows).
+    std::vector<ForeignKey> view_keys(Oid parent, Oid child) {
+        Provenance from = provenance(parent), to = provenance(child);
+        std::vector<ForeignKey> keys;
+        auto translate = [&keys](const ForeignKey& key, Oid source, const Provenance& sources,
+                                 Oid target, const Provenance& targets) {
+            ForeignKey restated = key;
+            restated.source_relid = source;
+            restated.target_relid = target;
+            restated.source_columns.clear();
+            restated.target_columns.clear();
+            for (std::size_t i = 0; i < key.source_columns.size(); i++) {
+                const std::string* source_column =
+                    sources.column_for(key.source_relid, key.source_columns[i]);
+                const std::string* target_column =
+                    targets.column_for(key.target_relid, key.target_columns[i]);
+                if (source_column == nullptr || target_column == nullptr)
+                    return;
+                restated.source_columns.push_back(*source_column);
+                restated.target_columns.push_back(*target_column);
+            }
+            for (const ForeignKey& known : keys) {
+                if (known.id == restated.id && known.source_relid == source)
+                    return;
+            }
+            keys.push_back(std::move(restated));
+        };
+        for (Oid p : from.tables) {
+            for (Oid c : to.tables) {
+                for (const ForeignKey* key : graph_.referenced_by(p)) {
+                    if (key->target_relid == c)
+                        translate(*key, parent, from, child, to);
+                }
+                if (parent == child)
+                    continue;
+                for (const ForeignKey* key : graph_.referenced_by(c)) {
+                    if (key->target_relid == p)
+                        translate(*key, child, to, parent, from);
+                }
+            }
+        }
+        return keys;
+    }
+
+    // Whether one column's values are unique: by a unique index of the table, or of the table a
+    // single-table view copies it from.
+    bool unique_column(Oid relid, const std::string& column) {
+        if (!pg::is_view(relid))
+            return pg::column_is_unique(relid, pg::column_info(relid, column).attnum);
+        pg::ViewSources sources = pg::view_sources(relid);
+        if (!sources.single_table)
+            return false;
+        for (const pg::ViewColumn& source : sources.columns) {
+            if (source.name == column && source.table != InvalidOid) {
+                return pg::column_is_unique(source.table,
+                                            pg::column_info(source.table, source.column).attnum);
+            }
+        }
+        return false;
+    }
+
     // How a relation's rows are found from its parent's: the related table, and the columns
     // joining them (through the junction's for a many-to-many relation).
     struct Linked {
@@ -401,7 +496,14 @@ class EagerPlanner {
         Linked linked;
         linked.child = resolve_table(spec.table, spec.path + ".table");
         if (!spec.through) {
-            linked.direct = link_relation(graph_, catalog_facts_, parent, linked.child, spec);
+            if (pg::is_view(parent) || pg::is_view(linked.child)) {
+                // Views have no foreign keys of their own: those of the tables their columns
+                // copy stand in for them.
+                FkGraph inferred(view_keys(parent, linked.child));
+                linked.direct = link_relation(inferred, catalog_facts_, parent, linked.child, spec);
+            } else {
+                linked.direct = link_relation(graph_, catalog_facts_, parent, linked.child, spec);
+            }
             return linked;
         }
         linked.junction = resolve_table(spec.through->table, spec.path + ".through.table");
@@ -599,12 +701,10 @@ class EagerPlanner {
         }
         // A foreign key's referenced columns are unique together; one column, by its index.
         // Rows through a junction are many.
-        relation.at_most_one =
-            spec.through ? false
-            : joined.child_columns.size() == 1
-                ? pg::column_is_unique(child,
-                                       pg::column_info(child, joined.child_columns[0]).attnum)
-                : joined.many_to_one;
+        relation.at_most_one = spec.through ? false
+                               : joined.child_columns.size() == 1
+                                   ? unique_column(child, joined.child_columns[0])
+                                   : joined.many_to_one;
         bool unique_child = !joined.many_to_one && relation.at_most_one;
         relation.shape = spec.count                                         ? EagerShape::kCount
                          : spec.aggregate                                   ? EagerShape::kAggregate

@@ -7,10 +7,14 @@
 #include "data_bridge/pg/boundary.hpp"
 
 extern "C" {
+#include "access/relation.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
+#include "parser/parsetree.h"
+#include "rewrite/prs2lock.h"
+#include "utils/rel.h"
 #include "parser/parse_oper.h"
 #include "utils/typcache.h"
 }
@@ -305,6 +309,112 @@ List* read_indexes(Relation pg_index, Oid relid) {
     }
     systable_endscan(scan);
     return indexes;
+}
+
+bool is_view(Oid relid) {
+    char kind = guarded([relid] { return get_rel_relkind(relid); });
+    return kind == RELKIND_VIEW || kind == RELKIND_MATVIEW;
+}
+
+namespace {
+
+struct RawViewColumn {
+    char* name;
+    Oid table;
+    char* column;
+};
+
+// The table column a view's target expression copies, through join alias variables.
+bool var_source(Query* query, Node* expression, Oid* table, AttrNumber* attnum) {
+    for (int depth = 0; depth < 64 && expression != nullptr; depth++) {
+        if (!IsA(expression, Var))
+            return false;
+        Var* var = (Var*)expression;
+        if (var->varlevelsup != 0 || var->varattno <= 0 ||
+            var->varno > list_length(query->rtable)) {
+            return false;
+        }
+        RangeTblEntry* entry = rt_fetch(var->varno, query->rtable);
+        if (entry->rtekind == RTE_RELATION) {
+            *table = entry->relid;
+            *attnum = var->varattno;
+            return true;
+        }
+        if (entry->rtekind != RTE_JOIN || var->varattno > list_length(entry->joinaliasvars))
+            return false;
+        expression = (Node*)list_nth(entry->joinaliasvars, var->varattno - 1);
+    }
+    return false;
+}
+
+// The ON SELECT rule's query of a view or materialized view, or null.
+Query* view_query(Relation relation) {
+    if (relation->rd_rules == nullptr)
+        return nullptr;
+    for (int i = 0; i < relation->rd_rules->numLocks; i++) {
+        RewriteRule* rule = relation->rd_rules->rules[i];
+        if (rule->event == CMD_SELECT && list_length(rule->actions) == 1)
+            return (Query*)linitial(rule->actions);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+ViewSources view_sources(Oid relid) {
+    ViewSources sources;
+    if (!is_view(relid))
+        return sources;
+    struct Raw {
+        int count;
+        RawViewColumn* columns;
+        bool single_table;
+    };
+    Raw raw = guarded([relid] {
+        Raw out{0, nullptr, false};
+        Relation relation = relation_open(relid, AccessShareLock);
+        Query* query = view_query(relation);
+        if (query != nullptr) {
+            out.columns = (RawViewColumn*)palloc0(sizeof(RawViewColumn) *
+                                                  (list_length(query->targetList) + 1));
+            ListCell* cell;
+            foreach (cell, query->targetList) {
+                TargetEntry* entry = (TargetEntry*)lfirst(cell);
+                if (entry->resjunk || entry->resname == nullptr)
+                    continue;
+                RawViewColumn* column = &out.columns[out.count++];
+                column->name = pstrdup(entry->resname);
+                Oid table = InvalidOid;
+                AttrNumber attnum = 0;
+                if (var_source(query, (Node*)entry->expr, &table, &attnum)) {
+                    column->table = table;
+                    column->column = get_attname(table, attnum, false);
+                }
+            }
+            // One table read as it is: its unique columns stay unique.
+            FromExpr* from = query->jointree;
+            if (from != nullptr && list_length(from->fromlist) == 1 &&
+                IsA(linitial(from->fromlist), RangeTblRef) && query->setOperations == nullptr &&
+                query->groupClause == NIL && query->groupingSets == NIL &&
+                query->distinctClause == NIL && !query->hasTargetSRFs && !query->hasAggs &&
+                !query->hasWindowFuncs) {
+                int index = ((RangeTblRef*)linitial(from->fromlist))->rtindex;
+                out.single_table = rt_fetch(index, query->rtable)->rtekind == RTE_RELATION;
+            }
+        }
+        relation_close(relation, AccessShareLock);
+        return out;
+    });
+    for (int i = 0; i < raw.count; i++) {
+        ViewColumn column;
+        column.name = raw.columns[i].name;
+        column.table = raw.columns[i].table;
+        if (raw.columns[i].column != nullptr)
+            column.column = raw.columns[i].column;
+        sources.columns.push_back(std::move(column));
+    }
+    sources.single_table = raw.single_table;
+    return sources;
 }
 
 bool column_is_unique(Oid relid, AttrNumber attnum) {

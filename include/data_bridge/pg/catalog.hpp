@@ -86,6 +86,25 @@ List* read_indexes(Relation pg_index, Oid relid);
 // its domain's base type); InvalidOid when there is no such aggregate.
 Oid aggregate_result_type(const char* function, Oid argument_type);
 
+// Where the columns of a view (or materialized view) come from: for each of its columns that
+// is a plain copy of a table's column (a Var of a table in its query, through joins), that
+// table and column. `single_table`: the view reads one table with nothing that could repeat or
+// merge its rows (no join, GROUP BY, DISTINCT, set operation or set-returning function), so
+// that table's unique columns are unique in the view too. Empty for anything but a view.
+struct ViewColumn {
+    std::string name;    // the view's column
+    Oid table;           // InvalidOid: not a plain copy
+    std::string column;  // the table's column
+};
+struct ViewSources {
+    std::vector<ViewColumn> columns;
+    bool single_table = false;
+};
+ViewSources view_sources(Oid relid);
+
+// Whether the relation is a view or materialized view.
+bool is_view(Oid relid);
+
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
