@@ -39,6 +39,11 @@ SELECT insert_with_relations('nw_posts', '[{"title": "By Dee", "author": {"name"
     {"title": "By Ann", "author": {"connect": {"id": 1}}}]',
     '[{"name": "author", "table": "nw_users", "foreign_key": "author_id"}]') #- '{0,created}' #- '{1,created}';
 
+-- A table named by a key with no foreign key to this one but exactly one junction to it:
+-- many-to-many through that junction.
+SELECT insert_with_relations('nw_posts', '{"title": "Inferred", "author_id": 2,
+    "nw_tags": [{"connect": {"name": "db"}}, {"name": "inferred"}]}') -> 'nw_tags' AS tags;
+
 -- Upserts: do_nothing keeps the stored row and returns it; update sets the named columns.
 SELECT insert_with_relations('nw_tags', '[{"name": "db", "uses": 5}, {"name": "fresh", "uses": 5}]',
     on_conflict => '{"do_nothing": true, "constraint": "nw_tags_name_key"}');

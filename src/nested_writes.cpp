@@ -209,9 +209,61 @@ class Writer {
             link.through = link_through(graph_, facts_, table, junction, link.table, spec);
             return link;
         }
+        if (relation == nullptr && !linked_directly(table, link.table)) {
+            // A table of that name with no foreign key to this one: many-to-many, when exactly
+            // one junction references both.
+            if (Oid junction = only_junction(table, link.table, key_path); junction != InvalidOid) {
+                spec.through = ThroughSpec{pg::relation_name(junction), {}, {}, {}, {}};
+                link.kind = LinkKind::kThrough;
+                link.junction = junction;
+                link.through = link_through(graph_, facts_, table, junction, link.table, spec);
+                return link;
+            }
+        }
         link.direct = link_relation(graph_, facts_, table, link.table, spec);
         link.kind = link.direct.many_to_one ? LinkKind::kManyToOne : LinkKind::kOneToMany;
         return link;
+    }
+
+    bool linked_directly(Oid table, Oid other) const {
+        for (const ForeignKey* key : graph_.referenced_by(table)) {
+            if (key->target_relid == other)
+                return true;
+        }
+        for (const ForeignKey* key : graph_.referenced_by(other)) {
+            if (key->target_relid == table)
+                return true;
+        }
+        return false;
+    }
+
+    // The one table holding foreign keys to both; InvalidOid when none; 42702 naming them when
+    // several do.
+    Oid only_junction(Oid table, Oid other, const std::string& path) const {
+        std::vector<Oid> junctions;
+        for (const ForeignKey* to_table : graph_.referencing(table)) {
+            Oid junction = to_table->source_relid;
+            if (std::find(junctions.begin(), junctions.end(), junction) != junctions.end())
+                continue;
+            for (const ForeignKey* to_other : graph_.referencing(other)) {
+                if (to_other->source_relid == junction && junction != table && junction != other) {
+                    junctions.push_back(junction);
+                    break;
+                }
+            }
+        }
+        if (junctions.size() > 1) {
+            std::vector<std::string> names;
+            for (Oid junction : junctions)
+                names.push_back(pg::relation_name(junction));
+            throw at_path(Error(sqlstate::kAmbiguousColumn,
+                                fmt::format("more than one junction links \"{}\" and \"{}\"",
+                                            pg::relation_name(table), pg::relation_name(other)),
+                                fmt::format("Candidates: {}.", joined_columns(names)),
+                                "Describe the relation in relations with \"through\"."),
+                          path);
+        }
+        return junctions.empty() ? InvalidOid : junctions[0];
     }
 
     static Oid find_table(const std::string& text) {
