@@ -24,6 +24,17 @@ SELECT fetch_one_with_relations('er_employee', 5, '[{"name": "manager", "table":
     "foreign_key": "reports_to", "recursive": true, "select_columns": ["name"]}]');
 SELECT fetch_one_with_relations('er_employee', 5, '[{"name": "manager", "table": "er_employee",
     "foreign_key": "reports_to", "recursive": {"max_depth": 2}, "select_columns": ["name"]}]');
+-- The chain as one array, nearest first (each row without the key that nests the next).
+SELECT fetch_one_with_relations('er_employee', 5, '[{"name": "managers", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"as": "array"}, "select_columns": ["name"]}]');
+SELECT fetch_with_relations('{"table": "er_employee", "filter": {"id": {"in": [1, 4]}}, "select_columns": ["name"],
+    "relations": [{"name": "managers", "table": "er_employee", "foreign_key": "reports_to",
+                   "recursive": {"as": "array", "max_depth": 2}, "select_columns": ["id"]}]}');
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"as": "array"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "m", "table": "er_employee", "recursive": {"as": "list"}}]');
+\echo :LAST_ERROR_SQLSTATE
 -- A cycle in the data never loops: it repeats down to max_depth.
 INSERT INTO er_employee VALUES (7, 'Gus', NULL), (8, 'Hal', 7);
 UPDATE er_employee SET reports_to = 8 WHERE id = 7;
@@ -118,6 +129,18 @@ BEGIN
         expected := er_chain(leaf, 0, max_depth);
         IF got IS DISTINCT FROM expected THEN
             INSERT INTO er_mismatches VALUES ('chain', jsonb_build_object('leaf', leaf, 'max_depth', max_depth), got, expected);
+        END IF;
+        -- the same chain as an array, against a hand-written recursive CTE
+        got := fetch_one_with_relations('er_node', leaf, jsonb_build_array(jsonb_build_object('name', 'up',
+            'table', 'er_node', 'foreign_key', 'parent', 'recursive', jsonb_build_object('max_depth', max_depth, 'as', 'array'),
+            'select_columns', jsonb_build_array('id', 'v')))) -> 'up';
+        expected := (WITH RECURSIVE up(id, v, parent, depth) AS (
+                         SELECT n.id, n.v, n.parent, 1 FROM er_node n WHERE n.id = (SELECT parent FROM er_node WHERE id = leaf)
+                         UNION ALL
+                         SELECT n.id, n.v, n.parent, u.depth + 1 FROM er_node n JOIN up u ON n.id = u.parent WHERE u.depth < max_depth)
+                     SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'v', v) ORDER BY depth), '[]') FROM up);
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO er_mismatches VALUES ('chain array', jsonb_build_object('leaf', leaf, 'max_depth', max_depth), got, expected);
         END IF;
     END LOOP;
 END $$;

@@ -728,6 +728,14 @@ class EagerPlanner {
         }
         relation.join_count = relation.join.size();
         relation.keeps_unmatched = outer;
+        relation.as_array = spec.chain_as_array;
+        if (relation.as_array && !(relation.shape == EagerShape::kObject && relation.at_most_one)) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}.recursive.as: \"array\" is for the chain of rows "
+                                    "a many-to-one relation reaches",
+                                    spec.path),
+                        {}, "Leave out \"as\" to nest each row in the one it references.");
+        }
         // inner and right keep only parents with a matching related row.
         if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
             parent_level.conditions.push_back(exists_sql(level));
@@ -835,6 +843,14 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
 // cache under the same key).
 pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs;
 
+bool has_chain_array(const EagerLevel& level) {
+    for (const EagerRelation& relation : level.relations) {
+        if (relation.as_array || has_chain_array(relation.level))
+            return true;
+    }
+    return false;
+}
+
 // A load ready to run: the batched program, or (right and full joins, a key type without an
 // array type) the one statement; with its parameters bound.
 struct PreparedLoad {
@@ -867,6 +883,11 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
         if (!shape_key.empty())
             programs.remember(shape_key, load.program);
         return load;
+    }
+    if (has_chain_array(root)) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    "a recursive relation as an array cannot be loaded with a right or full join",
+                    {}, "Load the chain in a call of its own.");
     }
     load.sql = eager_statement_sql(root, as_array);
     if (!shape_key.empty())

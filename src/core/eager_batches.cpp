@@ -302,7 +302,9 @@ class BatchBuilder {
             conditions.insert(conditions.end(), own.begin(), own.end());
             int joined = static_cast<int>(batch.objects.size());
             batch.objects.emplace_back();
-            batch.objects[object].fields.push_back({child.name, -1, -1, joined});
+            BatchField field{child.name, -1, -1, joined};
+            field.chain = child.as_array;
+            batch.objects[object].fields.push_back(field);
             Selection inner = select_object(child.level, batch, joined, alias, true, next_column);
             joins.push_back(fmt::format(
                 " LEFT JOIN LATERAL (SELECT {} FROM {}{} LIMIT 1) AS {} ON true",

@@ -165,8 +165,16 @@ ThroughSpec parse_through(const JsonValue& value, const std::string& path) {
 RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive, int depth) {
     std::string path = relation.path + ".recursive";
     long long max_depth = -1;
+    bool as_array = false;
     if (recursive.kind == JsonValue::Kind::kObject) {
-        check_keys(recursive, {"max_depth"}, path);
+        check_keys(recursive, {"max_depth", "as"}, path);
+        if (const JsonValue* as = recursive.find("as"); as != nullptr && !as->is_null()) {
+            std::string word = string_member(*as, path + ".as");
+            if (word != "array" && word != "objects")
+                bad(path + ".as", fmt::format("unknown form \"{}\"", word),
+                    "Use \"objects\" (each row nesting the next) or \"array\".");
+            as_array = word == "array";
+        }
         if (const JsonValue* limit = recursive.find("max_depth");
             limit != nullptr && !limit->is_null()) {
             max_depth = count_member(*limit, path + ".max_depth");
@@ -199,6 +207,7 @@ RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive,
         above.relations.push_back(std::move(current));
         current = std::move(above);
     }
+    current.chain_as_array = as_array;  // the top level renders the chain
     return current;
 }
 
@@ -768,6 +777,7 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += std::to_string(static_cast<int>(relation.direction));
         out += relation.count ? 'c' : '-';
         out += relation.one ? '1' : '-';
+        out += relation.chain_as_array ? 'A' : '-';
         through_shape(out, relation.through);
         if (relation.aggregate) {
             out += aggregate_function_name(relation.aggregate->function);

@@ -152,18 +152,25 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
 
 // One object of the deformed row `row` of the batch, with keys already in jsonb's order: no
 // sorting per row.
+void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                  const BatchField& first, JsonbValue* out);
+
+// `skip`: a field of the object left out (the one a chain's element nests the next under).
 void render_object(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                   int object_index, JsonbValue* out) {
+                   int object_index, JsonbValue* out, const std::string* skip = nullptr) {
     const BatchObject& object = program.batches[batch_index].objects[object_index];
     BatchRows& mine = rows[batch_index];
     if (object.present_column >= 0 && mine.nulls[object.present_column]) {
         out->type = jbvNull;
         return;
     }
-    int count = static_cast<int>(object.fields.size());
-    auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (count + 1)));
-    for (int i = 0; i < count; i++) {
-        const BatchField& field = object.fields[i];
+    int count = 0;
+    auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (object.fields.size() + 1)));
+    for (std::size_t f = 0; f < object.fields.size(); f++) {
+        const BatchField& field = object.fields[f];
+        if (skip != nullptr && field.key == *skip && field.object >= 0)
+            continue;
+        int i = count++;
         pairs[i].key.type = jbvString;
         pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
         pairs[i].key.val.string.len = static_cast<int>(field.key.size());
@@ -187,6 +194,8 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         } else if (field.column >= 0) {
             render_value(&mine.renderers[field.column], mine.values[field.column],
                          mine.nulls[field.column], &pairs[i].value);
+        } else if (field.object >= 0 && field.chain) {
+            render_chain(program, rows, batch_index, row, field, &pairs[i].value);
         } else if (field.object >= 0) {
             render_object(program, rows, batch_index, row, field.object, &pairs[i].value);
         } else {
@@ -196,6 +205,38 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
     out->type = jbvObject;
     out->val.object.nPairs = count;
     out->val.object.pairs = pairs;
+}
+
+// The objects of a chain, each the value of the previous one's field of the same key, as an
+// array from the first: each without that field. Ends at the first absent one, or the last level.
+void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                  const BatchField& first, JsonbValue* out) {
+    const Batch& batch = program.batches[batch_index];
+    const BatchRows& mine = rows[batch_index];
+    // Runs inside guarded(): plain palloc'd memory only, no object with a destructor.
+    auto* chain = static_cast<int*>(palloc(sizeof(int) * (batch.objects.size() + 1)));
+    std::size_t length = 0;
+    int object = first.object;
+    while (object >= 0 && length < batch.objects.size()) {
+        const BatchObject& link = batch.objects[object];
+        if (link.present_column >= 0 && mine.nulls[link.present_column])
+            break;
+        chain[length++] = object;
+        int next = -1;
+        for (const BatchField& field : link.fields) {
+            if (field.key == first.key && field.object >= 0)
+                next = field.object;
+        }
+        object = next;
+    }
+    int count = static_cast<int>(length);
+    auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
+    for (int i = 0; i < count; i++)
+        render_object(program, rows, batch_index, row, chain[i], &elements[i], &first.key);
+    out->type = jbvArray;
+    out->val.array.nElems = count;
+    out->val.array.elems = elements;
+    out->val.array.rawScalar = false;
 }
 
 // One row of a batch. Its deformed values stay put while it renders: the relations it renders

@@ -26,6 +26,9 @@ struct BatchField {
     int object = -1;     // or: the object of this batch that is the value
     bool count = false;  // the column is a relation's count (bigint)
     bool jsonb = false;  // the column is a relation's aggregate, as jsonb (NULL: JSON null)
+    // `object` is the first of a chain of objects each holding the next under this key (a
+    // recursive many-to-one relation): rendered as the array of them, nearest first.
+    bool chain = false;
 };
 
 // An object a result row renders: the batch's own row (objects[0]), or a row joined into it.

@@ -102,6 +102,8 @@ struct RelationSpec {
     Direction direction = Direction::kInfer;
     bool count = false;
     bool one = false;  // render one row (the first in order) or null, not an array
+    // "recursive": {"as": "array"}: the chain of rows (ancestors) as one array, nearest first.
+    bool chain_as_array = false;
     std::optional<Aggregate> aggregate;
     QueryOptions options;
     std::vector<RelationSpec> relations;

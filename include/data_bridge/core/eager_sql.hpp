@@ -79,6 +79,9 @@ struct EagerRelation {
     std::string aggregate;         // kAggregate: its SQL, from aggregate_sql()
     std::string value;             // kCount, kAggregate: the plain SQL value, for ordering by it
     std::uint32_t value_type = 0;  // kCount, kAggregate: the type of `value` (an Oid)
+    // A recursive many-to-one relation rendered as the array of its rows, nearest first (each
+    // without the key that nests the next).
+    bool as_array = false;
 };
 
 // pg_catalog.to_jsonb(pg_catalog.sum(t1."total")): the aggregate as jsonb, rendered as to_jsonb
