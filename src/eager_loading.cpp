@@ -938,15 +938,7 @@ std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& 
 // SECURITY DEFINER function, is planned afresh. Names that do not resolve key as 0; planning
 // then raises the error.
 Oid resolve_quietly(const std::string& text) {
-    TargetRef ref;
-    try {
-        ref = parse_target(text);
-    } catch (const Error&) {
-        return InvalidOid;
-    }
-    if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
-        return InvalidOid;
-    return pg::find_relation(ref.name_parts);
+    return pg::find_named_relation(text);
 }
 
 void append_filter_tables(std::string& key, const FilterNode& filter);

@@ -266,17 +266,7 @@ class Writer {
         return junctions.empty() ? InvalidOid : junctions[0];
     }
 
-    static Oid find_table(const std::string& text) {
-        TargetRef ref;
-        try {
-            ref = parse_target(text);
-        } catch (const Error&) {
-            return InvalidOid;
-        }
-        if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
-            return InvalidOid;
-        return pg::find_relation(ref.name_parts);
-    }
+    static Oid find_table(const std::string& text) { return pg::find_named_relation(text); }
 
     // The value of `column` in a stored row; 0A000 naming the place when a trigger or rule kept
     // the row out (there is no key to carry).

@@ -3,6 +3,7 @@
 #include "data_bridge/pg/catalog.hpp"
 
 #include "data_bridge/core/error.hpp"
+#include "data_bridge/core/fk_setup.hpp"
 #include "data_bridge/core/sql_text.hpp"
 #include "data_bridge/pg/boundary.hpp"
 
@@ -180,6 +181,18 @@ Oid aggregate_result_type(const char* function, Oid argument_type) {
         }
         return OidIsValid(found) ? get_func_rettype(found) : InvalidOid;
     });
+}
+
+Oid find_named_relation(const std::string& text) {
+    TargetRef ref;
+    try {
+        ref = parse_target(text);
+    } catch (const Error&) {
+        return InvalidOid;
+    }
+    if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
+        return InvalidOid;
+    return find_relation(ref.name_parts);
 }
 
 Oid find_relation(const std::vector<std::string>& name_parts) {
