@@ -100,7 +100,14 @@ class Writer {
         pg::guarded([] { check_stack_depth(); });
         if (items.empty())
             return;
-        std::vector<std::string> names;  // keys that are not columns: relations
+        std::vector<std::string> names;         // keys that are not columns: relations
+        std::map<std::string, bool> is_column;  // per key, looked up once for the level
+        auto column = [&is_column, table](const std::string& key) {
+            auto found = is_column.find(key);
+            if (found == is_column.end())
+                found = is_column.emplace(key, pg::has_column(table, key)).first;
+            return found->second;
+        };
         for (Item* item : items) {
             pg::check_for_interrupts();
             if (!item->object->is_object()) {
@@ -109,7 +116,7 @@ class Writer {
             }
             item->row = json_object();
             for (const auto& member : item->object->members) {
-                if (pg::has_column(table, member.first)) {
+                if (column(member.first)) {
                     item->row.members.push_back(member);
                 } else if (std::find(names.begin(), names.end(), member.first) == names.end()) {
                     names.push_back(member.first);
