@@ -10,7 +10,7 @@ make install >/dev/null
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-    for file in bench/*.sql bench/*.pl; do
+    for file in bench/*.sql bench/*.pl bench/*.js; do
         [ -e "$file" ] || continue
         name=$(basename "${file%.*}")
         [ "$name" = common ] || names+=("$name")
@@ -19,7 +19,11 @@ fi
 
 for name in "${names[@]}"; do
     echo "== benchmark: $name"
-    if [ -f "bench/$name.pl" ]; then
+    if [ -f "bench/$name.js" ]; then
+        # The peers from npm, at the versions package-lock.json pins.
+        (cd bench/node && npm ci --no-audit --no-fund --silent)
+        pg_virtualenv -v 15 node "bench/$name.js"
+    elif [ -f "bench/$name.pl" ]; then
         pg_virtualenv -v 15 perl "bench/$name.pl"
     else
         pg_virtualenv -v 15 sh -c "psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION data_bridge' &&
