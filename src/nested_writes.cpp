@@ -280,8 +280,10 @@ class Writer {
     static JsonValue stored_value(const Item& item, const std::string& column) {
         if (!item.stored.is_object()) {
             throw at_path(Error(sqlstate::kFeatureNotSupported,
-                                "a trigger or rule kept a row out that related rows need",
-                                "The related rows' foreign keys would have no value."),
+                                "a row that related rows need was not stored or cannot be read",
+                                "A trigger or rule kept it out, or (an upsert that kept the row "
+                                "already there) row-level security hides that row from you: the "
+                                "related rows' foreign keys would have no value."),
                           item.path);
         }
         const JsonValue* value = item.stored.find(column);
