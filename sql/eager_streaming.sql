@@ -39,6 +39,17 @@ FETCH 2 FROM es_cursor;
 FETCH 1 FROM es_cursor;
 CLOSE es_cursor;
 COMMIT;
+-- A rollback to a savepoint set after the stream began closes its cursor: the next chunk is a
+-- clean 24000, not an internal error.
+BEGIN;
+DECLARE es_cursor CURSOR FOR SELECT fetch_rows_with_relations('{"table": "es_posts", "order_by": "id", "select_columns": ["id"]}') AS r;
+SAVEPOINT es_savepoint;
+FETCH 1 FROM es_cursor;
+ROLLBACK TO es_savepoint;
+MOVE 998 FROM es_cursor;
+FETCH 2 FROM es_cursor;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": ["id"]}') AS r LIMIT 2;
 COPY (SELECT fetch_rows_with_relations('{"table": "es_authors", "filter": {"id": {"lt": 3}}, "select_columns": ["name"]}')) TO STDOUT;
 SELECT count(*) AS in_select_list, count(DISTINCT r ->> 'id') AS distinct_rows

@@ -201,8 +201,14 @@ uint64 fetch_cursor(const std::string& portal, long count, SPITupleTable** table
     };
     Fetched fetched = guarded([name, count] {
         Portal found = SPI_cursor_find(name);
-        if (found == nullptr)
-            elog(ERROR, "data_bridge: cursor \"%s\" is gone", name);
+        // Closed by a rollback to a savepoint set after the stream began.
+        if (found == nullptr) {
+            ereport(ERROR, (errcode(ERRCODE_INVALID_CURSOR_STATE),
+                            errmsg("the cursor of this stream was closed"),
+                            errdetail("A rollback to a savepoint set after the stream began "
+                                      "closes the cursor it reads the top rows through."),
+                            errhint("Start the stream again.")));
+        }
         SPI_cursor_fetch(found, true, count);
         return Fetched{SPI_tuptable, SPI_processed};
     });
