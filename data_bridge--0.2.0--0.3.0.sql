@@ -29,6 +29,7 @@ COMMENT ON FUNCTION fetch_rows_with_relations(jsonb) IS
 'The rows of fetch_with_relations(spec), one jsonb value each, streamed: the top rows are read a chunk at a time and each chunk''s relations loaded for it';
 
 -- The three-argument delete_many_with_cascade, deprecated in 0.2.0, is gone: it is
--- delete_each_with_cascade. A view or function of yours that calls it stops this update with
--- PostgreSQL's dependency error; change it to delete_each_with_cascade first.
+-- delete_each_with_cascade. A view (or BEGIN ATOMIC function) of yours that calls it stops this
+-- update with PostgreSQL's dependency error; a PL/pgSQL function fails when it next calls it.
+-- Change such calls to delete_each_with_cascade first.
 DROP FUNCTION @extschema@.delete_many_with_cascade(regclass, anyarray, text);
