@@ -44,6 +44,17 @@ SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": {"i
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": "bm90IGpzb24.0000"}');
 \echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 9223372036854775807}');
+\echo :LAST_ERROR_SQLSTATE
+-- Pages go by scalar columns: a composite or array order column is refused when a cursor would
+-- carry it.
+CREATE TYPE ep_pair AS (a int, b int);
+CREATE TABLE ep_pairs (id int PRIMARY KEY, p ep_pair);
+INSERT INTO ep_pairs SELECT g, ROW(g % 3, g)::ep_pair FROM generate_series(1, 5) g;
+SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": ["p"], "limit": 2}');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE ep_pairs;
+DROP TYPE ep_pair;
 
 -- Walk random orders both ways.
 CREATE TABLE ep_mismatches (order_by jsonb, page_size int, direction text, walked jsonb, whole jsonb);

@@ -50,6 +50,20 @@ MOVE 998 FROM es_cursor;
 FETCH 2 FROM es_cursor;
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
+-- The stream's own cursor is visible in pg_cursors: closing it, or declaring another cursor
+-- under its name, ends the stream with 24000; the other cursor's rows are never read as the
+-- stream's (they could be of any type).
+BEGIN;
+DECLARE es_cursor CURSOR FOR SELECT fetch_rows_with_relations('{"table": "es_posts", "order_by": "id",
+    "relations": [{"name": "s", "table": "es_comments", "aggregate": {"max": "body"}}]}') AS r;
+FETCH 1 FROM es_cursor;
+SELECT name AS es_inner FROM pg_cursors WHERE name <> 'es_cursor' \gset
+CLOSE :"es_inner";
+DECLARE :"es_inner" CURSOR FOR SELECT 1 AS v1, 1 AS v2, 1::bigint AS r, 1094795585::bigint AS s;
+MOVE 998 FROM es_cursor;
+FETCH 2 FROM es_cursor;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": ["id"]}') AS r LIMIT 2;
 COPY (SELECT fetch_rows_with_relations('{"table": "es_authors", "filter": {"id": {"lt": 3}}, "select_columns": ["name"]}')) TO STDOUT;
 SELECT count(*) AS in_select_list, count(DISTINCT r ->> 'id') AS distinct_rows

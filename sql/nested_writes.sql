@@ -56,6 +56,15 @@ SELECT insert_with_relations('nw_posts', '{"title": "Tagged", "author_id": 2, "t
 SELECT insert_with_relations('nw_tags', '{"name": "pk"}', on_conflict => '"do_nothing"');
 SELECT insert_with_relations('nw_tags', '{"id": 1, "name": "pk"}', on_conflict => '"do_nothing"') ->> 'name' AS kept;
 
+-- A table's inheritance children are other tables: an upsert's kept row and a connect are the
+-- table's own, as its keys see them.
+CREATE TABLE nw_parent (id int PRIMARY KEY, v text);
+CREATE TABLE nw_child_table (extra int) INHERITS (nw_parent);
+INSERT INTO nw_child_table VALUES (1, 'in the child', 0);
+INSERT INTO nw_parent VALUES (2, 'in the parent');
+SELECT insert_with_relations('nw_parent', '[{"id": 1, "v": "new"}, {"id": 2, "v": "again"}]', on_conflict => '"do_nothing"');
+DROP TABLE nw_child_table, nw_parent;
+
 -- Composite keys and a self-reference (a category tree: parents before their children).
 CREATE TABLE nw_orders (tenant int, id int, note text, PRIMARY KEY (tenant, id));
 CREATE TABLE nw_lines (tenant int, order_id int, line int, item text, PRIMARY KEY (tenant, order_id, line),

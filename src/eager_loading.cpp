@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -223,6 +224,10 @@ class EagerPlanner {
                     sql.replace(at, value_terms[i].token.size(), condition);
             }
         }
+        for (const std::string& sql : level.conditions) {
+            if (sql.find('\0') != std::string::npos)
+                throw Error(sqlstate::kInternalError, "eager load: a filter term was not placed");
+        }
         return level;
     }
 
@@ -245,9 +250,11 @@ class EagerPlanner {
 
     std::string pending_value_term(const FilterTerm& term, std::vector<PendingValueTerm>& pending) {
         PendingValueTerm value;
-        // Control characters never occur in the SQL built around it (identifiers are quoted,
-        // values are parameters), so the token is found only where it was put.
-        value.token = fmt::format("\x01value term {}\x01", pending.size());
+        // A NUL byte cannot occur in any other piece of the SQL: PostgreSQL's names, text and
+        // jsonb strings hold none (a control character could: a quoted identifier may).
+        value.token.assign(1, '\0');
+        value.token += "value term " + std::to_string(pending.size());
+        value.token.push_back('\0');
         value.term = term;
         for (FilterParameter parameter : filter_parameters(term))
             value.placeholders.push_back(
@@ -1036,7 +1043,7 @@ constexpr long kStreamChunkRows = 1000;
 // What the stream keeps between calls; freed with the call's multi-call memory context.
 struct StreamState {
     PreparedLoad load;
-    std::string portal;  // empty: every row is in `ready` (a one-statement load)
+    pg::OpenCursor cursor;  // name empty: every row is in `ready` (a one-statement load)
     std::vector<Datum> ready;
     std::size_t next = 0;
     bool done = false;
@@ -1069,7 +1076,7 @@ StreamState* start_stream(FunctionCallInfo fcinfo, FuncCallContext* call) {
     bool as_array = true;
     state->load = prepare_spec_load(spec, &as_array);
     if (state->load.program != nullptr) {
-        state->portal = pg::open_eager_stream(*state->load.program, state->load.parameters);
+        state->cursor = pg::open_eager_stream(*state->load.program, state->load.parameters);
     } else {
         // Right and full joins run as one statement: its rows are returned one by one.
         Datum all = execute(fcinfo, state->load.sql, state->load.parameters);
@@ -1104,8 +1111,8 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
     }
     while (state->next >= state->ready.size()) {
         if (state->done) {
-            if (!state->portal.empty())
-                pg::close_eager_stream(state->portal);
+            if (!state->cursor.name.empty())
+                pg::close_eager_stream(state->cursor);
             // Ends the call: the multi-call context, and the state with it, are freed.
             pg::guarded([fcinfo, call] { end_MultiFuncCall(fcinfo, call); });
             auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
@@ -1119,7 +1126,7 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
         // A nested eager load counts its own rows (as execute() keeps them apart).
         long outer_rows = rows_rendered;
         try {
-            if (!pg::next_eager_chunk(*state->load.program, state->load.parameters, state->portal,
+            if (!pg::next_eager_chunk(*state->load.program, state->load.parameters, state->cursor,
                                       kStreamChunkRows, chunk, state->ready, state->rendered)) {
                 state->done = true;
             }
@@ -1166,7 +1173,8 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
     FetchSpec spec = parse_fetch_spec(request);
     if (spec.id)
         throw Error(sqlstate::kInvalidParameterValue, "invalid id: a page is a list");
-    if (!spec.options.limit || *spec.options.limit < 1) {
+    if (!spec.options.limit || *spec.options.limit < 1 ||
+        *spec.options.limit >= std::numeric_limits<long long>::max()) {
         throw Error(sqlstate::kInvalidParameterValue,
                     "invalid limit: a page needs a size of 1 or more", {},
                     "Give limit, the number of rows a page holds.");
@@ -1188,9 +1196,11 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
     }
     std::vector<OrderTerm> order =
         page_order(spec.options.order_by, pg::primary_key_columns(table));
+    // Each column by its length first: no name can read as another name and a direction.
     std::string context = fmt::format("page {}", table);
     for (const OrderTerm& term : order)
-        context += fmt::format(" {}{}", term.column, term.descending ? " desc" : "");
+        context +=
+            fmt::format(" {}:{}{}", term.column.size(), term.column, term.descending ? 'd' : 'a');
 
     bool before = cursor_key == "before";
     spec.options.order_by = before ? reversed_order(order) : order;
@@ -1204,6 +1214,11 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         fmt::format("invalid {}: a {} cursor", cursor_key,
                                     cursor_key == "after" ? "previous" : "next"),
                         {}, "Pass next as after and previous as before.");
+        }
+        for (const auto& member : values->members) {
+            if (member.second.is_array() || member.second.is_object())
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}: not a cursor of this order", cursor_key));
         }
         spec.options.after = *values;
     }
@@ -1225,6 +1240,16 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         std::reverse(rows.elements.begin(), rows.elements.end());
 
     auto cursor_for = [&](const JsonValue& row, const char* direction) {
+        for (const OrderTerm& term : order) {
+            const JsonValue* value = row.find(term.column);
+            if (value != nullptr && (value->is_array() || value->is_object())) {
+                throw Error(sqlstate::kFeatureNotSupported,
+                            fmt::format("pages cannot go by column \"{}\": its values are not "
+                                        "scalars",
+                                        term.column),
+                            {}, "Order pages by columns of scalar types.");
+            }
+        }
         JsonValue payload;
         payload.kind = JsonValue::Kind::kObject;
         JsonValue word;

@@ -531,6 +531,14 @@ class Writer {
         upsert(table, on_conflict, rows, shape, items);
     }
 
+    // The rows of the table itself, as its foreign keys and unique keys see them: ONLY for a
+    // table (its inheritance children are other tables), a partitioned table whole.
+    static std::string read_table(Oid table) {
+        char kind = pg::guarded([table] { return get_rel_relkind(table); });
+        std::string quoted = pg::quoted_table(table);
+        return kind == RELKIND_PARTITIONED_TABLE ? quoted : "ONLY " + quoted;
+    }
+
     static std::vector<KeyColumn> key_columns(Oid table, const std::vector<std::string>& names) {
         std::vector<KeyColumn> key;
         for (const std::string& name : names) {
@@ -605,8 +613,8 @@ class Writer {
         std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
         std::string table_sql = pg::quoted_table(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
-            std::string sql =
-                upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
+            std::string sql = upsert_rows_sql(table_sql, read_table(table), group.columns,
+                                              on_conflict, target, key, update);
             for (auto& [position, row] : positioned_rows(sql, rows, group.positions))
                 items[position - 1]->stored = std::move(row);
         }
@@ -634,7 +642,8 @@ class Writer {
             std::vector<std::string> names;
             for (const auto& member : items[group.positions[0] - 1]->object->members)
                 names.push_back(member.first);
-            std::string sql = connect_rows_sql(table_sql, key_columns(table, names));
+            std::string sql =
+                connect_rows_sql(table_sql, read_table(table), key_columns(table, names));
             for (auto& [position, row] : positioned_rows(sql, rows, group.positions)) {
                 Item* item = items[position - 1];
                 if (++matches[position - 1] > 1) {

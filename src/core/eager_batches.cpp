@@ -73,23 +73,44 @@ std::string select_list(const std::vector<std::string>& items) {
     return fmt::format("{}", fmt::join(aliased, ", "));
 }
 
-// `sql` with the table alias `from` (as in from.column) renamed `to`.
+// `sql` with the table alias `from` (as in from.column) renamed `to`, outside quoted identifiers
+// and string literals (a column may be named "x t1.y").
 std::string with_alias(const std::string& sql, const std::string& from, const std::string& to) {
     std::string out;
     std::string needle = from + ".";
-    std::size_t at = 0;
-    while (true) {
-        std::size_t found = sql.find(needle, at);
-        if (found == std::string::npos)
-            break;
-        char before = found == 0 ? ' ' : sql[found - 1];
+    char quote = 0;  // '"' or '\'' while inside one
+    for (std::size_t i = 0; i < sql.size();) {
+        char c = sql[i];
+        if (quote != 0) {
+            out.push_back(c);
+            i++;
+            if (c == quote) {
+                if (i < sql.size() && sql[i] == quote) {  // a doubled quote stays inside
+                    out.push_back(sql[i]);
+                    i++;
+                } else {
+                    quote = 0;
+                }
+            }
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            quote = c;
+            out.push_back(c);
+            i++;
+            continue;
+        }
+        char before = i == 0 ? ' ' : sql[i - 1];
         bool starts_token = !(std::isalnum(static_cast<unsigned char>(before)) || before == '_' ||
-                              before == '"' || before == '$' || before == '.');
-        out.append(sql, at, found - at);
-        out += starts_token ? to + "." : needle;
-        at = found + needle.size();
+                              before == '$' || before == '.');
+        if (starts_token && sql.compare(i, needle.size(), needle) == 0) {
+            out += to + ".";
+            i += needle.size();
+            continue;
+        }
+        out.push_back(c);
+        i++;
     }
-    out.append(sql, at, std::string::npos);
     return out;
 }
 

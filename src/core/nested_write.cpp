@@ -143,9 +143,9 @@ std::string key_join(const std::string& left, const std::string& right,
 
 }  // namespace
 
-std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
-                            const OnConflict& on_conflict, const std::string& target,
-                            const std::vector<KeyColumn>& key,
+std::string upsert_rows_sql(const std::string& table, const std::string& read_table,
+                            const std::vector<std::string>& columns, const OnConflict& on_conflict,
+                            const std::string& target, const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update) {
     std::vector<std::string> selected, keys, assignments;
     for (const std::string& column : columns)
@@ -165,20 +165,21 @@ std::string upsert_rows_sql(const std::string& table, const std::vector<std::str
         "{action} RETURNING pg_catalog.to_jsonb(ins.*) AS \"#doc\", {keys}) "
         "SELECT i.\"#n\", COALESCE(w.\"#doc\", pg_catalog.to_jsonb(o.*)) FROM input AS i "
         "LEFT JOIN written AS w ON {written_key} "
-        "LEFT JOIN {table} AS o ON w.\"#doc\" IS NULL AND {old_key} ORDER BY i.\"#n\"",
+        "LEFT JOIN {read_table} AS o ON w.\"#doc\" IS NULL AND {old_key} ORDER BY i.\"#n\"",
         fmt::arg("input", input_rows_sql(table)), fmt::arg("table", table),
-        fmt::arg("columns", fmt::join(columns, ", ")),
+        fmt::arg("read_table", read_table), fmt::arg("columns", fmt::join(columns, ", ")),
         fmt::arg("selected", fmt::join(selected, ", ")), fmt::arg("target", target),
         fmt::arg("action", action), fmt::arg("keys", fmt::join(keys, ", ")),
         fmt::arg("written_key", key_join("w", "i", key)),
         fmt::arg("old_key", key_join("o", "i", key)));
 }
 
-std::string connect_rows_sql(const std::string& table, const std::vector<KeyColumn>& key) {
+std::string connect_rows_sql(const std::string& table, const std::string& read_table,
+                             const std::vector<KeyColumn>& key) {
     return fmt::format(
         "SELECT i.\"#n\", pg_catalog.to_jsonb(t.*) FROM ({input}) AS i JOIN {table} AS t ON "
         "{key} ORDER BY i.\"#n\"",
-        fmt::arg("input", input_rows_sql(table)), fmt::arg("table", table),
+        fmt::arg("input", input_rows_sql(table)), fmt::arg("table", read_table),
         fmt::arg("key", key_join("t", "i", key)));
 }
 

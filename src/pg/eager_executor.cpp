@@ -354,21 +354,21 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
     return PointerGetDatum(result);
 }
 
-std::string open_eager_stream(const EagerProgram& program, const Parameters& spec) {
+OpenCursor open_eager_stream(const EagerProgram& program, const Parameters& spec) {
     spi_connect();
     SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types);
-    std::string portal = open_cursor(plan, spec.values, spec.nulls);
+    OpenCursor cursor = open_cursor(plan, spec.values, spec.nulls);
     spi_finish();
-    return portal;
+    return cursor;
 }
 
-bool next_eager_chunk(const EagerProgram& program, const Parameters& spec,
-                      const std::string& portal, long chunk_rows, MemoryContext rows_context,
-                      std::vector<Datum>& rows_out, long& rendered) {
+bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const OpenCursor& cursor,
+                      long chunk_rows, MemoryContext rows_context, std::vector<Datum>& rows_out,
+                      long& rendered) {
     std::size_t batch_count = program.batches.size();
     spi_connect();
     SPITupleTable* table = nullptr;
-    uint64 fetched = fetch_cursor(portal, chunk_rows, &table);
+    uint64 fetched = fetch_cursor(cursor, chunk_rows, &table);
     if (fetched == 0) {
         spi_finish();
         return false;
@@ -398,9 +398,9 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec,
     return true;
 }
 
-void close_eager_stream(const std::string& portal) {
+void close_eager_stream(const OpenCursor& cursor) {
     spi_connect();
-    close_cursor(portal);
+    close_cursor(cursor);
     spi_finish();
 }
 

@@ -176,51 +176,86 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     return processed;
 }
 
-std::string open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
-                        const std::vector<char>& nulls) {
+OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
+                       const std::vector<char>& nulls) {
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
     // The portal holds its own reference to the plan it runs: retiring the cached plan later
     // leaves it running.
-    const char* name = guarded([plan, value_data, null_data] {
-        Portal opened = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
-        if (opened == nullptr) {
+    struct Opened {
+        Portal portal;
+        int natts;
+        Oid* types;
+    };
+    Opened opened = guarded([plan, value_data, null_data] {
+        Portal portal = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
+        if (portal == nullptr) {
             elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
                  SPI_result_code_string(SPI_result));
         }
-        return (const char*)opened->name;
+        TupleDesc descriptor = portal->tupDesc;
+        int natts = descriptor == nullptr ? 0 : descriptor->natts;
+        Oid* types = (Oid*)palloc(sizeof(Oid) * (natts + 1));
+        for (int i = 0; i < natts; i++)
+            types[i] = TupleDescAttr(descriptor, i)->atttypid;
+        return Opened{portal, natts, types};
     });
-    return name;
+    OpenCursor cursor;
+    cursor.name = opened.portal->name;
+    cursor.portal = opened.portal;
+    cursor.created = opened.portal->creation_time;
+    cursor.column_types.assign(opened.types, opened.types + opened.natts);
+    return cursor;
 }
 
-uint64 fetch_cursor(const std::string& portal, long count, SPITupleTable** table) {
-    const char* name = portal.c_str();
+namespace {
+
+[[noreturn]] void cursor_closed() {
+    throw Error("24000", "the cursor of this stream was closed",
+                "A rollback to a savepoint set after the stream began, or a CLOSE of its "
+                "cursor, ended the cursor it reads the top rows through.",
+                "Start the stream again.");
+}
+
+}  // namespace
+
+uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table) {
+    const char* name = cursor.name.c_str();
+    const void* expected = cursor.portal;
+    int64 created = cursor.created;
     struct Fetched {
+        bool found;
         SPITupleTable* table;
         uint64 count;
     };
-    Fetched fetched = guarded([name, count] {
+    Fetched fetched = guarded([name, expected, created, count] {
         Portal found = SPI_cursor_find(name);
-        // Closed by a rollback to a savepoint set after the stream began.
-        if (found == nullptr) {
-            ereport(ERROR, (errcode(ERRCODE_INVALID_CURSOR_STATE),
-                            errmsg("the cursor of this stream was closed"),
-                            errdetail("A rollback to a savepoint set after the stream began "
-                                      "closes the cursor it reads the top rows through."),
-                            errhint("Start the stream again.")));
-        }
+        if (found == nullptr || found != expected || found->creation_time != created)
+            return Fetched{false, nullptr, 0};
         SPI_cursor_fetch(found, true, count);
-        return Fetched{SPI_tuptable, SPI_processed};
+        return Fetched{true, SPI_tuptable, SPI_processed};
     });
+    if (!fetched.found)
+        cursor_closed();
+    // The rows must be the statement's own: the same columns of the same types.
+    TupleDesc descriptor = fetched.table == nullptr ? nullptr : fetched.table->tupdesc;
+    bool same =
+        descriptor != nullptr && descriptor->natts == static_cast<int>(cursor.column_types.size());
+    for (int i = 0; same && i < descriptor->natts; i++)
+        same = TupleDescAttr(descriptor, i)->atttypid == cursor.column_types[i];
+    if (!same)
+        cursor_closed();
     *table = fetched.table;
     return fetched.count;
 }
 
-void close_cursor(const std::string& portal) {
-    const char* name = portal.c_str();
-    guarded([name] {
+void close_cursor(const OpenCursor& cursor) {
+    const char* name = cursor.name.c_str();
+    const void* expected = cursor.portal;
+    int64 created = cursor.created;
+    guarded([name, expected, created] {
         Portal found = SPI_cursor_find(name);
-        if (found != nullptr)
+        if (found != nullptr && found == expected && found->creation_time == created)
             SPI_cursor_close(found);
     });
 }

@@ -48,14 +48,16 @@ struct KeyColumn {
 // INSERT … ON CONFLICT `target` (ON CONSTRAINT "name", or the key's column list) of the rows at
 // positions $2 (1-based) of the jsonb array $1; returns (position, stored row as jsonb) for each,
 // the stored row being the inserted or updated one, or with do_nothing the row already there
-// (found by `key`, the constraint's columns).
-std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
-                            const OnConflict& on_conflict, const std::string& target,
-                            const std::vector<KeyColumn>& key,
+// (found by `key`, the constraint's columns, in `read_table`: "ONLY table" for a table, whose
+// inheritance children hold no row of its keys).
+std::string upsert_rows_sql(const std::string& table, const std::string& read_table,
+                            const std::vector<std::string>& columns, const OnConflict& on_conflict,
+                            const std::string& target, const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update);
 
 // The existing rows matching each object at positions $2 of the jsonb array $1 on `key`:
 // (position, row as jsonb), any number per position.
-std::string connect_rows_sql(const std::string& table, const std::vector<KeyColumn>& key);
+std::string connect_rows_sql(const std::string& table, const std::string& read_table,
+                             const std::vector<KeyColumn>& key);
 
 }  // namespace data_bridge

@@ -11,6 +11,7 @@
 #include "data_bridge/pg/postgres.hpp"
 #include "data_bridge/pg/jsonb_render.hpp"
 #include "data_bridge/pg/row_key.hpp"
+#include "data_bridge/pg/statement.hpp"
 
 namespace data_bridge::pg {
 
@@ -42,10 +43,10 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
 // `chunk_rows` top rows, loads their relations (one statement per level, as above) and appends
 // one jsonb value per top row, in order, to `rows_out` (allocated in `rows_context`); false when
 // no rows are left. `rendered` counts the rows of all chunks against data_bridge.max_rows.
-std::string open_eager_stream(const EagerProgram& program, const Parameters& spec);
-bool next_eager_chunk(const EagerProgram& program, const Parameters& spec,
-                      const std::string& portal, long chunk_rows, MemoryContext rows_context,
-                      std::vector<Datum>& rows_out, long& rendered);
-void close_eager_stream(const std::string& portal);
+OpenCursor open_eager_stream(const EagerProgram& program, const Parameters& spec);
+bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const OpenCursor& cursor,
+                      long chunk_rows, MemoryContext rows_context, std::vector<Datum>& rows_out,
+                      long& rendered);
+void close_eager_stream(const OpenCursor& cursor);
 
 }  // namespace data_bridge::pg

@@ -31,12 +31,21 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0);
 
 // A read-only cursor over a cached plan, kept across SPI connections until the transaction
-// ends or it is closed (by its portal's name). fetch_cursor returns how many rows it fetched
-// into `table` (the caller's to free, or SPI_finish's).
-std::string open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
-                        const std::vector<char>& nulls);
-uint64 fetch_cursor(const std::string& portal, long count, SPITupleTable** table);
-void close_cursor(const std::string& portal);
+// ends or it is closed. Its portal is found by name, and a client can close it and declare a
+// cursor of its own under that name: the portal's identity (address and creation time) and its
+// row type are checked on every fetch, so another cursor is never read in its place.
+struct OpenCursor {
+    std::string name;
+    const void* portal = nullptr;
+    int64 created = 0;
+    std::vector<Oid> column_types;
+};
+OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
+                       const std::vector<char>& nulls);
+// How many rows it fetched into `table` (the caller's to free, or SPI_finish's); 24000 when the
+// cursor was closed or replaced.
+uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table);
+void close_cursor(const OpenCursor& cursor);
 
 // How many plans are cached and how many were prepared since the backend started, for tests.
 struct PlanCacheStats {
