@@ -188,11 +188,21 @@ OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
         Oid* types;
     };
     Opened opened = guarded([plan, value_data, null_data] {
-        Portal portal = SPI_cursor_open(nullptr, plan, value_data, null_data, true);
+        // A name no one can guess, on a portal pg_cursors does not list: the client cannot
+        // FETCH, MOVE, CLOSE or replace it between the calls that read it.
+        unsigned char bytes[16];
+        if (!pg_strong_random(bytes, sizeof(bytes)))
+            elog(ERROR, "data_bridge: could not generate a cursor name");
+        char name[64];
+        int length = snprintf(name, sizeof(name), "data_bridge stream ");
+        for (unsigned char byte : bytes)
+            length += snprintf(name + length, sizeof(name) - length, "%02x", byte);
+        Portal portal = SPI_cursor_open(name, plan, value_data, null_data, true);
         if (portal == nullptr) {
             elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
                  SPI_result_code_string(SPI_result));
         }
+        portal->visible = false;
         TupleDesc descriptor = portal->tupDesc;
         int natts = descriptor == nullptr ? 0 : descriptor->natts;
         Oid* types = (Oid*)palloc(sizeof(Oid) * (natts + 1));

@@ -31,9 +31,10 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0);
 
 // A read-only cursor over a cached plan, kept across SPI connections until the transaction
-// ends or it is closed. Its portal is found by name, and a client can close it and declare a
-// cursor of its own under that name: the portal's identity (address and creation time) and its
-// row type are checked on every fetch, so another cursor is never read in its place.
+// ends or it is closed. Its portal has a random name and is not listed in pg_cursors, so a
+// client can neither read it nor put a cursor of its own in its place between the calls that
+// fetch from it; its identity (address and creation time) and row type are checked on every
+// fetch all the same.
 struct OpenCursor {
     std::string name;
     const void* portal = nullptr;
