@@ -37,6 +37,18 @@ SELECT fetch_with_relations('{"table": "si_w2", "order_by": "id", "select_column
 RESET ROLE;
 SELECT count(*) AS functions_run_for_others FROM si_ran;
 
+-- Columns named like the names data_bridge gives its own columns ("#n", n, rec, doc, k1):
+-- upserts, connects and full joins still read the table's own.
+CREATE TABLE si_named (id int PRIMARY KEY, "#n" int, n int, rec text, doc text, k1 int);
+CREATE TABLE si_named_kids (id int PRIMARY KEY, named_id int REFERENCES si_named, "#n" text);
+SELECT insert_with_relations('si_named', '[{"id": 1, "#n": 10, "n": 11, "rec": "r", "doc": "d", "k1": 12},
+    {"id": 1, "#n": 20}]', on_conflict => '"do_nothing"');
+SELECT insert_with_relations('si_named_kids', '{"id": 5, "#n": "kid", "si_named": {"connect": {"id": 1}}}')
+    -> 'si_named' AS connected;
+SELECT fetch_with_relations('{"table": "si_named", "relations": [{"name": "kids", "table": "si_named_kids",
+    "join_type": "full", "select_columns": ["#n"]}]}');
+DROP TABLE si_named_kids, si_named;
+
 DROP TABLE si_agg, si_wk, si_wc, si_w2, si_ran;
 DROP FUNCTION si_evil();
 REVOKE ALL ON SCHEMA public FROM si_owner, si_victim;

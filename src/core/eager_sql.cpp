@@ -197,24 +197,29 @@ std::string outer_statement_sql(const EagerLevel& root) {
     std::string order = order_sql(root);
     std::string columns;
     std::vector<std::string> from_page;
-    for (const std::string& column : page_columns(root)) {
+    std::vector<std::string> read = page_columns(root);
+    for (const std::string& column : read) {
         columns += fmt::format("{}.{}, ", root.alias, column);
         from_page.push_back("p." + column);
     }
-    // The page of root rows, with their place in it ("#n"); the rendering sees exactly the
-    // table's columns again under the root's own alias (to_jsonb of it has no "#n").
+    // The place in the page, under a name none of the table's columns has ("#n", "#n#", ...).
+    std::string place = "\"#n\"";
+    while (std::find(read.begin(), read.end(), place) != read.end())
+        place.insert(place.size() - 1, "#");
+    // The page of root rows, with their place in it; the rendering sees exactly the table's
+    // columns again under the root's own alias (to_jsonb of it has no place).
     std::string page = fmt::format(
-        "WITH page AS (SELECT {cols}pg_catalog.row_number() OVER ({over}) AS \"#n\" FROM {table} "
+        "WITH page AS (SELECT {cols}pg_catalog.row_number() OVER ({over}) AS {place} FROM {table} "
         "AS {a}{where}{order}{limit}) ",
-        fmt::arg("a", root.alias), fmt::arg("cols", columns),
+        fmt::arg("place", place), fmt::arg("a", root.alias), fmt::arg("cols", columns),
         fmt::arg("over", order.empty() ? "" : order.substr(1)), fmt::arg("table", root.table),
         fmt::arg("where", level_where_sql(root)), fmt::arg("order", order),
         fmt::arg("limit", page_sql(root)));
     std::string page_rows = fmt::format("page AS p CROSS JOIN LATERAL (SELECT {}) AS {}",
                                         fmt::join(from_page, ", "), root.alias);
     std::vector<std::string> parts;
-    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, p.\"#n\" AS n FROM {}",
-                                row_document_sql(root), page_rows));
+    parts.push_back(fmt::format("SELECT {} AS doc, 0 AS part, p.{} AS n FROM {}",
+                                row_document_sql(root), place, page_rows));
     int part = 0;
     for (const EagerRelation& relation : root.relations) {
         if (!relation.keeps_unmatched)

@@ -121,22 +121,24 @@ std::vector<WriteRelation> parse_write_relations(const JsonValue& relations,
 
 namespace {
 
-// The objects at positions $2 of the array $1 as rows of the table, numbered by position.
+// The objects at positions $2 of the array $1, each as one value of the table's row type (rec)
+// with its position (n): no column of the table can clash with these two names.
 std::string input_rows_sql(const std::string& table) {
     return fmt::format(
-        "SELECT e.position AS \"#n\", r.* FROM pg_catalog.jsonb_array_elements($1) WITH "
+        "SELECT e.position AS n, r AS rec FROM pg_catalog.jsonb_array_elements($1) WITH "
         "ORDINALITY AS e(doc, position) CROSS JOIN LATERAL "
         "pg_catalog.jsonb_populate_record(NULL::{}, e.doc) AS r "
         "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)",
         table);
 }
 
-std::string key_join(const std::string& left, const std::string& right,
-                     const std::vector<KeyColumn>& key) {
+// left.<name> = (i.rec).<column> for each key column; `left_name(i)` names the left side's i-th.
+template <typename Name>
+std::string key_join(const std::vector<KeyColumn>& key, Name left_name) {
     std::vector<std::string> terms;
-    for (const KeyColumn& column : key) {
-        terms.push_back(fmt::format("{}.{} {} {}.{}", left, column.column, column.equals, right,
-                                    column.column));
+    for (std::size_t i = 0; i < key.size(); i++) {
+        terms.push_back(
+            fmt::format("{} {} (i.rec).{}", left_name(i), key[i].equals, key[i].column));
     }
     return fmt::format("{}", fmt::join(terms, " AND "));
 }
@@ -149,9 +151,9 @@ std::string upsert_rows_sql(const std::string& table, const std::string& read_ta
                             const std::vector<std::string>& update) {
     std::vector<std::string> selected, keys, assignments;
     for (const std::string& column : columns)
-        selected.push_back("i." + column);
-    for (const KeyColumn& column : key)
-        keys.push_back("ins." + column.column);
+        selected.push_back("(i.rec)." + column);
+    for (std::size_t i = 0; i < key.size(); i++)
+        keys.push_back(fmt::format("ins.{} AS k{}", key[i].column, i + 1));
     for (const std::string& column : update)
         assignments.push_back(fmt::format("{} = EXCLUDED.{}", column, column));
     std::string action = on_conflict.action == OnConflict::Action::kUpdate
@@ -161,26 +163,27 @@ std::string upsert_rows_sql(const std::string& table, const std::string& read_ta
     // before the statement, or the statement would have inserted it.
     return fmt::format(
         "WITH input AS ({input}), written AS (INSERT INTO {table} AS ins ({columns}) SELECT "
-        "{selected} FROM input AS i ORDER BY i.\"#n\" ON CONFLICT {target} "
-        "{action} RETURNING pg_catalog.to_jsonb(ins.*) AS \"#doc\", {keys}) "
-        "SELECT i.\"#n\", COALESCE(w.\"#doc\", pg_catalog.to_jsonb(o.*)) FROM input AS i "
+        "{selected} FROM input AS i ORDER BY i.n ON CONFLICT {target} {action} RETURNING "
+        "pg_catalog.to_jsonb(ins.*) AS doc, {keys}) "
+        "SELECT i.n, COALESCE(w.doc, pg_catalog.to_jsonb(o.*)) FROM input AS i "
         "LEFT JOIN written AS w ON {written_key} "
-        "LEFT JOIN {read_table} AS o ON w.\"#doc\" IS NULL AND {old_key} ORDER BY i.\"#n\"",
+        "LEFT JOIN {read_table} AS o ON w.doc IS NULL AND {old_key} ORDER BY i.n",
         fmt::arg("input", input_rows_sql(table)), fmt::arg("table", table),
         fmt::arg("read_table", read_table), fmt::arg("columns", fmt::join(columns, ", ")),
         fmt::arg("selected", fmt::join(selected, ", ")), fmt::arg("target", target),
         fmt::arg("action", action), fmt::arg("keys", fmt::join(keys, ", ")),
-        fmt::arg("written_key", key_join("w", "i", key)),
-        fmt::arg("old_key", key_join("o", "i", key)));
+        fmt::arg("written_key",
+                 key_join(key, [](std::size_t i) { return fmt::format("w.k{}", i + 1); })),
+        fmt::arg("old_key", key_join(key, [&key](std::size_t i) { return "o." + key[i].column; })));
 }
 
 std::string connect_rows_sql(const std::string& table, const std::string& read_table,
                              const std::vector<KeyColumn>& key) {
     return fmt::format(
-        "SELECT i.\"#n\", pg_catalog.to_jsonb(t.*) FROM ({input}) AS i JOIN {table} AS t ON "
-        "{key} ORDER BY i.\"#n\"",
+        "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM ({input}) AS i JOIN {table} AS t ON "
+        "{key} ORDER BY i.n",
         fmt::arg("input", input_rows_sql(table)), fmt::arg("table", read_table),
-        fmt::arg("key", key_join("t", "i", key)));
+        fmt::arg("key", key_join(key, [&key](std::size_t i) { return "t." + key[i].column; })));
 }
 
 }  // namespace data_bridge

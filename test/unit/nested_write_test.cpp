@@ -88,19 +88,18 @@ TEST(NestedWrite, UpsertReturnsEachPositionsStoredRow) {
     std::string sql = upsert_rows_sql("public.tags", "ONLY public.tags", {"\"name\""}, update,
                                       "ON CONSTRAINT \"k\"",
                                       {{"\"name\"", "OPERATOR(pg_catalog.=)"}}, {"\"name\""});
-    EXPECT_EQ(
-        sql,
-        "WITH input AS (SELECT e.position AS \"#n\", r.* FROM "
-        "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) CROSS "
-        "JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::public.tags, e.doc) AS r "
-        "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)), written AS (INSERT INTO "
-        "public.tags AS ins (\"name\") SELECT i.\"name\" FROM input AS i ORDER BY i.\"#n\" "
-        "ON CONFLICT ON CONSTRAINT \"k\" DO UPDATE SET \"name\" = EXCLUDED.\"name\" "
-        "RETURNING pg_catalog.to_jsonb(ins.*) AS \"#doc\", ins.\"name\") SELECT i.\"#n\", "
-        "COALESCE(w.\"#doc\", pg_catalog.to_jsonb(o.*)) FROM input AS i LEFT JOIN written "
-        "AS w ON w.\"name\" OPERATOR(pg_catalog.=) i.\"name\" LEFT JOIN ONLY public.tags AS o "
-        "ON w.\"#doc\" IS NULL AND o.\"name\" OPERATOR(pg_catalog.=) i.\"name\" ORDER BY "
-        "i.\"#n\"");
+    EXPECT_EQ(sql,
+              "WITH input AS (SELECT e.position AS n, r AS rec FROM "
+              "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) CROSS "
+              "JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::public.tags, e.doc) AS r "
+              "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)), written AS (INSERT INTO "
+              "public.tags AS ins (\"name\") SELECT (i.rec).\"name\" FROM input AS i ORDER BY "
+              "i.n ON CONFLICT ON CONSTRAINT \"k\" DO UPDATE SET \"name\" = EXCLUDED.\"name\" "
+              "RETURNING pg_catalog.to_jsonb(ins.*) AS doc, ins.\"name\" AS k1) SELECT i.n, "
+              "COALESCE(w.doc, pg_catalog.to_jsonb(o.*)) FROM input AS i LEFT JOIN written AS w "
+              "ON w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\" LEFT JOIN ONLY public.tags AS o "
+              "ON w.doc IS NULL AND o.\"name\" OPERATOR(pg_catalog.=) (i.rec).\"name\" ORDER BY "
+              "i.n");
     OnConflict nothing;
     nothing.action = OnConflict::Action::kNothing;
     EXPECT_NE(upsert_rows_sql("t", "t", {"a"}, nothing, "(a)", {{"a", "="}}, {}).find("DO NOTHING"),
@@ -108,12 +107,11 @@ TEST(NestedWrite, UpsertReturnsEachPositionsStoredRow) {
 }
 
 TEST(NestedWrite, ConnectJoinsTheKeyColumns) {
-    EXPECT_EQ(
-        connect_rows_sql("public.users", "ONLY public.users",
-                         {{"\"email\"", "OPERATOR(pg_catalog.=)"}}),
-        "SELECT i.\"#n\", pg_catalog.to_jsonb(t.*) FROM (SELECT e.position AS \"#n\", r.* "
-        "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) "
-        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::public.users, e.doc) AS "
-        "r WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)) AS i JOIN ONLY public.users AS t "
-        "ON t.\"email\" OPERATOR(pg_catalog.=) i.\"email\" ORDER BY i.\"#n\"");
+    EXPECT_EQ(connect_rows_sql("public.users", "ONLY public.users",
+                               {{"\"email\"", "OPERATOR(pg_catalog.=)"}}),
+              "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM (SELECT e.position AS n, r AS rec FROM "
+              "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) CROSS "
+              "JOIN LATERAL pg_catalog.jsonb_populate_record(NULL::public.users, e.doc) AS r "
+              "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)) AS i JOIN ONLY public.users AS t "
+              "ON t.\"email\" OPERATOR(pg_catalog.=) (i.rec).\"email\" ORDER BY i.n");
 }
