@@ -68,6 +68,33 @@ FROM (SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": 
 SELECT * FROM fetch_rows_with_relations('{"table": "es_posts", "id": 5, "select_columns": ["title"],
     "relations": [{"name": "author", "table": "es_authors", "select_columns": ["name"]}]}');
 SELECT count(*) AS none FROM fetch_rows_with_relations('{"table": "es_posts", "id": 99999}');
+-- An abandoned stream (LIMIT inside a rescanned subquery) closes its cursor with it, rather
+-- than keep its executor until the transaction ends.
+BEGIN;
+SELECT count(*) AS rescans FROM generate_series(1, 20) g, LATERAL (
+    SELECT x FROM (SELECT fetch_rows_with_relations('{"table": "es_posts", "order_by": ["title", "id"]}') AS x) q
+    WHERE g > 0 LIMIT 1) s;
+SELECT count(*) AS open_stream_cursors FROM pg_backend_memory_contexts WHERE ident LIKE 'data_bridge stream%';
+COMMIT;
+-- Opening the stream plans its statement, which may call data_bridge again (here through an
+-- immutable function folded at plan time) and churn the plan cache: nothing it uses is freed.
+CREATE TABLE es_churn (id int PRIMARY KEY);
+DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('CREATE TABLE es_churn%s (id int PRIMARY KEY)', i); END LOOP; END $$;
+CREATE FUNCTION es_churn_plans() RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        PERFORM fetch_with_relations(jsonb_build_object('table', 'es_churn' || i));
+    END LOOP;
+    RETURN true;
+END $$;
+CREATE VIEW es_churning AS SELECT id, title FROM es_posts WHERE es_churn_plans();
+SET data_bridge.max_cached_plans = 16;
+SELECT count(*) AS streamed FROM (SELECT fetch_rows_with_relations('{"table": "es_churning"}') AS x) s;
+RESET data_bridge.max_cached_plans;
+DROP VIEW es_churning;
+DROP FUNCTION es_churn_plans();
+DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('DROP TABLE es_churn%s', i); END LOOP; END $$;
+DROP TABLE es_churn;
 -- data_bridge.max_rows keeps its meaning: the rows of the whole call.
 SET data_bridge.max_rows = 2600;
 SELECT count(*) AS streamed FROM fetch_rows_with_relations('{"table": "es_posts"}');

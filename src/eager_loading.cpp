@@ -1051,8 +1051,15 @@ struct StreamState {
     MemoryContext chunk_context = nullptr;
 };
 
-void free_stream_state(void* state) {
-    delete static_cast<StreamState*>(state);
+// Also when the stream is abandoned (LIMIT, a rescan): its cursor goes with it rather than hold
+// its executor's memory until the transaction ends.
+void free_stream_state(void* arg) {
+    auto* state = static_cast<StreamState*>(arg);
+    if (!state->cursor.name.empty()) {
+        pg::drop_idle_cursor(state->cursor.name.c_str(), state->cursor.portal,
+                             state->cursor.created);
+    }
+    delete state;
 }
 
 // The first call: plans the load (its bound values in the multi-call context) and opens the

@@ -187,29 +187,39 @@ OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
         int natts;
         Oid* types;
     };
-    Opened opened = guarded([plan, value_data, null_data] {
-        // A name no one can guess, on a portal pg_cursors does not list: the client cannot
-        // FETCH, MOVE, CLOSE or replace it between the calls that read it.
-        unsigned char bytes[16];
-        if (!pg_strong_random(bytes, sizeof(bytes)))
-            elog(ERROR, "data_bridge: could not generate a cursor name");
-        char name[64];
-        int length = snprintf(name, sizeof(name), "data_bridge stream ");
-        for (unsigned char byte : bytes)
-            length += snprintf(name + length, sizeof(name) - length, "%02x", byte);
-        Portal portal = SPI_cursor_open(name, plan, value_data, null_data, true);
-        if (portal == nullptr) {
-            elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
-                 SPI_result_code_string(SPI_result));
-        }
-        portal->visible = false;
-        TupleDesc descriptor = portal->tupDesc;
-        int natts = descriptor == nullptr ? 0 : descriptor->natts;
-        Oid* types = (Oid*)palloc(sizeof(Oid) * (natts + 1));
-        for (int i = 0; i < natts; i++)
-            types[i] = TupleDescAttr(descriptor, i)->atttypid;
-        return Opened{portal, natts, types};
-    });
+    // Opening plans the statement, which may run user code that calls data_bridge again: no
+    // cached plan (this one included) is freed meanwhile.
+    executing++;
+    Opened opened{};
+    try {
+        opened = guarded([plan, value_data, null_data] {
+            // A name no one can guess, on a portal pg_cursors does not list: the client cannot
+            // FETCH, MOVE, CLOSE or replace it between the calls that read it.
+            unsigned char bytes[16];
+            if (!pg_strong_random(bytes, sizeof(bytes)))
+                elog(ERROR, "data_bridge: could not generate a cursor name");
+            char name[64];
+            int length = snprintf(name, sizeof(name), "data_bridge stream ");
+            for (unsigned char byte : bytes)
+                length += snprintf(name + length, sizeof(name) - length, "%02x", byte);
+            Portal portal = SPI_cursor_open(name, plan, value_data, null_data, true);
+            if (portal == nullptr) {
+                elog(ERROR, "data_bridge: SPI_cursor_open failed: %s",
+                     SPI_result_code_string(SPI_result));
+            }
+            portal->visible = false;
+            TupleDesc descriptor = portal->tupDesc;
+            int natts = descriptor == nullptr ? 0 : descriptor->natts;
+            Oid* types = (Oid*)palloc(sizeof(Oid) * (natts + 1));
+            for (int i = 0; i < natts; i++)
+                types[i] = TupleDescAttr(descriptor, i)->atttypid;
+            return Opened{portal, natts, types};
+        });
+    } catch (...) {
+        executing--;
+        throw;
+    }
+    executing--;
     OpenCursor cursor;
     cursor.name = opened.portal->name;
     cursor.portal = opened.portal;
@@ -238,13 +248,21 @@ uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table)
         SPITupleTable* table;
         uint64 count;
     };
-    Fetched fetched = guarded([name, expected, created, count] {
-        Portal found = SPI_cursor_find(name);
-        if (found == nullptr || found != expected || found->creation_time != created)
-            return Fetched{false, nullptr, 0};
-        SPI_cursor_fetch(found, true, count);
-        return Fetched{true, SPI_tuptable, SPI_processed};
-    });
+    executing++;  // as for a statement run: nothing is freed while the cursor runs
+    Fetched fetched{};
+    try {
+        fetched = guarded([name, expected, created, count] {
+            Portal found = SPI_cursor_find(name);
+            if (found == nullptr || found != expected || found->creation_time != created)
+                return Fetched{false, nullptr, 0};
+            SPI_cursor_fetch(found, true, count);
+            return Fetched{true, SPI_tuptable, SPI_processed};
+        });
+    } catch (...) {
+        executing--;
+        throw;
+    }
+    executing--;
     if (!fetched.found)
         cursor_closed();
     // The rows must be the statement's own: the same columns of the same types.
@@ -257,6 +275,16 @@ uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table)
         cursor_closed();
     *table = fetched.table;
     return fetched.count;
+}
+
+void drop_idle_cursor(const char* name, const void* portal, int64 created) noexcept {
+    Portal found = GetPortalByName(name);
+    // Only a portal at rest: one that failed (the transaction is aborting) or runs is left to
+    // PostgreSQL's own cleanup.
+    if (found != nullptr && found == portal && found->creation_time == created &&
+        found->status == PORTAL_READY) {
+        PortalDrop(found, false);
+    }
 }
 
 void close_cursor(const OpenCursor& cursor) {
