@@ -68,14 +68,10 @@ FROM (SELECT fetch_rows_with_relations('{"table": "es_posts", "select_columns": 
 SELECT * FROM fetch_rows_with_relations('{"table": "es_posts", "id": 5, "select_columns": ["title"],
     "relations": [{"name": "author", "table": "es_authors", "select_columns": ["name"]}]}');
 SELECT count(*) AS none FROM fetch_rows_with_relations('{"table": "es_posts", "id": 99999}');
--- An abandoned stream (LIMIT inside a rescanned subquery) closes its cursor with it, rather
--- than keep its executor until the transaction ends.
-BEGIN;
+-- A stream abandoned inside a rescanned subquery (LIMIT) starts afresh on each rescan.
 SELECT count(*) AS rescans FROM generate_series(1, 20) g, LATERAL (
     SELECT x FROM (SELECT fetch_rows_with_relations('{"table": "es_posts", "order_by": ["title", "id"]}') AS x) q
     WHERE g > 0 LIMIT 1) s;
-SELECT count(*) AS open_stream_cursors FROM pg_backend_memory_contexts WHERE ident LIKE 'data_bridge stream%';
-COMMIT;
 -- Opening the stream plans its statement, which may call data_bridge again (here through an
 -- immutable function folded at plan time) and churn the plan cache: nothing it uses is freed.
 CREATE TABLE es_churn (id int PRIMARY KEY);

@@ -1051,15 +1051,11 @@ struct StreamState {
     MemoryContext chunk_context = nullptr;
 };
 
-// Also when the stream is abandoned (LIMIT, a rescan): its cursor goes with it rather than hold
-// its executor's memory until the transaction ends.
+// A stream abandoned before its end (LIMIT, a rescan) leaves its cursor to the end of the
+// transaction: this callback may run while PostgreSQL walks its portals (at commit), when
+// dropping one is not safe.
 void free_stream_state(void* arg) {
-    auto* state = static_cast<StreamState*>(arg);
-    if (!state->cursor.name.empty()) {
-        pg::drop_idle_cursor(state->cursor.name.c_str(), state->cursor.portal,
-                             state->cursor.created);
-    }
-    delete state;
+    delete static_cast<StreamState*>(arg);
 }
 
 // The first call: plans the load (its bound values in the multi-call context) and opens the

@@ -277,16 +277,6 @@ uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table)
     return fetched.count;
 }
 
-void drop_idle_cursor(const char* name, const void* portal, int64 created) noexcept {
-    Portal found = GetPortalByName(name);
-    // Only a portal at rest: one that failed (the transaction is aborting) or runs is left to
-    // PostgreSQL's own cleanup.
-    if (found != nullptr && found == portal && found->creation_time == created &&
-        found->status == PORTAL_READY) {
-        PortalDrop(found, false);
-    }
-}
-
 void close_cursor(const OpenCursor& cursor) {
     const char* name = cursor.name.c_str();
     const void* expected = cursor.portal;

@@ -47,9 +47,6 @@ OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
 // cursor was closed or replaced.
 uint64 fetch_cursor(const OpenCursor& cursor, long count, SPITupleTable** table);
 void close_cursor(const OpenCursor& cursor);
-// From a memory context's reset callback (an abandoned stream): drops the cursor if it is still
-// there and at rest; never raises an error.
-void drop_idle_cursor(const char* name, const void* portal, int64 created) noexcept;
 
 // How many plans are cached and how many were prepared since the backend started, for tests.
 struct PlanCacheStats {
