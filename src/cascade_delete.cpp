@@ -774,19 +774,15 @@ Datum delete_many_body(FunctionCallInfo fcinfo) {
     return delete_rows(fcinfo, array_key);
 }
 
-// delete_many_with_cascade(tbl regclass, ids anyarray, on_error text): one report per key.
+// delete_each_with_cascade(tbl regclass, ids anyarray, on_error text): one report per key.
 Datum delete_each_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 0, "tbl");
     pg::require_arg(fcinfo, 1, "ids");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    std::string on_error = pg::text_arg(fcinfo, 2, "on_error");
-    if (on_error != "raise" && on_error != "skip") {
-        throw Error(sqlstate::kInvalidParameterValue,
-                    fmt::format("invalid value for on_error: \"{}\"", on_error), {},
-                    "Use 'raise' (all keys or none) or 'skip' (each key on its own).");
-    }
+    bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all keys or none",
+                                   "each key on its own");
     // Refuses keyless, composite-key and array-key tables up front; converts a text argument.
     RootKey all = array_key(fcinfo, table, 1);
     Oid element_type = all.keys.element_type;
@@ -816,7 +812,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         std::string placeholder = key.parameters.add(element_type, items.values[i], items.nulls[i]);
         key.matches.push_back(pg::key_match(column, element_type, placeholder));
         long deleted = 0;
-        if (on_error == "raise") {
+        if (!skip) {
             reports.push_back({std::nullopt, native_delete(table, key), std::nullopt});
             continue;
         }

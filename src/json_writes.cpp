@@ -28,18 +28,6 @@ namespace data_bridge {
 
 namespace {
 
-enum class OnError { kRaise, kSkip };
-
-OnError parse_on_error(const std::string& word) {
-    if (word == "raise")
-        return OnError::kRaise;
-    if (word == "skip")
-        return OnError::kSkip;
-    throw Error(sqlstate::kInvalidParameterValue,
-                fmt::format("invalid value for on_error: \"{}\"", word), {},
-                "Use 'raise' (all rows or none) or 'skip' (each row on its own).");
-}
-
 pg::ArrayOfObjects read_rows_shape(Datum rows, const char* parameter) {
     pg::ArrayOfObjects shape = pg::object_keys_of_array(rows);
     if (!shape.is_array) {
@@ -106,14 +94,15 @@ Datum insert_many_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 1, "rows");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
-    OnError on_error = parse_on_error(pg::text_arg(fcinfo, 2, "on_error"));
+    bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all rows or none",
+                                   "each row on its own");
     Datum rows = PG_GETARG_DATUM(1);
     pg::ArrayOfObjects shape = read_rows_shape(rows, "rows");
 
     // Results are copied out of SPI's memory as they come, and the answer is built only after
     // SPI_finish, in the caller's memory context.
     pg::spi_connect();
-    if (on_error == OnError::kSkip) {
+    if (skip) {
         std::vector<pg::ItemReport> reports = insert_each(table, rows, shape);
         pg::spi_finish();
         return pg::item_reports_jsonb(reports, "row");

@@ -690,12 +690,8 @@ Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
     OnConflict on_conflict;
     if (!PG_ARGISNULL(3))
         on_conflict = parse_on_conflict(pg::jsonb_to_value(PG_GETARG_DATUM(3)), "on_conflict");
-    std::string on_error = pg::text_arg(fcinfo, 4, "on_error");
-    if (on_error != "raise" && on_error != "skip") {
-        throw Error(sqlstate::kInvalidParameterValue,
-                    fmt::format("invalid value for on_error: \"{}\"", on_error), {},
-                    "Use 'raise' (all or nothing) or 'skip' (each top-level object on its own).");
-    }
+    bool skip = pg::skips_failures(pg::text_arg(fcinfo, 4, "on_error"), "all or nothing",
+                                   "each top-level object on its own");
     bool single = data.is_object();
     if (!single && !data.is_array())
         bad("data", "expected an object or an array of objects");
@@ -713,7 +709,7 @@ Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
     std::vector<std::optional<Error>> failures(items.size());
     pg::spi_connect();
     Writer writer;
-    if (on_error == "skip") {
+    if (skip) {
         for (std::size_t i = 0; i < items.size(); i++) {
             std::vector<Item*> one{&items[i]};
             failures[i] = pg::try_in_subtransaction(
@@ -727,7 +723,7 @@ Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
     }
     pg::spi_finish();
 
-    if (on_error == "skip") {
+    if (skip) {
         std::vector<pg::ItemReport> reports;
         for (std::size_t i = 0; i < items.size(); i++) {
             if (failures[i])

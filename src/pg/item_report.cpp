@@ -1,9 +1,21 @@
+#include <fmt/format.h>
+
 #include "data_bridge/pg/item_report.hpp"
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 
 namespace data_bridge::pg {
+
+bool skips_failures(const std::string& on_error, const char* all, const char* each) {
+    if (on_error == "raise")
+        return false;
+    if (on_error == "skip")
+        return true;
+    throw Error(sqlstate::kInvalidParameterValue,
+                fmt::format("invalid value for on_error: \"{}\"", on_error), {},
+                fmt::format("Use 'raise' ({}) or 'skip' ({}).", all, each));
+}
 
 namespace {
 

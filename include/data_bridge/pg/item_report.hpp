@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "data_bridge/core/error.hpp"
@@ -17,6 +18,11 @@ struct ItemReport {
     std::optional<long> count_result;
     std::optional<Error> failure;
 };
+
+// on_error => 'raise' (false: the whole call or nothing) or 'skip' (true: each item on its
+// own, a report each); anything else is 22023, its hint saying what each means for the caller:
+// `all` ("all rows or none") and `each` ("each row on its own").
+bool skips_failures(const std::string& on_error, const char* all, const char* each);
 
 // [{"index": 0, "ok": true, "<result_key>": …}, {"index": 1, "ok": false, "sqlstate": …,
 //  "message": …, "detail": …}, …], built in the current memory context (call after SPI_finish).
