@@ -1,7 +1,7 @@
 -- Recursive relations on a self-referencing foreign key: subordinates at any depth (one
 -- statement per level), the chain of managers (a join per level), per-level filter, order, page
--- and columns, depth limits, cycles in the data (bounded: they repeat down to max_depth), the
--- errors; then seeded random trees against hand-written recursive SQL functions.
+-- and columns, depth limits, cycles in the data (marked where a row repeats an ancestor), the
+-- errors; then seeded random trees and cyclic graphs against hand-written recursive SQL.
 CREATE TABLE er_employee (id int PRIMARY KEY, name text NOT NULL, reports_to int REFERENCES er_employee);
 INSERT INTO er_employee VALUES (1, 'Ada', NULL), (2, 'Ben', 1), (3, 'Cy', 1), (4, 'Di', 2),
     (5, 'Ed', 4), (6, 'Flo', 4);
@@ -35,23 +35,61 @@ SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "reports", "table":
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "m", "table": "er_employee", "recursive": {"as": "list"}}]');
 \echo :LAST_ERROR_SQLSTATE
--- A cycle in the data never loops: it repeats down to max_depth.
+-- A cycle in the data never loops: the row met again among its own ancestors (on this relation,
+-- from the row the recursion starts at) is rendered once more, marked "is_cycle": true, without
+-- its recursive key; its other relations are there; nothing below it is loaded.
 INSERT INTO er_employee VALUES (7, 'Gus', NULL), (8, 'Hal', 7);
 UPDATE er_employee SET reports_to = 8 WHERE id = 7;
 SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "reports", "table": "er_employee",
     "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"max_depth": 4}, "select_columns": ["id"]}]');
 SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "manager", "table": "er_employee",
     "foreign_key": "reports_to", "recursive": {"max_depth": 3}, "select_columns": ["id"]}]');
--- All levels of a cycle: 64 levels, bounded by the depth limit (and by data_bridge.max_rows).
-SELECT jsonb_path_query_array(fetch_one_with_relations('er_employee', 7, '[{"name": "manager",
-    "table": "er_employee", "foreign_key": "reports_to", "recursive": true, "select_columns": ["id"]}]'),
-    'strict $.**.id') = (SELECT jsonb_agg(CASE WHEN g % 2 = 0 THEN 7 ELSE 8 END) FROM generate_series(0, 64) g)
-    AS sixty_four_levels;
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "managers", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"as": "array"}, "select_columns": ["id"]}]');
+-- A cycle that does not pass through the first row; the mark named; other relations kept.
+INSERT INTO er_employee VALUES (9, 'Ivy', NULL), (10, 'Jo', 9), (11, 'Kit', 10);
+UPDATE er_employee SET reports_to = 11 WHERE id = 9;
+INSERT INTO er_employee VALUES (12, 'Lu', 11);
+SELECT fetch_one_with_relations('er_employee', 12, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"cycle_mark": "seen_before"}, "select_columns": ["id"],
+    "relations": [{"name": "direct", "table": "er_employee", "foreign_key": "reports_to",
+                   "direction": "one_to_many", "count": true}]}]');
+SELECT fetch_one_with_relations('er_employee', 11, '[{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": true, "select_columns": ["id"],
+    "order_by": "id"}]');
+-- Streamed rows check cycles the same way.
+SELECT r FROM fetch_rows_with_relations('{"table": "er_employee", "filter": {"id": {"in": [7, 9]}},
+    "order_by": "id", "select_columns": ["id"], "relations": [{"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": true, "select_columns": ["id"]}]}') AS r;
+-- With a small row budget a cycle still ends at once.
 SET data_bridge.max_rows = 10;
 SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "reports", "table": "er_employee",
     "foreign_key": "reports_to", "direction": "one_to_many", "recursive": true}]');
-\echo :LAST_ERROR_SQLSTATE
 RESET data_bridge.max_rows;
+-- A composite key: the cycle is the whole key's.
+CREATE TABLE er_part (site int, code text, parent_site int, parent_code text, PRIMARY KEY (site, code),
+    FOREIGN KEY (parent_site, parent_code) REFERENCES er_part);
+INSERT INTO er_part VALUES (1, 'a', NULL, NULL), (2, 'a', 1, 'a'), (1, 'b', 2, 'a');
+UPDATE er_part SET parent_site = 1, parent_code = 'b' WHERE site = 1 AND code = 'a';
+SELECT fetch_one_with_relations('er_part', '{"site": 1, "code": "a"}', '[{"name": "parent",
+    "table": "er_part", "recursive": {"as": "array"}, "select_columns": ["site", "code"]}]') -> 'parent';
+SELECT fetch_one_with_relations('er_part', '{"site": 1, "code": "a"}', '[{"name": "parts",
+    "table": "er_part", "direction": "one_to_many", "recursive": true, "select_columns": ["site", "code"]}]');
+DROP TABLE er_part;
+-- The mark may not take a key the rows have; right and full joins have no cycle checks.
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"cycle_mark": "name"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"cycle_mark": "manager"}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_one_with_relations('er_employee', 7, '[{"name": "manager", "table": "er_employee",
+    "foreign_key": "reports_to", "recursive": {"cycle_mark": ""}}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "er_employee", "relations": [{"name": "boss", "table": "er_employee",
+    "foreign_key": "reports_to", "join_type": "full"}, {"name": "reports", "table": "er_employee",
+    "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"max_depth": 2}}]}');
+\echo :LAST_ERROR_SQLSTATE
 -- Errors.
 SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": {"max_depth": 65}}]');
 \echo :LAST_ERROR_SQLSTATE
@@ -146,5 +184,73 @@ BEGIN
 END $$;
 SELECT count(*) AS mismatches FROM er_mismatches;
 SELECT * FROM er_mismatches LIMIT 3;
+
+-- Seeded random graphs where every node has a parent (so every walk meets a cycle): subtrees
+-- against a recursive function that carries the path, chains against a recursive CTE with
+-- PostgreSQL's own CYCLE clause.
+TRUNCATE er_node;
+INSERT INTO er_node SELECT g, NULL, floor(random() * 100)::int FROM generate_series(1, 60) g;
+UPDATE er_node SET parent = 1 + floor(random() * 60)::int;
+CREATE FUNCTION er_cyclic_subtree(p int, path int[], depth int, max_depth int, threshold int, lim int)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT COALESCE(jsonb_agg(x.doc ORDER BY x.r), '[]') FROM (
+        SELECT jsonb_build_object('id', n.id, 'v', n.v) ||
+               CASE WHEN n.id = ANY (path) THEN jsonb_build_object('is_cycle', true)
+                    WHEN depth < max_depth THEN jsonb_build_object('kids',
+                        er_cyclic_subtree(n.id, path || n.id, depth + 1, max_depth, threshold, lim))
+                    ELSE '{}' END AS doc,
+               row_number() OVER (ORDER BY n.v DESC, n.id) AS r
+        FROM er_node n WHERE n.parent = p AND n.v >= threshold ORDER BY n.v DESC, n.id LIMIT lim) x
+$$;
+DO $$
+DECLARE
+    max_depth int;
+    threshold int;
+    lim int;
+    got jsonb;
+    expected jsonb;
+    start int;
+    marked int := 0;
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        max_depth := 1 + floor(random() * 12)::int;
+        threshold := floor(random() * 40)::int;
+        lim := 1 + floor(random() * 4)::int;
+        start := 1 + floor(random() * 60)::int;
+        got := fetch_one_with_relations('er_node', start, jsonb_build_array(jsonb_build_object('name', 'kids',
+            'table', 'er_node', 'foreign_key', 'parent', 'direction', 'one_to_many',
+            'recursive', jsonb_build_object('max_depth', max_depth),
+            'select_columns', jsonb_build_array('id', 'v'), 'filter', jsonb_build_object('v', jsonb_build_object('gte', threshold)),
+            'order_by', jsonb_build_array(jsonb_build_array('v', 'desc')), 'limit', lim))) -> 'kids';
+        expected := er_cyclic_subtree(start, ARRAY[start], 1, max_depth, threshold, lim);
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO er_mismatches VALUES ('cyclic subtree', jsonb_build_object('start', start, 'max_depth', max_depth,
+                'threshold', threshold, 'limit', lim), got, expected);
+        END IF;
+        got := fetch_one_with_relations('er_node', start, jsonb_build_array(jsonb_build_object('name', 'up',
+            'table', 'er_node', 'foreign_key', 'parent', 'recursive', jsonb_build_object('max_depth', max_depth, 'as', 'array'),
+            'select_columns', jsonb_build_array('id', 'v')))) -> 'up';
+        expected := (WITH RECURSIVE up(id, v, parent, depth) AS (
+                         SELECT n.id, n.v, n.parent, 0 FROM er_node n WHERE n.id = start
+                         UNION ALL
+                         SELECT n.id, n.v, n.parent, u.depth + 1 FROM er_node n JOIN up u ON n.id = u.parent
+                         WHERE u.depth < max_depth) CYCLE id SET is_cycle USING path
+                     SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'v', v) ||
+                                               CASE WHEN is_cycle THEN '{"is_cycle": true}'::jsonb ELSE '{}' END
+                                               ORDER BY depth), '[]')
+                     FROM up WHERE depth > 0);
+        IF got @> '[{"is_cycle": true}]' THEN
+            marked := marked + 1;
+        END IF;
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO er_mismatches VALUES ('cyclic chain', jsonb_build_object('start', start, 'max_depth', max_depth),
+                got, expected);
+        END IF;
+    END LOOP;
+    RAISE NOTICE 'chains ending in a marked cycle: %', marked;
+END $$;
+SELECT count(*) AS cyclic_mismatches FROM er_mismatches;
+SELECT * FROM er_mismatches LIMIT 3;
 DROP TABLE er_mismatches, er_node, er_employee;
-DROP FUNCTION er_subtree(int, int, int, int, int), er_chain(int, int, int);
+DROP FUNCTION er_subtree(int, int, int, int, int), er_chain(int, int, int),
+    er_cyclic_subtree(int, int[], int, int, int, int);

@@ -743,6 +743,8 @@ class EagerPlanner {
                                     spec.path),
                         {}, "Leave out \"as\" to nest each row in the one it references.");
         }
+        if (spec.recursive)
+            mark_recursion(parent, parent_level, linked, spec, level);
         // inner and right keep only parents with a matching related row.
         if (spec.join == JoinType::kInner || spec.join == JoinType::kRight) {
             parent_level.conditions.push_back(exists_sql(level));
@@ -752,6 +754,39 @@ class EagerPlanner {
         return relation;
     }
 
+    // A level of a recursive relation: numbered by the recursion it belongs to (its levels share
+    // the spec's path), identified by the foreign key's referenced columns, as is the row it
+    // starts from, so that the executor can tell a row met again among its own ancestors.
+    void mark_recursion(Oid parent, EagerLevel& parent_level, const Linked& linked,
+                        const RelationSpec& spec, EagerLevel& level) {
+        auto known = std::find(recursions_.begin(), recursions_.end(), spec.path);
+        if (known == recursions_.end())
+            known = recursions_.insert(recursions_.end(), spec.path);
+        level.recursion = static_cast<int>(known - recursions_.begin()) + 1;
+        level.cycle_mark = spec.cycle_mark;
+        const RelationLink& joined = linked.direct;
+        std::vector<std::string> identity;
+        for (const std::string& column :
+             joined.many_to_one ? joined.child_columns : joined.parent_columns)
+            identity.push_back(pg::quoted_identifier(column));
+        level.identity = identity;  // (the level below may have set it already, the same)
+        if (parent == linked.child && parent_level.identity.empty())
+            parent_level.identity = level.identity;
+        bool clashes = spec.name == spec.cycle_mark;
+        for (const RenderedColumn& column : level.rendered)
+            clashes = clashes || column.name == spec.cycle_mark;
+        for (const EagerRelation& nested : level.relations)
+            clashes = clashes || nested.name == spec.cycle_mark;
+        if (clashes) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}.recursive.cycle_mark: \"{}\" is a key of the rows "
+                                    "already",
+                                    spec.path, spec.cycle_mark),
+                        {}, "Name another key with \"cycle_mark\".");
+        }
+    }
+
+    std::vector<std::string> recursions_;  // the paths of the recursive relations, by number
     const FkGraph& graph_;
     pg::CatalogTableFacts catalog_facts_;
     std::string budget_;
@@ -850,9 +885,9 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
 // cache under the same key).
 pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs;
 
-bool has_chain_array(const EagerLevel& level) {
+bool has_recursion(const EagerLevel& level) {
     for (const EagerRelation& relation : level.relations) {
-        if (relation.as_array || has_chain_array(relation.level))
+        if (relation.level.recursion != 0 || has_recursion(relation.level))
             return true;
     }
     return false;
@@ -891,10 +926,11 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
             programs.remember(shape_key, load.program);
         return load;
     }
-    if (has_chain_array(root)) {
+    // Cycle checks and chains are the executor's: the one statement has neither.
+    if (has_recursion(root)) {
         throw Error(sqlstate::kFeatureNotSupported,
-                    "a recursive relation as an array cannot be loaded with a right or full join",
-                    {}, "Load the chain in a call of its own.");
+                    "a recursive relation cannot be loaded with a right or full join", {},
+                    "Load the recursive relation in a call of its own.");
     }
     load.sql = eager_statement_sql(root, as_array);
     if (!shape_key.empty())

@@ -156,8 +156,10 @@ class BatchBuilder {
         for (Pending& child : pending) {
             int child_index = add(child.relation->level, child.relation, index,
                                   child.relation->shape, std::move(child.keys));
-            out_[index].objects[child.object].fields.push_back(
-                {child.relation->name, -1, child_index, -1});
+            out_[child_index].parent_object = child.object;
+            BatchField field{child.relation->name, -1, child_index, -1};
+            field.recursion = child.relation->level.recursion;
+            out_[index].objects[child.object].fields.push_back(field);
         }
         for (BatchObject& object : out_[index].objects) {
             std::stable_sort(object.fields.begin(), object.fields.end(),
@@ -233,11 +235,36 @@ class BatchBuilder {
                 selection.items.push_back(level.alias + "." + join.parent_column);
             }
         }
+        add_identity(level, batch.objects[object], selection, next_column);
         // A row with nothing to render or join on still has to be there.
         if (selection.items.empty())
             selection.items.push_back("NULL");
         next_column += static_cast<int>(selection.items.size());
         return selection;
+    }
+
+    // What cycle checks of a recursive relation compare: the row's identity columns (shared
+    // with its join keys where they are the same), and the mark a repeated row renders.
+    static void add_identity(const EagerLevel& level, BatchObject& target, Selection& selection,
+                             int next_column) {
+        target.identity = level.identity;
+        for (const std::string& column : level.identity) {
+            auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(), column);
+            if (at != selection.key_columns.end()) {
+                target.identity_columns.push_back(
+                    selection.key_positions[at - selection.key_columns.begin()]);
+                continue;
+            }
+            target.identity_columns.push_back(next_column +
+                                              static_cast<int>(selection.items.size()));
+            selection.items.push_back(level.alias + "." + column);
+        }
+        target.recursion = level.recursion;
+        if (level.recursion != 0) {
+            BatchField mark{level.cycle_mark, -1, -1, -1};
+            mark.mark = true;
+            target.fields.push_back(mark);
+        }
     }
 
     // The join of a related table's rows to the selection's, column by column.
@@ -325,7 +352,9 @@ class BatchBuilder {
             batch.objects.emplace_back();
             BatchField field{child.name, -1, -1, joined};
             field.chain = child.as_array;
+            field.recursion = child.level.recursion;
             batch.objects[object].fields.push_back(field);
+            batch.objects[joined].holder = object;
             Selection inner = select_object(child.level, batch, joined, alias, true, next_column);
             joins.push_back(fmt::format(
                 " LEFT JOIN LATERAL (SELECT {} FROM {}{} LIMIT 1) AS {} ON true",

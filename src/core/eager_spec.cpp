@@ -160,14 +160,21 @@ ThroughSpec parse_through(const JsonValue& value, const std::string& path) {
 // "recursive": {"max_depth": n} (or null, or true: every level the depth limit allows) on a
 // relation to its own table: the relation nested inside itself, n levels in all, each level
 // with the relation's filter, order, page, columns and other relations. One statement per level
-// (or a join per level for the many-to-one direction), so a cycle in the data cannot loop: it
-// repeats down to the last level.
+// (or a join per level for the many-to-one direction); a row met again among its own ancestors
+// (a cycle in the data) is marked and not followed (cycle_mark, "is_cycle" unless named).
 RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive, int depth) {
     std::string path = relation.path + ".recursive";
     long long max_depth = -1;
     bool as_array = false;
+    std::string cycle_mark = "is_cycle";
     if (recursive.kind == JsonValue::Kind::kObject) {
-        check_keys(recursive, {"max_depth", "as"}, path);
+        check_keys(recursive, {"max_depth", "as", "cycle_mark"}, path);
+        if (const JsonValue* mark = recursive.find("cycle_mark");
+            mark != nullptr && !mark->is_null()) {
+            cycle_mark = string_member(*mark, path + ".cycle_mark");
+            if (cycle_mark.empty())
+                bad(path + ".cycle_mark", "must not be empty");
+        }
         if (const JsonValue* as = recursive.find("as"); as != nullptr && !as->is_null()) {
             std::string word = string_member(*as, path + ".as");
             if (word != "array" && word != "objects")
@@ -201,6 +208,8 @@ RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive,
                     "Load the deeper levels with a second call.");
     }
     long long levels = max_depth < 0 ? available : max_depth;
+    relation.recursive = true;
+    relation.cycle_mark = cycle_mark;
     RelationSpec current = relation;  // the deepest level
     for (long long level = levels - 1; level >= 1; level--) {
         RelationSpec above = relation;
@@ -778,6 +787,11 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += relation.count ? 'c' : '-';
         out += relation.one ? '1' : '-';
         out += relation.chain_as_array ? 'A' : '-';
+        if (relation.recursive) {
+            out += 'R';
+            shape_text(out, relation.path);  // levels of one recursion share it
+            shape_text(out, relation.cycle_mark);
+        }
         through_shape(out, relation.through);
         if (relation.aggregate) {
             out += aggregate_function_name(relation.aggregate->function);

@@ -51,6 +51,8 @@ struct BatchRows {
     ColumnRenderer* renderers;  // by result column (rendered columns only)
     Datum* values;              // one row, deformed
     bool* nulls;
+    uint64* parents;  // by row: its parent row (0-based; all 0 at the top)
+    bool* repeated;   // a recursion's level: by row, whether it repeats an ancestor; else null
 };
 
 // A table altered by another session while this call waited for its lock: the statement is
@@ -85,6 +87,7 @@ void order_rows(BatchRows& rows, uint64 parent_count, bool below_top, int order_
                 SPI_getbinval(rows.table->vals[i], descriptor, order_column + 1, &is_null));
         }
     }
+    rows.parents = parents;
     rows.starts = static_cast<uint64*>(palloc(sizeof(uint64) * (parent_count + 1)));
     rows.order = static_cast<uint64*>(palloc(sizeof(uint64) * (rows.count + 1)));
     static_assert(sizeof(uint64) == sizeof(std::uint64_t), "uint64 is std::uint64_t");
@@ -109,8 +112,83 @@ long rendered_rows(const BatchRows& rows, const Batch& batch) {
     return count;
 }
 
-// The key column `column` of every parent row, as an array parameter.
-Datum key_array(const BatchRows& parent, int column, Oid element_type) {
+// A row of the load: object `object` of row `row` of batch `batch`.
+struct RowRef {
+    int batch;
+    int object;
+    uint64 row;
+};
+
+// Whether two rows have the same identity: the same columns, with identical values.
+bool same_identity(const EagerProgram& program, const BatchRows* rows, RowRef a, RowRef b) {
+    const BatchObject& first = program.batches[a.batch].objects[a.object];
+    const BatchObject& second = program.batches[b.batch].objects[b.object];
+    if (first.identity.empty() || first.identity != second.identity)
+        return false;
+    TupleDesc first_descriptor = rows[a.batch].table->tupdesc;
+    TupleDesc second_descriptor = rows[b.batch].table->tupdesc;
+    for (std::size_t i = 0; i < first.identity_columns.size(); i++) {
+        int first_column = first.identity_columns[i];
+        int second_column = second.identity_columns[i];
+        Form_pg_attribute attribute = TupleDescAttr(first_descriptor, first_column);
+        if (TupleDescAttr(second_descriptor, second_column)->atttypid != attribute->atttypid)
+            return false;
+        bool first_null, second_null;
+        Datum first_value = SPI_getbinval(rows[a.batch].table->vals[a.row], first_descriptor,
+                                          first_column + 1, &first_null);
+        Datum second_value = SPI_getbinval(rows[b.batch].table->vals[b.row], second_descriptor,
+                                           second_column + 1, &second_null);
+        // A unique key's stored values: the same row's are identical, another row's differ.
+        if (first_null || second_null ||
+            !datum_image_eq(first_value, second_value, attribute->attbyval, attribute->attlen))
+            return false;
+    }
+    return true;
+}
+
+// One step up the tree: the object holding a joined row, or the parent row of a batch's own
+// row. False above the top.
+bool step_up(const EagerProgram& program, const BatchRows* rows, RowRef* at) {
+    const Batch& batch = program.batches[at->batch];
+    if (at->object != 0) {
+        at->object = batch.objects[at->object].holder;
+        return at->object >= 0;
+    }
+    if (batch.parent < 0)
+        return false;
+    at->row = rows[at->batch].parents[at->row];
+    at->object = batch.parent_object;
+    at->batch = batch.parent;
+    return true;
+}
+
+// Whether a row of a recursive relation's level is one of its own ancestors on that relation
+// (up to the row the recursion starts from): a cycle in the data.
+bool repeats_ancestor(const EagerProgram& program, const BatchRows* rows, RowRef row) {
+    int recursion = program.batches[row.batch].objects[row.object].recursion;
+    RowRef above = row;
+    while (step_up(program, rows, &above)) {
+        if (same_identity(program, rows, row, above))
+            return true;
+        if (program.batches[above.batch].objects[above.object].recursion != recursion)
+            return false;
+    }
+    return false;
+}
+
+// Marks the rows of a recursion's level (a batch's own rows) that repeat an ancestor.
+void mark_repeated(const EagerProgram& program, BatchRows* rows, int batch) {
+    BatchRows& mine = rows[batch];
+    mine.repeated = static_cast<bool*>(palloc0(sizeof(bool) * (mine.count + 1)));
+    for (uint64 i = 0; i < mine.count; i++) {
+        CHECK_FOR_INTERRUPTS();
+        mine.repeated[i] = repeats_ancestor(program, rows, {batch, 0, i});
+    }
+}
+
+// The key column `column` of every parent row, as an array parameter; NULL for the rows
+// `skipped` marks (no related rows then).
+Datum key_array(const BatchRows& parent, int column, Oid element_type, const bool* skipped) {
     check_column_type(parent.table->tupdesc, column, element_type);
     int count = static_cast<int>(parent.count);
     auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
@@ -118,6 +196,8 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type) {
     for (int i = 0; i < count; i++) {
         values[i] =
             SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &nulls[i]);
+        if (skipped != nullptr && skipped[i])
+            nulls[i] = true;
     }
     return array_datum(element_type, values, nulls, count);
 }
@@ -164,18 +244,31 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         out->type = jbvNull;
         return;
     }
+    // A row met again among its ancestors: marked, and its recursion not followed.
+    bool repeated = false;
+    if (object.recursion != 0) {
+        repeated = object_index == 0 && mine.repeated != nullptr
+                       ? mine.repeated[row]
+                       : repeats_ancestor(program, rows, {batch_index, object_index, row});
+    }
     int count = 0;
     auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (object.fields.size() + 1)));
     for (std::size_t f = 0; f < object.fields.size(); f++) {
         const BatchField& field = object.fields[f];
         if (skip != nullptr && field.key == *skip && field.object >= 0)
             continue;
+        if ((field.mark && !repeated) ||
+            (repeated && field.recursion == object.recursion && !field.mark))
+            continue;
         int i = count++;
         pairs[i].key.type = jbvString;
         pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
         pairs[i].key.val.string.len = static_cast<int>(field.key.size());
         pairs[i].order = i;
-        if (field.count) {
+        if (field.mark) {
+            pairs[i].value.type = jbvBool;
+            pairs[i].value.val.boolean = true;
+        } else if (field.count) {
             pairs[i].value.type = jbvNumeric;
             pairs[i].value.val.numeric = int64_to_numeric(
                 mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
@@ -222,6 +315,8 @@ void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index,
         if (link.present_column >= 0 && mine.nulls[link.present_column])
             break;
         chain[length++] = object;
+        if (link.recursion != 0 && repeats_ancestor(program, rows, {batch_index, object, row}))
+            break;  // the repeated row ends the chain, marked
         int next = -1;
         for (const BatchField& field : link.fields) {
             if (field.key == first.key && field.object >= 0)
@@ -307,8 +402,15 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
             for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {
                 int column = batch.parent_key_columns[k];
                 Oid element = batch.key_types[k];
-                Datum array = guarded(
-                    [&parent, column, element] { return key_array(parent, column, element); });
+                // A recursion's next level has no rows under a repeated row.
+                const bool* skipped = batch.parent_object == 0 && batch.objects[0].recursion != 0 &&
+                                              program.batches[batch.parent].objects[0].recursion ==
+                                                  batch.objects[0].recursion
+                                          ? parent.repeated
+                                          : nullptr;
+                Datum array = guarded([&parent, column, element, skipped] {
+                    return key_array(parent, column, element, skipped);
+                });
                 parameters.add(program.key_array_types[b][k], array, false);
             }
         }
@@ -322,6 +424,10 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)
             throw eager_row_budget_exceeded(limit);
+        if (batch.parent >= 0 && batch.objects[0].recursion != 0) {
+            int index = static_cast<int>(b);
+            guarded([&program, rows, index] { mark_repeated(program, rows, index); });
+        }
     }
     return rendered;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "eager_builders.hpp"
 
 namespace data_bridge {
@@ -397,6 +399,57 @@ TEST(EagerBatches, AStreamedTopReadsItsRowsInOrder) {
     plain.rendered = {column("id")};
     std::vector<Batch> alone = eager_batches(plain, true, 0);
     EXPECT_EQ(streamed_top_sql(alone[0]), alone[0].sql);  // it orders itself
+}
+
+TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
+    // emp (id, name) with its reports two levels down (one batch each) and its manager (joined).
+    EagerLevel root;
+    root.table = "public.emp";
+    root.alias = "t0";
+    root.rendered = {column("name")};
+    root.identity = {"id"};
+    EagerRelation second =
+        related("reports", EagerShape::kArray, "public.emp", "t2", "name", join("boss", "id"));
+    second.level.identity = {"id"};
+    second.level.recursion = 1;
+    second.level.cycle_mark = "is_cycle";
+    EagerRelation first = second;
+    first.level.alias = "t1";
+    first.level.relations = {second};
+    EagerRelation manager =
+        related("manager", EagerShape::kObject, "public.emp", "t3", "name", join("id", "boss"));
+    manager.level.identity = {"id"};
+    manager.level.recursion = 2;
+    manager.level.cycle_mark = "seen";
+    root.relations = {first, manager};
+    std::vector<Batch> batches = eager_batches(root, false, 0);
+    ASSERT_EQ(batches.size(), 3u);
+    // The top row: its identity is the key its reports join on; the manager is joined.
+    const Batch& top = batches[0];
+    EXPECT_EQ(top.objects[0].recursion, 0);
+    EXPECT_EQ(top.objects[0].identity, (std::vector<std::string>{"id"}));
+    ASSERT_EQ(top.objects[0].identity_columns.size(), 1u);
+    ASSERT_EQ(top.objects.size(), 2u);
+    EXPECT_EQ(top.objects[1].recursion, 2);
+    EXPECT_EQ(top.objects[1].holder, 0);
+    EXPECT_TRUE(contains(top.sql, "t3.id AS v"));  // the manager's identity, selected
+    // The reports' levels: members of recursion 1, each with the mark among its keys in
+    // jsonb's order; the first level's relation to the next continues the recursion.
+    for (int b = 1; b <= 2; b++) {
+        const BatchObject& row = batches[b].objects[0];
+        EXPECT_EQ(row.recursion, 1);
+        EXPECT_EQ(batches[b].parent_object, 0);
+        ASSERT_EQ(row.identity_columns.size(), 1u);
+        auto mark = std::find_if(row.fields.begin(), row.fields.end(),
+                                 [](const BatchField& field) { return field.mark; });
+        ASSERT_NE(mark, row.fields.end());
+        EXPECT_EQ(mark->key, "is_cycle");
+    }
+    EXPECT_EQ(keys_of(batches[1].objects[0]),
+              (std::vector<std::string>{"name", "reports", "is_cycle"}));
+    EXPECT_EQ(batches[1].objects[0].fields[1].recursion, 1);
+    // The first level's identity is the key its own reports join on: one column, not two.
+    EXPECT_EQ(batches[1].objects[0].identity_columns[0], batches[2].parent_key_columns[0]);
 }
 
 }  // namespace

@@ -413,6 +413,16 @@ TEST(EagerSpec, RecursiveRelationsNestThemselvesLevelByLevel) {
     EXPECT_EQ(levels, kMaxRelationDepth);
     EXPECT_EQ(spec_error(spec_with(obj({{"max_depth", num("0")}}))),
               "invalid relations[0].recursive.max_depth: must be at least 1");
+    // Every level belongs to the recursion (they share its path) and marks cycles, "is_cycle"
+    // unless named.
+    EXPECT_TRUE(spec.relations[0].recursive);
+    EXPECT_EQ(spec.relations[0].relations[1].path, spec.relations[0].path);
+    EXPECT_EQ(spec.relations[0].relations[1].cycle_mark, "is_cycle");
+    FetchSpec named =
+        parse_fetch_spec(spec_with(obj({{"max_depth", num("2")}, {"cycle_mark", str("seen")}})));
+    EXPECT_EQ(named.relations[0].relations[1].cycle_mark, "seen");
+    EXPECT_EQ(spec_error(spec_with(obj({{"cycle_mark", str("")}}))),
+              "invalid relations[0].recursive.cycle_mark: must not be empty");
     EXPECT_EQ(spec_error(spec_with(str("yes"))),
               "invalid relations[0].recursive: expected an object such as {\"max_depth\": 5}, or "
               "true");

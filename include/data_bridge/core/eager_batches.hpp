@@ -29,6 +29,8 @@ struct BatchField {
     // `object` is the first of a chain of objects each holding the next under this key (a
     // recursive many-to-one relation): rendered as the array of them, nearest first.
     bool chain = false;
+    int recursion = 0;  // a relation continuing this recursion (EagerLevel::recursion)
+    bool mark = false;  // the recursion's cycle mark: true on a repeated row, absent otherwise
 };
 
 // An object a result row renders: the batch's own row (objects[0]), or a row joined into it.
@@ -37,11 +39,18 @@ struct BatchObject {
     std::vector<RenderedColumn> columns;  // rendered, in result order from first_column
     int first_column = 0;
     std::vector<BatchField> fields;  // in jsonb's key order
+    // Cycle checks: the result columns holding the row's identity, which columns they are, the
+    // recursion the row is a level of (0: none), and for a joined row the object holding it.
+    std::vector<int> identity_columns;
+    std::vector<std::string> identity;
+    int recursion = 0;
+    int holder = -1;
 };
 
 struct Batch {
     std::string sql;
-    int parent = -1;  // the batch holding the parent rows; -1 for the top level
+    int parent = -1;         // the batch holding the parent rows; -1 for the top level
+    int parent_object = -1;  // the object of the parent batch whose relation this is
     // How the rows attach to a parent row: kArray or kObject (at the top: a list, or one row).
     EagerShape shape = EagerShape::kArray;
     // Result columns of the parent batch sent as key arrays ($n+1, ...), and their types.

@@ -104,6 +104,11 @@ struct RelationSpec {
     bool one = false;  // render one row (the first in order) or null, not an array
     // "recursive": {"as": "array"}: the chain of rows (ancestors) as one array, nearest first.
     bool chain_as_array = false;
+    // A level of an expanded recursive relation (every level shares the relation's `path`): a
+    // row that is one of its own ancestors on this relation is rendered once more, with
+    // `cycle_mark` set to true, and not followed further.
+    bool recursive = false;
+    std::string cycle_mark;
     std::optional<Aggregate> aggregate;
     QueryOptions options;
     std::vector<RelationSpec> relations;

@@ -51,6 +51,13 @@ struct EagerLevel {
     std::vector<RenderedColumn> rendered;
     bool selected = false;
     std::vector<EagerRelation> relations;
+    // Cycle checks of a recursive relation: the columns that identify a row (the foreign key's
+    // referenced columns), quoted; on the recursion's levels and the level it starts from.
+    std::vector<std::string> identity;
+    // A level of a recursive relation: the recursion's number (from 1; 0: none) and the key
+    // that marks a row met again among its ancestors.
+    int recursion = 0;
+    std::string cycle_mark;
 };
 
 // One pair of columns that join a related table to its parent.

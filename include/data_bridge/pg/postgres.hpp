@@ -26,6 +26,7 @@ extern "C" {
 #include "catalog/pg_inherits.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
