@@ -1,4 +1,4 @@
--- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, then 0.3.0) keeps objects that depend on the extension
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, then 0.4.0) keeps objects that depend on the extension
 -- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
 -- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
 -- comments, schemas).
@@ -52,6 +52,9 @@ SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
 SELECT * FROM up_backrefs;
 SELECT up_user(1);
 SELECT insert_with_relations('up_users', '{"id": 3, "name": "c", "up_posts": [{"id": 3}]}') AS inserted;
+-- 0.4.0 adds back references through a junction.
+ALTER EXTENSION data_bridge UPDATE TO '0.4.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;

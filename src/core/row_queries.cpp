@@ -121,6 +121,33 @@ std::string count_rows_sql(const std::string& table, const KeyMatch& match) {
                        where_clause("t", {match}));
 }
 
+namespace {
+
+// A semi-join: each row of t once, however many junction rows point at it.
+std::string linked_rows_from(const std::string& table, const std::string& junction,
+                             const std::vector<KeyMatch>& junction_matches) {
+    return fmt::format("{} AS t WHERE EXISTS (SELECT 1 FROM {} AS j{})", table, junction,
+                       where_clause("j", junction_matches));
+}
+
+}  // namespace
+
+std::string linked_rows_sql(const std::string& table, const std::string& junction,
+                            const std::vector<KeyMatch>& junction_matches,
+                            const std::vector<QuotedOrder>& order, const std::string& limit_param,
+                            const std::string& offset_param) {
+    return fmt::format(
+        "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*){}), "
+        "'[]'::pg_catalog.jsonb) FROM (SELECT * FROM {}{} LIMIT {} OFFSET {}) AS t",
+        order_clause("t", order), linked_rows_from(table, junction, junction_matches),
+        order_clause("t", order), limit_param, offset_param);
+}
+
+std::string count_linked_rows_sql(const std::string& table, const std::string& junction,
+                                  const std::vector<KeyMatch>& junction_matches) {
+    return "SELECT pg_catalog.count(*) FROM " + linked_rows_from(table, junction, junction_matches);
+}
+
 std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             bool filter_positions) {
     std::vector<std::string> selected;

@@ -63,6 +63,7 @@ my @calls = (
     q{SELECT fetch_one_with_relations('public.users', ROW(1)::eve.k)},
     q{SELECT fetch_referenced('public.users', 'id', ROW(1)::eve.k)},
     q{SELECT backref_count('public.posts', 'user_id', ROW(1)::eve.k)},
+    q{SELECT backref_count_through('public.users', 'public.posts', 'id', ROW(1)::eve.k)},
 );
 for my $call (@calls) {
     my ($rc, $out, $err) = as_role('eve', $call);

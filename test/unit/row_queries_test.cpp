@@ -97,6 +97,23 @@ TEST(RowQueries, FirstMatchingRow) {
     EXPECT_NE(sql.find("ORDER BY t.id LIMIT 1 OFFSET $2"), std::string::npos);
 }
 
+TEST(RowQueries, RowsThroughAJunctionComeOnceEach) {
+    std::vector<KeyMatch> junction = {{"playlist_id", "OPERATOR(pg_catalog.=)", "t.id"},
+                                      {"track_id", "OPERATOR(pg_catalog.=)", "$1"}};
+    std::string sql = linked_rows_sql("public.playlist", "public.playlist_track", junction,
+                                      {{"id", false}}, "$2", "$3");
+    EXPECT_EQ(sql,
+              "SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t.*) ORDER BY t.id), "
+              "'[]'::pg_catalog.jsonb) FROM (SELECT * FROM public.playlist AS t WHERE EXISTS "
+              "(SELECT 1 FROM public.playlist_track AS j WHERE j.playlist_id "
+              "OPERATOR(pg_catalog.=) t.id AND j.track_id OPERATOR(pg_catalog.=) $1) ORDER BY "
+              "t.id LIMIT $2 OFFSET $3) AS t");
+    EXPECT_EQ(count_linked_rows_sql("public.playlist", "public.playlist_track", junction),
+              "SELECT pg_catalog.count(*) FROM public.playlist AS t WHERE EXISTS (SELECT 1 FROM "
+              "public.playlist_track AS j WHERE j.playlist_id OPERATOR(pg_catalog.=) t.id AND "
+              "j.track_id OPERATOR(pg_catalog.=) $1)");
+}
+
 TEST(RowQueries, InsertEveryRowOrOnlySome) {
     std::string all = insert_rows_sql("public.users", {"name", "\"Age\""}, false);
     EXPECT_EQ(all,

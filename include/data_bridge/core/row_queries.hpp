@@ -45,6 +45,17 @@ std::string matching_rows_sql(const std::string& table, const KeyMatch& match,
 
 std::string count_rows_sql(const std::string& table, const KeyMatch& match);
 
+// Back references through a junction: the rows of `table` (alias t) that some row of `junction`
+// (alias j) meeting every one of `junction_matches` points at — the link columns compared with
+// "t.<column>", the value with $1 — each row once, ordered, with LIMIT $n / OFFSET $m, as one
+// jsonb array; or their count.
+std::string linked_rows_sql(const std::string& table, const std::string& junction,
+                            const std::vector<KeyMatch>& junction_matches,
+                            const std::vector<QuotedOrder>& order, const std::string& limit_param,
+                            const std::string& offset_param);
+std::string count_linked_rows_sql(const std::string& table, const std::string& junction,
+                                  const std::vector<KeyMatch>& junction_matches);
+
 // Converts one column's values of the jsonb array $1 (the key named by $2) to the table's row
 // type, and only that: which column a failed insert's data error came from.
 std::string convert_column_sql(const std::string& table, const std::string& quoted_column);
