@@ -206,6 +206,48 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
+-- Seeded random composite-key junctions: (tenant, id) on both sides, duplicate pairs, junction
+-- keys named column by column in another order, junction columns, per-parent pages.
+CREATE TABLE et_ca (tenant int, id int, PRIMARY KEY (tenant, id));
+CREATE TABLE et_cb (tenant int, code text, v int, PRIMARY KEY (tenant, code));
+CREATE TABLE et_cab (entry serial PRIMARY KEY, tenant int, a_id int, b_code text, weight int,
+    FOREIGN KEY (tenant, a_id) REFERENCES et_ca, FOREIGN KEY (tenant, b_code) REFERENCES et_cb);
+INSERT INTO et_ca SELECT t, g FROM generate_series(1, 3) t, generate_series(1, 15) g;
+INSERT INTO et_cb SELECT t, 'c' || g, floor(random() * 100)::int FROM generate_series(1, 3) t, generate_series(1, 25) g;
+INSERT INTO et_cab (tenant, a_id, b_code, weight)
+SELECT t, 1 + floor(random() * 15)::int, 'c' || (1 + floor(random() * 25)::int), floor(random() * 5)::int
+FROM generate_series(1, 500) s, LATERAL (SELECT 1 + floor(random() * 3)::int AS t) x;
+DO $$
+DECLARE
+    threshold int;
+    lim int;
+    got jsonb;
+    expected jsonb;
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        threshold := floor(random() * 100)::int;
+        lim := 1 + floor(random() * 6)::int;
+        got := fetch_with_relations(jsonb_build_object('table', 'et_ca', 'order_by', jsonb_build_array('tenant', 'id'),
+            'relations', jsonb_build_array(jsonb_build_object('name', 'bs', 'table', 'et_cb',
+                'through', jsonb_build_object('table', 'et_cab', 'source_key', jsonb_build_array('a_id', 'tenant'),
+                                              'target_key', jsonb_build_array('b_code', 'tenant')),
+                'through_columns', jsonb_build_array('weight'), 'select_columns', jsonb_build_array('code', 'v'),
+                'filter', jsonb_build_object('v', jsonb_build_object('gte', threshold)),
+                'order_by', jsonb_build_array(jsonb_build_array('et_cab.weight', 'desc'), 'code'), 'limit', lim))));
+        expected := (SELECT jsonb_agg(to_jsonb(a) || jsonb_build_object('bs', (
+                        SELECT COALESCE(jsonb_agg(x.doc ORDER BY x.weight DESC, x.code, x.entry), '[]') FROM (
+                            SELECT jsonb_build_object('code', b.code, 'v', b.v, 'et_cab', jsonb_build_object('weight', j.weight)) AS doc,
+                                   j.weight, b.code, j.entry
+                            FROM et_cab j JOIN et_cb b ON b.tenant = j.tenant AND b.code = j.b_code
+                            WHERE j.tenant = a.tenant AND j.a_id = a.id AND b.v >= threshold
+                            ORDER BY j.weight DESC, b.code, j.entry LIMIT lim) x)) ORDER BY a.tenant, a.id)
+                     FROM et_ca a);
+        IF got IS DISTINCT FROM expected THEN
+            INSERT INTO et_mismatches VALUES (jsonb_build_object('composite', threshold, 'limit', lim), got, expected);
+        END IF;
+    END LOOP;
+END $$;
+DROP TABLE et_cab, et_ca, et_cb;
 SELECT count(*) AS mismatches FROM et_mismatches;
 SELECT * FROM et_mismatches LIMIT 3;
 DROP TABLE et_mismatches, et_playlist_track, et_playlist, et_track, et_doc_link, et_doc,

@@ -89,6 +89,54 @@ SELECT fetch_many_with_relations('ev_users',
     '[{"name": "stats", "table": "ev_author_stats", "foreign_key": "author_id", "reference_column": "id",
        "direction": "one_to_many", "one": true, "count": true}]', NULL, '"id"');
 \echo :LAST_ERROR_SQLSTATE
+-- Seeded random data through a view over a join: relations inferred both ways (the view's
+-- author_id copies ev_posts.author_id; ev_comments.post_id references ev_posts.id, which the
+-- view copies), random filters, orders and pages against hand-written SQL over the view.
+CREATE TABLE ev_comments (id int PRIMARY KEY, post_id int REFERENCES ev_posts, score int);
+SELECT setseed(0.42);
+INSERT INTO ev_users SELECT g, 'u' || g, (ARRAY['a', 'b'])[1 + g % 2] FROM generate_series(4, 30) g;
+INSERT INTO ev_posts SELECT g, 1 + floor(random() * 30)::int, 't' || g FROM generate_series(100, 300) g;
+INSERT INTO ev_comments SELECT g, 100 + floor(random() * 201)::int, floor(random() * 50)::int FROM generate_series(1, 1500) g;
+DO $$
+DECLARE
+    author_min int;
+    threshold int;
+    lim int;
+    direction text;
+    got jsonb;
+    expected jsonb;
+    bad int := 0;
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        author_min := floor(random() * 30)::int;
+        threshold := floor(random() * 50)::int;
+        lim := 1 + floor(random() * 5)::int;
+        direction := (ARRAY['asc', 'desc'])[1 + floor(random() * 2)::int];
+        got := fetch_with_relations(jsonb_build_object('table', 'ev_post_list', 'order_by', jsonb_build_array('id'),
+            'filter', jsonb_build_object('author_id', jsonb_build_object('gte', author_min)), 'limit', 30,
+            'relations', jsonb_build_array(
+                jsonb_build_object('name', 'comments', 'table', 'ev_comments', 'select_columns', jsonb_build_array('id', 'score'),
+                    'filter', jsonb_build_object('score', jsonb_build_object('gte', threshold)),
+                    'order_by', jsonb_build_array(jsonb_build_array('score', direction)), 'limit', lim),
+                jsonb_build_object('name', 'author', 'table', 'ev_users', 'select_columns', jsonb_build_array('tenant')),
+                jsonb_build_object('name', 'n', 'table', 'ev_comments', 'count', true))));
+        EXECUTE format($q$
+            SELECT COALESCE(jsonb_agg(to_jsonb(v) || jsonb_build_object(
+                'comments', (SELECT COALESCE(jsonb_agg(jsonb_build_object('id', c.id, 'score', c.score) ORDER BY c.score %1$s, c.id), '[]')
+                             FROM (SELECT * FROM ev_comments c WHERE c.post_id = v.id AND c.score >= %2$s
+                                   ORDER BY c.score %1$s, c.id LIMIT %3$s) c),
+                'author', (SELECT jsonb_build_object('tenant', u.tenant) FROM ev_users u WHERE u.id = v.author_id),
+                'n', (SELECT count(*) FROM ev_comments c WHERE c.post_id = v.id)) ORDER BY v.id), '[]')
+            FROM (SELECT * FROM ev_post_list WHERE author_id >= %4$s ORDER BY id LIMIT 30) v$q$,
+            direction, threshold, lim, author_min) INTO expected;
+        IF got IS DISTINCT FROM expected THEN
+            bad := bad + 1;
+        END IF;
+    END LOOP;
+    RAISE NOTICE 'random loads through a view over a join, mismatches: %', bad;
+END $$;
+DROP TABLE ev_comments;
+
 DROP VIEW ev_invoker_users, ev_post_list;
 DROP MATERIALIZED VIEW ev_author_stats;
 DROP TABLE ev_posts, ev_users;
