@@ -2,7 +2,7 @@
 # Runs every test of data_bridge on a fresh Debian 12 machine: installs what is missing, runs the
 # C++ unit tests (ctest), builds and installs the extension (PGXS), then starts a throwaway
 # PostgreSQL 15 cluster (pg_virtualenv) and runs pg_regress, isolation and pgTAP tests in it,
-# then the package, TAP and sanitizer (ASan + UBSan) stages.
+# then the package, TAP, Citus (coordinator + 2 workers) and sanitizer (ASan + UBSan) stages.
 # Exits non-zero on any failure; the last line sums up every suite as "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -132,7 +132,19 @@ tap_not_ok=$(grep -c '^not ok ' "$logs/tap.log" || true)
 if ! grep -q '^Result: PASS' "$logs/tap.log" && [ "$tap_not_ok" -eq 0 ]; then tap_not_ok=1; fi
 report TAP "$tap_ok" "$tap_not_ok"
 
-# 6. Memory safety: the unit tests and the server suites again, plus seeded random calls of every
+# 6. Citus: distributed and reference tables on a coordinator and two workers (skipped, with a
+# line saying so, where the Citus release cannot be found or installed).
+echo "== Citus (scripts/citus-tests.sh)"
+"$root/scripts/citus-tests.sh" >"$logs/citus.log" 2>&1
+grep -E '^(test |citus: skipped)|tests (passed|failed)' "$logs/citus.log" || tail -20 "$logs/citus.log"
+if grep -q '^citus: skipped' "$logs/citus.log"; then
+    echo "citus:       skipped" >>"$logs/summary"
+else
+    citus_counts=$(tail -1 "$logs/citus.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+    if [ -n "$citus_counts" ]; then report citus $citus_counts; else tail -40 "$logs/citus.log"; report citus 0 1; fi
+fi
+
+# 7. Memory safety: the unit tests and the server suites again, plus seeded random calls of every
 # function, against builds instrumented with AddressSanitizer and UBSan (make sanitize-check).
 echo "== sanitizers (scripts/sanitize.sh: ASan + UBSan)"
 "$root/scripts/sanitize.sh" >"$logs/sanitize.log" 2>&1

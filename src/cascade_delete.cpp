@@ -638,6 +638,28 @@ TableFamily family_of(Oid table) {
     return family;
 }
 
+// Citus deletes the rows of its tables on the workers, where this backend's counters and row
+// identities do not reach: a cascade that touches one is refused before anything changes.
+void refuse_citus_cascade(Oid root) {
+    if (!pg::citus_present())
+        return;
+    std::vector<Oid> tables{root};
+    for (const ReachedTable& reached : cascade_closure(pg::foreign_key_graph(), root, family_of))
+        tables.insert(tables.end(), reached.members.begin(), reached.members.end());
+    for (Oid table : tables) {
+        if (!pg::citus_table(table).managed)
+            continue;
+        throw Error(sqlstate::kFeatureNotSupported,
+                    table == root
+                        ? fmt::format("\"{}\" is a Citus table", pg::relation_name(root))
+                        : fmt::format("the cascade from \"{}\" reaches \"{}\", a Citus table",
+                                      pg::relation_name(root), pg::relation_name(table)),
+                    "Citus deletes its tables' rows on the workers, where data_bridge cannot "
+                    "count them or identify them yet.",
+                    "Use a plain DELETE; get_backreferences shows what it reaches.");
+    }
+}
+
 std::vector<CountedTable> reachable_tables(Oid root) {
     std::vector<CountedTable> leaves;
     std::unordered_set<Oid> seen;
@@ -703,6 +725,7 @@ Datum delete_rows(FunctionCallInfo fcinfo, RootKey (*read_key)(FunctionCallInfo,
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
+    refuse_citus_cascade(table);
     RootKey key = read_key(fcinfo, table, 1);
     pg::spi_connect();
     long total = native_delete(table, key);
@@ -781,6 +804,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
+    refuse_citus_cascade(table);
     bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all keys or none",
                                    "each key on its own");
     // Refuses keyless, composite-key and array-key tables up front; converts a text argument.
@@ -845,6 +869,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
+    refuse_citus_cascade(table);
     RootKey key = single_key(fcinfo, table, 1);
     pg::spi_connect();
     CascadeWalk walk(table);

@@ -110,6 +110,17 @@ class EagerPlanner {
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);
+        std::string distributed_by = pg::distribution_column(table);
+        if (!distributed_by.empty())
+            distributed_ = true;
+        if (!next_tenant_column_.empty()) {
+            // One tenant's rows (Citus): the distribution column's value stated, so that Citus
+            // routes the statement to the tenant's shard.
+            level.conditions.push_back(fmt::format("{}.{} {} {}", level.alias, next_tenant_column_,
+                                                   tenant_equals_, tenant_value_));
+            pinned_.emplace_back(level.alias, next_tenant_column_);
+            next_tenant_column_.clear();
+        }
         if (through != nullptr)
             plan_junction(level, *through, junction, path);
         // Each top-level term or group its own condition, so the planner sees the ANDed terms.
@@ -124,7 +135,13 @@ class EagerPlanner {
                         named_value_relation(relations, term.column) != nullptr) {
                         return pending_value_term(term, value_terms);
                     }
-                    return filter_sql(table, level.alias, term);
+                    std::string condition = filter_sql(table, level.alias, term);
+                    if (level.alias == "t0" && node.kind == FilterNode::Kind::kTerm &&
+                        term.op == FilterOp::kEq && !distributed_by.empty() &&
+                        spec_column(table, term.column, term.path).name == distributed_by) {
+                        pin_root(table, distributed_by, last_value_sql_);
+                    }
+                    return condition;
                 },
                 [&](const FilterNode& exists) {
                     return exists_filter_sql(table, level.alias, exists);
@@ -521,9 +538,62 @@ class EagerPlanner {
 
     // The level's rows for `linked`, and the join of them to the parent's rows, in that order.
     EagerLevel linked_level(const Linked& linked, const RelationSpec& spec,
-                            const std::vector<RelationSpec>& relations) {
+                            const std::vector<RelationSpec>& relations,
+                            const std::string& parent_alias) {
+        next_tenant_column_ = tenant_column(linked, parent_alias);
         return level(linked.child, spec.options, relations, spec.path,
                      spec.through ? &*spec.through : nullptr, linked.junction);
+    }
+
+    // Citus: the root is one tenant's when its filter or key states its distribution column's
+    // value; every statement of the load then states it for each distributed table joined on
+    // that column (SQL `value`, a parameter of the root's).
+    void pin_root(Oid table, const std::string& column, const std::string& value) {
+        if (value.empty() || !tenant_value_.empty())
+            return;
+        tenant_value_ = value;
+        tenant_equals_ = pg::equality_operator_sql(pg::column_info(table, column).type);
+        pinned_.emplace_back("t0", pg::quoted_identifier(column));
+    }
+
+    // Citus plans a related distributed table (a LATERAL join per parent) only within one shard:
+    // refused, naming what to do, unless the load is one tenant's and the relation stays in it.
+    void check_one_tenant(const Linked& linked, const RelationSpec& spec,
+                          const std::string& parent_alias) {
+        bool distributed =
+            !pg::distribution_column(linked.child).empty() ||
+            (linked.junction != InvalidOid && !pg::distribution_column(linked.junction).empty());
+        if (!distributed || !tenant_column(linked, parent_alias).empty())
+            return;
+        throw Error(
+            sqlstate::kFeatureNotSupported,
+            fmt::format("{}: relation \"{}\" to a distributed table loads one tenant's rows "
+                        "at a time",
+                        spec.path, spec.name),
+            "With Citus, a distributed table's related rows load when the top level is "
+            "one tenant's (its distribution column equal to one value, in filter or id) "
+            "and the relation joins on that column; not through a junction.",
+            "Filter the top level on its distribution column, or load each tenant in a "
+            "call of its own.");
+    }
+
+    // A related table of one tenant's: distributed, joined on its distribution column to the
+    // distribution column of a parent that is one tenant's. Its column, quoted, or "".
+    std::string tenant_column(const Linked& linked, const std::string& parent_alias) {
+        if (tenant_value_.empty() || linked.junction != InvalidOid)
+            return {};
+        auto parent = std::find_if(pinned_.begin(), pinned_.end(),
+                                   [&](const auto& pin) { return pin.first == parent_alias; });
+        std::string column = pg::distribution_column(linked.child);
+        if (parent == pinned_.end() || column.empty())
+            return {};
+        const RelationLink& joined = linked.direct;
+        for (std::size_t i = 0; i < joined.child_columns.size(); i++) {
+            if (joined.child_columns[i] == column &&
+                pg::quoted_identifier(joined.parent_columns[i]) == parent->second)
+                return pg::quoted_identifier(column);
+        }
+        return {};
     }
 
     // The columns joining the level to its parent; for a many-to-many level, the junction's,
@@ -650,6 +720,9 @@ class EagerPlanner {
         for (FilterParameter parameter : filter_parameters(term))
             placeholders.push_back(
                 reserve(parameter == FilterParameter::kText ? TEXTOID : TEXTARRAYOID));
+        last_value_sql_ = term.op == FilterOp::kEq && !placeholders.empty()
+                              ? value_sql(placeholders[0], resolved.type)
+                              : std::string();
         return filter_condition_sql(term, resolved, placeholders);
     }
 
@@ -673,7 +746,7 @@ class EagerPlanner {
                                   const FilterNode& node) {
         const RelationSpec& spec = *node.relation;
         Linked linked = link(parent, spec);
-        EagerLevel related = linked_level(linked, spec, {});
+        EagerLevel related = linked_level(linked, spec, {}, parent_alias);
         std::vector<EagerJoinColumn> joins = parent_join(parent, linked, related);
         for (std::size_t i = 0; i < joins.size(); i++) {
             related.conditions.insert(related.conditions.begin() + i,
@@ -698,7 +771,8 @@ class EagerPlanner {
         EagerRelation relation;
         relation.name = spec.name;
         relation.key_literal = quoted_literal(spec.name);
-        relation.level = linked_level(linked, spec, spec.relations);
+        check_one_tenant(linked, spec, parent_level.alias);
+        relation.level = linked_level(linked, spec, spec.relations, parent_level.alias);
         EagerLevel& level = relation.level;
         relation.join = parent_join(parent, linked, level);
         for (std::size_t i = 0; i < relation.join.size(); i++) {
@@ -786,6 +860,29 @@ class EagerPlanner {
         }
     }
 
+  public:
+    // Whether a table of the load is distributed by Citus: its statements are then planned for
+    // each call's values (Citus routes by the values it sees).
+    bool distributed() const { return distributed_; }
+    // The root's key (fetch by id): its distribution column's match pins the load to a tenant.
+    void note_root_key(Oid table, const std::vector<KeyMatch>& key) {
+        std::string column = pg::distribution_column(table);
+        if (column.empty())
+            return;
+        distributed_ = true;
+        for (const KeyMatch& match : key) {
+            if (match.column == pg::quoted_identifier(column))
+                pin_root(table, column, match.parameter);
+        }
+    }
+
+  private:
+    bool distributed_ = false;
+    std::string tenant_value_;   // SQL of the root's distribution column value, or ""
+    std::string tenant_equals_;  // its type's equality operator
+    std::vector<std::pair<std::string, std::string>> pinned_;  // one tenant's levels: alias, column
+    std::string next_tenant_column_;       // the column the next level states the tenant of, or ""
+    std::string last_value_sql_;           // the value SQL of the last filter term planned
     std::vector<std::string> recursions_;  // the paths of the recursive relations, by number
     const FkGraph& graph_;
     pg::CatalogTableFacts catalog_facts_;
@@ -826,6 +923,7 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
         object.members.emplace_back(key_columns[0], id);
         matches = pg::match_key_object(table, key_columns, object, "id", planner.parameters());
     }
+    planner.note_root_key(table, matches);
     std::vector<std::string> terms;
     for (const auto& match : matches)
         terms.push_back(conditions(alias, {match}));
@@ -920,7 +1018,8 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
     PreparedLoad load;
     load.parameters = planner.parameters();
     if (!has_unmatched_rows(root))
-        load.program = pg::eager_program(root, as_array, planner.parameters().types.size());
+        load.program = pg::eager_program(root, as_array, planner.parameters().types.size(),
+                                         planner.distributed());
     if (load.program != nullptr) {
         if (!shape_key.empty())
             programs.remember(shape_key, load.program);
@@ -1350,6 +1449,7 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     EagerPlanner planner(kBudgetCall);
     planner.set_root_is_array(false);
     std::vector<KeyMatch> key = pg::match_primary_key(table, fcinfo, 1, "id", planner.parameters());
+    planner.note_root_key(table, key);
     EagerLevel root = planner.level(table, QueryOptions{}, relations, "");
     planner.add_budget(root);
     for (std::size_t i = 0; i < key.size(); i++)

@@ -11,6 +11,8 @@ extern "C" {
 #include "access/relation.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
+#include "access/genam.h"
+#include "nodes/readfuncs.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
 #include "parser/parsetree.h"
@@ -322,6 +324,67 @@ List* read_indexes(Relation pg_index, Oid relid) {
     }
     systable_endscan(scan);
     return indexes;
+}
+
+bool citus_present() {
+    return guarded(
+        [] { return OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)); });
+}
+
+CitusTable citus_table(Oid relid) {
+    // Citus keeps its tables in pg_catalog.pg_dist_partition: partmethod 'h' (hash) with the
+    // distribution column as a Var node's text in partkey.
+    struct Found {
+        bool managed;
+        const char* column;
+    };
+    Found found = guarded([relid]() -> Found {
+        Oid catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+        if (!OidIsValid(catalog))
+            return Found{false, nullptr};
+        Relation partitions = table_open(catalog, AccessShareLock);
+        TupleDesc descriptor = RelationGetDescr(partitions);
+        AttrNumber relid_number = InvalidAttrNumber, method_number = InvalidAttrNumber,
+                   key_number = InvalidAttrNumber;
+        for (int i = 0; i < descriptor->natts; i++) {
+            const char* name = NameStr(TupleDescAttr(descriptor, i)->attname);
+            if (strcmp(name, "logicalrelid") == 0)
+                relid_number = i + 1;
+            else if (strcmp(name, "partmethod") == 0)
+                method_number = i + 1;
+            else if (strcmp(name, "partkey") == 0)
+                key_number = i + 1;
+        }
+        Found out{false, nullptr};
+        if (relid_number != InvalidAttrNumber && method_number != InvalidAttrNumber &&
+            key_number != InvalidAttrNumber) {
+            ScanKeyData key;
+            ScanKeyInit(&key, relid_number, BTEqualStrategyNumber, F_OIDEQ,
+                        ObjectIdGetDatum(relid));
+            SysScanDesc scan = systable_beginscan(partitions, InvalidOid, false, nullptr, 1, &key);
+            HeapTuple tuple = systable_getnext(scan);
+            if (HeapTupleIsValid(tuple)) {
+                out.managed = true;
+                bool method_null, key_null;
+                char method =
+                    DatumGetChar(heap_getattr(tuple, method_number, descriptor, &method_null));
+                Datum partkey = heap_getattr(tuple, key_number, descriptor, &key_null);
+                if (!method_null && !key_null && method == 'h') {
+                    Node* node = static_cast<Node*>(stringToNode(TextDatumGetCString(partkey)));
+                    if (node != nullptr && IsA(node, Var))
+                        out.column = get_attname(relid, castNode(Var, node)->varattno, true);
+                }
+            }
+            systable_endscan(scan);
+        }
+        table_close(partitions, AccessShareLock);
+        return out;
+    });
+    return CitusTable{found.managed, found.column != nullptr ? found.column : ""};
+}
+
+std::string distribution_column(Oid relid) {
+    return citus_table(relid).distribution_column;
 }
 
 bool is_view(Oid relid) {

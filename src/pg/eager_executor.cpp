@@ -11,8 +11,9 @@
 namespace data_bridge::pg {
 
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
-                                                  std::size_t spec_parameters) {
+                                                  std::size_t spec_parameters, bool custom_plans) {
     auto program = std::make_shared<EagerProgram>();
+    program->custom_plans = custom_plans;
     program->batches = eager_batches(root, as_array, spec_parameters);
     for (const Batch& batch : program->batches) {
         std::vector<RenderedResultColumn> rendered;
@@ -418,7 +419,10 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         // Below the top the plan is the same nested loop whatever the keys: planning it again
         // for each call's keys (PostgreSQL's choice for a join on an array) would cost more
         // than running it.
-        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, batch.parent >= 0);
+        PlanChoice choice = program.custom_plans ? PlanChoice::kCustom
+                            : batch.parent >= 0  ? PlanChoice::kGeneric
+                                                 : PlanChoice::kAuto;
+        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
         uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
         SPITupleTable* table = SPI_tuptable;
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
@@ -462,7 +466,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
 
 OpenCursor open_eager_stream(const EagerProgram& program, const Parameters& spec) {
     spi_connect();
-    SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types);
+    SPIPlanPtr plan = cached_plan(streamed_top_sql(program.batches[0]), spec.types,
+                                  program.custom_plans ? PlanChoice::kCustom : PlanChoice::kAuto);
     OpenCursor cursor = open_cursor(plan, spec.values, spec.nulls);
     spi_finish();
     return cursor;

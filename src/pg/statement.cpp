@@ -49,10 +49,10 @@ void forget(SPIPlanPtr plan) {
     }
 }
 
-std::string cache_key(const std::string& sql, const std::vector<Oid>& types, bool generic_plan) {
+std::string cache_key(const std::string& sql, const std::vector<Oid>& types, PlanChoice choice) {
     std::string key = sql;
     key.push_back('\0');
-    key.push_back(generic_plan ? 'g' : 'a');
+    key.push_back(choice == PlanChoice::kGeneric ? 'g' : choice == PlanChoice::kCustom ? 'c' : 'a');
     for (Oid type : types)
         key += std::to_string(type) + ",";
     return key;
@@ -104,8 +104,8 @@ void drop_own_statement_context(Error& error, SPIPlanPtr plan) {
 }  // namespace
 
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
-                       bool generic_plan) {
-    std::string key = cache_key(sql, parameter_types, generic_plan);
+                       PlanChoice choice) {
+    std::string key = cache_key(sql, parameter_types, choice);
     auto found = plans.find(key);
     if (found != plans.end()) {
         plan_hits++;
@@ -122,7 +122,9 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
     const char* text = sql.c_str();
     int count = (int)parameter_types.size();
     Oid* types = const_cast<Oid*>(parameter_types.data());
-    int options = generic_plan ? CURSOR_OPT_GENERIC_PLAN : 0;
+    int options = choice == PlanChoice::kGeneric  ? CURSOR_OPT_GENERIC_PLAN
+                  : choice == PlanChoice::kCustom ? CURSOR_OPT_CUSTOM_PLAN
+                                                  : 0;
     struct Prepared {
         SPIPlanPtr plan;
         bool kept;

@@ -109,6 +109,18 @@ ViewSources view_sources(Oid relid);
 // Whether the relation is a view or materialized view.
 bool is_view(Oid relid);
 
+// What Citus says of a table: whether it manages it (distributed, reference or a local table
+// added to its metadata) and, for a hash-distributed one, its distribution column.
+struct CitusTable {
+    bool managed = false;
+    std::string distribution_column;  // "" unless hash-distributed
+};
+CitusTable citus_table(Oid relid);
+// Whether Citus' metadata exists in this database (cheap: one syscache lookup).
+bool citus_present();
+// A Citus hash-distributed table's distribution column; "" for any other relation.
+std::string distribution_column(Oid relid);
+
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 

@@ -27,12 +27,14 @@ struct EagerProgram {
     std::vector<Batch> batches;
     std::vector<std::vector<RenderedResultColumn>> rendered;  // per batch, every object's
     std::vector<std::vector<Oid>> key_array_types;            // per batch, per key array
+    bool custom_plans = false;  // planned for each call's values (Citus distributed tables)
 };
 
 // The program of a tree of levels, or nullptr when a join key's type has no array type (the
 // caller then runs the single-statement form).
+// `custom_plans`: every statement planned for its values (see EagerProgram).
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
-                                                  std::size_t spec_parameters);
+                                                  std::size_t spec_parameters, bool custom_plans);
 
 // Runs the program with the spec's values as $1..$n: a jsonb array of the top rows, or the one
 // row's object (is_null when there is none). The result is allocated in the caller's context.

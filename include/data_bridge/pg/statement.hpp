@@ -22,9 +22,12 @@ struct Parameters {
     std::string add(Oid type, Datum value, bool is_null);
 };
 
-// `generic_plan`: always run the one generic plan, never re-plan for the values at hand.
+// How a kept plan treats its parameters: PostgreSQL's choice; always the one generic plan (never
+// re-planned for the values at hand); or always planned for the values (Citus routes a statement
+// to one shard only when it sees the distribution column's value).
+enum class PlanChoice { kAuto, kGeneric, kCustom };
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
-                       bool generic_plan = false);
+                       PlanChoice choice = PlanChoice::kAuto);
 
 // Runs a cached plan (SPI must be connected); returns SPI_processed.
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
