@@ -37,6 +37,16 @@ INSERT INTO bt_doc_tag VALUES (1, 1, 'x'), (2, 1, 'x'), (1, 2, 'y');
 SELECT backref_fetch_all_through('"bt Other"."Doc"', 'bt_doc_tag', 'tag', 'x'::text);
 SELECT backref_count_through('"bt Other"."Doc"', 'bt_doc_tag', 'tag', 'y'::text) AS tagged_y;
 
+-- Junction and source columns of different types join as the foreign key compares them.
+CREATE DOMAIN bt_code AS text;
+CREATE TABLE bt_src (k text PRIMARY KEY);
+CREATE TABLE bt_jn (sk bt_code REFERENCES bt_src (k), tag int);
+INSERT INTO bt_src VALUES ('abc'), ('ABC');
+INSERT INTO bt_jn VALUES ('ABC', 7);
+SELECT backref_fetch_all_through('bt_src', 'bt_jn', 'tag', 7);
+DROP TABLE bt_jn, bt_src;
+DROP DOMAIN bt_code;
+
 -- Errors: no key to source besides the value's column, two keys, unknown column, not a table.
 SELECT backref_fetch_all_through('bt_track', 'bt_playlist_track', 'track_id', 10);
 \echo :LAST_ERROR_SQLSTATE

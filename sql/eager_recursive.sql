@@ -90,6 +90,34 @@ SELECT fetch_with_relations('{"table": "er_employee", "relations": [{"name": "bo
     "foreign_key": "reports_to", "join_type": "full"}, {"name": "reports", "table": "er_employee",
     "foreign_key": "reports_to", "direction": "one_to_many", "recursive": {"max_depth": 2}}]}');
 \echo :LAST_ERROR_SQLSTATE
+-- Two recursions on one table by different keys: each row is identified per recursion (the
+-- start row too), so each cycle is marked where it closes; recursions nested in each other
+-- share the depth limit instead of multiplying (four nested: one level each, at once).
+CREATE TABLE er_two (id int PRIMARY KEY, code text UNIQUE, a int REFERENCES er_two (id), b text REFERENCES er_two (code));
+INSERT INTO er_two VALUES (1, 'x', NULL, NULL), (2, 'y', 1, 'x'), (3, 'z', 2, 'y');
+UPDATE er_two SET a = 3, b = 'z' WHERE id = 1;
+SELECT fetch_one_with_relations('er_two', 1, '[{"name": "ra", "table": "er_two", "foreign_key": "a", "recursive": {"as": "array"}, "select_columns": ["id"]},
+    {"name": "rb", "table": "er_two", "foreign_key": "b", "recursive": {"as": "array"}, "select_columns": ["id"]}]') - 'code' - 'a' - 'b';
+SELECT fetch_one_with_relations('er_two', 2, '[{"name": "ra", "table": "er_two", "foreign_key": "a", "recursive": {"max_depth": 1}, "select_columns": ["id"],
+    "relations": [{"name": "rb", "table": "er_two", "foreign_key": "b", "recursive": {"as": "array"}, "select_columns": ["id"]}]}]') -> 'ra';
+SELECT jsonb_typeof(fetch_one_with_relations('er_two', 2, '[{"name": "ra", "table": "er_two", "foreign_key": "a", "direction": "one_to_many", "recursive": true,
+    "relations": [{"name": "rb", "table": "er_two", "foreign_key": "b", "direction": "one_to_many", "recursive": true,
+    "relations": [{"name": "rc", "table": "er_two", "foreign_key": "a", "direction": "one_to_many", "recursive": true,
+    "relations": [{"name": "rd", "table": "er_two", "foreign_key": "b", "direction": "one_to_many", "recursive": true}]}]}]}]')) AS bounded;
+SELECT fetch_one_with_relations('er_two', 2, '[{"name": "ra", "table": "er_two", "foreign_key": "a", "recursive": {"max_depth": 2},
+    "relations": [{"name": "rb", "table": "er_two", "foreign_key": "b", "recursive": {"max_depth": 63}}]}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE er_two;
+-- A recursion starting from a partition into its partitioned table.
+CREATE TABLE er_pt (id int PRIMARY KEY, boss int) PARTITION BY RANGE (id);
+CREATE TABLE er_pt1 PARTITION OF er_pt FOR VALUES FROM (0) TO (10);
+CREATE TABLE er_pt2 PARTITION OF er_pt FOR VALUES FROM (10) TO (20);
+ALTER TABLE er_pt ADD FOREIGN KEY (boss) REFERENCES er_pt;
+INSERT INTO er_pt VALUES (1, NULL), (11, 1), (2, 11);
+UPDATE er_pt SET boss = 2 WHERE id = 1;
+SELECT fetch_one_with_relations('er_pt1', 1, '[{"name": "m", "table": "er_pt", "foreign_key": "boss", "direction": "many_to_one",
+    "recursive": {"as": "array"}, "select_columns": ["id"]}]') -> 'm';
+DROP TABLE er_pt;
 -- Errors.
 SELECT fetch_one_with_relations('er_employee', 1, '[{"name": "r", "table": "er_employee", "recursive": {"max_depth": 65}}]');
 \echo :LAST_ERROR_SQLSTATE

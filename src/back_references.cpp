@@ -10,6 +10,7 @@
 #include "data_bridge/core/error.hpp"
 #include "data_bridge/core/foreign_key.hpp"
 #include "data_bridge/core/row_queries.hpp"
+#include "data_bridge/core/sql_text.hpp"
 #include "data_bridge/pg/args.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
@@ -174,9 +175,13 @@ std::string backref_through_sql(FunctionCallInfo fcinfo, Shape shape, Oid source
     std::vector<KeyMatch> matches;
     const ForeignKey& key = junction_key(junction, source, column.name);
     for (std::size_t i = 0; i < key.source_columns.size(); i++) {
+        // Compared as the foreign key compares them (citext against text: as citext).
         pg::ColumnInfo link = pg::column_info(junction, key.source_columns[i]);
-        matches.push_back({pg::quoted_identifier(link.name), pg::equality_operator_sql(link.type),
-                           "t." + pg::quoted_identifier(key.target_columns[i])});
+        pg::ColumnInfo referenced = pg::column_info(source, key.target_columns[i]);
+        pg::KeyComparison comparison = pg::reference_comparison(link, referenced.type);
+        matches.push_back(
+            {comparison.column, comparison.equals,
+             value_sql("t." + pg::quoted_identifier(referenced.name), comparison.convert_to)});
     }
     matches.push_back(pg::match_argument(column, fcinfo, kThroughValue, numbering));
     std::string table = pg::quoted_table(source);

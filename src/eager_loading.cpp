@@ -839,13 +839,26 @@ class EagerPlanner {
         level.recursion = static_cast<int>(known - recursions_.begin()) + 1;
         level.cycle_mark = spec.cycle_mark;
         const RelationLink& joined = linked.direct;
+        const std::vector<std::string>& columns =
+            joined.many_to_one ? joined.child_columns : joined.parent_columns;
         std::vector<std::string> identity;
-        for (const std::string& column :
-             joined.many_to_one ? joined.child_columns : joined.parent_columns)
+        bool parent_has_them = true;
+        for (const std::string& column : columns) {
             identity.push_back(pg::quoted_identifier(column));
-        level.identity = identity;  // (the level below may have set it already, the same)
-        if (parent == linked.child && parent_level.identity.empty())
-            parent_level.identity = level.identity;
+            parent_has_them = parent_has_them && pg::has_column(parent, column);
+        }
+        auto add_identity = [&](EagerLevel& to) {
+            for (const auto& known : to.identities) {
+                if (known.first == level.recursion)
+                    return;  // (the level below set it already: the same)
+            }
+            to.identities.emplace_back(level.recursion, identity);
+        };
+        add_identity(level);
+        // The row the recursion starts from (of the same table, a partition of it, or a view
+        // with those columns) is the first ancestor.
+        if (parent_has_them)
+            add_identity(parent_level);
         bool clashes = spec.name == spec.cycle_mark;
         for (const RenderedColumn& column : level.rendered)
             clashes = clashes || column.name == spec.cycle_mark;

@@ -247,17 +247,20 @@ class BatchBuilder {
     // with its join keys where they are the same), and the mark a repeated row renders.
     static void add_identity(const EagerLevel& level, BatchObject& target, Selection& selection,
                              int next_column) {
-        target.identity = level.identity;
-        for (const std::string& column : level.identity) {
-            auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(), column);
-            if (at != selection.key_columns.end()) {
-                target.identity_columns.push_back(
-                    selection.key_positions[at - selection.key_columns.begin()]);
-                continue;
+        for (const auto& [recursion, columns] : level.identities) {
+            std::vector<int> positions;
+            for (const std::string& column : columns) {
+                auto at =
+                    std::find(selection.key_columns.begin(), selection.key_columns.end(), column);
+                if (at != selection.key_columns.end()) {
+                    positions.push_back(
+                        selection.key_positions[at - selection.key_columns.begin()]);
+                    continue;
+                }
+                positions.push_back(next_column + static_cast<int>(selection.items.size()));
+                selection.items.push_back(level.alias + "." + column);
             }
-            target.identity_columns.push_back(next_column +
-                                              static_cast<int>(selection.items.size()));
-            selection.items.push_back(level.alias + "." + column);
+            target.identities.emplace_back(recursion, std::move(positions));
         }
         target.recursion = level.recursion;
         if (level.recursion != 0) {

@@ -157,6 +157,21 @@ ThroughSpec parse_through(const JsonValue& value, const std::string& path) {
     return through;
 }
 
+// How many levels deep a relation goes, itself included; how many relations it holds.
+long long relation_height(const RelationSpec& relation) {
+    long long below = 0;
+    for (const RelationSpec& nested : relation.relations)
+        below = std::max(below, relation_height(nested));
+    return below + 1;
+}
+
+std::size_t relation_count(const RelationSpec& relation) {
+    std::size_t count = 1;
+    for (const RelationSpec& nested : relation.relations)
+        count += relation_count(nested);
+    return count;
+}
+
 // "recursive": {"max_depth": n} (or null, or true: every level the depth limit allows) on a
 // relation to its own table: the relation nested inside itself, n levels in all, each level
 // with the relation's filter, order, page, columns and other relations. One statement per level
@@ -199,15 +214,31 @@ RelationSpec expand_recursive(RelationSpec relation, const JsonValue& recursive,
                 fmt::format("\"{}\" is the recursive relation's own name", nested.name));
         }
     }
-    long long available = kMaxRelationDepth - depth + 1;
-    if (max_depth > available) {
+    // The levels count against the depth limit with everything nested in each of them (another
+    // recursive relation already expanded), and every copy counts against the relation limit:
+    // nested recursions multiply.
+    long long below = 0;
+    std::size_t nested_relations = 0;
+    for (const RelationSpec& nested : relation.relations) {
+        below = std::max<long long>(below, relation_height(nested));
+        nested_relations += relation_count(nested);
+    }
+    long long available = kMaxRelationDepth - depth + 1 - below;
+    if (available < 1 || max_depth > available) {
         throw Error(sqlstate::kStatementTooComplex,
                     fmt::format("{}.max_depth: relations nested more than {} levels deep", path,
                                 kMaxRelationDepth),
-                    fmt::format("Here at most {} levels fit.", available),
+                    fmt::format("Here at most {} levels fit, with what each level nests.",
+                                std::max<long long>(available, 0)),
                     "Load the deeper levels with a second call.");
     }
     long long levels = max_depth < 0 ? available : max_depth;
+    if (static_cast<unsigned long long>(levels) * (1 + nested_relations) > kMaxRelations) {
+        throw Error(sqlstate::kStatementTooComplex,
+                    fmt::format("{}: more than {} relations in one load", path, kMaxRelations),
+                    fmt::format("{} levels of {} relations each.", levels, 1 + nested_relations),
+                    "Give max_depth, or nest fewer recursive relations.");
+    }
     relation.recursive = true;
     relation.cycle_mark = cycle_mark;
     RelationSpec current = relation;  // the deepest level

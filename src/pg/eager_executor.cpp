@@ -120,17 +120,29 @@ struct RowRef {
     uint64 row;
 };
 
-// Whether two rows have the same identity: the same columns, with identical values.
-bool same_identity(const EagerProgram& program, const BatchRows* rows, RowRef a, RowRef b) {
-    const BatchObject& first = program.batches[a.batch].objects[a.object];
-    const BatchObject& second = program.batches[b.batch].objects[b.object];
-    if (first.identity.empty() || first.identity != second.identity)
+// The result columns of a row's identity on a recursion, or null.
+const std::vector<int>* identity_of(const BatchObject& object, int recursion) {
+    for (const auto& [number, columns] : object.identities) {
+        if (number == recursion)
+            return &columns;
+    }
+    return nullptr;
+}
+
+// Whether two rows have the same identity on a recursion: identical values of its columns.
+bool same_identity(const EagerProgram& program, const BatchRows* rows, RowRef a, RowRef b,
+                   int recursion) {
+    const std::vector<int>* first =
+        identity_of(program.batches[a.batch].objects[a.object], recursion);
+    const std::vector<int>* second =
+        identity_of(program.batches[b.batch].objects[b.object], recursion);
+    if (first == nullptr || second == nullptr || first->size() != second->size())
         return false;
     TupleDesc first_descriptor = rows[a.batch].table->tupdesc;
     TupleDesc second_descriptor = rows[b.batch].table->tupdesc;
-    for (std::size_t i = 0; i < first.identity_columns.size(); i++) {
-        int first_column = first.identity_columns[i];
-        int second_column = second.identity_columns[i];
+    for (std::size_t i = 0; i < first->size(); i++) {
+        int first_column = (*first)[i];
+        int second_column = (*second)[i];
         Form_pg_attribute attribute = TupleDescAttr(first_descriptor, first_column);
         if (TupleDescAttr(second_descriptor, second_column)->atttypid != attribute->atttypid)
             return false;
@@ -169,7 +181,7 @@ bool repeats_ancestor(const EagerProgram& program, const BatchRows* rows, RowRef
     int recursion = program.batches[row.batch].objects[row.object].recursion;
     RowRef above = row;
     while (step_up(program, rows, &above)) {
-        if (same_identity(program, rows, row, above))
+        if (same_identity(program, rows, row, above, recursion))
             return true;
         if (program.batches[above.batch].objects[above.object].recursion != recursion)
             return false;

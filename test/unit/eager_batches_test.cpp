@@ -407,10 +407,10 @@ TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
     root.table = "public.emp";
     root.alias = "t0";
     root.rendered = {column("name")};
-    root.identity = {"id"};
+    root.identities = {{1, {"id"}}, {2, {"id"}}};
     EagerRelation second =
         related("reports", EagerShape::kArray, "public.emp", "t2", "name", join("boss", "id"));
-    second.level.identity = {"id"};
+    second.level.identities = {{1, {"id"}}};
     second.level.recursion = 1;
     second.level.cycle_mark = "is_cycle";
     EagerRelation first = second;
@@ -418,7 +418,7 @@ TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
     first.level.relations = {second};
     EagerRelation manager =
         related("manager", EagerShape::kObject, "public.emp", "t3", "name", join("id", "boss"));
-    manager.level.identity = {"id"};
+    manager.level.identities = {{2, {"id"}}};
     manager.level.recursion = 2;
     manager.level.cycle_mark = "seen";
     root.relations = {first, manager};
@@ -427,8 +427,9 @@ TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
     // The top row: its identity is the key its reports join on; the manager is joined.
     const Batch& top = batches[0];
     EXPECT_EQ(top.objects[0].recursion, 0);
-    EXPECT_EQ(top.objects[0].identity, (std::vector<std::string>{"id"}));
-    ASSERT_EQ(top.objects[0].identity_columns.size(), 1u);
+    // Its identity on both recursions: the one column, selected once.
+    ASSERT_EQ(top.objects[0].identities.size(), 2u);
+    EXPECT_EQ(top.objects[0].identities[0].second, top.objects[0].identities[1].second);
     ASSERT_EQ(top.objects.size(), 2u);
     EXPECT_EQ(top.objects[1].recursion, 2);
     EXPECT_EQ(top.objects[1].holder, 0);
@@ -439,7 +440,8 @@ TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
         const BatchObject& row = batches[b].objects[0];
         EXPECT_EQ(row.recursion, 1);
         EXPECT_EQ(batches[b].parent_object, 0);
-        ASSERT_EQ(row.identity_columns.size(), 1u);
+        ASSERT_EQ(row.identities.size(), 1u);
+        EXPECT_EQ(row.identities[0].first, 1);
         auto mark = std::find_if(row.fields.begin(), row.fields.end(),
                                  [](const BatchField& field) { return field.mark; });
         ASSERT_NE(mark, row.fields.end());
@@ -449,7 +451,7 @@ TEST(EagerBatches, RecursiveLevelsCarryTheirIdentityAndACycleMark) {
               (std::vector<std::string>{"name", "reports", "is_cycle"}));
     EXPECT_EQ(batches[1].objects[0].fields[1].recursion, 1);
     // The first level's identity is the key its own reports join on: one column, not two.
-    EXPECT_EQ(batches[1].objects[0].identity_columns[0], batches[2].parent_key_columns[0]);
+    EXPECT_EQ(batches[1].objects[0].identities[0].second[0], batches[2].parent_key_columns[0]);
 }
 
 }  // namespace

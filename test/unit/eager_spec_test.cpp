@@ -403,14 +403,15 @@ TEST(EagerSpec, RecursiveRelationsNestThemselvesLevelByLevel) {
         if (depth < 3)
             level = &level->relations[1];
     }
-    // Unbounded: every level the depth limit leaves (the relation is at depth 1).
     FetchSpec all = parse_fetch_spec(spec_with(boolean(true)));
     int levels = 0;
     for (const RelationSpec* at = &all.relations[0]; at != nullptr;
          at = at->relations.size() > 1 ? &at->relations[1] : nullptr) {
         levels++;
     }
-    EXPECT_EQ(levels, kMaxRelationDepth);
+    // Unbounded: every level the depth limit leaves (the relation is at depth 1), with room for
+    // the count each level nests.
+    EXPECT_EQ(levels, kMaxRelationDepth - 1);
     EXPECT_EQ(spec_error(spec_with(obj({{"max_depth", num("0")}}))),
               "invalid relations[0].recursive.max_depth: must be at least 1");
     // Every level belongs to the recursion (they share its path) and marks cycles, "is_cycle"
@@ -423,6 +424,24 @@ TEST(EagerSpec, RecursiveRelationsNestThemselvesLevelByLevel) {
     EXPECT_EQ(named.relations[0].relations[1].cycle_mark, "seen");
     EXPECT_EQ(spec_error(spec_with(obj({{"cycle_mark", str("")}}))),
               "invalid relations[0].recursive.cycle_mark: must not be empty");
+    // A recursive relation inside another: the outer levels leave room for the inner ones, so the
+    // expanded tree stays within the depth limit (nested recursions multiply otherwise).
+    JsonValue inner =
+        obj({{"name", str("b")}, {"table", str("emp")}, {"recursive", boolean(true)}});
+    FetchSpec nested =
+        parse_fetch_spec(obj({{"table", str("emp")},
+                              {"relations", arr({obj({{"name", str("a")},
+                                                      {"table", str("emp")},
+                                                      {"recursive", boolean(true)},
+                                                      {"relations", arr({inner})}})})}}));
+    int height = 0;
+    for (const RelationSpec* at = &nested.relations[0]; at != nullptr;
+         at = at->relations.empty() ? nullptr : &at->relations.back()) {
+        height++;
+    }
+    EXPECT_EQ(height, kMaxRelationDepth);
+    EXPECT_EQ(nested.relations[0].name, "a");
+    EXPECT_EQ(nested.relations[0].relations[0].name, "b");  // one level of a, 63 of b
     EXPECT_EQ(spec_error(spec_with(str("yes"))),
               "invalid relations[0].recursive: expected an object such as {\"max_depth\": 5}, or "
               "true");

@@ -39,10 +39,9 @@ struct BatchObject {
     std::vector<RenderedColumn> columns;  // rendered, in result order from first_column
     int first_column = 0;
     std::vector<BatchField> fields;  // in jsonb's key order
-    // Cycle checks: the result columns holding the row's identity, which columns they are, the
-    // recursion the row is a level of (0: none), and for a joined row the object holding it.
-    std::vector<int> identity_columns;
-    std::vector<std::string> identity;
+    // Cycle checks: per recursion, the result columns holding the row's identity; the recursion
+    // the row is a level of (0: none); for a joined row, the object holding it.
+    std::vector<std::pair<int, std::vector<int>>> identities;
     int recursion = 0;
     int holder = -1;
 };

@@ -124,6 +124,8 @@ struct FetchSpec {
 // How deep relations may nest: deeper specs are refused with 54001 while parsing, before any
 // step that recurses over them.
 inline constexpr int kMaxRelationDepth = 64;
+// How many relations one load may hold once recursive relations are expanded (54001 past it).
+inline constexpr std::size_t kMaxRelations = 1000;
 
 // Throws Error 22023 naming the place for anything malformed.
 FetchSpec parse_fetch_spec(const JsonValue& spec);

@@ -51,9 +51,10 @@ struct EagerLevel {
     std::vector<RenderedColumn> rendered;
     bool selected = false;
     std::vector<EagerRelation> relations;
-    // Cycle checks of a recursive relation: the columns that identify a row (the foreign key's
-    // referenced columns), quoted; on the recursion's levels and the level it starts from.
-    std::vector<std::string> identity;
+    // Cycle checks of recursive relations: per recursion, the columns that identify a row (the
+    // foreign key's referenced columns), quoted; on the recursion's levels and the level it
+    // starts from.
+    std::vector<std::pair<int, std::vector<std::string>>> identities;
     // A level of a recursive relation: the recursion's number (from 1; 0: none) and the key
     // that marks a row met again among its ancestors.
     int recursion = 0;
