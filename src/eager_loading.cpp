@@ -110,7 +110,7 @@ class EagerPlanner {
         EagerLevel level;
         level.table = pg::quoted_table(table);
         level.alias = fmt::format("t{}", next_alias_++);
-        std::string distributed_by = pg::distribution_column(table);
+        std::string distributed_by = distribution_of(table);
         if (!distributed_by.empty())
             distributed_ = true;
         if (!next_tenant_column_.empty()) {
@@ -561,8 +561,8 @@ class EagerPlanner {
     void check_one_tenant(const Linked& linked, const RelationSpec& spec,
                           const std::string& parent_alias) {
         bool distributed =
-            !pg::distribution_column(linked.child).empty() ||
-            (linked.junction != InvalidOid && !pg::distribution_column(linked.junction).empty());
+            !distribution_of(linked.child).empty() ||
+            (linked.junction != InvalidOid && !distribution_of(linked.junction).empty());
         if (!distributed || !tenant_column(linked, parent_alias).empty())
             return;
         throw Error(
@@ -584,7 +584,7 @@ class EagerPlanner {
             return {};
         auto parent = std::find_if(pinned_.begin(), pinned_.end(),
                                    [&](const auto& pin) { return pin.first == parent_alias; });
-        std::string column = pg::distribution_column(linked.child);
+        std::string column = distribution_of(linked.child);
         if (parent == pinned_.end() || column.empty())
             return {};
         const RelationLink& joined = linked.direct;
@@ -879,7 +879,7 @@ class EagerPlanner {
     bool distributed() const { return distributed_; }
     // The root's key (fetch by id): its distribution column's match pins the load to a tenant.
     void note_root_key(Oid table, const std::vector<KeyMatch>& key) {
-        std::string column = pg::distribution_column(table);
+        std::string column = distribution_of(table);
         if (column.empty())
             return;
         distributed_ = true;
@@ -890,6 +890,18 @@ class EagerPlanner {
     }
 
   private:
+    // The table's Citus distribution column ("" for none), read once per load: a level asks for
+    // it when planned, and again when its relations check and pin their tenant.
+    std::string distribution_of(Oid table) {
+        for (const auto& [known, column] : distribution_columns_) {
+            if (known == table)
+                return column;
+        }
+        distribution_columns_.emplace_back(table, pg::distribution_column(table));
+        return distribution_columns_.back().second;
+    }
+
+    std::vector<std::pair<Oid, std::string>> distribution_columns_;
     bool distributed_ = false;
     std::string tenant_value_;   // SQL of the root's distribution column value, or ""
     std::string tenant_equals_;  // its type's equality operator
