@@ -37,6 +37,9 @@ my $relations = encode_json([
 my $data_bridge = $db->prepare('SELECT fetch_many_with_relations(\'posts\', $1::jsonb, order_by => \'"id"\', "limit" => $2)');
 
 my $data_bridge_one = $db->prepare('SELECT fetch_one_with_relations(\'posts\', $1::int, $2::jsonb)');
+# The json forms: the same text, written without building jsonb.
+my $data_bridge_json = $db->prepare('SELECT fetch_many_with_relations_json(\'posts\', $1::jsonb, order_by => \'"id"\', "limit" => $2)');
+my $data_bridge_json_one = $db->prepare('SELECT fetch_one_with_relations_json(\'posts\', $1::int, $2::jsonb)');
 
 my $lateral = $db->prepare(q{
     SELECT COALESCE(jsonb_agg(doc ORDER BY id), '[]') FROM (
@@ -72,6 +75,9 @@ my $page = 100;                                     # posts per call
 sub run_data_bridge {
     $data_bridge->execute($relations, $page); my ($json) = $data_bridge->fetchrow_array; return decode_json($json)
 }
+sub run_data_bridge_json {
+    $data_bridge_json->execute($relations, $page); my ($json) = $data_bridge_json->fetchrow_array; return decode_json($json)
+}
 sub run_lateral { $lateral->execute($page); my ($json) = $lateral->fetchrow_array; return decode_json($json) }
 sub with_relations {
     my ($posts) = @_;
@@ -99,6 +105,10 @@ sub run_data_bridge_one {
     $data_bridge_one->execute(next_post(), $relations);
     my ($json) = $data_bridge_one->fetchrow_array; return decode_json($json)
 }
+sub run_data_bridge_json_one {
+    $data_bridge_json_one->execute(next_post(), $relations);
+    my ($json) = $data_bridge_json_one->fetchrow_array; return decode_json($json)
+}
 sub run_lateral_one {
     $lateral_one->execute(next_post()); my ($json) = $lateral_one->fetchrow_array; return decode_json($json)
 }
@@ -110,6 +120,9 @@ sub run_n_plus_one_one {
 # All three give the same 100 posts and 500 comments. The first calls prepare the plans.
 my ($first) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
 my ($a, $b, $c) = (run_data_bridge(), run_lateral(), run_n_plus_one());
+die "json form differs\n" unless $data_bridge->execute($relations, $page)
+    && $data_bridge_json->execute($relations, $page)
+    && ($data_bridge->fetchrow_array)[0] eq ($data_bridge_json->fetchrow_array)[0];
 my $comments = 0; $comments += scalar @{ $_->{comments} } for @$a;
 die "results differ\n" unless @$a == 100 && @$b == 100 && @$c == 100
     && encode_json([map { [$_->{id}, $_->{author}{name}, scalar @{ $_->{comments} }] } @$a])
@@ -119,6 +132,7 @@ printf "100 posts, %d comments, each with author; 1 call vs 1 statement vs %d qu
 
 my $canonical = JSON::XS->new->canonical;
 my $one_post = $canonical->encode(run_data_bridge_one());
+$post_id = 0; die "one post differs (json)\n" unless $one_post eq $canonical->encode(run_data_bridge_json_one());
 $post_id = 0; die "one post differs\n" unless $one_post eq $canonical->encode(run_lateral_one());
 $post_id = 0;
 my ($prepared) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
@@ -130,7 +144,7 @@ sub compare {
     my %total = map { $_ => 0 } keys %runs;
     my ($before) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
     for my $round (1 .. $rounds) {                  # interleaved: noise hits every side alike
-        for my $name (qw(data_bridge lateral n_plus_one)) {
+        for my $name (qw(data_bridge data_bridge_json lateral n_plus_one)) {
             my $started = time;
             $runs{$name}->();
             $total{$name} += time - $started;
@@ -139,21 +153,24 @@ sub compare {
     my ($after) = $db->selectrow_array('SELECT plans_prepared FROM plan_cache_stats()');
     my %ms = map { $_ => 1000 * $total{$_} / $rounds } keys %total;
     print "\n$title ($rounds rounds)\n";
-    printf "%-48s %10s %s\n", 'approach', 'ms/call', 'ratio (data_bridge / approach)';
-    printf "%-48s %10.3f %s\n", 'data_bridge', $ms{data_bridge}, '1.00';
-    printf "%-48s %10.3f %.2f\n", 'hand-written LATERAL + jsonb_agg, prepared', $ms{lateral},
-        $ms{data_bridge} / $ms{lateral};
-    printf "%-48s %10.3f %.3f  (%.1fx faster)\n", 'N+1 loop from the client (prepared queries)',
-        $ms{n_plus_one}, $ms{data_bridge} / $ms{n_plus_one}, $ms{n_plus_one} / $ms{data_bridge};
+    printf "%-48s %10s %s\n", 'approach', 'ms/call', 'ratio (data_bridge / approach; json form / approach)';
+    printf "%-48s %10.3f\n", 'data_bridge (jsonb)', $ms{data_bridge};
+    printf "%-48s %10.3f %.2f (json form / jsonb form)\n", 'data_bridge, json form', $ms{data_bridge_json},
+        $ms{data_bridge_json} / $ms{data_bridge};
+    printf "%-48s %10.3f %.2f; %.2f\n", 'hand-written LATERAL + jsonb_agg, prepared', $ms{lateral},
+        $ms{data_bridge} / $ms{lateral}, $ms{data_bridge_json} / $ms{lateral};
+    printf "%-48s %10.3f %.3f; %.3f  (%.1fx; %.1fx faster)\n", 'N+1 loop from the client (prepared queries)',
+        $ms{n_plus_one}, $ms{data_bridge} / $ms{n_plus_one}, $ms{data_bridge_json} / $ms{n_plus_one},
+        $ms{n_plus_one} / $ms{data_bridge}, $ms{n_plus_one} / $ms{data_bridge_json};
     printf "plans prepared during these %d calls: %d (every call reused the first call's)\n",
         $rounds, $after - $before;
 }
 
 compare('fetch_many_with_relations: 100 posts', 30,
-        data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
+        data_bridge => \&run_data_bridge, data_bridge_json => \&run_data_bridge_json, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
 $page = 2000;
 compare('fetch_many_with_relations: 2,000 posts (about 10,000 comments)', 5,
-        data_bridge => \&run_data_bridge, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
+        data_bridge => \&run_data_bridge, data_bridge_json => \&run_data_bridge_json, lateral => \&run_lateral, n_plus_one => \&run_n_plus_one);
 compare('fetch_one_with_relations: one post by id, a different one each call', 300,
-        data_bridge => \&run_data_bridge_one, lateral => \&run_lateral_one,
+        data_bridge => \&run_data_bridge_one, data_bridge_json => \&run_data_bridge_json_one, lateral => \&run_lateral_one,
         n_plus_one => \&run_n_plus_one_one);

@@ -136,7 +136,9 @@ BEGIN
                          level.expr, tbl, level.cond, lim);
         EXECUTE oracle INTO expected;
         actual := fetch_with_relations(spec);
-        INSERT INTO outcomes VALUES (case_no, spec, expected = actual);
+        -- The json form prints what jsonb prints.
+        INSERT INTO outcomes VALUES (case_no, spec, expected = actual
+                                     AND fetch_with_relations_json(spec)::text = actual::text);
     END LOOP;
 END $$;
 

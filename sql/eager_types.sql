@@ -50,7 +50,9 @@ INSERT INTO "All Types" VALUES
 ALTER TABLE "All Types" DROP COLUMN "select";  -- a dropped column is never rendered
 
 -- Top level and related rows, each compared as text (so 1.50 and 1.5 differ) with to_jsonb.
-CREATE FUNCTION pg_temp.check_types() RETURNS TABLE (top_level_same boolean, related_same boolean)
+-- The json forms print the same text.
+CREATE FUNCTION pg_temp.check_types() RETURNS TABLE (top_level_same boolean, related_same boolean,
+                                                     json_same boolean)
 LANGUAGE sql AS $$
     SELECT fetch_many_with_relations('"Typed Things"."All Types"')::text
              = (SELECT jsonb_agg(to_jsonb(item) ORDER BY id) FROM "Typed Things"."All Types" item)::text,
@@ -59,7 +61,13 @@ LANGUAGE sql AS $$
              = (SELECT jsonb_agg(to_jsonb(owner) || jsonb_build_object('items',
                    (SELECT coalesce(jsonb_agg(to_jsonb(item) ORDER BY item.id), '[]')
                     FROM "Typed Things"."All Types" item WHERE item.owner_id = owner.id)) ORDER BY owner.id)
-                FROM "Typed Things".owners owner)::text
+                FROM "Typed Things".owners owner)::text,
+           fetch_many_with_relations_json('"Typed Things"."All Types"')::text
+             = fetch_many_with_relations('"Typed Things"."All Types"')::text
+           AND fetch_many_with_relations_json('"Typed Things".owners',
+                 '[{"name": "items", "table": "\"Typed Things\".\"All Types\""}]')::text
+             = fetch_many_with_relations('"Typed Things".owners',
+                 '[{"name": "items", "table": "\"Typed Things\".\"All Types\""}]')::text
 $$;
 SELECT * FROM pg_temp.check_types();
 SET extra_float_digits = 0;

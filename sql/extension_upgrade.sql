@@ -1,4 +1,4 @@
--- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, then 0.4.0) keeps objects that depend on the extension
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, 0.4.0, then 0.5.0) keeps objects that depend on the extension
 -- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
 -- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
 -- comments, schemas).
@@ -55,6 +55,10 @@ SELECT insert_with_relations('up_users', '{"id": 3, "name": "c", "up_posts": [{"
 -- 0.4.0 adds back references through a junction.
 ALTER EXTENSION data_bridge UPDATE TO '0.4.0';
 SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+-- 0.5.0 adds the json forms of the eager loads.
+ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+SELECT fetch_one_with_relations_json('up_users', 1, '[{"name": "posts", "table": "up_posts"}]') AS as_json;
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;

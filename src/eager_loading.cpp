@@ -1024,11 +1024,23 @@ struct PreparedLoad {
     pg::Parameters parameters;
 };
 
+// The function's SQL declaration decides the format: the *_json forms are the same C function
+// declared RETURNS json.
+pg::ResultFormat result_format(FunctionCallInfo fcinfo) {
+    Oid type = pg::guarded([fcinfo] { return get_func_rettype(fcinfo->flinfo->fn_oid); });
+    return type == JSONOID ? pg::ResultFormat::kJsonText : pg::ResultFormat::kJsonb;
+}
+
 Datum execute_load(FunctionCallInfo fcinfo, const PreparedLoad& load) {
-    if (load.program == nullptr)
-        return execute(fcinfo, load.sql, load.parameters);
+    pg::ResultFormat format = result_format(fcinfo);
+    if (load.program == nullptr) {
+        Datum result = execute(fcinfo, load.sql, load.parameters);
+        if (fcinfo->isnull || format == pg::ResultFormat::kJsonb)
+            return result;
+        return pg::jsonb_as_json_text(result);
+    }
     bool is_null = false;
-    Datum result = pg::run_eager_program(*load.program, load.parameters, &is_null);
+    Datum result = pg::run_eager_program(*load.program, load.parameters, format, &is_null);
     if (is_null)
         PG_RETURN_NULL();
     return result;

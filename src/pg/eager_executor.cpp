@@ -450,7 +450,33 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
 
 }  // namespace
 
-Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null) {
+namespace {
+
+// A text datum built in place: the varlena header first, then the text appended after it.
+void start_text_datum(StringInfo buffer) {
+    initStringInfo(buffer);
+    appendStringInfoSpaces(buffer, VARHDRSZ);
+}
+
+Datum finish_text_datum(StringInfo buffer) {
+    SET_VARSIZE(buffer->data, buffer->len);
+    return PointerGetDatum(buffer->data);
+}
+
+}  // namespace
+
+Datum jsonb_as_json_text(Datum jsonb) {
+    return guarded([jsonb] {
+        Jsonb* document = DatumGetJsonbP(jsonb);
+        StringInfoData buffer;
+        start_text_datum(&buffer);
+        JsonbToCString(&buffer, &document->root, static_cast<int>(VARSIZE(document)));
+        return finish_text_datum(&buffer);
+    });
+}
+
+Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
+                        bool* is_null) {
     MemoryContext result_context = CurrentMemoryContext;
     std::size_t batch_count = program.batches.size();
     spi_connect();
@@ -460,14 +486,22 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, boo
     run_batches(program, spec, rows, 0, 0);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
     const EagerProgram* code = &program;
-    Jsonb* result = guarded([code, rows, as_array, result_context] {
+    Pointer result = guarded([code, rows, as_array, result_context, format] {
         // The top level renders as a relation of one notional parent: a list, or one row.
         JsonbValue value;
         render_related(*code, rows, 0, 0, &value);
         if (!as_array && value.type == jbvNull)
-            return static_cast<Jsonb*>(nullptr);
+            return static_cast<Pointer>(nullptr);
         MemoryContext previous = MemoryContextSwitchTo(result_context);
-        Jsonb* built = JsonbValueToJsonb(&value);
+        Pointer built;
+        if (format == ResultFormat::kJsonText) {
+            StringInfoData buffer;
+            start_text_datum(&buffer);
+            append_json_text(&buffer, &value);
+            built = DatumGetPointer(finish_text_datum(&buffer));
+        } else {
+            built = reinterpret_cast<Pointer>(JsonbValueToJsonb(&value));
+        }
         MemoryContextSwitchTo(previous);
         return built;
     });

@@ -163,4 +163,72 @@ void jsonb_datum_value(Datum jsonb, JsonbValue* out) {
     *out = *built;
 }
 
+namespace {
+
+void append_scalar_text(StringInfo out, const JsonbValue* value) {
+    switch (value->type) {
+        case jbvNull:
+            appendBinaryStringInfo(out, "null", 4);
+            return;
+        case jbvBool:
+            if (value->val.boolean)
+                appendBinaryStringInfo(out, "true", 4);
+            else
+                appendBinaryStringInfo(out, "false", 5);
+            return;
+        case jbvNumeric:
+            appendStringInfoString(out, DatumGetCString(DirectFunctionCall1(
+                                            numeric_out, NumericGetDatum(value->val.numeric))));
+            return;
+        case jbvString: {
+            // escape_json reads a terminated string, as jsonb_out gives it.
+            char* copy = pnstrdup(value->val.string.val, value->val.string.len);
+            escape_json(out, copy);
+            pfree(copy);
+            return;
+        }
+        default:
+            elog(ERROR, "data_bridge: unexpected jsonb value type %d", (int)value->type);
+    }
+}
+
+}  // namespace
+
+void append_json_text(StringInfo out, const JsonbValue* value) {
+    check_stack_depth();
+    switch (value->type) {
+        case jbvObject:
+            CHECK_FOR_INTERRUPTS();
+            appendStringInfoChar(out, '{');
+            for (int i = 0; i < value->val.object.nPairs; i++) {
+                const JsonbPair& pair = value->val.object.pairs[i];
+                if (i > 0)
+                    appendBinaryStringInfo(out, ", ", 2);
+                append_scalar_text(out, &pair.key);
+                appendBinaryStringInfo(out, ": ", 2);
+                append_json_text(out, &pair.value);
+            }
+            appendStringInfoChar(out, '}');
+            return;
+        case jbvArray:
+            CHECK_FOR_INTERRUPTS();
+            if (!value->val.array.rawScalar)
+                appendStringInfoChar(out, '[');
+            for (int i = 0; i < value->val.array.nElems; i++) {
+                if (i > 0)
+                    appendBinaryStringInfo(out, ", ", 2);
+                append_json_text(out, &value->val.array.elems[i]);
+            }
+            if (!value->val.array.rawScalar)
+                appendStringInfoChar(out, ']');
+            return;
+        case jbvBinary:
+            JsonbToCString(out, value->val.binary.data, value->val.binary.len);
+            return;
+        default:
+            append_scalar_text(out, value);
+            return;
+    }
+}
+
 }  // namespace data_bridge::pg

@@ -36,9 +36,17 @@ struct EagerProgram {
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
                                                   std::size_t spec_parameters, bool custom_plans);
 
+// What a load returns: jsonb, or the same value as json text (what jsonb_out would print), which
+// skips building the binary jsonb and converting it to text for the client.
+enum class ResultFormat : uint8 { kJsonb, kJsonText };
+
 // Runs the program with the spec's values as $1..$n: a jsonb array of the top rows, or the one
 // row's object (is_null when there is none). The result is allocated in the caller's context.
-Datum run_eager_program(const EagerProgram& program, const Parameters& spec, bool* is_null);
+Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
+                        bool* is_null);
+
+// A jsonb datum as json text, as jsonb_out prints it (the one-statement loads' json form).
+Datum jsonb_as_json_text(Datum jsonb);
 
 // The program as a stream, read a chunk at a time across calls: a cursor over the top rows
 // (open_eager_stream returns its portal's name); each next_eager_chunk fetches up to

@@ -46,4 +46,9 @@ void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, Jso
 // A jsonb datum as a JsonbValue tree (inside guarded()).
 void jsonb_datum_value(Datum jsonb, JsonbValue* out);
 
+// Appends the value as JSON text, character for character what jsonb_out prints for
+// JsonbValueToJsonb(value) (keys in the order given, ", " and ": " between), without building the
+// binary jsonb first: the json-returning loads (inside guarded()).
+void append_json_text(StringInfo out, const JsonbValue* value);
+
 }  // namespace data_bridge::pg
