@@ -160,7 +160,29 @@ SELECT jsonb_array_length(fetch_with_relations('{"table": "big_child", "limit": 
     "relations": [{"name": "parent", "table": "big_parent"}]}')) AS seven_and_their_parents;
 RESET data_bridge.max_rows;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [{"name": "children", "table": "big_child"}]}')) AS all_ten;
-DROP TABLE big_parent, big_child;
+-- data_bridge.max_load_size bounds the bytes of rows a load reads (all levels together),
+-- counted as each row arrives, with out-of-line and compressed values at their full size.
+SHOW data_bridge.max_load_size;
+SHOW data_bridge.max_rows;
+CREATE TABLE big_text (id int PRIMARY KEY, parent_id int REFERENCES big_parent, body text);
+INSERT INTO big_text SELECT g, 1 + g % 10, (SELECT string_agg(md5(g || '.' || i), '') FROM generate_series(1, 320) i)
+FROM generate_series(1, 200) g;  -- 10 kB each, stored out of line
+SELECT pg_relation_size('big_text') < 200 * 10240 / 10 AS stored_out_of_line, octet_length(body) FROM big_text WHERE id = 1;
+SET data_bridge.max_load_size = '1MB';
+SELECT fetch_with_relations('{"table": "big_parent", "relations": [{"name": "texts", "table": "big_text"}]}') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations_json('{"table": "big_text"}') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM fetch_rows_with_relations('{"table": "big_text", "select_columns": ["id", "body"]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [
+    {"name": "texts", "table": "big_text", "limit": 5}]}')) AS within_the_size;
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text", "select_columns": ["id"]}')) AS small_columns_of_many_rows;
+SET data_bridge.max_load_size = 0;
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text"}')) AS no_limit;
+RESET data_bridge.max_load_size;
+SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text"}')) AS within_the_default;
+DROP TABLE big_text, big_parent, big_child;
 
 -- A long load honours statement_timeout (and query cancel), also while it builds its result.
 CREATE TABLE slow_rows AS SELECT g AS id, 'row ' || g AS label FROM generate_series(1, 300000) g;

@@ -393,10 +393,17 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
     });
 }
 
+// The size of rows one load (or one chunk of a stream) may read: data_bridge.max_load_size.
+ReadBudget load_budget() {
+    ReadBudget budget;
+    budget.limit_bytes = (int64)max_load_size * 1024;
+    return budget;
+}
+
 // Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
 // before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
 long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
-                 std::size_t first, long rendered) {
+                 std::size_t first, long rendered, ReadBudget* budget) {
     long limit = max_rows;
     for (std::size_t b = first; b < program.batches.size(); b++) {
         const Batch& batch = program.batches[b];
@@ -435,7 +442,8 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                             : batch.parent >= 0  ? PlanChoice::kGeneric
                                                  : PlanChoice::kAuto;
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
-        uint64 processed = execute_plan(plan, parameters.values, parameters.nulls, true, row_limit);
+        uint64 processed =
+            execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
         SPITupleTable* table = SPI_tuptable;
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)
@@ -483,7 +491,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
     BatchRows* rows = guarded([batch_count] {
         return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
     });
-    run_batches(program, spec, rows, 0, 0);
+    ReadBudget budget = load_budget();
+    run_batches(program, spec, rows, 0, 0, &budget);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
     const EagerProgram* code = &program;
     Pointer result = guarded([code, rows, as_array, result_context, format] {
@@ -535,10 +544,13 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const
     BatchRows* rows = guarded([batch_count] {
         return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
     });
+    // Only one chunk is held at a time: each has the whole size budget.
+    ReadBudget budget = load_budget();
+    charge_rows(&budget, table, fetched);
     rendered += take_rows(program, 0, rows, table, fetched, 1, true);
     if (max_rows > 0 && rendered > max_rows)
         throw eager_row_budget_exceeded(max_rows);
-    rendered = run_batches(program, spec, rows, 1, rendered);
+    rendered = run_batches(program, spec, rows, 1, rendered, &budget);
     for (uint64 i = 0; i < fetched; i++) {
         const EagerProgram* code = &program;
         Datum row = guarded([code, rows, i, rows_context] {

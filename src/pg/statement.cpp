@@ -10,6 +10,10 @@
 #include "data_bridge/pg/spi.hpp"
 
 extern "C" {
+#include "access/detoast.h"
+#include "executor/tuptable.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "utils/plancache.h"
 }
 
@@ -149,15 +153,124 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
     return plan;
 }
 
+namespace {
+
+[[noreturn]] void load_too_large(const ReadBudget* budget) {
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("the load reads more than data_bridge.max_load_size (%lld kB) of rows",
+                           (long long)(budget->limit_bytes / 1024)),
+                    errhint("Load fewer rows at a time (a limit, pages with after), or raise "
+                            "data_bridge.max_load_size.")));
+}
+
+void charge(ReadBudget* budget, int64 bytes) {
+    budget->used_bytes += bytes;
+    if (budget->limit_bytes > 0 && budget->used_bytes > budget->limit_bytes)
+        load_too_large(budget);
+}
+
+// A row's size in memory, with its compressed or out-of-line values at their full size: the
+// size they take once rendered.
+int64 row_bytes(TupleDesc descriptor, const Datum* values, const bool* nulls) {
+    auto bytes = (int64)(sizeof(HeapTupleData) + SizeofHeapTupleHeader +
+                         heap_compute_data_size(descriptor, const_cast<Datum*>(values),
+                                                const_cast<bool*>(nulls)));
+    for (int i = 0; i < descriptor->natts; i++) {
+        if (TupleDescAttr(descriptor, i)->attlen != -1 || nulls[i])
+            continue;
+        auto* value = (struct varlena*)DatumGetPointer(values[i]);
+        if (VARATT_IS_EXTERNAL(value) || VARATT_IS_COMPRESSED(value))
+            bytes += (int64)toast_raw_datum_size(values[i]);
+    }
+    return bytes;
+}
+
+// SPI's own receiver (it fills SPI_tuptable), with each row's size charged to a budget first.
+// It presents itself as DestSPI, as SPI expects of the receiver that fills its tuple table.
+struct CountingReceiver {
+    DestReceiver receiver;  // first: SPI calls through it
+    DestReceiver* spi;
+    ReadBudget* budget;
+};
+
+bool counting_receive(TupleTableSlot* slot, DestReceiver* self) {
+    auto* counting = reinterpret_cast<CountingReceiver*>(self);
+    slot_getallattrs(slot);
+    charge(counting->budget,
+           row_bytes(slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull));
+    return counting->spi->receiveSlot(slot, counting->spi);
+}
+
+void counting_startup(DestReceiver* self, int operation, TupleDesc descriptor) {
+    auto* counting = reinterpret_cast<CountingReceiver*>(self);
+    counting->spi->rStartup(counting->spi, operation, descriptor);
+}
+
+void counting_shutdown(DestReceiver* self) {
+    auto* counting = reinterpret_cast<CountingReceiver*>(self);
+    counting->spi->rShutdown(counting->spi);
+}
+
+void counting_destroy(DestReceiver*) {}
+
+// SPI_execute_plan with the counting receiver: the parameters as SPI itself passes them.
+int execute_counted(SPIPlanPtr plan, Datum* values, const char* nulls, bool read_only,
+                    long row_limit, ReadBudget* budget) {
+    int count = SPI_getargcount(plan);
+    ParamListInfo parameters = makeParamList(count);
+    for (int i = 0; i < count; i++) {
+        ParamExternData* parameter = &parameters->params[i];
+        parameter->value = values[i];
+        parameter->isnull = nulls != nullptr && nulls[i] == 'n';
+        parameter->pflags = PARAM_FLAG_CONST;
+        parameter->ptype = SPI_getargtypeid(plan, i);
+    }
+    CountingReceiver receiver;
+    receiver.receiver.receiveSlot = counting_receive;
+    receiver.receiver.rStartup = counting_startup;
+    receiver.receiver.rShutdown = counting_shutdown;
+    receiver.receiver.rDestroy = counting_destroy;
+    receiver.receiver.mydest = DestSPI;
+    receiver.spi = CreateDestReceiver(DestSPI);
+    receiver.budget = budget;
+    SPIExecuteOptions options;
+    memset(&options, 0, sizeof options);
+    options.params = parameters;
+    options.read_only = read_only;
+    options.tcount = row_limit;
+    options.dest = &receiver.receiver;
+    return SPI_execute_plan_extended(plan, &options);
+}
+
+}  // namespace
+
+void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count) {
+    guarded([budget, table, count] {
+        TupleDesc descriptor = table->tupdesc;
+        auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (descriptor->natts + 1)));
+        auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (descriptor->natts + 1)));
+        for (uint64 i = 0; i < count; i++) {
+            heap_deform_tuple(table->vals[i], descriptor, values, nulls);
+            charge(budget, row_bytes(descriptor, values, nulls));
+        }
+        pfree(values);
+        pfree(nulls);
+    });
+}
+
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
-                    const std::vector<char>& nulls, bool read_only, long row_limit) {
+                    const std::vector<char>& nulls, bool read_only, long row_limit,
+                    ReadBudget* budget) {
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
     executing++;
     uint64 processed = 0;
     try {
-        processed = guarded([plan, value_data, null_data, read_only, row_limit] {
-            int rc = SPI_execute_plan(plan, value_data, null_data, read_only, row_limit);
+        processed = guarded([plan, value_data, null_data, read_only, row_limit, budget] {
+            int rc =
+                budget != nullptr
+                    ? execute_counted(plan, value_data, null_data, read_only, row_limit, budget)
+                    : SPI_execute_plan(plan, value_data, null_data, read_only, row_limit);
             if (rc < 0) {
                 elog(ERROR, "data_bridge: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
             }

@@ -29,9 +29,21 @@ enum class PlanChoice { kAuto, kGeneric, kCustom };
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
                        PlanChoice choice = PlanChoice::kAuto);
 
-// Runs a cached plan (SPI must be connected); returns SPI_processed.
+// The bytes of rows the statements of one call may read (data_bridge.max_load_size), counted as
+// each row arrives, so a runaway load stops before it holds more.
+struct ReadBudget {
+    int64 limit_bytes = 0;  // 0: no limit
+    int64 used_bytes = 0;
+};
+
+// Runs a cached plan (SPI must be connected); returns SPI_processed. With a budget, each row's
+// size is added to it as the row arrives, and the statement stops with 54000 past the limit.
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
-                    const std::vector<char>& nulls, bool read_only, long row_limit = 0);
+                    const std::vector<char>& nulls, bool read_only, long row_limit = 0,
+                    ReadBudget* budget = nullptr);
+
+// Adds rows already read (a cursor's chunk) to the budget: 54000 past the limit.
+void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count);
 
 // A read-only cursor over a cached plan, kept across SPI connections until the transaction
 // ends or it is closed. Its portal has a random name and is not listed in pg_cursors, so a
