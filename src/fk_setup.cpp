@@ -17,6 +17,7 @@
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/fk_catalog.hpp"
 #include "data_bridge/pg/spi.hpp"
+#include "data_bridge/pg/statement.hpp"
 
 namespace data_bridge {
 
@@ -206,8 +207,27 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
     return pg::guarded([name] { return pg::name_datum(name); });
 }
 
+// A Citus table's rows live in its shards, on the workers (the coordinator's table is an empty
+// shell): the planner's estimate of each shard, read where it is, summed (Citus' documented
+// way). Runs as the caller, like any statement through Citus. -1 if no shard was analyzed.
+double citus_estimated_rows(Oid relid) {
+    pg::Parameters parameters;
+    parameters.add(REGCLASSOID, ObjectIdGetDatum(relid), false);
+    pg::SingleValue estimate = pg::query_single_value(
+        "SELECT pg_catalog.sum(result::pg_catalog.float8) FROM pg_catalog.run_command_on_shards("
+        "$1, 'SELECT reltuples FROM pg_catalog.pg_class WHERE oid = ''%s''::pg_catalog.regclass')"
+        " WHERE success AND result::pg_catalog.float8 >= 0",
+        parameters, true);
+    if (estimate.is_null)
+        return -1.0;
+    Datum value = estimate.value;
+    return pg::guarded([value] { return DatumGetFloat8(value); });
+}
+
 // Planner's estimate of a table's rows; a partitioned table sums its partitions. -1 if unknown.
 double estimated_rows(Oid relid) {
+    if (pg::citus_present() && pg::citus_table(relid).managed)
+        return citus_estimated_rows(relid);
     return pg::guarded([relid] {
         List* members = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE
                             ? find_all_inheritors(relid, NoLock, nullptr)

@@ -31,6 +31,22 @@ INSERT INTO comments SELECT t, g, 1 + floor(random() * 30)::int, 1 + floor(rando
 -- Introspection shows the logical tables and their foreign keys, no shards.
 SELECT constraint_name, source_table, source_columns, target_table FROM get_backreferences('users');
 SELECT constraint_name, target_table FROM get_references('comments');
+-- The advisor's sizes come from the shards (the coordinator's tables are empty shells): each
+-- shard's estimate, summed; a reference table's one shard; against the exact counts.
+ANALYZE categories;
+ANALYZE users;
+ANALYZE posts;
+ANALYZE comments;
+SELECT a.constraint_name, a.source_table, a.estimated_rows,
+       a.estimated_rows = CASE a.source_table WHEN 'posts' THEN (SELECT count(*) FROM posts)
+                                              WHEN 'comments' THEN (SELECT count(*) FROM comments) END AS exact
+FROM unindexed_foreign_keys() a ORDER BY 1;
+CREATE TABLE notes (id int PRIMARY KEY, category_id int REFERENCES categories);
+SELECT create_reference_table('notes');
+INSERT INTO notes SELECT g, 1 + g % 5 FROM generate_series(1, 7) g;
+ANALYZE notes;
+SELECT estimated_rows FROM unindexed_foreign_keys() WHERE source_table = 'notes';
+DROP TABLE notes;
 
 -- One tenant's load: every level of a post, its comments (ordered, paged, each with its
 -- author), its author, its category (reference table) and counts.
