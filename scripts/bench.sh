@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every benchmark (bench/*.sql) on a throwaway PostgreSQL 15 cluster, each side by side with
-# what a user would otherwise do, and prints the ratios. Usage: scripts/bench.sh [name ...]
+# Runs every benchmark (bench/*.sql, *.pl, *.js) on a throwaway PostgreSQL 15 cluster (citus: on a
+# coordinator and two workers), each side by side with what a user would otherwise do, and prints
+# the ratios. Usage: scripts/bench.sh [name ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,20 @@ fi
 
 for name in "${names[@]}"; do
     echo "== benchmark: $name"
-    if [ -f "bench/$name.js" ]; then
+    if [ "$name" = citus ]; then
+        # On a coordinator and two workers of its own (Citus installed as for its test suite).
+        if ! why=$(scripts/citus-install.sh 2>&1 | tail -1; exit "${PIPESTATUS[0]}"); then
+            echo "citus: skipped ($why)"
+            continue
+        fi
+        dir=$(mktemp -d /tmp/data_bridge-citus-bench.XXXXXX)
+        chmod 755 "$dir"
+        port=${CITUS_PORT:-5711}
+        test/citus/cluster.sh start "$dir/cluster" "$port"
+        PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=citus_test perl bench/citus.pl || true
+        test/citus/cluster.sh stop "$dir/cluster"
+        rmdir "$dir" 2>/dev/null || true
+    elif [ -f "bench/$name.js" ]; then
         # The peers from npm, at the versions package-lock.json pins.
         (cd bench/node && npm ci --no-audit --no-fund --silent)
         pg_virtualenv -v 15 node "bench/$name.js"

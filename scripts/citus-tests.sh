@@ -1,29 +1,14 @@
 #!/usr/bin/env bash
-# The Citus suite: installs Citus 13.2.2 from $CITUS_DEPS (else ../shared/deps/citus next to the
-# repository, else /work/shared/deps/citus) with its
-# install.sh, starts a coordinator and two workers (test/citus/cluster.sh), runs pg_regress on
+# The Citus suite: installs Citus 13.2.2 (scripts/citus-install.sh), starts a coordinator and two
+# workers (test/citus/cluster.sh), runs pg_regress on
 # test/citus against the coordinator, stops the cluster. Without the Citus release or a way to
 # install it, prints one "citus: skipped" line and exits 0.
 # The last line is "N passed, M failed" (or the skip line).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-deps=${CITUS_DEPS:-}
-if [ -z "$deps" ]; then
-    for candidate in "$root/../shared/deps/citus" /work/shared/deps/citus; do
-        if [ -f "$candidate/install.sh" ]; then deps=$candidate; break; fi
-    done
-    deps=${deps:-$root/../shared/deps/citus}
-fi
-if [ ! -x "$deps/install.sh" ] && [ -f "$deps/install.sh" ]; then chmod +x "$deps/install.sh" 2>/dev/null || true; fi
-if [ ! -f "$deps/install.sh" ]; then
-    echo "citus: skipped (no Citus release at $deps; set CITUS_DEPS)"
-    exit 0
-fi
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-if ! "${sudo_cmd[@]}" bash "$deps/install.sh"; then
-    echo "citus: skipped (Citus could not be installed)"
+if ! why=$(scripts/citus-install.sh 2>&1 | tail -1; exit "${PIPESTATUS[0]}"); then
+    echo "citus: skipped ($why)"
     exit 0
 fi
 dir=$(mktemp -d /tmp/data_bridge-citus.XXXXXX)

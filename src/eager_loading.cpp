@@ -956,14 +956,15 @@ std::vector<std::string> id_conditions(EagerPlanner& planner, Oid table, const s
 }
 
 // Runs an eager statement with a fresh row budget.
-Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters) {
+Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters,
+              pg::PlanChoice choice) {
     // A nested eager load (from a policy, trigger or function the statement calls) counts its
     // own rows and leaves the outer load's count as it was.
     long outer_rows = rows_rendered;
     rows_rendered = 0;
     pg::SingleValue result;
     try {
-        result = pg::query_single_value(sql, parameters, true);
+        result = pg::query_single_value(sql, parameters, true, choice);
     } catch (...) {
         rows_rendered = outer_rows;
         throw;
@@ -1022,7 +1023,11 @@ struct PreparedLoad {
     std::shared_ptr<const pg::EagerProgram> program;
     std::string sql;
     pg::Parameters parameters;
+    bool custom_plans = false;  // the one statement planned for each call's values (Citus)
 };
+
+// One-statement loads of Citus tables, by call shape: planned for each call's values.
+pg::ShapeCache<bool> distributed_statements;
 
 // The function's SQL declaration decides the format: the *_json forms are the same C function
 // declared RETURNS json.
@@ -1034,7 +1039,8 @@ pg::ResultFormat result_format(FunctionCallInfo fcinfo) {
 Datum execute_load(FunctionCallInfo fcinfo, const PreparedLoad& load) {
     pg::ResultFormat format = result_format(fcinfo);
     if (load.program == nullptr) {
-        Datum result = execute(fcinfo, load.sql, load.parameters);
+        Datum result = execute(fcinfo, load.sql, load.parameters,
+                               load.custom_plans ? pg::PlanChoice::kCustom : pg::PlanChoice::kAuto);
         if (fcinfo->isnull || format == pg::ResultFormat::kJsonb)
             return result;
         return pg::jsonb_as_json_text(result);
@@ -1054,7 +1060,11 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
     bind_spec_values(options, relations, planner.parameters(), &planner.value_slots());
     PreparedLoad load;
     load.parameters = planner.parameters();
-    if (!has_unmatched_rows(root))
+    load.custom_plans = planner.distributed();
+    // One row of one tenant on Citus: one statement is one trip to the tenant's worker, where
+    // the batches would make one per level.
+    bool one_tenant_row = planner.distributed() && !as_array && !has_recursion(root);
+    if (!has_unmatched_rows(root) && !one_tenant_row)
         load.program = pg::eager_program(root, as_array, planner.parameters().types.size(),
                                          planner.distributed());
     if (load.program != nullptr) {
@@ -1069,8 +1079,11 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
                     "Load the recursive relation in a call of its own.");
     }
     load.sql = eager_statement_sql(root, as_array);
-    if (!shape_key.empty())
+    if (!shape_key.empty()) {
         pg::remember_statement(shape_key, load.sql);
+        if (load.custom_plans)
+            distributed_statements.remember(shape_key, true);
+    }
     return load;
 }
 
@@ -1093,8 +1106,10 @@ std::optional<PreparedLoad> remembered_load(const std::string& shape_key,
     const std::string* sql = load.program == nullptr ? pg::find_statement(shape_key) : nullptr;
     if (load.program == nullptr && sql == nullptr)
         return std::nullopt;
-    if (sql != nullptr)
+    if (sql != nullptr) {
         load.sql = *sql;
+        load.custom_plans = distributed_statements.find(shape_key) != nullptr;
+    }
     if (key_value)
         load.parameters.add(key_value->first, key_value->second, false);
     bind_spec_values(options, relations, load.parameters, nullptr);
@@ -1254,7 +1269,9 @@ StreamState* start_stream(FunctionCallInfo fcinfo, FuncCallContext* call) {
         state->cursor = pg::open_eager_stream(*state->load.program, state->load.parameters);
     } else {
         // Right and full joins run as one statement: its rows are returned one by one.
-        Datum all = execute(fcinfo, state->load.sql, state->load.parameters);
+        Datum all =
+            execute(fcinfo, state->load.sql, state->load.parameters,
+                    state->load.custom_plans ? pg::PlanChoice::kCustom : pg::PlanChoice::kAuto);
         bool none = fcinfo->isnull;
         fcinfo->isnull = false;
         if (!none && !as_array) {

@@ -414,10 +414,10 @@ std::string Parameters::add(Oid type, Datum value, bool is_null) {
     return fmt::format("${}", types.size());
 }
 
-SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
-                               bool read_only) {
+SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
+                               PlanChoice choice) {
     spi_connect();
-    SPIPlanPtr plan = cached_plan(sql, parameters.types);
+    SPIPlanPtr plan = cached_plan(sql, parameters.types, choice);
     uint64 rows = execute_plan(plan, parameters.values, parameters.nulls, read_only, 1);
     SingleValue result = guarded([rows] {
         SingleValue out{(Datum)0, true};

@@ -78,8 +78,8 @@ struct SingleValue {
 
 // Connects SPI, runs the statement with a plan cached across calls, copies the first column of
 // the first row out of SPI's memory, and disconnects.
-SingleValue query_single_value(const std::string& sql, const Parameters& parameters,
-                               bool read_only);
+SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
+                               PlanChoice choice = PlanChoice::kAuto);
 
 // The function's result from a single value: the value, or SQL NULL.
 inline Datum value_or_null(FunctionCallInfo fcinfo, const SingleValue& result) {

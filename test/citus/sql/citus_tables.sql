@@ -67,6 +67,34 @@ SELECT count(DISTINCT fetch_one_with_relations('users', format('{"tenant_id": %s
     '[{"name": "posts", "table": "posts", "relations": [{"name": "comments", "table": "comments"}]}]'))
     AS distinct_answers_of_ten_tenants
 FROM generate_series(1, 10) t;
+-- One row of one tenant loads as one statement (one trip to the tenant's worker, not one per
+-- level), remembered by call shape and still planned for each call's key: a tenants table
+-- distributed by its own key, called for twelve tenants (twice past PostgreSQL's switch to a
+-- generic plan), each against hand-written SQL, in both forms.
+CREATE TABLE tenants (id int PRIMARY KEY, name text);
+SELECT create_distributed_table('tenants', 'id', colocate_with => 'users');
+INSERT INTO tenants SELECT t, 'tenant ' || t FROM generate_series(1, 20) t;
+ALTER TABLE users ADD FOREIGN KEY (tenant_id) REFERENCES tenants;
+CREATE TABLE tenant_checks (tenant int, same boolean);
+DO $$
+DECLARE
+    relations jsonb := '[{"name": "users", "table": "users", "select_columns": ["id"], "order_by": "id", "limit": 3,
+                          "relations": [{"name": "posts", "table": "posts", "count": true}]}]';
+    expected jsonb;
+BEGIN
+    FOR t IN 1 .. 12 LOOP
+        EXECUTE format($q$SELECT to_jsonb(tn) || jsonb_build_object('users', (SELECT jsonb_agg(jsonb_build_object('id', u.id,
+                              'posts', (SELECT count(*) FROM posts p WHERE p.tenant_id = %1$s AND p.user_id = u.id)) ORDER BY u.id)
+                          FROM (SELECT * FROM users WHERE tenant_id = %1$s ORDER BY id LIMIT 3) u))
+                          FROM tenants tn WHERE tn.id = %1$s$q$, t) INTO expected;
+        INSERT INTO tenant_checks VALUES (t, fetch_one_with_relations('tenants', t, relations) = expected
+                                             AND fetch_one_with_relations_json('tenants', t, relations)::jsonb = expected);
+    END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE same) AS same_as_hand_written, count(*) AS tenants FROM tenant_checks;
+SELECT fetch_one_with_relations('tenants', 99) IS NULL AS no_such_tenant;
+DROP TABLE tenant_checks;
+DROP TABLE tenants CASCADE;
 
 -- Seeded random single-tenant loads against hand-written SQL (run with literal values).
 CREATE TABLE mismatches (tenant int, post int, got jsonb, expected jsonb);
