@@ -43,6 +43,22 @@ FROM (VALUES
         "select_columns": ["title", "meta", "raw"]}]}'),
     ('{"table": "ej_users", "relations": [{"name": "posts", "table": "ej_posts", "join_type": "right"}]}'),
     ('{"table": "ej_posts", "order_by": [["id", "DESC"]], "limit": 2, "offset": 1}')) AS cases(spec);
+-- min/max of an array column is a container: rendered in both forms (the jsonb
+-- form raised XX000 "unknown type of jsonb container to convert"), in loads and streams.
+CREATE TABLE ej_marks (id int PRIMARY KEY, user_id int REFERENCES ej_users, ia int[], ta text[]);
+INSERT INTO ej_marks VALUES (1, 1, '{1,2}', '{x}'), (2, 1, '{3}', '{"y z",w}'), (3, 2, '{}', NULL);
+SELECT fetch_with_relations('{"table": "ej_users", "select_columns": ["id"], "relations": [
+    {"name": "top", "table": "ej_marks", "aggregate": {"max": "ia"}},
+    {"name": "low", "table": "ej_marks", "aggregate": {"min": "ta"}}]}') AS containers;
+SELECT pg_temp.same_text(fetch_with_relations_json(spec), fetch_with_relations(spec)) AS same,
+       fetch_with_relations(spec) = (SELECT jsonb_agg(jsonb_build_object('id', u.id,
+           'top', (SELECT to_jsonb(max(m.ia)) FROM ej_marks m WHERE m.user_id = u.id),
+           'low', (SELECT to_jsonb(min(m.ta)) FROM ej_marks m WHERE m.user_id = u.id)) ORDER BY u.id) FROM ej_users u) AS as_hand_written,
+       (SELECT count(*) FROM fetch_rows_with_relations(spec)) AS streamed
+FROM (SELECT '{"table": "ej_users", "select_columns": ["id"], "relations": [
+    {"name": "top", "table": "ej_marks", "aggregate": {"max": "ia"}},
+    {"name": "low", "table": "ej_marks", "aggregate": {"min": "ta"}}]}'::jsonb AS spec) s;
+DROP TABLE ej_marks;
 -- One row, by a key of its type, as text, or a composite key's object; none is NULL.
 SELECT pg_temp.same_text(fetch_one_with_relations_json('ej_posts', 10::bigint, '[{"name": "tags", "table": "ej_tags"}]'),
                          fetch_one_with_relations('ej_posts', 10::bigint, '[{"name": "tags", "table": "ej_tags"}]')) AS by_key,

@@ -289,13 +289,9 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
             if (mine.nulls[field.column]) {
                 pairs[i].value.type = jbvNull;
             } else {
-                Jsonb* value = DatumGetJsonbP(mine.values[field.column]);
-                // Aggregates are scalars (numbers, strings); a container is kept as one.
-                if (JB_ROOT_IS_SCALAR(value) && JsonbExtractScalar(&value->root, &pairs[i].value))
-                    continue;
-                pairs[i].value.type = jbvBinary;
-                pairs[i].value.val.binary.data = &value->root;
-                pairs[i].value.val.binary.len = static_cast<int>(VARSIZE(value) - VARHDRSZ);
+                // Mostly scalars (numbers, strings); min/max of an array or composite column is
+                // a container, taken apart as well (JsonbValueToJsonb takes no binary values).
+                jsonb_datum_value(mine.values[field.column], &pairs[i].value);
             }
         } else if (field.column >= 0) {
             render_value(&mine.renderers[field.column], mine.values[field.column],
