@@ -178,10 +178,40 @@ SELECT count(*) FROM fetch_rows_with_relations('{"table": "big_text", "select_co
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_parent", "relations": [
     {"name": "texts", "table": "big_text", "limit": 5}]}')) AS within_the_size;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text", "select_columns": ["id"]}')) AS small_columns_of_many_rows;
-SET data_bridge.max_load_size = 0;
+SET data_bridge.max_load_size = -1;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text"}')) AS no_limit;
+-- 0 (and a size that rounds to 0 kB) lets nothing through.
+SET data_bridge.max_load_size = '100B';
+SHOW data_bridge.max_load_size;
+SELECT fetch_with_relations('{"table": "big_text", "limit": 1, "select_columns": ["id"]}');
+\echo :LAST_ERROR_SQLSTATE
 RESET data_bridge.max_load_size;
 SELECT jsonb_array_length(fetch_with_relations('{"table": "big_text"}')) AS within_the_default;
+-- Rows of many empty columns read few bytes but render many pairs: each column counts.
+CREATE TABLE wide_rows AS SELECT g AS id FROM generate_series(1, 2000) g;
+DO $$ BEGIN FOR i IN 1 .. 200 LOOP EXECUTE format('ALTER TABLE wide_rows ADD COLUMN c%s int', i); END LOOP; END $$;
+SET data_bridge.max_load_size = '8MB';
+SELECT fetch_with_relations('{"table": "wide_rows"}') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_array_length(fetch_with_relations('{"table": "wide_rows", "select_columns": ["id"]}')) AS narrow_selection;
+-- A stream of rows far larger than the budget stops at the first one, not after a chunk.
+CREATE VIEW fat_rows AS SELECT id, repeat('x', 2000000) AS body FROM wide_rows WHERE id <= 40;
+SET data_bridge.max_load_size = '1MB';
+SELECT count(*) FROM fetch_rows_with_relations('{"table": "fat_rows"}');
+\echo :LAST_ERROR_SQLSTATE
+-- A load that runs as one statement (a key type without an array type, or a right/full join)
+-- is bounded by rows while reading and its result held to the size once built.
+CREATE TABLE array_keyed (id int[] PRIMARY KEY);
+CREATE TABLE array_keyed_items (id int PRIMARY KEY, owner int[] REFERENCES array_keyed, body text);
+INSERT INTO array_keyed VALUES ('{1}');
+INSERT INTO array_keyed_items SELECT g, '{1}', repeat('y', 10000) FROM generate_series(1, 200) g;
+SELECT fetch_with_relations('{"table": "array_keyed", "relations": [{"name": "items", "table": "array_keyed_items"}]}') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_load_size;
+SELECT jsonb_array_length(fetch_with_relations('{"table": "array_keyed", "relations": [{"name": "items", "table": "array_keyed_items"}]}') -> 0 -> 'items') AS within_the_default;
+DROP TABLE array_keyed_items, array_keyed;
+DROP VIEW fat_rows;
+DROP TABLE wide_rows;
 DROP TABLE big_text, big_parent, big_child;
 
 -- A long load honours statement_timeout (and query cancel), also while it builds its result.

@@ -30,18 +30,32 @@
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
 
+extern "C" {
+#include "access/detoast.h"
+#include "utils/timestamp.h"
+}
+
 namespace data_bridge {
 
 namespace {
 
-// Rows rendered by the running eager load, counted by _eager_row_budget() in its statement.
+// Rows rendered by the running eager load, counted by _eager_row_budget() in its statement,
+// and the top-level statement they belong to. Where no eager load set the count up (Citus runs
+// a one-tenant statement whole on a worker, its function calls included), each statement of
+// the backend starts a count of its own, so counts never pile up across calls.
 long rows_rendered = 0;
+TimestampTz rows_statement = 0;
 
 // The budget function lives in the schema the extension creates for its internals, so no
 // search_path can put another function of that name in its place.
 constexpr const char* kBudgetCall = "data_bridge_internal._eager_row_budget()";
 
 Datum eager_row_budget_body(FunctionCallInfo) {
+    TimestampTz statement = GetCurrentStatementStartTimestamp();
+    if (statement != rows_statement) {
+        rows_statement = statement;
+        rows_rendered = 0;
+    }
     long limit = pg::max_rows;
     if (limit > 0 && ++rows_rendered > limit)
         throw eager_row_budget_exceeded(limit);
@@ -961,15 +975,19 @@ Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Paramet
     // A nested eager load (from a policy, trigger or function the statement calls) counts its
     // own rows and leaves the outer load's count as it was.
     long outer_rows = rows_rendered;
+    TimestampTz outer_statement = rows_statement;
     rows_rendered = 0;
+    rows_statement = GetCurrentStatementStartTimestamp();
     pg::SingleValue result;
     try {
         result = pg::query_single_value(sql, parameters, true, choice);
     } catch (...) {
         rows_rendered = outer_rows;
+        rows_statement = outer_statement;
         throw;
     }
     rows_rendered = outer_rows;
+    rows_statement = outer_statement;
     return pg::value_or_null(fcinfo, result);
 }
 
@@ -1041,7 +1059,13 @@ Datum execute_load(FunctionCallInfo fcinfo, const PreparedLoad& load) {
     if (load.program == nullptr) {
         Datum result = execute(fcinfo, load.sql, load.parameters,
                                load.custom_plans ? pg::PlanChoice::kCustom : pg::PlanChoice::kAuto);
-        if (fcinfo->isnull || format == pg::ResultFormat::kJsonb)
+        if (fcinfo->isnull)
+            return result;
+        // One statement builds the value in SQL, bounded while reading by data_bridge.max_rows
+        // only: its size is held to data_bridge.max_load_size once built.
+        pg::ReadBudget budget = pg::load_budget();
+        pg::guarded([&budget, result] { budget.charge((int64)toast_raw_datum_size(result)); });
+        if (format == pg::ResultFormat::kJsonb)
             return result;
         return pg::jsonb_as_json_text(result);
     }
@@ -1061,10 +1085,7 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
     PreparedLoad load;
     load.parameters = planner.parameters();
     load.custom_plans = planner.distributed();
-    // One row of one tenant on Citus: one statement is one trip to the tenant's worker, where
-    // the batches would make one per level.
-    bool one_tenant_row = planner.distributed() && !as_array && !has_recursion(root);
-    if (!has_unmatched_rows(root) && !one_tenant_row)
+    if (!has_unmatched_rows(root))
         load.program = pg::eager_program(root, as_array, planner.parameters().types.size(),
                                          planner.distributed());
     if (load.program != nullptr) {
@@ -1317,6 +1338,7 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
         pg::guarded([chunk] { MemoryContextReset(chunk); });
         // A nested eager load counts its own rows (as execute() keeps them apart).
         long outer_rows = rows_rendered;
+        TimestampTz outer_statement = rows_statement;
         try {
             if (!pg::next_eager_chunk(*state->load.program, state->load.parameters, state->cursor,
                                       kStreamChunkRows, chunk, state->ready, state->rendered)) {
@@ -1324,9 +1346,11 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
             }
         } catch (...) {
             rows_rendered = outer_rows;
+            rows_statement = outer_statement;
             throw;
         }
         rows_rendered = outer_rows;
+        rows_statement = outer_statement;
     }
     auto* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     result->isDone = ExprMultipleResult;

@@ -1,5 +1,6 @@
 #include "data_bridge/pg/eager_executor.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "data_bridge/pg/boundary.hpp"
@@ -389,13 +390,6 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
     });
 }
 
-// The size of rows one load (or one chunk of a stream) may read: data_bridge.max_load_size.
-ReadBudget load_budget() {
-    ReadBudget budget;
-    budget.limit_bytes = (int64)max_load_size * 1024;
-    return budget;
-}
-
 // Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
 // before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
 long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
@@ -469,6 +463,12 @@ Datum finish_text_datum(StringInfo buffer) {
 
 }  // namespace
 
+ReadBudget load_budget() {
+    ReadBudget budget;
+    budget.limit_bytes = max_load_size < 0 ? -1 : (int64)max_load_size * 1024;
+    return budget;
+}
+
 Datum jsonb_as_json_text(Datum jsonb) {
     return guarded([jsonb] {
         Jsonb* document = DatumGetJsonbP(jsonb);
@@ -524,13 +524,59 @@ OpenCursor open_eager_stream(const EagerProgram& program, const Parameters& spec
     return cursor;
 }
 
+namespace {
+
+// The next `chunk_rows` rows of the cursor, charged to the budget as they come: fetched one row
+// first, then in steps that double while the budget has room for them at the rows' average
+// size, so rows far larger than the budget stop the stream before a chunk of them is held. The
+// steps' rows are gathered into one table (they stay in the SPI connection's memory).
+uint64 fetch_charged(const OpenCursor& cursor, long chunk_rows, ReadBudget* budget,
+                     SPITupleTable** out) {
+    if (!budget->limited())
+        return fetch_cursor(cursor, chunk_rows, out);
+    auto* gathered = guarded([chunk_rows] {
+        auto* table = static_cast<SPITupleTable*>(palloc0(sizeof(SPITupleTable)));
+        table->vals = static_cast<HeapTuple*>(palloc(sizeof(HeapTuple) * (chunk_rows + 1)));
+        table->alloced = chunk_rows;
+        return table;
+    });
+    uint64 total = 0;
+    long step = 1;
+    int64 start = budget->used_bytes;
+    while ((long)total < chunk_rows) {
+        long want = std::min(step, chunk_rows - (long)total);
+        SPITupleTable* part = nullptr;
+        uint64 got = fetch_cursor(cursor, want, &part);
+        if (got == 0)
+            break;
+        charge_rows(budget, part, got);
+        guarded([gathered, part, got, total] {
+            gathered->tupdesc = part->tupdesc;
+            memcpy(gathered->vals + total, part->vals, sizeof(HeapTuple) * got);
+        });
+        total += got;
+        if ((long)got < want)
+            break;
+        int64 average = std::max<int64>(1, (budget->used_bytes - start) / (int64)total);
+        int64 room = budget->limit_bytes - budget->used_bytes;
+        step = (long)std::max<int64>(1, std::min<int64>(step * 2, room / average));
+    }
+    gathered->numvals = total;
+    *out = gathered;
+    return total;
+}
+
+}  // namespace
+
 bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const OpenCursor& cursor,
                       long chunk_rows, MemoryContext rows_context, std::vector<Datum>& rows_out,
                       long& rendered) {
     std::size_t batch_count = program.batches.size();
     spi_connect();
+    // Only one chunk is held at a time: each has the whole size budget.
+    ReadBudget budget = load_budget();
     SPITupleTable* table = nullptr;
-    uint64 fetched = fetch_cursor(cursor, chunk_rows, &table);
+    uint64 fetched = fetch_charged(cursor, chunk_rows, &budget, &table);
     if (fetched == 0) {
         spi_finish();
         return false;
@@ -540,9 +586,6 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const
     BatchRows* rows = guarded([batch_count] {
         return static_cast<BatchRows*>(palloc0(sizeof(BatchRows) * batch_count));
     });
-    // Only one chunk is held at a time: each has the whole size budget.
-    ReadBudget budget = load_budget();
-    charge_rows(&budget, table, fetched);
     rendered += take_rows(program, 0, rows, table, fetched, 1, true);
     if (max_rows > 0 && rendered > max_rows)
         throw eager_row_budget_exceeded(max_rows);

@@ -10,7 +10,7 @@ namespace data_bridge::pg {
 
 int max_cascade_rows = 1000000;
 int max_rows = 1000000;
-int max_load_size = 64 * 1024;
+int max_load_size = 128 * 1024;
 int max_cached_plans = 1024;
 int max_remembered_shapes = 4096;
 char* page_cursor_secret = nullptr;
@@ -32,10 +32,12 @@ void define_settings() {
         &max_rows, 1000000, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable(
         "data_bridge.max_load_size",
-        "Most bytes of rows one eager load may read, all levels together (0: no limit).",
-        "Counted as each row arrives; past it the call fails with program_limit_exceeded and a "
-        "hint to paginate. A stream counts one chunk at a time.",
-        &max_load_size, 64 * 1024, 0, INT_MAX, PGC_USERSET, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+        "Most memory the rows of one eager load may take, all levels together (-1: no limit).",
+        "Each row's bytes and an estimate of its rendering, counted as each row arrives; past "
+        "it the call fails with program_limit_exceeded and a hint to paginate. A stream counts "
+        "one chunk at a time.",
+        &max_load_size, 128 * 1024, -1, INT_MAX, PGC_USERSET, GUC_UNIT_KB, nullptr, nullptr,
+        nullptr);
     DefineCustomIntVariable(
         "data_bridge.max_cached_plans", "Most prepared statements one backend keeps across calls.",
         "Past it the cache starts afresh; statements in use are freed only "

@@ -156,25 +156,30 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
 namespace {
 
 [[noreturn]] void load_too_large(const ReadBudget* budget) {
-    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                    errmsg("the load reads more than data_bridge.max_load_size (%lld kB) of rows",
-                           (long long)(budget->limit_bytes / 1024)),
-                    errhint("Load fewer rows at a time (a limit, pages with after), or raise "
-                            "data_bridge.max_load_size.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+             errmsg("the rows of the load take more than data_bridge.max_load_size (%lld kB)",
+                    (long long)(budget->limit_bytes / 1024)),
+             errhint("Load fewer rows at a time (a limit, pages with after), or raise "
+                     "data_bridge.max_load_size.")));
 }
 
-void charge(ReadBudget* budget, int64 bytes) {
-    budget->used_bytes += bytes;
-    if (budget->limit_bytes > 0 && budget->used_bytes > budget->limit_bytes)
-        load_too_large(budget);
+}  // namespace
+
+void ReadBudget::charge(int64 bytes) {
+    used_bytes += bytes;
+    if (limited() && used_bytes > limit_bytes)
+        load_too_large(this);
 }
 
-// A row's size in memory, with its compressed or out-of-line values at their full size: the
-// size they take once rendered.
+namespace {
+
+// What a row costs the budget (see ReadBudget).
 int64 row_bytes(TupleDesc descriptor, const Datum* values, const bool* nulls) {
     auto bytes = (int64)(sizeof(HeapTupleData) + SizeofHeapTupleHeader +
                          heap_compute_data_size(descriptor, const_cast<Datum*>(values),
-                                                const_cast<bool*>(nulls)));
+                                                const_cast<bool*>(nulls)) +
+                         descriptor->natts * ReadBudget::kRenderedColumnBytes);
     for (int i = 0; i < descriptor->natts; i++) {
         if (TupleDescAttr(descriptor, i)->attlen != -1 || nulls[i])
             continue;
@@ -196,8 +201,8 @@ struct CountingReceiver {
 bool counting_receive(TupleTableSlot* slot, DestReceiver* self) {
     auto* counting = reinterpret_cast<CountingReceiver*>(self);
     slot_getallattrs(slot);
-    charge(counting->budget,
-           row_bytes(slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull));
+    counting->budget->charge(
+        row_bytes(slot->tts_tupleDescriptor, slot->tts_values, slot->tts_isnull));
     return counting->spi->receiveSlot(slot, counting->spi);
 }
 
@@ -245,13 +250,15 @@ int execute_counted(SPIPlanPtr plan, Datum* values, const char* nulls, bool read
 }  // namespace
 
 void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count) {
+    if (budget == nullptr || !budget->limited())
+        return;
     guarded([budget, table, count] {
         TupleDesc descriptor = table->tupdesc;
         auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (descriptor->natts + 1)));
         auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (descriptor->natts + 1)));
         for (uint64 i = 0; i < count; i++) {
             heap_deform_tuple(table->vals[i], descriptor, values, nulls);
-            charge(budget, row_bytes(descriptor, values, nulls));
+            budget->charge(row_bytes(descriptor, values, nulls));
         }
         pfree(values);
         pfree(nulls);
@@ -268,7 +275,7 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     try {
         processed = guarded([plan, value_data, null_data, read_only, row_limit, budget] {
             int rc =
-                budget != nullptr
+                budget != nullptr && budget->limited()
                     ? execute_counted(plan, value_data, null_data, read_only, row_limit, budget)
                     : SPI_execute_plan(plan, value_data, null_data, read_only, row_limit);
             if (rc < 0) {

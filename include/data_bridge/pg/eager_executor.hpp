@@ -45,6 +45,9 @@ enum class ResultFormat : uint8 { kJsonb, kJsonText };
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
                         bool* is_null);
 
+// The budget of one load (or one chunk of a stream): data_bridge.max_load_size.
+ReadBudget load_budget();
+
 // A jsonb datum as json text, as jsonb_out prints it (the one-statement loads' json form).
 Datum jsonb_as_json_text(Datum jsonb);
 

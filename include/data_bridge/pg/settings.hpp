@@ -10,9 +10,9 @@ extern int max_cascade_rows;
 // data_bridge.max_rows: the most rows one eager load (fetch_with_relations and friends) may
 // render, at every level together; past it the call fails with 54000. 0 means no limit.
 extern int max_rows;
-// data_bridge.max_load_size, in kB: the most bytes of rows one eager load's statements may
-// read, all levels together (one chunk of a stream at a time), counted as rows arrive; past it
-// the call fails with 54000. 0 means no limit.
+// data_bridge.max_load_size, in kB: the most memory the rows one eager load reads may take, all
+// levels together (one chunk of a stream at a time), counted as rows arrive (see ReadBudget);
+// past it the call fails with 54000. -1 means no limit (0: nothing may be read).
 extern int max_load_size;
 
 // data_bridge.max_cached_plans / data_bridge.max_remembered_shapes: the bounds of this

@@ -29,15 +29,21 @@ enum class PlanChoice { kAuto, kGeneric, kCustom };
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
                        PlanChoice choice = PlanChoice::kAuto);
 
-// The bytes of rows the statements of one call may read (data_bridge.max_load_size), counted as
-// each row arrives, so a runaway load stops before it holds more.
+// The memory the rows of one call may take (data_bridge.max_load_size), counted as each row
+// arrives, so a runaway load stops before it holds much more: each row's bytes (compressed and
+// out-of-line values at their full size) and an estimate of its rendering, kRenderedColumnBytes
+// for each column (a key and value pair of the result, as JsonbValues, and their text).
 struct ReadBudget {
-    int64 limit_bytes = 0;  // 0: no limit
+    static constexpr int64 kRenderedColumnBytes = 96;
+    int64 limit_bytes = -1;  // -1: no limit
     int64 used_bytes = 0;
+    bool limited() const { return limit_bytes >= 0; }
+    // Adds bytes; 54000 past the limit.
+    void charge(int64 bytes);
 };
 
-// Runs a cached plan (SPI must be connected); returns SPI_processed. With a budget, each row's
-// size is added to it as the row arrives, and the statement stops with 54000 past the limit.
+// Runs a cached plan (SPI must be connected); returns SPI_processed. With a limited budget, each
+// row is charged to it as the row arrives, and the statement stops with 54000 past the limit.
 uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0,
                     ReadBudget* budget = nullptr);

@@ -67,10 +67,9 @@ SELECT count(DISTINCT fetch_one_with_relations('users', format('{"tenant_id": %s
     '[{"name": "posts", "table": "posts", "relations": [{"name": "comments", "table": "comments"}]}]'))
     AS distinct_answers_of_ten_tenants
 FROM generate_series(1, 10) t;
--- One row of one tenant loads as one statement (one trip to the tenant's worker, not one per
--- level), remembered by call shape and still planned for each call's key: a tenants table
--- distributed by its own key, called for twelve tenants (twice past PostgreSQL's switch to a
--- generic plan), each against hand-written SQL, in both forms.
+-- One row of one tenant by a plain key: remembered by call shape and still planned for each
+-- call's key, a tenants table distributed by its own key, called for twelve tenants (twice
+-- past PostgreSQL's switch to a generic plan), each against hand-written SQL, in both forms.
 CREATE TABLE tenants (id int PRIMARY KEY, name text);
 SELECT create_distributed_table('tenants', 'id', colocate_with => 'users');
 INSERT INTO tenants SELECT t, 'tenant ' || t FROM generate_series(1, 20) t;
@@ -95,6 +94,29 @@ SELECT count(*) FILTER (WHERE same) AS same_as_hand_written, count(*) AS tenants
 SELECT fetch_one_with_relations('tenants', 99) IS NULL AS no_such_tenant;
 DROP TABLE tenant_checks;
 DROP TABLE tenants CASCADE;
+
+-- A right join of one tenant runs as one statement, whole on the tenant's worker, the row
+-- count included: counted per statement there (data_bridge.max_rows as set for the
+-- transaction, which Citus passes on), never piling up over the calls of one connection.
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL data_bridge.max_rows = 40;
+CREATE TEMP TABLE right_join_sizes ON COMMIT DROP AS
+SELECT i, jsonb_array_length(fetch_with_relations('{"table": "users", "filter": {"tenant_id": 3, "id": {"in": [1, 2]}},
+    "select_columns": ["id"], "relations": [{"name": "posts", "table": "posts", "foreign_key": "posts_tenant_id_user_id_fkey",
+    "join_type": "right", "select_columns": ["id"]}]}')) AS elements
+FROM generate_series(1, 1) i;
+DO $$ BEGIN FOR i IN 2 .. 12 LOOP
+    INSERT INTO right_join_sizes SELECT i, jsonb_array_length(fetch_with_relations('{"table": "users",
+        "filter": {"tenant_id": 3, "id": {"in": [1, 2]}}, "select_columns": ["id"], "relations": [{"name": "posts",
+        "table": "posts", "foreign_key": "posts_tenant_id_user_id_fkey", "join_type": "right", "select_columns": ["id"]}]}'));
+END LOOP; END $$;
+SELECT count(*) AS calls, count(DISTINCT elements) AS answers, min(elements) AS elements FROM right_join_sizes;
+SET LOCAL data_bridge.max_rows = 10;
+SELECT fetch_with_relations('{"table": "users", "filter": {"tenant_id": 3, "id": {"in": [1, 2]}}, "select_columns": ["id"],
+    "relations": [{"name": "posts", "table": "posts", "foreign_key": "posts_tenant_id_user_id_fkey", "join_type": "right"}]}');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
 
 -- Seeded random single-tenant loads against hand-written SQL (run with literal values).
 CREATE TABLE mismatches (tenant int, post int, got jsonb, expected jsonb);
