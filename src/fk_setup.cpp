@@ -207,16 +207,31 @@ Datum add_foreign_key_body(FunctionCallInfo fcinfo) {
     return pg::guarded([name] { return pg::name_datum(name); });
 }
 
-// A Citus table's rows live in its shards, on the workers (the coordinator's table is an empty
-// shell): the planner's estimate of each shard, read where it is, summed (Citus' documented
-// way). Runs as the caller, like any statement through Citus. -1 if no shard was analyzed.
+// A Citus table's rows live in its shards, on the nodes that hold them (the coordinator's table
+// is an empty shell): each node reports the planner's estimate of the shards it has (their
+// names passed as quoted literals, never spliced into the command), each shard counts once
+// (a reference table's on every node, a replicated shard's on each of its placements), summed.
+// Runs as the caller, like any statement through Citus. -1 if no shard was analyzed.
 double citus_estimated_rows(Oid relid) {
     pg::Parameters parameters;
     parameters.add(REGCLASSOID, ObjectIdGetDatum(relid), false);
     pg::SingleValue estimate = pg::query_single_value(
-        "SELECT pg_catalog.sum(result::pg_catalog.float8) FROM pg_catalog.run_command_on_shards("
-        "$1, 'SELECT reltuples FROM pg_catalog.pg_class WHERE oid = ''%s''::pg_catalog.regclass')"
-        " WHERE success AND result::pg_catalog.float8 >= 0",
+        "WITH shards AS ("
+        " SELECT s.shardid, pg_catalog.shard_name(s.logicalrelid, s.shardid) AS name"
+        " FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = $1),"
+        " per_node AS ("
+        " SELECT r.result FROM pg_catalog.run_command_on_all_nodes(pg_catalog.format("
+        " 'SELECT COALESCE(pg_catalog.json_object_agg(s.id, c.reltuples), ''{}'')"
+        " FROM ROWS FROM (pg_catalog.unnest(%L::pg_catalog.text[]),"
+        " pg_catalog.unnest(%L::pg_catalog.int8[])) AS s(name, id)"
+        " JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(s.name)',"
+        " (SELECT pg_catalog.array_agg(name ORDER BY shardid) FROM shards),"
+        " (SELECT pg_catalog.array_agg(shardid ORDER BY shardid) FROM shards))) r"
+        " WHERE r.success)"
+        " SELECT pg_catalog.sum(v) FROM ("
+        " SELECT e.key, pg_catalog.max(e.value::pg_catalog.float8) AS v"
+        " FROM per_node, pg_catalog.json_each_text(per_node.result::pg_catalog.json) e"
+        " GROUP BY e.key) per_shard WHERE v >= 0",
         parameters, true);
     if (estimate.is_null)
         return -1.0;

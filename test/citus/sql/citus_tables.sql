@@ -47,6 +47,15 @@ INSERT INTO notes SELECT g, 1 + g % 5 FROM generate_series(1, 7) g;
 ANALYZE notes;
 SELECT estimated_rows FROM unindexed_foreign_keys() WHERE source_table = 'notes';
 DROP TABLE notes;
+-- A name that needs quoting, quotes included, is passed as a value, never spliced into the
+-- command the nodes run.
+CREATE TABLE "O'Brien; --" (tenant_id int, id int, user_id int, PRIMARY KEY (tenant_id, id));
+SELECT create_distributed_table('"O''Brien; --"', 'tenant_id', colocate_with => 'users');
+ALTER TABLE "O'Brien; --" ADD FOREIGN KEY (tenant_id, user_id) REFERENCES users;
+INSERT INTO "O'Brien; --" SELECT t, g, 1 FROM generate_series(1, 20) t, generate_series(1, 3) g;
+ANALYZE "O'Brien; --";
+SELECT source_table, estimated_rows FROM unindexed_foreign_keys() WHERE source_table = 'O''Brien; --';
+DROP TABLE "O'Brien; --";
 
 -- One tenant's load: every level of a post, its comments (ordered, paged, each with its
 -- author), its author, its category (reference table) and counts.
