@@ -216,12 +216,140 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type, const boo
     return array_datum(element_type, values, nulls, count);
 }
 
-void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                JsonbValue* out);
+// Where a load's values go, with the same calls for both: a JsonbValue tree (the jsonb result,
+// and streamed rows) or json text written as it goes (the json forms: no tree, no numeric for
+// an integer). Both are plain values, as code inside guarded() needs.
+struct TreeOut {
+    JsonbValue* value;
+
+    struct Object {
+        JsonbPair* pairs;
+        int count;
+    };
+    struct Array {
+        JsonbValue* elements;
+        int count;
+    };
+
+    void null() const { value->type = jbvNull; }
+    void boolean(bool truth) const {
+        value->type = jbvBool;
+        value->val.boolean = truth;
+    }
+    void integer(int64 number) const {
+        value->type = jbvNumeric;
+        value->val.numeric = int64_to_numeric(number);
+    }
+    void jsonb(Datum document) const { jsonb_datum_value(document, value); }
+    void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
+        render_value(renderer, datum, is_null, value);
+    }
+    Object begin_object(std::size_t fields) const {
+        return {static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (fields + 1))), 0};
+    }
+    TreeOut field(Object& object, const std::string& key) const {
+        JsonbPair& pair = object.pairs[object.count];
+        pair.key.type = jbvString;
+        pair.key.val.string.val = const_cast<char*>(key.data());
+        pair.key.val.string.len = static_cast<int>(key.size());
+        pair.order = object.count++;
+        return {&pair.value};
+    }
+    void end_object(const Object& object) const {
+        value->type = jbvObject;
+        value->val.object.nPairs = object.count;
+        value->val.object.pairs = object.pairs;
+    }
+    Array begin_array(int count) const {
+        return {static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1))), 0};
+    }
+    TreeOut element(Array& array) const { return {&array.elements[array.count++]}; }
+    void end_array(const Array& array) const {
+        value->type = jbvArray;
+        value->val.array.nElems = array.count;
+        value->val.array.elems = array.elements;
+        value->val.array.rawScalar = false;
+    }
+};
+
+// Prints what jsonb_out prints for the tree TreeOut builds: ", " between items, ": " after keys.
+struct TextOut {
+    StringInfo text;
+
+    struct Object {
+        bool first;
+    };
+    using Array = Object;
+
+    void null() const { appendBinaryStringInfo(text, "null", 4); }
+    void boolean(bool truth) const {
+        if (truth)
+            appendBinaryStringInfo(text, "true", 4);
+        else
+            appendBinaryStringInfo(text, "false", 5);
+    }
+    void integer(int64 number) const {
+        char digits[MAXINT8LEN + 1];
+        int length = pg_lltoa(number, digits);
+        appendBinaryStringInfo(text, digits, length);
+    }
+    void jsonb(Datum document) const {
+        Jsonb* parsed = DatumGetJsonbP(document);
+        JsonbToCString(text, &parsed->root, static_cast<int>(VARSIZE(parsed)));
+    }
+    void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
+        if (is_null) {
+            null();
+        } else if (renderer->rendering == JsonbRendering::kInteger) {
+            integer(renderer->base_type == INT2OID   ? DatumGetInt16(datum)
+                    : renderer->base_type == INT4OID ? DatumGetInt32(datum)
+                                                     : DatumGetInt64(datum));
+        } else if (renderer->rendering == JsonbRendering::kJsonb ||
+                   renderer->rendering == JsonbRendering::kSql) {
+            jsonb(datum);
+        } else {
+            JsonbValue scalar;
+            render_value(renderer, datum, false, &scalar);
+            append_json_text(text, &scalar);
+        }
+    }
+    Object begin_object(std::size_t) const {
+        appendStringInfoChar(text, '{');
+        return {true};
+    }
+    TextOut field(Object& object, const std::string& key) const {
+        if (!object.first)
+            appendBinaryStringInfo(text, ", ", 2);
+        object.first = false;
+        JsonbValue name;
+        name.type = jbvString;
+        name.val.string.val = const_cast<char*>(key.data());
+        name.val.string.len = static_cast<int>(key.size());
+        append_json_text(text, &name);
+        appendBinaryStringInfo(text, ": ", 2);
+        return *this;
+    }
+    void end_object(const Object&) const { appendStringInfoChar(text, '}'); }
+    Array begin_array(int) const {
+        appendStringInfoChar(text, '[');
+        return {true};
+    }
+    TextOut element(Array& array) const {
+        if (!array.first)
+            appendBinaryStringInfo(text, ", ", 2);
+        array.first = false;
+        return *this;
+    }
+    void end_array(const Array&) const { appendStringInfoChar(text, ']'); }
+};
+
+template <typename Out>
+void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row, Out out);
 
 // The value a relation takes in parent row `parent_row`: its rows, or its one row.
+template <typename Out>
 void render_related(const EagerProgram& program, BatchRows* rows, int batch_index,
-                    uint64 parent_row, JsonbValue* out) {
+                    uint64 parent_row, Out out) {
     const Batch& batch = program.batches[batch_index];
     const BatchRows& related = rows[batch_index];
     uint64 first = related.starts[parent_row];
@@ -231,31 +359,29 @@ void render_related(const EagerProgram& program, BatchRows* rows, int batch_inde
         if (first < last)
             render_row(program, rows, batch_index, order[first], out);
         else
-            out->type = jbvNull;
+            out.null();
         return;
     }
-    int count = static_cast<int>(last - first);
-    auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
-    for (int i = 0; i < count; i++)
-        render_row(program, rows, batch_index, order[first + i], &elements[i]);
-    out->type = jbvArray;
-    out->val.array.nElems = count;
-    out->val.array.elems = elements;
-    out->val.array.rawScalar = false;
+    auto array = out.begin_array(static_cast<int>(last - first));
+    for (uint64 i = first; i < last; i++)
+        render_row(program, rows, batch_index, order[i], out.element(array));
+    out.end_array(array);
 }
 
-// One object of the deformed row `row` of the batch, with keys already in jsonb's order: no
-// sorting per row.
+template <typename Out>
 void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                  const BatchField& first, JsonbValue* out);
+                  const BatchField& first, Out out);
 
-// `skip`: a field of the object left out (the one a chain's element nests the next under).
+// One object of the deformed row `row` of the batch, with keys already in jsonb's order: no
+// sorting per row. `skip`: a field of the object left out (the one a chain's element nests the
+// next under).
+template <typename Out>
 void render_object(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                   int object_index, JsonbValue* out, const std::string* skip = nullptr) {
+                   int object_index, Out out, const std::string* skip = nullptr) {
     const BatchObject& object = program.batches[batch_index].objects[object_index];
     BatchRows& mine = rows[batch_index];
     if (object.present_column >= 0 && mine.nulls[object.present_column]) {
-        out->type = jbvNull;
+        out.null();
         return;
     }
     // A row met again among its ancestors: marked, and its recursion not followed.
@@ -265,55 +391,43 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
                        ? mine.repeated[row]
                        : repeats_ancestor(program, rows, {batch_index, object_index, row});
     }
-    int count = 0;
-    auto* pairs = static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (object.fields.size() + 1)));
-    for (std::size_t f = 0; f < object.fields.size(); f++) {
-        const BatchField& field = object.fields[f];
+    auto fields = out.begin_object(object.fields.size());
+    for (const BatchField& field : object.fields) {
         if (skip != nullptr && field.key == *skip && field.object >= 0)
             continue;
         if ((field.mark && !repeated) ||
             (repeated && field.recursion == object.recursion && !field.mark))
             continue;
-        int i = count++;
-        pairs[i].key.type = jbvString;
-        pairs[i].key.val.string.val = const_cast<char*>(field.key.data());
-        pairs[i].key.val.string.len = static_cast<int>(field.key.size());
-        pairs[i].order = i;
+        Out value = out.field(fields, field.key);
         if (field.mark) {
-            pairs[i].value.type = jbvBool;
-            pairs[i].value.val.boolean = true;
+            value.boolean(true);
         } else if (field.count) {
-            pairs[i].value.type = jbvNumeric;
-            pairs[i].value.val.numeric = int64_to_numeric(
-                mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
+            value.integer(mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
         } else if (field.jsonb) {
-            if (mine.nulls[field.column]) {
-                pairs[i].value.type = jbvNull;
-            } else {
-                // Mostly scalars (numbers, strings); min/max of an array or composite column is
-                // a container, taken apart as well (JsonbValueToJsonb takes no binary values).
-                jsonb_datum_value(mine.values[field.column], &pairs[i].value);
-            }
+            // Mostly scalars (numbers, strings); min/max of an array column is a container.
+            if (mine.nulls[field.column])
+                value.null();
+            else
+                value.jsonb(mine.values[field.column]);
         } else if (field.column >= 0) {
-            render_value(&mine.renderers[field.column], mine.values[field.column],
-                         mine.nulls[field.column], &pairs[i].value);
+            value.column(&mine.renderers[field.column], mine.values[field.column],
+                         mine.nulls[field.column]);
         } else if (field.object >= 0 && field.chain) {
-            render_chain(program, rows, batch_index, row, field, &pairs[i].value);
+            render_chain(program, rows, batch_index, row, field, value);
         } else if (field.object >= 0) {
-            render_object(program, rows, batch_index, row, field.object, &pairs[i].value);
+            render_object(program, rows, batch_index, row, field.object, value);
         } else {
-            render_related(program, rows, field.child, row, &pairs[i].value);
+            render_related(program, rows, field.child, row, value);
         }
     }
-    out->type = jbvObject;
-    out->val.object.nPairs = count;
-    out->val.object.pairs = pairs;
+    out.end_object(fields);
 }
 
 // The objects of a chain, each the value of the previous one's field of the same key, as an
 // array from the first: each without that field. Ends at the first absent one, or the last level.
+template <typename Out>
 void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                  const BatchField& first, JsonbValue* out) {
+                  const BatchField& first, Out out) {
     const Batch& batch = program.batches[batch_index];
     const BatchRows& mine = rows[batch_index];
     // Runs inside guarded(): plain palloc'd memory only, no object with a destructor.
@@ -334,20 +448,17 @@ void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index,
         }
         object = next;
     }
-    int count = static_cast<int>(length);
-    auto* elements = static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1)));
-    for (int i = 0; i < count; i++)
-        render_object(program, rows, batch_index, row, chain[i], &elements[i], &first.key);
-    out->type = jbvArray;
-    out->val.array.nElems = count;
-    out->val.array.elems = elements;
-    out->val.array.rawScalar = false;
+    auto array = out.begin_array(static_cast<int>(length));
+    for (std::size_t i = 0; i < length; i++)
+        render_object(program, rows, batch_index, row, chain[i], out.element(array), &first.key);
+    out.end_array(array);
 }
 
 // One row of a batch. Its deformed values stay put while it renders: the relations it renders
 // are rows of other batches.
+template <typename Out>
 void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                JsonbValue* out) {
+                Out out) {
     CHECK_FOR_INTERRUPTS();
     check_stack_depth();
     BatchRows& mine = rows[batch_index];
@@ -493,20 +604,21 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
     const EagerProgram* code = &program;
     Pointer result = guarded([code, rows, as_array, result_context, format] {
         // The top level renders as a relation of one notional parent: a list, or one row.
-        JsonbValue value;
-        render_related(*code, rows, 0, 0, &value);
-        if (!as_array && value.type == jbvNull)
+        if (!as_array && rows[0].starts[0] == rows[0].starts[1])
             return static_cast<Pointer>(nullptr);
-        MemoryContext previous = MemoryContextSwitchTo(result_context);
-        Pointer built;
         if (format == ResultFormat::kJsonText) {
+            MemoryContext previous = MemoryContextSwitchTo(result_context);
             StringInfoData buffer;
             start_text_datum(&buffer);
-            append_json_text(&buffer, &value);
-            built = DatumGetPointer(finish_text_datum(&buffer));
-        } else {
-            built = reinterpret_cast<Pointer>(JsonbValueToJsonb(&value));
+            MemoryContextSwitchTo(previous);
+            // The text grows in the result's context; everything else in the SPI connection's.
+            render_related(*code, rows, 0, 0, TextOut{&buffer});
+            return DatumGetPointer(finish_text_datum(&buffer));
         }
+        JsonbValue value;
+        render_related(*code, rows, 0, 0, TreeOut{&value});
+        MemoryContext previous = MemoryContextSwitchTo(result_context);
+        auto* built = reinterpret_cast<Pointer>(JsonbValueToJsonb(&value));
         MemoryContextSwitchTo(previous);
         return built;
     });
@@ -594,7 +706,7 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const
         const EagerProgram* code = &program;
         Datum row = guarded([code, rows, i, rows_context] {
             JsonbValue value;
-            render_row(*code, rows, 0, rows[0].order[i], &value);
+            render_row(*code, rows, 0, rows[0].order[i], TreeOut{&value});
             MemoryContext previous = MemoryContextSwitchTo(rows_context);
             Jsonb* built = JsonbValueToJsonb(&value);
             MemoryContextSwitchTo(previous);
