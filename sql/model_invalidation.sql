@@ -25,6 +25,29 @@ SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_
 SELECT graph_builds = :before_builds AS graph_kept, catalog_generation = :before_generation AS shapes_kept
 FROM cache_stats();
 
+-- A new table without constraints (its row type is a new type) and a new enum type of its own
+-- change nothing the shapes depend on: they are kept.
+CREATE TABLE mi_scratch (a int, b text);
+CREATE TYPE mi_mood AS ENUM ('ok');
+DROP TABLE mi_scratch;
+DROP TYPE mi_mood;
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+SELECT catalog_generation = :before_generation AS shapes_kept_after_unrelated_types FROM cache_stats();
+-- A renamed domain that a remembered filter casts its value to: the shapes are refreshed, and
+-- the call works under the new name.
+CREATE DOMAIN mi_label AS text;
+CREATE TABLE mi_tagged (id int, label mi_label);  -- no constraint: the graph is kept
+INSERT INTO mi_tagged VALUES (1, 'x');
+SELECT fetch_many_with_relations('mi_tagged', filter => '{"label": "x"}') AS by_label;
+SELECT fetch_many_with_relations('mi_tagged', filter => '{"label": "x"}') AS by_label_remembered;
+SELECT catalog_generation AS generation FROM cache_stats() \gset before_rename_
+ALTER DOMAIN mi_label RENAME TO mi_label_renamed;
+DISCARD PLANS;  -- kept statement text naming the old type would now fail to parse
+SELECT fetch_many_with_relations('mi_tagged', filter => '{"label": "x"}') AS by_label_after_rename;
+SELECT catalog_generation > :before_rename_generation AS shapes_dropped_for_a_watched_type FROM cache_stats();
+DROP TABLE mi_tagged;
+DROP DOMAIN mi_label_renamed;
+
 -- A renamed column: the shapes are refreshed, and the answer follows (the graph is kept: no
 -- foreign key has that column).
 ALTER TABLE mi_posts RENAME COLUMN title TO headline;

@@ -43,6 +43,14 @@ std::unordered_set<Oid> other_relations;
 constexpr std::size_t kMaxOtherRelations = 4096;
 bool everything_suspect = false;
 
+// The types of the watched tables' columns (by their syscache hash values): remembered
+// statements name them in casts, so a change to one (a renamed domain or enum) drops the shapes.
+// A change to any other type (every CREATE TABLE makes one) drops nothing.
+std::unordered_set<uint32> watched_type_hashes;
+std::unordered_set<uint32> changed_type_hashes;
+constexpr std::size_t kMaxChangedTypes = 4096;
+bool every_type_changed = false;
+
 void on_constraint_change(Datum, int, uint32) {
     graph_is_stale = true;
     generation++;
@@ -53,8 +61,65 @@ void on_namespace_change(Datum, int, uint32) {
     generation++;
 }
 
-void on_type_change(Datum, int, uint32) {
-    generation++;
+void on_type_change(Datum, int, uint32 hash) {
+    // 0 means "every type" (a reset of the cache).
+    if (hash == 0 || changed_type_hashes.size() >= kMaxChangedTypes) {
+        every_type_changed = true;
+        return;
+    }
+    try {
+        changed_type_hashes.insert(hash);
+    } catch (...) {
+        every_type_changed = true;  // no memory for the set: count every type changed
+    }
+}
+
+// The syscache hash values of a table's column types, for watched_type_hashes (palloc'd array,
+// `count` entries; inside guarded()).
+uint32* column_type_hashes(Oid relid, int* count) {
+    *count = 0;
+    Relation relation = try_relation_open(relid, AccessShareLock);
+    if (relation == nullptr)
+        return nullptr;
+    TupleDesc descriptor = RelationGetDescr(relation);
+    auto* hashes = static_cast<uint32*>(palloc(sizeof(uint32) * (descriptor->natts + 1)));
+    for (int i = 0; i < descriptor->natts; i++) {
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        if (!attribute->attisdropped)
+            hashes[(*count)++] =
+                GetSysCacheHashValue1(TYPEOID, ObjectIdGetDatum(attribute->atttypid));
+    }
+    relation_close(relation, AccessShareLock);
+    return hashes;
+}
+
+void watch_column_types(Oid relid) {
+    struct Hashes {
+        uint32* values;
+        int count;
+    };
+    Hashes hashes = guarded([relid] {
+        Hashes out{nullptr, 0};
+        out.values = column_type_hashes(relid, &out.count);
+        return out;
+    });
+    for (int i = 0; i < hashes.count; i++)
+        watched_type_hashes.insert(hashes.values[i]);
+    if (hashes.values != nullptr)
+        guarded([hashes] { pfree(hashes.values); });
+}
+
+// Bumps the generation when a type the watched tables' columns use has changed.
+void settle_types() {
+    if (!every_type_changed && changed_type_hashes.empty())
+        return;
+    bool watched = every_type_changed;
+    for (uint32 hash : changed_type_hashes)
+        watched = watched || watched_type_hashes.count(hash) != 0;
+    every_type_changed = false;
+    changed_type_hashes.clear();
+    if (watched)
+        generation++;
 }
 
 void on_relcache_change(Datum, Oid relid) {
@@ -152,11 +217,13 @@ Oid table_of_index(Oid relid) {
 
 // Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
 void settle_suspects() {
+    settle_types();
     if (everything_suspect) {
         everything_suspect = false;
         suspect_tables.clear();
         other_relations.clear();
         watched_tables.clear();  // watched again, with fresh signatures, when next planned
+        watched_type_hashes.clear();
         graph_is_stale = true;
         generation++;
         return;
@@ -181,6 +248,7 @@ void settle_suspects() {
             uint64_t now = signature_of(relid);
             if (watched_tables[relid] != now) {
                 watched_tables[relid] = now;
+                watch_column_types(relid);  // a column of a new type
                 generation++;
             }
         }
@@ -203,6 +271,7 @@ void watch_table(RelationId relid) {
     if (watched_tables.count(relid) != 0)
         return;
     uint64_t signature = signature_of(relid);
+    watch_column_types(relid);
     watched_tables.emplace(relid, signature);
 }
 
