@@ -1,4 +1,4 @@
--- data_bridge 0.4.0 -> 0.5.0: eager loads as json text.
+-- data_bridge 0.4.0 -> 0.5.0: eager loads as json text; the memory of the kept plans.
 \echo Use "ALTER EXTENSION data_bridge UPDATE TO '0.5.0'" to load this file. \quit
 
 ---------------------------------------------------------------------------------------------
@@ -38,3 +38,11 @@ LANGUAGE C STABLE;
 
 COMMENT ON FUNCTION fetch_many_with_relations_json(regclass, jsonb, jsonb, jsonb, integer, integer) IS
 'fetch_many_with_relations as json: the same text jsonb prints, written without building jsonb';
+
+CREATE FUNCTION cache_memory(OUT cached_plans bigint, OUT plan_bytes bigint,
+                             OUT remembered_shapes bigint)
+AS 'MODULE_PATHNAME', 'cache_memory'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION cache_memory() IS
+'The memory of this backend''s kept plans (their contexts: parse trees, query trees, generic plans; bounded by data_bridge.max_cached_plans), with the count of plans and of remembered call shapes (bounded by data_bridge.max_remembered_shapes)';

@@ -483,6 +483,14 @@ LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION cache_stats() IS
 'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, the generation that invalidates them, prepared statements kept and call shapes remembered (bounded by data_bridge.max_cached_plans and data_bridge.max_remembered_shapes)';
 
+CREATE FUNCTION cache_memory(OUT cached_plans bigint, OUT plan_bytes bigint,
+                             OUT remembered_shapes bigint)
+AS 'MODULE_PATHNAME', 'cache_memory'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION cache_memory() IS
+'The memory of this backend''s kept plans (their contexts: parse trees, query trees, generic plans; bounded by data_bridge.max_cached_plans), with the count of plans and of remembered call shapes (bounded by data_bridge.max_remembered_shapes)';
+
 ---------------------------------------------------------------------------------------------
 -- Eager loading as json text (0.5.0): the same loads, written as text straight from the rows
 ---------------------------------------------------------------------------------------------

@@ -55,10 +55,11 @@ SELECT insert_with_relations('up_users', '{"id": 3, "name": "c", "up_posts": [{"
 -- 0.4.0 adds back references through a junction.
 ALTER EXTENSION data_bridge UPDATE TO '0.4.0';
 SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
--- 0.5.0 adds the json forms of the eager loads.
+-- 0.5.0 adds the json forms of the eager loads and cache_memory().
 ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
 SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
 SELECT fetch_one_with_relations_json('up_users', 1, '[{"name": "posts", "table": "up_posts"}]') AS as_json;
+SELECT plan_bytes > 0 AS plans_measured FROM cache_memory();
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;

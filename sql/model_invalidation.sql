@@ -83,6 +83,9 @@ SELECT count(fetch_referenced(('mi_many_' || g)::regclass, 'id', 1)) AS fetched,
        count(fetch_one_with_relations(('mi_many_' || g)::regclass, 1)) AS loaded
 FROM generate_series(1, 40) g;
 SELECT remembered_shapes BETWEEN 1 AND 2 * 16 AS shapes_bounded, cached_plans BETWEEN 1 AND 16 AS plans_bounded FROM cache_stats();
+-- Their memory is reported: the kept plans' contexts, a few kB to tens of kB each.
+SELECT cached_plans BETWEEN 1 AND 16 AS plans_bounded, plan_bytes BETWEEN cached_plans * 1024 AND 16 * 256 * 1024 AS plan_bytes_bounded,
+       remembered_shapes BETWEEN 1 AND 2 * 16 AS shapes_bounded FROM cache_memory();
 RESET data_bridge.max_remembered_shapes;
 RESET data_bridge.max_cached_plans;
 DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('DROP TABLE mi_many_%s', i); END LOOP; END $$;

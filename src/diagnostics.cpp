@@ -1,4 +1,5 @@
-// plan_cache_stats() and cache_stats(): this backend's caches, for tests and tuning.
+// plan_cache_stats(), cache_stats() and cache_memory(): this backend's caches, for tests and
+// tuning.
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
@@ -43,8 +44,27 @@ Datum cache_stats_body(FunctionCallInfo fcinfo) {
     });
 }
 
+// cache_memory(): the kept plans' memory, and the counts that bound the caches.
+Datum cache_memory_body(FunctionCallInfo fcinfo) {
+    pg::PlanCacheStats plans = pg::plan_cache_stats();
+    int64 bytes = pg::kept_plan_bytes();
+    long shapes = pg::remembered_shapes;
+    return pg::guarded([fcinfo, plans, bytes, shapes] {
+        TupleDesc descriptor;
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
+            elog(ERROR, "cache_memory must return a composite type");
+        }
+        descriptor = BlessTupleDesc(descriptor);
+        Datum values[3] = {Int64GetDatum(plans.entries), Int64GetDatum(bytes),
+                           Int64GetDatum(shapes)};
+        bool nulls[3] = {false, false, false};
+        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
+    });
+}
+
 }  // namespace
 }  // namespace data_bridge
 
 DATA_BRIDGE_FUNCTION(plan_cache_stats, data_bridge::plan_cache_stats_body)
 DATA_BRIDGE_FUNCTION(cache_stats, data_bridge::cache_stats_body)
+DATA_BRIDGE_FUNCTION(cache_memory, data_bridge::cache_memory_body)

@@ -11,6 +11,7 @@
 
 extern "C" {
 #include "access/detoast.h"
+#include "executor/spi_priv.h"
 #include "executor/tuptable.h"
 #include "nodes/params.h"
 #include "tcop/dest.h"
@@ -412,6 +413,26 @@ void close_cursor(const OpenCursor& cursor) {
 
 PlanCacheStats plan_cache_stats() {
     return {(long)plans.size(), plans_prepared, plan_hits};
+}
+
+int64 kept_plan_bytes() {
+    int64 total = 0;
+    for (const auto& entry : plans) {
+        SPIPlanPtr plan = entry.second;
+        total += guarded([plan] {
+            const auto* kept = reinterpret_cast<const _SPI_plan*>(plan);
+            auto bytes = (int64)MemoryContextMemAllocated(kept->plancxt, true);
+            ListCell* cell;
+            foreach (cell, kept->plancache_list) {
+                const auto* source = static_cast<const CachedPlanSource*>(lfirst(cell));
+                bytes += (int64)MemoryContextMemAllocated(source->context, true);
+                if (source->gplan != nullptr)
+                    bytes += (int64)MemoryContextMemAllocated(source->gplan->context, true);
+            }
+            return bytes;
+        });
+    }
+    return total;
 }
 
 std::string Parameters::add(Oid type, Datum value, bool is_null) {

@@ -3,11 +3,13 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS data_bridge;
-SELECT plan(8);
+SELECT plan(12);
 
 SELECT volatility_is('fetch_with_relations', ARRAY['jsonb'], 'stable');
 SELECT volatility_is('fetch_many_with_relations', ARRAY['regclass', 'jsonb', 'jsonb', 'jsonb', 'integer', 'integer'], 'stable');
 SELECT volatility_is('fetch_one_eager', ARRAY['regclass', 'anyelement', 'text[]'], 'stable');
+SELECT function_returns('fetch_with_relations_json', ARRAY['jsonb'], 'json');
+SELECT function_returns('fetch_many_with_relations_json', ARRAY['regclass', 'jsonb', 'jsonb', 'jsonb', 'integer', 'integer'], 'json');
 
 CREATE TABLE tap_authors (id int PRIMARY KEY, name text);
 CREATE TABLE tap_books (id int PRIMARY KEY, author_id int REFERENCES tap_authors, title text, public boolean);
@@ -35,6 +37,12 @@ SELECT throws_ok($$SELECT fetch_with_relations('{"table": "tap_books", "relation
 SELECT is(jsonb_array_length(fetch_with_relations('{"table": "tap_authors", "relations": [
               {"name": "b", "table": "tap_books", "join_type": "inner", "filter": {"title": "Secret"}}]}')),
           0, 'an inner join cannot reveal a hidden row');
+SELECT is(fetch_one_with_relations_json('tap_authors', 1,
+              '[{"name": "books", "table": "tap_books", "select_columns": ["title"]}]')::jsonb -> 'books',
+          '[{"title": "Open"}]', 'the json form is filtered by the policy as well');
+SELECT throws_ok($$SELECT fetch_with_relations_json('{"table": "tap_books", "relations": [
+                     {"name": "royalties", "table": "tap_royalties"}]}')$$,
+                 '42501', NULL, 'and refused the same way');
 RESET ROLE;
 
 SELECT * FROM finish();

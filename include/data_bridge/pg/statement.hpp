@@ -77,6 +77,10 @@ struct PlanCacheStats {
 };
 PlanCacheStats plan_cache_stats();
 
+// The memory the kept plans take: each plan's contexts (its parse and query trees, its generic
+// plan), as PostgreSQL allocated them.
+int64 kept_plan_bytes();
+
 struct SingleValue {
     Datum value;
     bool is_null;  // no row, or a NULL
