@@ -570,25 +570,53 @@ class EagerPlanner {
         pinned_.emplace_back("t0", pg::quoted_identifier(column));
     }
 
-    // Citus plans a related distributed table (a LATERAL join per parent) only within one shard:
-    // refused, naming what to do, unless the load is one tenant's and the relation stays in it.
-    void check_one_tenant(const Linked& linked, const RelationSpec& spec,
+    // Citus plans a related distributed table (a LATERAL join per parent) only within one shard.
+    // A relation staying in a one-tenant load is pinned to it (tenant_column); otherwise one
+    // joined on the table's distribution column loads per tenant of its parents (true: a batch
+    // of its own, run once per tenant). Any other relation to a distributed table is refused,
+    // naming what to do.
+    bool loads_per_tenant(const Linked& linked, const RelationSpec& spec,
                           const std::string& parent_alias) {
         bool distributed =
             !distribution_of(linked.child).empty() ||
             (linked.junction != InvalidOid && !distribution_of(linked.junction).empty());
         if (!distributed || !tenant_column(linked, parent_alias).empty())
-            return;
+            return false;
+        std::string column = distribution_of(linked.child);
+        bool on_tenant =
+            linked.junction == InvalidOid && !column.empty() &&
+            std::find(linked.direct.child_columns.begin(), linked.direct.child_columns.end(),
+                      column) != linked.direct.child_columns.end();
+        if (on_tenant)
+            return true;
         throw Error(
             sqlstate::kFeatureNotSupported,
-            fmt::format("{}: relation \"{}\" to a distributed table loads one tenant's rows "
-                        "at a time",
+            fmt::format("{}: relation \"{}\" to a distributed table must join on its "
+                        "distribution column",
                         spec.path, spec.name),
-            "With Citus, a distributed table's related rows load when the top level is "
-            "one tenant's (its distribution column equal to one value, in filter or id) "
-            "and the relation joins on that column; not through a junction.",
-            "Filter the top level on its distribution column, or load each tenant in a "
-            "call of its own.");
+            "With Citus, a distributed table's related rows load one tenant at a time: the "
+            "relation must join on the table's distribution column (its foreign key includes "
+            "it), not through a junction.",
+            "Relate the tables by a foreign key that includes the tenant column, or load each "
+            "tenant in a call of its own.");
+    }
+
+    // What a relation loaded per tenant cannot do: its batch is rows, one statement per tenant.
+    static void check_per_tenant_shape(const EagerRelation& relation, const RelationSpec& spec) {
+        const char* what = relation.shape == EagerShape::kCount       ? "a count"
+                           : relation.shape == EagerShape::kAggregate ? "an aggregate"
+                           : spec.recursive                           ? "a recursive relation"
+                           : spec.join != JoinType::kLeft ? "an inner, right or full join"
+                                                          : nullptr;
+        if (what == nullptr)
+            return;
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("{}: {} of a distributed table loads one tenant's rows only",
+                                spec.path, what),
+                    "Across tenants, a distributed table's related rows load per tenant of "
+                    "their parents, as rows.",
+                    "Filter the top level on its distribution column (one tenant's load), or "
+                    "load each tenant in a call of its own.");
     }
 
     // A related table of one tenant's: distributed, joined on its distribution column to the
@@ -785,7 +813,7 @@ class EagerPlanner {
         EagerRelation relation;
         relation.name = spec.name;
         relation.key_literal = quoted_literal(spec.name);
-        check_one_tenant(linked, spec, parent_level.alias);
+        bool per_tenant = loads_per_tenant(linked, spec, parent_level.alias);
         relation.level = linked_level(linked, spec, spec.relations, parent_level.alias);
         EagerLevel& level = relation.level;
         relation.join = parent_join(parent, linked, level);
@@ -830,6 +858,15 @@ class EagerPlanner {
                                     "a many-to-one relation reaches",
                                     spec.path),
                         {}, "Leave out \"as\" to nest each row in the one it references.");
+        }
+        if (per_tenant) {
+            check_per_tenant_shape(relation, spec);
+            std::string column = pg::quoted_identifier(distribution_of(child));
+            for (std::size_t i = 0; i < relation.join.size(); i++) {
+                if (relation.join[i].child_alias.empty() && relation.join[i].child_column == column)
+                    relation.tenant_join = i;
+            }
+            relation.per_tenant = true;
         }
         if (spec.recursive)
             mark_recursion(parent, parent_level, linked, spec, level);

@@ -62,6 +62,8 @@ std::vector<std::string> own_conditions(const EagerRelation& relation) {
 // A relation joined into its parent's statement: at most one row, or a count, so it cannot
 // multiply rows. (Counts always are: a batch of its own is for rows.)
 bool joins_into_parent(const EagerRelation& relation) {
+    if (relation.per_tenant)
+        return false;  // a statement of its own per tenant (Citus)
     return relation.shape == EagerShape::kCount || relation.shape == EagerShape::kAggregate ||
            (relation.shape == EagerShape::kObject && relation.at_most_one);
 }
@@ -130,6 +132,9 @@ class BatchBuilder {
         if (relation != nullptr) {
             for (const auto& join : relation->join)
                 batch.key_types.push_back(join.parent_type);
+            batch.per_tenant = relation->per_tenant;
+            if (relation->per_tenant)
+                batch.tenant_key = static_cast<int>(relation->tenant_join);
         }
         batch.objects.emplace_back();
 
@@ -406,12 +411,19 @@ class BatchBuilder {
         return sql;
     }
 
-    // The parents' keys as rows k(c1, ..., n), n numbering the parent rows from 1.
+    // The parents' keys as rows k(c1, ..., n), n numbering the parent rows from 1. A per-tenant
+    // batch gets some parents at a time: their numbers come as an array after the keys.
     std::string keys_sql(const EagerRelation& relation) const {
         std::vector<std::string> arrays, names;
         for (std::size_t i = 0; i < relation.join.size(); i++) {
             arrays.push_back(fmt::format("pg_catalog.unnest(${})", spec_parameters_ + i + 1));
             names.push_back(fmt::format("c{}", i + 1));
+        }
+        if (relation.per_tenant) {
+            arrays.push_back(
+                fmt::format("pg_catalog.unnest(${})", spec_parameters_ + relation.join.size() + 1));
+            return fmt::format("ROWS FROM ({}) AS k({}, n)", fmt::join(arrays, ", "),
+                               fmt::join(names, ", "));
         }
         return fmt::format("ROWS FROM ({}) WITH ORDINALITY AS k({}, n)", fmt::join(arrays, ", "),
                            fmt::join(names, ", "));
@@ -429,6 +441,13 @@ class BatchBuilder {
             const EagerJoinColumn& column = relation.join[i];
             conditions.push_back(fmt::format("{} {} k.c{}", join_child_sql(level.alias, column),
                                              column.equals, i + 1));
+        }
+        if (relation.per_tenant) {
+            // The tenant stated as a value, so that Citus sends the statement to its shard.
+            const EagerJoinColumn& tenant = relation.join[relation.tenant_join];
+            conditions.push_back(fmt::format("{} {} ${}", join_child_sql(level.alias, tenant),
+                                             tenant.equals,
+                                             spec_parameters_ + relation.join.size() + 2));
         }
         std::vector<std::string> own = own_conditions(relation);
         conditions.insert(conditions.end(), own.begin(), own.end());

@@ -501,6 +501,122 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
     });
 }
 
+// The tenants of a per-tenant batch's parent rows (Citus): `group_of[i]` is parent row i's
+// tenant (an index into `tenants`), -1 when it has none (a NULL key matches nothing).
+struct TenantGroups {
+    int* group_of;
+    Datum* tenants;
+    int count;
+};
+
+TenantGroups tenant_groups(const BatchRows& parent, int column) {
+    TenantGroups groups{nullptr, nullptr, 0};
+    int rows = static_cast<int>(parent.count);
+    groups.group_of = static_cast<int*>(palloc(sizeof(int) * (rows + 1)));
+    groups.tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (rows + 1)));
+    Form_pg_attribute attribute = TupleDescAttr(parent.table->tupdesc, column);
+    for (int i = 0; i < rows; i++) {
+        CHECK_FOR_INTERRUPTS();
+        bool is_null;
+        Datum value =
+            SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &is_null);
+        groups.group_of[i] = -1;
+        if (is_null)
+            continue;
+        // Stored values of one column: the same tenant's are identical.
+        int found = 0;
+        while (found < groups.count && !datum_image_eq(groups.tenants[found], value,
+                                                       attribute->attbyval, attribute->attlen))
+            found++;
+        if (found == groups.count)
+            groups.tenants[groups.count++] = value;
+        groups.group_of[i] = found;
+    }
+    return groups;
+}
+
+// The key column `column` of the parent rows of tenant `group`, as an array parameter; with
+// `numbers`, the 1-based numbers of those rows instead.
+Datum group_array(const BatchRows& parent, int column, Oid element_type, const TenantGroups& groups,
+                  int group, bool numbers) {
+    if (!numbers)
+        check_column_type(parent.table->tupdesc, column, element_type);
+    int rows = static_cast<int>(parent.count);
+    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (rows + 1)));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (rows + 1)));
+    int count = 0;
+    for (int i = 0; i < rows; i++) {
+        if (groups.group_of[i] != group)
+            continue;
+        if (numbers) {
+            values[count] = Int64GetDatum(i + 1);
+            nulls[count] = false;
+        } else {
+            values[count] = SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1,
+                                          &nulls[count]);
+        }
+        count++;
+    }
+    return array_datum(numbers ? INT8OID : element_type, values, nulls, count);
+}
+
+// Appends the rows of SPI's last result to `gathered` (their tuples stay in SPI's memory).
+void gather_rows(SPITupleTable* gathered, uint64 count) {
+    if (count == 0 && gathered->tupdesc != nullptr)
+        return;
+    uint64 needed = gathered->numvals + count;
+    if (needed + 1 > gathered->alloced) {
+        uint64 size = std::max<uint64>(needed + 1, gathered->alloced * 2);
+        gathered->vals =
+            gathered->vals == nullptr
+                ? static_cast<HeapTuple*>(palloc(sizeof(HeapTuple) * size))
+                : static_cast<HeapTuple*>(repalloc(gathered->vals, sizeof(HeapTuple) * size));
+        gathered->alloced = size;
+    }
+    memcpy(gathered->vals + gathered->numvals, SPI_tuptable->vals, sizeof(HeapTuple) * count);
+    gathered->numvals = needed;
+    gathered->tupdesc = SPI_tuptable->tupdesc;
+}
+
+// A per-tenant batch (Citus, a load across tenants): its statement run once for the parent
+// rows of each tenant, with their keys, their numbers and the tenant bound, planned for those
+// values, so that every run stays on the tenant's shard; the runs' rows gathered into one
+// table. Null when no parent row has a tenant (nothing ran).
+SPITupleTable* run_per_tenant(const EagerProgram& program, std::size_t b, const Parameters& spec,
+                              const BatchRows& parent, long row_limit, ReadBudget* budget,
+                              uint64* processed) {
+    const Batch& batch = program.batches[b];
+    int tenant_column = batch.parent_key_columns[batch.tenant_key];
+    TenantGroups groups =
+        guarded([&parent, tenant_column] { return tenant_groups(parent, tenant_column); });
+    auto* gathered =
+        guarded([] { return static_cast<SPITupleTable*>(palloc0(sizeof(SPITupleTable))); });
+    for (int group = 0; group < groups.count; group++) {
+        Parameters parameters = spec;
+        for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {
+            int column = batch.parent_key_columns[k];
+            Oid element = batch.key_types[k];
+            Datum array = guarded([&parent, column, element, &groups, group] {
+                return group_array(parent, column, element, groups, group, false);
+            });
+            parameters.add(program.key_array_types[b][k], array, false);
+        }
+        Datum numbers = guarded([&parent, &groups, group] {
+            return group_array(parent, 0, INT8OID, groups, group, true);
+        });
+        parameters.add(INT8ARRAYOID, numbers, false);
+        parameters.add(batch.key_types[batch.tenant_key], groups.tenants[group], false);
+        long room = row_limit > 0 ? row_limit - (long)gathered->numvals : 0;
+        if (row_limit > 0 && room <= 0)
+            break;  // past data_bridge.max_rows already: the caller says so
+        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, PlanChoice::kCustom);
+        uint64 count = execute_plan(plan, parameters.values, parameters.nulls, true, room, budget);
+        guarded([gathered, count] { gather_rows(gathered, count); });
+    }
+    *processed = gathered->numvals;
+    return gathered->tupdesc == nullptr ? nullptr : gathered;
+}
+
 // Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
 // before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
 long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
@@ -518,6 +634,25 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                 rows[b].count = 0;
                 rows[b].starts =
                     guarded([] { return static_cast<uint64*>(palloc0(sizeof(uint64))); });
+                continue;
+            }
+            if (batch.per_tenant) {
+                long room = limit > 0 ? limit - rendered + 1 : 0;
+                uint64 processed = 0;
+                SPITupleTable* table =
+                    run_per_tenant(program, b, spec, parent, room, budget, &processed);
+                if (table == nullptr) {
+                    // No parent row has a tenant: no rows, and nothing below them.
+                    rows[b].table = nullptr;
+                    rows[b].count = 0;
+                    rows[b].starts = guarded([parent_count] {
+                        return static_cast<uint64*>(palloc0(sizeof(uint64) * (parent_count + 1)));
+                    });
+                    continue;
+                }
+                rendered += take_rows(program, b, rows, table, processed, parent_count, false);
+                if (limit > 0 && rendered > limit)
+                    throw eager_row_budget_exceeded(limit);
                 continue;
             }
             for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {

@@ -140,6 +140,48 @@ TEST(EagerBatches, ManyToOneAndCountsJoinIntoTheParentsStatement) {
     EXPECT_EQ(batches[1].parent_key_columns, std::vector<int>{3});
 }
 
+TEST(EagerBatches, PerTenantRelationsTakeBatchesOfTheirOwnStatingTheTenant) {
+    // Citus across tenants: posts (tenant, id) with their author (tenant, author_id) and their
+    // comments (tenant, id), both distributed and joined on the tenant column.
+    EagerLevel root;
+    root.table = "public.posts";
+    root.alias = "t0";
+    root.rendered = {column("id")};
+    EagerRelation author = related("author", EagerShape::kObject, "public.users", "t1", "name",
+                                   join("tenant", "tenant"));
+    author.join.push_back(join("id", "author_id"));
+    author.join_count = 2;
+    author.per_tenant = true;
+    author.tenant_join = 0;
+    EagerRelation comments = related("comments", EagerShape::kArray, "public.comments", "t2",
+                                     "body", join("post_id", "id"));
+    comments.join.insert(comments.join.begin(), join("tenant", "tenant"));
+    comments.join_count = 2;
+    comments.per_tenant = true;
+    comments.tenant_join = 0;
+    root.relations = {author, comments};
+    std::vector<Batch> batches = eager_batches(root, true, 1);
+    // Neither is joined into the top statement: one batch each, run per tenant.
+    ASSERT_EQ(batches.size(), 3u);
+    EXPECT_FALSE(contains(batches[0].sql, "LATERAL"));
+    for (int b : {1, 2}) {
+        EXPECT_TRUE(batches[b].per_tenant);
+        EXPECT_EQ(batches[b].tenant_key, 0);
+        EXPECT_EQ(batches[b].parent_key_columns.size(), 2u);
+        // The parent rows' numbers come as $4 (after the two key arrays), the tenant as $5.
+        EXPECT_TRUE(contains(batches[b].sql,
+                             "ROWS FROM (pg_catalog.unnest($2), "
+                             "pg_catalog.unnest($3), pg_catalog.unnest($4)) AS "
+                             "k(c1, c2, n)"))
+            << batches[b].sql;
+        EXPECT_FALSE(contains(batches[b].sql, "ORDINALITY"));
+        EXPECT_TRUE(contains(batches[b].sql, ".tenant OPERATOR(pg_catalog.=) $5"))
+            << batches[b].sql;
+    }
+    EXPECT_EQ(batches[1].shape, EagerShape::kObject);
+    EXPECT_EQ(batches[2].shape, EagerShape::kArray);
+}
+
 TEST(EagerBatches, ARelatedBatchPagesEachParentsRows) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
     // A page per parent key, probed once per key, its own filter kept; the executor orders.

@@ -62,6 +62,11 @@ struct Batch {
     // at the top) and the executor orders them.
     std::vector<BatchObject> objects;
     int order_column = -1;
+    // Run once per tenant of the parent rows (EagerRelation::per_tenant), the parents of one
+    // tenant at a time: parent_key_columns[tenant_key] holds each parent's tenant. After its key
+    // arrays the statement takes the parent rows' numbers (bigint[], 1-based), then the tenant.
+    bool per_tenant = false;
+    int tenant_key = -1;
 };
 
 // The error of a load that would render more than data_bridge.max_rows rows.

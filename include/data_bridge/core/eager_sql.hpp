@@ -90,6 +90,11 @@ struct EagerRelation {
     // A recursive many-to-one relation rendered as the array of its rows, nearest first (each
     // without the key that nests the next).
     bool as_array = false;
+    // Citus, a load across tenants: the related table is distributed and joined on its
+    // distribution column (join[tenant_join]). Its rows load in a batch of their own, run once
+    // per tenant of the parent rows with the tenant stated, so each statement stays on a shard.
+    bool per_tenant = false;
+    std::size_t tenant_join = 0;
 };
 
 // pg_catalog.to_jsonb(pg_catalog.sum(t1."total")): the aggregate as jsonb, rendered as to_jsonb
