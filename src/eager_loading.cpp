@@ -587,8 +587,21 @@ class EagerPlanner {
             linked.junction == InvalidOid && !column.empty() &&
             std::find(linked.direct.child_columns.begin(), linked.direct.child_columns.end(),
                       column) != linked.direct.child_columns.end();
-        if (on_tenant)
+        if (on_tenant) {
+            // Citus prunes by the column's own type: a domain's value compared after a cast is
+            // not pruned, and the statement would not stay on one shard.
+            Oid type = pg::column_info(linked.child, column).type;
+            if (pg::guarded([type] { return getBaseType(type) != type; })) {
+                throw Error(sqlstate::kFeatureNotSupported,
+                            fmt::format("{}: relation \"{}\" loads per tenant, and the "
+                                        "distribution column of \"{}\" is of a domain type",
+                                        spec.path, spec.name, pg::relation_name(linked.child)),
+                            "Citus routes a statement by a value of the column's own type only.",
+                            "Filter the top level on its distribution column (one tenant's "
+                            "load), or load each tenant in a call of its own.");
+            }
             return true;
+        }
         throw Error(
             sqlstate::kFeatureNotSupported,
             fmt::format("{}: relation \"{}\" to a distributed table must join on its "
@@ -601,13 +614,26 @@ class EagerPlanner {
             "tenant in a call of its own.");
     }
 
+    // Whether the relation orders its rows by a related row of a distributed table (a subquery
+    // of that table in its statement's ORDER BY, which does not state the tenant).
+    bool orders_by_distributed_relation(const RelationSpec& spec) {
+        for (const OrderTerm& term : spec.options.order_by) {
+            const RelationSpec* named = named_relation(spec.relations, term.column);
+            if (named != nullptr &&
+                !distribution_of(resolve_table(named->table, named->path + ".table")).empty())
+                return true;
+        }
+        return false;
+    }
+
     // What a relation loaded per tenant cannot do: its batch is rows, one statement per tenant.
-    static void check_per_tenant_shape(const EagerRelation& relation, const RelationSpec& spec) {
+    void check_per_tenant_shape(const EagerRelation& relation, const RelationSpec& spec) {
         const char* what = relation.shape == EagerShape::kCount       ? "a count"
                            : relation.shape == EagerShape::kAggregate ? "an aggregate"
                            : spec.recursive                           ? "a recursive relation"
-                           : spec.join != JoinType::kLeft ? "an inner, right or full join"
-                                                          : nullptr;
+                           : spec.join != JoinType::kLeft         ? "an inner, right or full join"
+                           : orders_by_distributed_relation(spec) ? "an order by a related row"
+                                                                  : nullptr;
         if (what == nullptr)
             return;
         throw Error(sqlstate::kFeatureNotSupported,

@@ -501,69 +501,108 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
     });
 }
 
-// The tenants of a per-tenant batch's parent rows (Citus): `group_of[i]` is parent row i's
-// tenant (an index into `tenants`), -1 when it has none (a NULL key matches nothing).
+// The parent rows of a per-tenant batch (Citus) by tenant: `rows` holds the numbers (0-based)
+// of the parent rows with a tenant, grouped by it; group g is rows[starts[g] .. starts[g + 1])
+// and its tenant tenants[g]. A NULL tenant matches nothing: its rows are left out.
 struct TenantGroups {
-    int* group_of;
+    int* rows;
+    int* starts;
     Datum* tenants;
     int count;
 };
 
-TenantGroups tenant_groups(const BatchRows& parent, int column) {
-    TenantGroups groups{nullptr, nullptr, 0};
-    int rows = static_cast<int>(parent.count);
-    groups.group_of = static_cast<int*>(palloc(sizeof(int) * (rows + 1)));
-    groups.tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (rows + 1)));
-    Form_pg_attribute attribute = TupleDescAttr(parent.table->tupdesc, column);
-    for (int i = 0; i < rows; i++) {
-        CHECK_FOR_INTERRUPTS();
-        bool is_null;
-        Datum value =
-            SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &is_null);
-        groups.group_of[i] = -1;
-        if (is_null)
-            continue;
-        // Stored values of one column: the same tenant's are identical.
-        int found = 0;
-        while (found < groups.count && !datum_image_eq(groups.tenants[found], value,
-                                                       attribute->attbyval, attribute->attlen))
-            found++;
-        if (found == groups.count)
-            groups.tenants[groups.count++] = value;
-        groups.group_of[i] = found;
+// Orders parent rows by their tenant's stored image (equal images: the same tenant, as
+// datum_image_eq decides), then by row number.
+struct TenantImages {
+    const Datum* values;
+    bool byval;
+    int16 length;
+};
+
+int compare_tenant_images(const void* a, const void* b, void* arg) {
+    int first = *static_cast<const int*>(a);
+    int second = *static_cast<const int*>(b);
+    const auto* images = static_cast<const TenantImages*>(arg);
+    Datum x = images->values[first];
+    Datum y = images->values[second];
+    int order = 0;
+    if (images->byval) {
+        order = x < y ? -1 : x > y ? 1 : 0;
+    } else if (images->length > 0) {
+        order = memcmp(DatumGetPointer(x), DatumGetPointer(y), images->length);
+    } else if (images->length == -1) {
+        struct varlena* left = pg_detoast_datum_packed((struct varlena*)DatumGetPointer(x));
+        struct varlena* right = pg_detoast_datum_packed((struct varlena*)DatumGetPointer(y));
+        Size left_size = VARSIZE_ANY_EXHDR(left);
+        Size right_size = VARSIZE_ANY_EXHDR(right);
+        order = left_size != right_size ? (left_size < right_size ? -1 : 1)
+                                        : memcmp(VARDATA_ANY(left), VARDATA_ANY(right), left_size);
+    } else {
+        order = strcmp(DatumGetCString(x), DatumGetCString(y));
     }
+    return order != 0 ? order : (first < second ? -1 : first > second ? 1 : 0);
+}
+
+// One pass over the parent rows and a sort: the groups, each array sized to its rows.
+TenantGroups tenant_groups(const BatchRows& parent, int column) {
+    TenantGroups groups{nullptr, nullptr, nullptr, 0};
+    int count = static_cast<int>(parent.count);
+    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
+    groups.rows = static_cast<int*>(palloc(sizeof(int) * (count + 1)));
+    int with_tenant = 0;
+    for (int i = 0; i < count; i++) {
+        bool is_null;
+        values[i] =
+            SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &is_null);
+        if (!is_null)
+            groups.rows[with_tenant++] = i;
+    }
+    Form_pg_attribute attribute = TupleDescAttr(parent.table->tupdesc, column);
+    TenantImages images{values, attribute->attbyval, attribute->attlen};
+    qsort_arg(groups.rows, with_tenant, sizeof(int), compare_tenant_images, &images);
+    groups.starts = static_cast<int*>(palloc(sizeof(int) * (with_tenant + 2)));
+    groups.tenants = static_cast<Datum*>(palloc(sizeof(Datum) * (with_tenant + 1)));
+    for (int at = 0; at < with_tenant; at++) {
+        CHECK_FOR_INTERRUPTS();
+        if (at == 0 || !datum_image_eq(values[groups.rows[at - 1]], values[groups.rows[at]],
+                                       attribute->attbyval, attribute->attlen)) {
+            groups.starts[groups.count] = at;
+            groups.tenants[groups.count++] = values[groups.rows[at]];
+        }
+    }
+    groups.starts[groups.count] = with_tenant;
     return groups;
 }
 
-// The key column `column` of the parent rows of tenant `group`, as an array parameter; with
+// The key column `column` of the parent rows of group `group`, as an array parameter; with
 // `numbers`, the 1-based numbers of those rows instead.
 Datum group_array(const BatchRows& parent, int column, Oid element_type, const TenantGroups& groups,
                   int group, bool numbers) {
     if (!numbers)
         check_column_type(parent.table->tupdesc, column, element_type);
-    int rows = static_cast<int>(parent.count);
-    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (rows + 1)));
-    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (rows + 1)));
-    int count = 0;
-    for (int i = 0; i < rows; i++) {
-        if (groups.group_of[i] != group)
-            continue;
+    int first = groups.starts[group];
+    int count = groups.starts[group + 1] - first;
+    auto* values = static_cast<Datum*>(palloc(sizeof(Datum) * (count + 1)));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (count + 1)));
+    for (int i = 0; i < count; i++) {
+        int row = groups.rows[first + i];
         if (numbers) {
-            values[count] = Int64GetDatum(i + 1);
-            nulls[count] = false;
+            values[i] = Int64GetDatum(row + 1);
+            nulls[i] = false;
         } else {
-            values[count] = SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1,
-                                          &nulls[count]);
+            values[i] = SPI_getbinval(parent.table->vals[row], parent.table->tupdesc, column + 1,
+                                      &nulls[i]);
         }
-        count++;
     }
-    return array_datum(numbers ? INT8OID : element_type, values, nulls, count);
+    Datum array = array_datum(numbers ? INT8OID : element_type, values, nulls, count);
+    pfree(values);
+    pfree(nulls);
+    return array;
 }
 
-// Appends the rows of SPI's last result to `gathered` (their tuples stay in SPI's memory).
+// Copies the rows of SPI's last result into `gathered` (in the current context) and frees the
+// result, so that a run per tenant costs what its rows take.
 void gather_rows(SPITupleTable* gathered, uint64 count) {
-    if (count == 0 && gathered->tupdesc != nullptr)
-        return;
     uint64 needed = gathered->numvals + count;
     if (needed + 1 > gathered->alloced) {
         uint64 size = std::max<uint64>(needed + 1, gathered->alloced * 2);
@@ -573,10 +612,17 @@ void gather_rows(SPITupleTable* gathered, uint64 count) {
                 : static_cast<HeapTuple*>(repalloc(gathered->vals, sizeof(HeapTuple) * size));
         gathered->alloced = size;
     }
-    memcpy(gathered->vals + gathered->numvals, SPI_tuptable->vals, sizeof(HeapTuple) * count);
+    if (gathered->tupdesc == nullptr)
+        gathered->tupdesc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+    for (uint64 i = 0; i < count; i++)
+        gathered->vals[gathered->numvals + i] = heap_copytuple(SPI_tuptable->vals[i]);
     gathered->numvals = needed;
-    gathered->tupdesc = SPI_tuptable->tupdesc;
+    SPI_freetuptable(SPI_tuptable);
 }
+
+// What a run per tenant costs the load's budget besides its rows: its statement's plan and
+// result, made and freed (data_bridge.max_load_size then bounds the number of runs too).
+constexpr int64 kTenantRunBytes = 8192;
 
 // A per-tenant batch (Citus, a load across tenants): its statement run once for the parent
 // rows of each tenant, with their keys, their numbers and the tenant bound, planned for those
@@ -592,6 +638,10 @@ SPITupleTable* run_per_tenant(const EagerProgram& program, std::size_t b, const 
     auto* gathered =
         guarded([] { return static_cast<SPITupleTable*>(palloc0(sizeof(SPITupleTable))); });
     for (int group = 0; group < groups.count; group++) {
+        guarded([budget] {
+            if (budget->limited())
+                budget->charge(kTenantRunBytes);
+        });
         Parameters parameters = spec;
         for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {
             int column = batch.parent_key_columns[k];
@@ -611,7 +661,15 @@ SPITupleTable* run_per_tenant(const EagerProgram& program, std::size_t b, const 
             break;  // past data_bridge.max_rows already: the caller says so
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, PlanChoice::kCustom);
         uint64 count = execute_plan(plan, parameters.values, parameters.nulls, true, room, budget);
-        guarded([gathered, count] { gather_rows(gathered, count); });
+        // The run's own arrays (the keys and the numbers; not the spec's values or the tenant)
+        // go with it.
+        const Datum* own = parameters.values.data() + spec.values.size();
+        std::size_t own_count = batch.parent_key_columns.size() + 1;
+        guarded([gathered, count, own, own_count] {
+            gather_rows(gathered, count);
+            for (std::size_t i = 0; i < own_count; i++)
+                pfree(DatumGetPointer(own[i]));
+        });
     }
     *processed = gathered->numvals;
     return gathered->tupdesc == nullptr ? nullptr : gathered;

@@ -223,7 +223,7 @@ void counting_destroy(DestReceiver*) {}
 int execute_counted(SPIPlanPtr plan, Datum* values, const char* nulls, bool read_only,
                     long row_limit, ReadBudget* budget) {
     int count = SPI_getargcount(plan);
-    ParamListInfo parameters = makeParamList(count);
+    ParamListInfo parameters = count > 0 ? makeParamList(count) : nullptr;
     for (int i = 0; i < count; i++) {
         ParamExternData* parameter = &parameters->params[i];
         parameter->value = values[i];
@@ -241,7 +241,8 @@ int execute_counted(SPIPlanPtr plan, Datum* values, const char* nulls, bool read
     receiver.budget = budget;
     SPIExecuteOptions options;
     memset(&options, 0, sizeof options);
-    options.params = parameters;
+    // No parameters: no list (Citus reads through the NULL that copying an empty one gives).
+    options.params = count > 0 ? parameters : nullptr;
     options.read_only = read_only;
     options.tcount = row_limit;
     options.dest = &receiver.receiver;

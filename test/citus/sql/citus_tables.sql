@@ -260,8 +260,35 @@ SELECT count(*) AS streamed_posts, sum(jsonb_array_length(r -> 'comments')) AS c
        sum(jsonb_array_length(r -> 'comments')) = (SELECT count(*) FROM comments) AS every_comment
 FROM fetch_rows_with_relations('{"table": "posts", "select_columns": ["id"],
     "relations": [{"name": "comments", "table": "comments", "select_columns": ["id"]}]}') AS r;
+-- A load with no value to bind (no filter at all) runs its statements without parameters (an
+-- empty parameter list crashed Citus' executor).
+SELECT jsonb_array_length(fetch_with_relations('{"table": "users", "select_columns": ["id"], "relations": [
+    {"name": "posts", "table": "posts", "foreign_key": "posts_tenant_id_user_id_fkey", "select_columns": ["id"]}]}'))
+    = (SELECT count(*) FROM users) AS every_user;
+-- Each run per tenant counts toward data_bridge.max_load_size besides its rows (its plan and
+-- result), so a load over many tenants is bounded too.
+SET data_bridge.max_load_size = '64kB';
+SELECT fetch_with_relations('{"table": "users", "filter": {"id": 1}, "select_columns": ["id"], "relations": [
+    {"name": "posts", "table": "posts", "foreign_key": "posts_tenant_id_user_id_fkey", "select_columns": ["id"], "limit": 1}]}') IS NULL;
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_load_size;
 -- What needs one tenant's load is refused, naming what to do: counts, aggregates, inner joins
--- of a distributed table across tenants; a relation not joined on the distribution column.
+-- of a distributed table across tenants, an order by a related distributed row; a relation not
+-- joined on the distribution column, or on one of a domain type (Citus would not route it).
+SELECT fetch_with_relations('{"table": "users", "filter": {"id": 1}, "relations": [{"name": "posts", "table": "posts",
+    "foreign_key": "posts_tenant_id_user_id_fkey", "order_by": [["author.name", "asc"]],
+    "relations": [{"name": "author", "table": "users", "foreign_key": "posts_tenant_id_user_id_fkey"}]}]}');
+\echo :LAST_ERROR_SQLSTATE
+CREATE DOMAIN tenant_ref AS int;
+CREATE TABLE domain_parents (t tenant_ref, id int, PRIMARY KEY (t, id));
+CREATE TABLE domain_children (t tenant_ref, id int, parent_id int, PRIMARY KEY (t, id));
+SELECT create_distributed_table('domain_parents', 't');
+SELECT create_distributed_table('domain_children', 't', colocate_with => 'domain_parents');
+ALTER TABLE domain_children ADD FOREIGN KEY (t, parent_id) REFERENCES domain_parents;
+SELECT fetch_with_relations('{"table": "domain_parents", "relations": [{"name": "children", "table": "domain_children"}]}');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE domain_children, domain_parents;
+DROP DOMAIN tenant_ref;
 SELECT fetch_with_relations('{"table": "posts", "filter": {"id": 1}, "relations": [{"name": "n", "table": "comments", "count": true}]}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_with_relations('{"table": "posts", "filter": {"id": 1}, "relations": [{"name": "c", "table": "comments", "join_type": "inner"}]}');
