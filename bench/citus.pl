@@ -46,30 +46,31 @@ my $relations = q{[{"name": "author", "table": "users", "foreign_key": "posts_te
 my $ours_page = $db->prepare(qq{SELECT fetch_with_relations(jsonb_build_object('table', 'posts',
     'filter', jsonb_build_object('tenant_id', \$1::int), 'order_by', '[["created", "DESC"]]'::jsonb, 'limit', 50,
     'relations', '$relations'::jsonb))});
-my $theirs_page = $db->prepare(q{
-    SELECT coalesce(jsonb_agg(doc ORDER BY created DESC), '[]') FROM (
-      SELECT p.created, to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c),
-                                                        'comments', cm.list) AS doc
-      FROM (SELECT * FROM posts WHERE tenant_id = $1 ORDER BY created DESC LIMIT 50) p
+# The hand-written query's joins, every table stating the tenant ($1) so Citus sends it whole
+# to the tenant's worker: a post p's author, category and 10 best comments with their authors.
+my $joins = q{
       LEFT JOIN users a ON a.tenant_id = $1 AND a.id = p.user_id
       LEFT JOIN categories c ON c.id = p.category_id
       CROSS JOIN LATERAL (
         SELECT coalesce(jsonb_agg(to_jsonb(m) || jsonb_build_object('author', to_jsonb(ma)) ORDER BY m.score DESC, m.id), '[]') AS list
         FROM (SELECT * FROM comments m WHERE m.tenant_id = $1 AND m.post_id = p.id
               ORDER BY m.score DESC, m.id LIMIT 10) m
-        LEFT JOIN users ma ON ma.tenant_id = $1 AND ma.id = m.user_id) cm) s});
+        LEFT JOIN users ma ON ma.tenant_id = $1 AND ma.id = m.user_id) cm};
+# The posts `$posts` selects, each with its relations, as one jsonb array, newest first.
+sub posts_sql {
+    my ($posts) = @_;
+    return qq{
+    SELECT coalesce(jsonb_agg(doc ORDER BY created DESC), '[]') FROM (
+      SELECT p.created, to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c),
+                                                        'comments', cm.list) AS doc
+      FROM ($posts) p $joins) s};
+}
+my $theirs_page = $db->prepare(posts_sql(q{SELECT * FROM posts WHERE tenant_id = $1 ORDER BY created DESC LIMIT 50}));
 my $ours_one = $db->prepare(qq{SELECT fetch_one_with_relations('posts', jsonb_build_object('tenant_id', \$1::int, 'id', \$2::int), '$relations')});
-my $theirs_one = $db->prepare(q{
+my $theirs_one = $db->prepare(qq{
     SELECT to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c), 'comments', cm.list)
-    FROM posts p
-    LEFT JOIN users a ON a.tenant_id = $1 AND a.id = p.user_id
-    LEFT JOIN categories c ON c.id = p.category_id
-    CROSS JOIN LATERAL (
-      SELECT coalesce(jsonb_agg(to_jsonb(m) || jsonb_build_object('author', to_jsonb(ma)) ORDER BY m.score DESC, m.id), '[]') AS list
-      FROM (SELECT * FROM comments m WHERE m.tenant_id = $1 AND m.post_id = p.id
-            ORDER BY m.score DESC, m.id LIMIT 10) m
-      LEFT JOIN users ma ON ma.tenant_id = $1 AND ma.id = m.user_id) cm
-    WHERE p.tenant_id = $1 AND p.id = $2});
+    FROM posts p $joins
+    WHERE p.tenant_id = \$1 AND p.id = \$2});
 my $ours_related = $db->prepare(q{SELECT fetch_related('posts', jsonb_build_object('tenant_id', $1::int, 'id', $2::int), 'posts_tenant_id_user_id_fkey')});
 my $theirs_related = $db->prepare(q{SELECT to_jsonb(u) FROM posts p JOIN users u ON u.tenant_id = $1 AND u.id = p.user_id
     WHERE p.tenant_id = $1 AND p.id = $2});
@@ -79,18 +80,7 @@ my $theirs_related = $db->prepare(q{SELECT to_jsonb(u) FROM posts p JOIN users u
 my $ours_across = $db->prepare(qq{SELECT fetch_with_relations(jsonb_build_object('table', 'posts',
     'filter', jsonb_build_object('tenant_id', jsonb_build_object('in', \$1::int[]), 'created', jsonb_build_object('gt', 390)),
     'order_by', '[["tenant_id", "ASC"], ["created", "DESC"]]'::jsonb, 'relations', '$relations'::jsonb))});
-my $theirs_tenant = $db->prepare(q{
-    SELECT coalesce(jsonb_agg(doc ORDER BY created DESC), '[]') FROM (
-      SELECT p.created, to_jsonb(p) || jsonb_build_object('author', to_jsonb(a), 'category', to_jsonb(c),
-                                                        'comments', cm.list) AS doc
-      FROM (SELECT * FROM posts WHERE tenant_id = $1 AND created > 390) p
-      LEFT JOIN users a ON a.tenant_id = $1 AND a.id = p.user_id
-      LEFT JOIN categories c ON c.id = p.category_id
-      CROSS JOIN LATERAL (
-        SELECT coalesce(jsonb_agg(to_jsonb(m) || jsonb_build_object('author', to_jsonb(ma)) ORDER BY m.score DESC, m.id), '[]') AS list
-        FROM (SELECT * FROM comments m WHERE m.tenant_id = $1 AND m.post_id = p.id
-              ORDER BY m.score DESC, m.id LIMIT 10) m
-        LEFT JOIN users ma ON ma.tenant_id = $1 AND ma.id = m.user_id) cm) s});
+my $theirs_tenant = $db->prepare(posts_sql(q{SELECT * FROM posts WHERE tenant_id = $1 AND created > 390}));
 
 sub value { my ($statement, @args) = @_; $statement->execute(@args); return ($statement->fetchrow_array)[0] }
 my $canonical = JSON::XS->new->canonical;

@@ -9,57 +9,45 @@
 namespace data_bridge {
 namespace {
 
-Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
-    pg::PlanCacheStats stats = pg::plan_cache_stats();
-    return pg::guarded([fcinfo, stats] {
+// The function's one result row of bigints (its OUT columns, in order).
+Datum bigint_row(FunctionCallInfo fcinfo, const int64* numbers, int count) {
+    return pg::guarded([fcinfo, numbers, count] {
         TupleDesc descriptor;
-        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
-            elog(ERROR, "plan_cache_stats must return a composite type");
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE ||
+            descriptor->natts != count) {
+            elog(ERROR, "data_bridge: a diagnostics function must return %d bigint columns", count);
         }
         descriptor = BlessTupleDesc(descriptor);
-        Datum values[3] = {Int64GetDatum(stats.entries), Int64GetDatum(stats.prepared),
-                           Int64GetDatum(stats.hits)};
-        bool nulls[3] = {false, false, false};
+        Datum values[8];
+        bool nulls[8];
+        for (int i = 0; i < count; i++) {
+            values[i] = Int64GetDatum(numbers[i]);
+            nulls[i] = false;
+        }
         return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
     });
+}
+
+Datum plan_cache_stats_body(FunctionCallInfo fcinfo) {
+    pg::PlanCacheStats stats = pg::plan_cache_stats();
+    const int64 numbers[] = {stats.entries, stats.prepared, stats.hits};
+    return bigint_row(fcinfo, numbers, 3);
 }
 
 // cache_stats(): the foreign-key model and the remembered shapes' watch list.
 Datum cache_stats_body(FunctionCallInfo fcinfo) {
     pg::ModelStats model = pg::model_stats();  // settles nothing: reports the state as it is
     pg::PlanCacheStats plans = pg::plan_cache_stats();
-    long shapes = pg::remembered_shapes;
-    return pg::guarded([fcinfo, model, plans, shapes] {
-        TupleDesc descriptor;
-        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
-            elog(ERROR, "cache_stats must return a composite type");
-        }
-        descriptor = BlessTupleDesc(descriptor);
-        Datum values[6] = {
-            Int64GetDatum(model.graph_builds),   Int64GetDatum(model.foreign_keys),
-            Int64GetDatum(model.watched_tables), Int64GetDatum((int64)model.generation),
-            Int64GetDatum(plans.entries),        Int64GetDatum(shapes)};
-        bool nulls[6] = {false, false, false, false, false, false};
-        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
-    });
+    const int64 numbers[] = {model.graph_builds,      model.foreign_keys, model.watched_tables,
+                             (int64)model.generation, plans.entries,      pg::remembered_shapes};
+    return bigint_row(fcinfo, numbers, 6);
 }
 
 // cache_memory(): the kept plans' memory, and the counts that bound the caches.
 Datum cache_memory_body(FunctionCallInfo fcinfo) {
-    pg::PlanCacheStats plans = pg::plan_cache_stats();
-    int64 bytes = pg::kept_plan_bytes();
-    long shapes = pg::remembered_shapes;
-    return pg::guarded([fcinfo, plans, bytes, shapes] {
-        TupleDesc descriptor;
-        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE) {
-            elog(ERROR, "cache_memory must return a composite type");
-        }
-        descriptor = BlessTupleDesc(descriptor);
-        Datum values[3] = {Int64GetDatum(plans.entries), Int64GetDatum(bytes),
-                           Int64GetDatum(shapes)};
-        bool nulls[3] = {false, false, false};
-        return HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls));
-    });
+    const int64 numbers[] = {pg::plan_cache_stats().entries, pg::kept_plan_bytes(),
+                             pg::remembered_shapes};
+    return bigint_row(fcinfo, numbers, 3);
 }
 
 }  // namespace
