@@ -9,6 +9,10 @@
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
 
+extern "C" {
+#include "utils/json.h"
+}
+
 namespace data_bridge::pg {
 
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
@@ -321,11 +325,8 @@ struct TextOut {
         if (!object.first)
             appendBinaryStringInfo(text, ", ", 2);
         object.first = false;
-        JsonbValue name;
-        name.type = jbvString;
-        name.val.string.val = const_cast<char*>(key.data());
-        name.val.string.len = static_cast<int>(key.size());
-        append_json_text(text, &name);
+        // A key is a name: terminated, no NUL inside; escaped in place, not copied per row.
+        escape_json(text, key.c_str());
         appendBinaryStringInfo(text, ": ", 2);
         return *this;
     }
