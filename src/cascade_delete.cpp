@@ -46,6 +46,7 @@ extern "C" {
 #include "storage/bufmgr.h"
 #include "catalog/partition.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_trigger.h"
 #include "pgstat.h"
 #include "utils/acl.h"
 #include "utils/datum.h"
@@ -135,6 +136,51 @@ bool caller_sees_all_rows(Oid relid) {
     });
 }
 
+// A tid[] of the rows' ctids (palloc'd in the current context).
+Datum tid_array(const std::vector<RowId>& rows) {
+    return pg::guarded([&rows] {
+        auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
+        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
+        for (std::size_t i = 0; i < rows.size(); i++) {
+            ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
+            datums[i] = PointerGetDatum(&tids[i]);
+        }
+        return pg::array_datum(TIDOID, datums, nullptr, (int)rows.size());
+    });
+}
+
+// (tableoid, ctid) of SPI's `count` result rows, as row ids.
+void read_row_ids(uint64 count, std::vector<RowId>& into) {
+    for (uint64 r = 0; r < count; r++) {
+        pg::check_for_interrupts();
+        RowId id;
+        pg::guarded([r, &id] {
+            bool isnull;
+            id.relid = DatumGetObjectId(
+                SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+            ItemPointer tid = (ItemPointer)DatumGetPointer(
+                SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+            if (isnull)
+                elog(ERROR, "data_bridge: a row without a ctid");
+            id.block = ItemPointerGetBlockNumber(tid);
+            id.offset = ItemPointerGetOffsetNumber(tid);
+        });
+        into.push_back(id);
+    }
+}
+
+// One tenant's cascade on Citus (tenant_delete): the walk follows only the cascading keys, reads
+// only rows of the tenant (its distribution column stated in every statement, so Citus routes each
+// to the tenant's shard) as the caller, in the caller's own worker connections, and locks them
+// (FOR UPDATE): until the transaction ends no row reached can change, go, or gain a reference.
+// Within one tenant a row's (tableoid, ctid) is unique: the tenant's shards share one worker.
+struct TenantScope {
+    std::map<Oid, std::string> columns;  // each reached table's distribution column
+    Oid type = InvalidOid;               // the distribution columns' type (co-located: one type)
+    std::optional<Datum> value;          // the tenant, once known
+    long counted = 0;                    // rows reached by the walks of earlier tenants
+};
+
 // The dry run's walk: every row each foreign key reaches from the root rows.
 class CascadeWalk {
   public:
@@ -144,7 +190,8 @@ class CascadeWalk {
 
     // Lives inside one SPI connection: its memory is a child of SPI's, and finish() must run
     // before SPI_finish (which would free that memory anyway on an error path).
-    explicit CascadeWalk(Oid root) : root_(root), graph_(pg::foreign_key_graph()) {
+    explicit CascadeWalk(Oid root, TenantScope* tenant = nullptr)
+        : root_(root), graph_(pg::foreign_key_graph()), tenant_(tenant) {
         memory_ = pg::guarded([] {
             return AllocSetContextCreate(CurrentMemoryContext, "data_bridge cascade",
                                          ALLOCSET_DEFAULT_SIZES);
@@ -158,6 +205,8 @@ class CascadeWalk {
     // own DELETE needs); the rest of each root row is read as the owner, by those key values,
     // which are of the column's own type: no value or cast of the caller's runs there.
     long find_root(const std::vector<KeyMatch>& key, const pg::Parameters& parameters) {
+        if (tenant_ != nullptr)
+            return find_tenant_root(key, parameters);
         std::vector<pg::ColumnInfo> key_columns;
         std::vector<std::string> selected;
         for (const auto& name : pg::primary_key_columns(root_)) {
@@ -193,10 +242,13 @@ class CascadeWalk {
         return root_rows_;
     }
 
-    // Follows every foreign key that references reached rows, breadth first, without recursion.
+    // Follows every foreign key that references reached rows, breadth first, without recursion
+    // (for a tenant's cascade, the cascading ones: the rows the DELETE deletes).
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
             for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
+                if (tenant_ != nullptr && key->on_delete != FkAction::kCascade)
+                    continue;
                 if (key != queue_[next].closed)
                     expand(next, *key);
             }
@@ -247,9 +299,7 @@ class CascadeWalk {
             pg::check_for_interrupts();
             std::string sql = surviving_rows_sql(pg::quoted_table(leaf));
             pg::Parameters parameters;
-            const std::vector<RowId>* rows_ref = &rows;
-            parameters.add(TIDARRAYOID, pg::guarded([rows_ref] { return tid_array(*rows_ref); }),
-                           false);
+            parameters.add(TIDARRAYOID, tid_array(rows), false);
             Frontier still{leaf, 0, -1, nullptr, nullptr, {}, {}};
             as_owner(leaf, [&] {
                 // Not read-only: SPI then takes a snapshot that sees the DELETE's own changes.
@@ -304,36 +354,6 @@ class CascadeWalk {
         });
     }
 
-    static Datum tid_array(const std::vector<RowId>& rows) {
-        auto* tids = (ItemPointerData*)palloc(sizeof(ItemPointerData) * (rows.size() + 1));
-        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows.size() + 1));
-        for (std::size_t i = 0; i < rows.size(); i++) {
-            ItemPointerSet(&tids[i], rows[i].block, rows[i].offset);
-            datums[i] = PointerGetDatum(&tids[i]);
-        }
-        return pg::array_datum(TIDOID, datums, nullptr, (int)rows.size());
-    }
-
-    // (tableoid, ctid) of SPI's `count` result rows, as row ids.
-    static void read_row_ids(uint64 count, std::vector<RowId>& into) {
-        for (uint64 r = 0; r < count; r++) {
-            pg::check_for_interrupts();
-            RowId id;
-            pg::guarded([r, &id] {
-                bool isnull;
-                id.relid = DatumGetObjectId(
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-                ItemPointer tid = (ItemPointer)DatumGetPointer(
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
-                if (isnull)
-                    elog(ERROR, "data_bridge: a row without a ctid");
-                id.block = ItemPointerGetBlockNumber(tid);
-                id.offset = ItemPointerGetOffsetNumber(tid);
-            });
-            into.push_back(id);
-        }
-    }
-
     static void keep_first_occurrences(Frontier& frontier) {
         std::unordered_set<RowId, RowIdHash> seen;
         std::vector<bool> keep;
@@ -380,10 +400,68 @@ class CascadeWalk {
     // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition
     std::string select_sql(Oid table, const char* alias, const std::string& condition,
                            bool is_root) {
-        return walk_rows_sql(walk_table(table, is_root), alias, quoted_referenced_columns(table),
-                             condition);
+        std::string sql = walk_rows_sql(walk_table(table, is_root), alias,
+                                        quoted_referenced_columns(table), condition);
+        return tenant_ != nullptr ? locked_rows_sql(sql, alias) : sql;
     }
 
+    // " AND alias.<distribution column> = $n" for a tenant's cascade once its tenant is known.
+    std::string tenant_condition(Oid table, const char* alias, pg::Parameters& parameters) {
+        if (tenant_ == nullptr || !tenant_->value)
+            return "";
+        std::string placeholder = parameters.add(tenant_->type, *tenant_->value, false);
+        std::vector<KeyMatch> match{{pg::quoted_identifier(tenant_->columns.at(table)),
+                                     pg::equality_operator_sql(tenant_->type), placeholder}};
+        return " AND " + conditions(alias, match);
+    }
+
+    // The walk reads a referencing table as its owner, as PostgreSQL's triggers do; a tenant's
+    // cascade reads as the caller (see TenantScope), whose rights tenant_delete checked.
+    template <typename Work>
+    void read_as(Oid table, Work work) {
+        if (tenant_ != nullptr)
+            work();
+        else
+            as_owner(table, work);
+    }
+
+    // One tenant's root rows, chosen and locked by the caller's own statement; the tenant is
+    // theirs (the primary key of a distributed table includes its distribution column).
+    long find_tenant_root(const std::vector<KeyMatch>& key, const pg::Parameters& given) {
+        pg::Parameters parameters = given;
+        std::string condition = conditions("t", key) + tenant_condition(root_, "t", parameters);
+        Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
+        run_select(select_sql(root_, "t", condition, true), parameters, root);
+        keep_first_occurrences(root);
+        if (!tenant_->value && !root.rows.empty()) {
+            // Cascading keys into the root pair its distribution column: it is among the values.
+            auto found = root.values.find(tenant_->columns.at(root_));
+            if (found != root.values.end())
+                tenant_->value = found->second.datums[0];
+        }
+        for (const RowId& id : root.rows)
+            ledger_.add_deleted(id, 0);
+        root_rows_ = (long)root.rows.size();
+        if (!root.rows.empty())
+            queue_.push_back(std::move(root));
+        return root_rows_;
+    }
+
+  public:
+    // The rows the DELETE is to delete, by the table they were read from.
+    std::map<Oid, std::vector<RowId>> deleted_rows_by_table() const {
+        std::map<Oid, std::vector<RowId>> rows;
+        if (!queue_.empty())
+            rows[root_] = queue_[0].rows;
+        for (const CascadeStep& step : steps_) {
+            if (step.kind == CascadeStepKind::kDelete)
+                rows[step.table].insert(rows[step.table].end(), step.matched.begin(),
+                                        step.matched.end());
+        }
+        return rows;
+    }
+
+  private:
     // The table as the walk reads it: the root as DELETE FROM reads it (with its inheritance
     // children), a referencing table ONLY, unless partitioned (its rows are its partitions').
     static WalkTable walk_table(Oid table, bool is_root) {
@@ -403,9 +481,12 @@ class CascadeWalk {
         SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
         // The limit is checked while reading: the executor stops one row past it.
         long limit = pg::max_cascade_rows;
-        long room = limit > 0 ? std::max(0L, limit - reached_rows()) + 1 : 0;
-        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, true, room);
-        if (limit > 0 && reached_rows() + (long)count > limit)
+        long counted = reached_rows() + (tenant_ != nullptr ? tenant_->counted : 0);
+        long room = limit > 0 ? std::max(0L, limit - counted) + 1 : 0;
+        // Locking statements are not read-only (SPI refuses FOR UPDATE in read-only mode).
+        uint64 count =
+            pg::execute_plan(plan, parameters.values, parameters.nulls, tenant_ == nullptr, room);
+        if (limit > 0 && counted + (long)count > limit)
             throw cascade_limit_exceeded(limit);
         std::vector<std::string> columns = referenced_columns(graph_, into.table);
         for (std::size_t c = 0; c < columns.size(); c++) {
@@ -482,8 +563,10 @@ class CascadeWalk {
             }
             if (any_null)
                 continue;  // NULL references nothing
-            std::string sql = select_sql(key.source_relid, "c", conditions("c", matches), false);
-            as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+            std::string condition =
+                conditions("c", matches) + tenant_condition(key.source_relid, "c", parameters);
+            std::string sql = select_sql(key.source_relid, "c", condition, false);
+            read_as(key.source_relid, [&] { run_select(sql, parameters, found); });
         }
     }
 
@@ -503,17 +586,19 @@ class CascadeWalk {
             referencing.push_back({comparison.column, comparison.equals, comparison.convert_to,
                                    parameters.add(array_type, array, false)});
         }
-        std::string condition = referencing_condition(referencing);
+        std::string condition = referencing_condition(referencing) +
+                                tenant_condition(key.source_relid, "c", parameters);
 
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
-        // followed to its end in one recursive statement, not one statement per level.
+        // followed to its end in one recursive statement, not one statement per level (a
+        // tenant's rows are locked as they are read: one statement per level there).
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
-                       found.depth >= kClosureDepth;
+                       found.depth >= kClosureDepth && tenant_ == nullptr;
         if (closure)
             found.closed = &key;
         std::string sql = closure ? closure_sql(key, condition)
                                   : select_sql(key.source_relid, "c", condition, false);
-        as_owner(key.source_relid, [&] { run_select(sql, parameters, found); });
+        read_as(key.source_relid, [&] { run_select(sql, parameters, found); });
     }
 
     void record_step(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
@@ -583,6 +668,7 @@ class CascadeWalk {
     std::vector<CascadeStep> steps_;
     CascadeLedger ledger_;
     long root_rows_ = 0;
+    TenantScope* tenant_;
 };
 
 void require_delete_privilege(Oid table) {
@@ -638,26 +724,84 @@ TableFamily family_of(Oid table) {
     return family;
 }
 
-// Citus deletes the rows of its tables on the workers, where this backend's counters and row
-// identities do not reach: a cascade that touches one is refused before anything changes.
-void refuse_citus_cascade(Oid root) {
+// How a cascade counts its rows: from PostgreSQL's counters, or, when it reaches a Citus table
+// (whose rows the workers delete, out of this backend's counters), by a walk over one tenant's
+// rows.
+struct CascadeCount {
+    bool citus = false;
+    TenantScope scope;  // for Citus: each reached table's distribution column
+};
+
+// Refuses (before anything changes) a cascade on Citus that data_bridge cannot count exactly: one
+// that leaves the root rows' tenant (tenant_cascade_keys), or reaches a table the caller may not
+// read in full and lock (the walk reads and locks as the caller: see TenantScope).
+CascadeCount cascade_count(Oid root) {
+    CascadeCount count;
     if (!pg::citus_present())
-        return;
-    std::vector<Oid> tables{root};
-    for (const ReachedTable& reached : cascade_closure(pg::foreign_key_graph(), root, family_of))
-        tables.insert(tables.end(), reached.members.begin(), reached.members.end());
-    for (Oid table : tables) {
-        if (!pg::citus_table(table).managed)
-            continue;
-        throw Error(sqlstate::kFeatureNotSupported,
-                    table == root
-                        ? fmt::format("\"{}\" is a Citus table", pg::relation_name(root))
-                        : fmt::format("the cascade from \"{}\" reaches \"{}\", a Citus table",
-                                      pg::relation_name(root), pg::relation_name(table)),
-                    "Citus deletes its tables' rows on the workers, where data_bridge cannot "
-                    "count them or identify them yet.",
-                    "Use a plain DELETE; get_backreferences shows what it reaches.");
+        return count;
+    auto placement_of = [](RelationId table) {
+        pg::CitusTable citus = pg::citus_table(table);
+        return TablePlacement{pg::relation_name(table), citus.managed, citus.distribution_column,
+                              citus.colocation};
+    };
+    if (!pg::citus_table(root).managed) {
+        // A table Citus does not manage is referenced by none of its tables but a local one.
+        for (const ReachedTable& reached :
+             cascade_closure(pg::foreign_key_graph(), root, family_of)) {
+            for (Oid member : reached.members) {
+                if (pg::citus_table(member).managed)
+                    throw Error(sqlstate::kFeatureNotSupported,
+                                fmt::format("the cascade from \"{}\" reaches \"{}\", a Citus table",
+                                            pg::relation_name(root), pg::relation_name(member)),
+                                {},
+                                "Use a plain DELETE; get_backreferences shows what it reaches.");
+            }
+        }
+        return count;
     }
+    count.citus = true;
+    std::vector<Oid> tables{root};
+    for (const ForeignKey* key : tenant_cascade_keys(pg::foreign_key_graph(), root, placement_of))
+        tables.push_back(key->source_relid);
+    for (Oid table : tables) {
+        if (count.scope.columns.count(table) != 0)
+            continue;
+        count.scope.columns[table] = pg::distribution_column(table);
+        bool lockable = pg::guarded([table] {
+            Oid user = GetUserId();
+            return pg_class_aclcheck(table, user, ACL_UPDATE) == ACLCHECK_OK ||
+                   pg_attribute_aclcheck_all(table, user, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
+        });
+        if (!caller_sees_all_rows(table) || !lockable) {
+            throw Error(sqlstate::kInsufficientPrivilege,
+                        fmt::format("permission denied to count the cascade into table \"{}\"",
+                                    pg::relation_name(table)),
+                        "On Citus, data_bridge counts a cascade by reading and locking the rows "
+                        "it reaches as you (SELECT ... FOR UPDATE): that needs SELECT and UPDATE "
+                        "on each table it deletes from, and no row-level security in force there.",
+                        "Use a plain DELETE.");
+        }
+    }
+    count.scope.type = pg::column_info(root, count.scope.columns.at(root)).type;
+    return count;
+}
+
+// Whether a DELETE of the table's rows may keep some of them: a BEFORE DELETE row trigger (it may
+// return NULL) or a rule.
+bool may_keep_rows(Oid table) {
+    return pg::guarded([table] {
+        Relation relation = relation_open(table, AccessShareLock);
+        bool keeps = relation->rd_rules != nullptr;
+        TriggerDesc* triggers = relation->trigdesc;
+        for (int i = 0; triggers != nullptr && i < triggers->numtriggers; i++) {
+            const Trigger& trigger = triggers->triggers[i];
+            keeps =
+                keeps || (!trigger.tgisinternal && TRIGGER_FOR_ROW(trigger.tgtype) &&
+                          TRIGGER_FOR_BEFORE(trigger.tgtype) && TRIGGER_FOR_DELETE(trigger.tgtype));
+        }
+        relation_close(relation, AccessShareLock);
+        return keeps;
+    });
 }
 
 std::vector<CountedTable> reachable_tables(Oid root) {
@@ -720,15 +864,107 @@ long native_delete(Oid table, const RootKey& key) {
     return root_countable ? visible : visible + roots;
 }
 
+// Rows of one tenant's walk that a trigger or rule may keep, to look for after the DELETE.
+struct KeptCandidates {
+    Datum tenant;
+    Oid table;
+    std::vector<RowId> rows;
+};
+
+// How many of the rows are still there (a trigger or rule kept them).
+long still_there(const KeptCandidates& kept, const TenantScope& scope) {
+    pg::Parameters parameters;
+    parameters.add(TIDARRAYOID, tid_array(kept.rows), false);
+    std::vector<KeyMatch> tenant{{pg::quoted_identifier(scope.columns.at(kept.table)),
+                                  pg::equality_operator_sql(scope.type),
+                                  parameters.add(scope.type, kept.tenant, false)}};
+    std::string sql =
+        surviving_rows_where_sql(pg::quoted_table(kept.table), conditions("t", tenant));
+    uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                    parameters.nulls, false);
+    std::vector<RowId> present;
+    read_row_ids(count, present);
+    std::unordered_set<RowId, RowIdHash> walked(kept.rows.begin(), kept.rows.end());
+    long found = 0;
+    for (const RowId& id : present)
+        found += (long)walked.count(id);
+    return found;
+}
+
+// A cascade on Citus, whose workers delete the rows out of reach of this backend's counters: each
+// tenant's rows the DELETE will delete are read and locked first (CascadeWalk with a TenantScope),
+// so they are exactly the rows it deletes; then the caller's own DELETE runs, as everywhere. With
+// many keys (a table distributed by its key), one walk per tenant among them. A trigger or rule
+// that may keep rows is answered by looking for the walked rows afterwards.
+long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
+    TenantScope& scope = count.scope;
+    bool many = key.keys.array_type != InvalidOid;
+    std::vector<std::optional<Datum>> tenants{std::nullopt};
+    if (many) {
+        tenants.clear();
+        std::string sql = distinct_values_sql(pg::quoted_table(table),
+                                              pg::quoted_identifier(scope.columns.at(table)),
+                                              conditions("t", key.matches));
+        uint64 found = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
+                                        key.parameters.values, key.parameters.nulls, false);
+        for (uint64 r = 0; r < found; r++) {
+            tenants.push_back(pg::guarded([r] {
+                bool isnull;
+                Datum value =
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+                Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+                return isnull ? (Datum)0 : datumCopy(value, attribute->attbyval, attribute->attlen);
+            }));
+        }
+    }
+    std::vector<KeptCandidates> kept;
+    scope.counted = 0;
+    for (const std::optional<Datum>& tenant : tenants) {
+        pg::check_for_interrupts();
+        scope.value = tenant;
+        CascadeWalk walk(table, &scope);
+        if (walk.find_root(key.matches, key.parameters) > 0)
+            walk.walk();
+        scope.counted += walk.reached_rows();
+        for (auto& [reached, rows] : walk.deleted_rows_by_table()) {
+            if (!rows.empty() && scope.value && may_keep_rows(reached)) {
+                Oid type = scope.type;
+                Datum value = *scope.value;
+                // The walk's memory goes with it: the tenant is copied into the call's.
+                Datum copy = pg::guarded([type, value] {
+                    int16 length;
+                    bool by_value;
+                    get_typlenbyval(type, &length, &by_value);
+                    return datumCopy(value, by_value, length);
+                });
+                kept.push_back({copy, reached, rows});
+            }
+        }
+        walk.finish();
+    }
+    std::string sql = delete_rows_sql(pg::quoted_table(table), key.matches);
+    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
+                     key.parameters.nulls, false);
+    long deleted = scope.counted;
+    for (const KeptCandidates& candidates : kept)
+        deleted -= still_there(candidates, scope);
+    return deleted;
+}
+
+// The rows a DELETE of the key deletes, counted as `count` says.
+long counted_delete(Oid table, const RootKey& key, CascadeCount& count) {
+    return count.citus ? tenant_delete(table, key, count) : native_delete(table, key);
+}
+
 // delete_*(tbl regclass, key): the rows whose key `read_key` reads from argument 1.
 Datum delete_rows(FunctionCallInfo fcinfo, RootKey (*read_key)(FunctionCallInfo, Oid, int)) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    refuse_citus_cascade(table);
+    CascadeCount count = cascade_count(table);
     RootKey key = read_key(fcinfo, table, 1);
     pg::spi_connect();
-    long total = native_delete(table, key);
+    long total = counted_delete(table, key, count);
     pg::spi_finish();
     return Int64GetDatum(total);
 }
@@ -804,7 +1040,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    refuse_citus_cascade(table);
+    CascadeCount count = cascade_count(table);
     bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all keys or none",
                                    "each key on its own");
     // Refuses keyless, composite-key and array-key tables up front; converts a text argument.
@@ -837,10 +1073,11 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         key.matches.push_back(pg::key_match(column, element_type, placeholder));
         long deleted = 0;
         if (!skip) {
-            reports.push_back({std::nullopt, native_delete(table, key), std::nullopt});
+            reports.push_back({std::nullopt, counted_delete(table, key, count), std::nullopt});
             continue;
         }
-        auto failure = pg::try_in_subtransaction([&] { deleted = native_delete(table, key); });
+        auto failure =
+            pg::try_in_subtransaction([&] { deleted = counted_delete(table, key, count); });
         if (failure) {
             reports.push_back({std::nullopt, std::nullopt, failure});
         } else {
@@ -864,12 +1101,24 @@ enum PlanColumn {
     kPlanColumnCount
 };
 
+// The dry run walks every foreign key as each table's owner and reads the trial DELETE's effects
+// by row version: neither reaches the rows Citus keeps on its workers.
+void refuse_citus_plan(Oid table) {
+    if (cascade_count(table).citus)
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("delete_plan does not support Citus table \"{}\"",
+                                pg::relation_name(table)),
+                    "Its dry run reads every table the cascade reaches as that table's owner, "
+                    "and the rows of a Citus table are on its workers.",
+                    "delete_with_cascade inside BEGIN ... ROLLBACK counts the same rows.");
+}
+
 // delete_plan(tbl regclass, id anyelement): the dry run. Needs what the DELETE needs.
 Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    refuse_citus_cascade(table);
+    refuse_citus_plan(table);
     RootKey key = single_key(fcinfo, table, 1);
     pg::spi_connect();
     CascadeWalk walk(table);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include "data_bridge/core/error.hpp"
 
@@ -79,6 +80,68 @@ std::vector<ReachedTable> cascade_closure(const FkGraph& graph, RelationId root,
         reached[next].members = std::move(family.members);
     }
     return reached;
+}
+
+namespace {
+
+// Whether the key pairs the two tables' distribution columns (the same position on each side).
+bool pairs_distribution_columns(const ForeignKey& key, const TablePlacement& source,
+                                const TablePlacement& target) {
+    for (std::size_t i = 0; i < key.source_columns.size() && i < key.target_columns.size(); i++) {
+        if (key.source_columns[i] == source.distribution_column &&
+            key.target_columns[i] == target.distribution_column)
+            return true;
+    }
+    return false;
+}
+
+Error leaves_tenant(const std::string& message, const std::string& detail) {
+    return Error(sqlstate::kFeatureNotSupported, message, detail,
+                 "Use a plain DELETE; get_backreferences shows what it reaches.");
+}
+
+}  // namespace
+
+std::vector<const ForeignKey*> tenant_cascade_keys(
+    const FkGraph& graph, RelationId root,
+    const std::function<TablePlacement(RelationId)>& placement_of) {
+    TablePlacement root_placement = placement_of(root);
+    if (root_placement.distribution_column.empty()) {
+        throw leaves_tenant(
+            fmt::format("\"{}\" is a Citus table not distributed by a column", root_placement.name),
+            "data_bridge counts cascades of one tenant's rows of a hash-distributed table; a "
+            "reference table's rows are referenced from every tenant.");
+    }
+    std::vector<const ForeignKey*> keys;
+    std::vector<RelationId> reached{root};
+    std::unordered_set<RelationId> seen{root};
+    for (std::size_t next = 0; next < reached.size(); next++) {
+        TablePlacement target = placement_of(reached[next]);
+        for (const ForeignKey* key : graph.referencing(reached[next])) {
+            if (key->on_delete != FkAction::kCascade)
+                continue;
+            TablePlacement source = placement_of(key->source_relid);
+            if (source.distribution_column.empty() ||
+                source.colocation != root_placement.colocation) {
+                throw leaves_tenant(
+                    fmt::format("the cascade from \"{}\" reaches \"{}\", which is not co-located "
+                                "with it",
+                                root_placement.name, source.name),
+                    "data_bridge counts cascades that stay inside one tenant's shards.");
+            }
+            if (!pairs_distribution_columns(*key, source, target)) {
+                throw leaves_tenant(
+                    fmt::format("foreign key \"{}\" does not join \"{}\" to \"{}\" on their "
+                                "distribution columns",
+                                key->name, source.name, target.name),
+                    "data_bridge counts cascades that stay inside one tenant's shards.");
+            }
+            keys.push_back(key);
+            if (seen.insert(key->source_relid).second)
+                reached.push_back(key->source_relid);
+        }
+    }
+    return keys;
 }
 
 bool CascadeLedger::add_deleted(const RowId& id, int depth) {

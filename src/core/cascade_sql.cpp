@@ -45,6 +45,22 @@ std::string surviving_rows_sql(const std::string& leaf) {
         leaf);
 }
 
+std::string locked_rows_sql(const std::string& sql, const std::string& alias) {
+    return sql + " FOR UPDATE OF " + alias;
+}
+
+std::string distinct_values_sql(const std::string& table, const std::string& column,
+                                const std::string& condition) {
+    return fmt::format("SELECT DISTINCT t.{} FROM {} AS t WHERE {}", column, table, condition);
+}
+
+std::string surviving_rows_where_sql(const std::string& table, const std::string& condition) {
+    return fmt::format(
+        "SELECT t.tableoid, t.ctid FROM {} AS t WHERE t.ctid OPERATOR(pg_catalog.=) ANY ($1) AND "
+        "{}",
+        table, condition);
+}
+
 std::string referencing_condition(const std::vector<ReferencingColumn>& columns) {
     std::vector<KeyMatch> matches;
     if (columns.size() == 1) {

@@ -337,15 +337,16 @@ CitusTable citus_table(Oid relid) {
     struct Found {
         bool managed;
         const char* column;
+        uint32 colocation;
     };
     Found found = guarded([relid]() -> Found {
         Oid catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
         if (!OidIsValid(catalog))
-            return Found{false, nullptr};
+            return Found{false, nullptr, 0};
         Relation partitions = table_open(catalog, AccessShareLock);
         TupleDesc descriptor = RelationGetDescr(partitions);
         AttrNumber relid_number = InvalidAttrNumber, method_number = InvalidAttrNumber,
-                   key_number = InvalidAttrNumber;
+                   key_number = InvalidAttrNumber, colocation_number = InvalidAttrNumber;
         for (int i = 0; i < descriptor->natts; i++) {
             const char* name = NameStr(TupleDescAttr(descriptor, i)->attname);
             if (strcmp(name, "logicalrelid") == 0)
@@ -354,8 +355,10 @@ CitusTable citus_table(Oid relid) {
                 method_number = i + 1;
             else if (strcmp(name, "partkey") == 0)
                 key_number = i + 1;
+            else if (strcmp(name, "colocationid") == 0)
+                colocation_number = i + 1;
         }
-        Found out{false, nullptr};
+        Found out{false, nullptr, 0};
         if (relid_number != InvalidAttrNumber && method_number != InvalidAttrNumber &&
             key_number != InvalidAttrNumber) {
             ScanKeyData key;
@@ -365,6 +368,12 @@ CitusTable citus_table(Oid relid) {
             HeapTuple tuple = systable_getnext(scan);
             if (HeapTupleIsValid(tuple)) {
                 out.managed = true;
+                if (colocation_number != InvalidAttrNumber) {
+                    bool colocation_null;
+                    Datum colocation =
+                        heap_getattr(tuple, colocation_number, descriptor, &colocation_null);
+                    out.colocation = colocation_null ? 0 : DatumGetUInt32(colocation);
+                }
                 bool method_null, key_null;
                 char method =
                     DatumGetChar(heap_getattr(tuple, method_number, descriptor, &method_null));
@@ -380,7 +389,7 @@ CitusTable citus_table(Oid relid) {
         table_close(partitions, AccessShareLock);
         return out;
     });
-    return CitusTable{found.managed, found.column != nullptr ? found.column : ""};
+    return CitusTable{found.managed, found.column != nullptr ? found.column : "", found.colocation};
 }
 
 std::string distribution_column(Oid relid) {

@@ -94,3 +94,14 @@ TEST(CascadeSql, KeysOfAnotherTypeComparedAsTheyAre) {
                   std::string::npos,
               true);
 }
+
+TEST(CascadeSql, TenantCascadeStatements) {
+    EXPECT_EQ(locked_rows_sql("SELECT c.tableoid, c.ctid FROM ONLY public.c AS c WHERE true", "c"),
+              "SELECT c.tableoid, c.ctid FROM ONLY public.c AS c WHERE true FOR UPDATE OF c");
+    EXPECT_EQ(distinct_values_sql("public.tenants", "\"Tenant\"", "t.id OPERATOR(pg_catalog.=) $1"),
+              "SELECT DISTINCT t.\"Tenant\" FROM public.tenants AS t WHERE t.id "
+              "OPERATOR(pg_catalog.=) $1");
+    EXPECT_EQ(surviving_rows_where_sql("public.posts", "t.tenant_id OPERATOR(pg_catalog.=) $2"),
+              "SELECT t.tableoid, t.ctid FROM public.posts AS t WHERE t.ctid "
+              "OPERATOR(pg_catalog.=) ANY ($1) AND t.tenant_id OPERATOR(pg_catalog.=) $2");
+}

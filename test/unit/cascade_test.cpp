@@ -139,3 +139,82 @@ TEST(CascadeClosure, FollowsCascadingKeysThroughPartitions) {
     EXPECT_EQ(tables, (std::vector<RelationId>{1, 2, 3, 5}));
     EXPECT_EQ(reached[1].members, (std::vector<RelationId>{2, 20, 21}));
 }
+
+namespace {
+
+ForeignKey tenant_key(ConstraintId id, RelationId source, RelationId target, FkAction action,
+                      std::vector<std::string> source_columns,
+                      std::vector<std::string> target_columns) {
+    ForeignKey key;
+    key.id = id;
+    key.name = "k" + std::to_string(id);
+    key.source_relid = source;
+    key.target_relid = target;
+    key.source = {"public", "t" + std::to_string(source)};
+    key.target = {"public", "t" + std::to_string(target)};
+    key.source_columns = std::move(source_columns);
+    key.target_columns = std::move(target_columns);
+    key.on_delete = action;
+    return key;
+}
+
+// users(1) <- posts(2) <- comments(3), all by tenant_id in group 7; comments.user_id -> users is
+// NO ACTION; categories(9) is a reference table.
+TablePlacement placement(RelationId table) {
+    TablePlacement out;
+    out.name = "t" + std::to_string(table);
+    out.managed = true;
+    if (table != 9) {
+        out.distribution_column = "tenant_id";
+        out.colocation = table == 8 ? 8 : 7;
+    }
+    return out;
+}
+
+std::string tenant_refusal(const FkGraph& graph, RelationId root) {
+    try {
+        tenant_cascade_keys(graph, root, placement);
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), sqlstate::kFeatureNotSupported);
+        return error.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(TenantCascade, FollowsCascadingKeysThatKeepTheTenant) {
+    FkGraph graph(
+        {tenant_key(1, 2, 1, FkAction::kCascade, {"tenant_id", "user_id"}, {"tenant_id", "id"}),
+         tenant_key(2, 3, 2, FkAction::kCascade, {"tenant_id", "post_id"}, {"tenant_id", "id"}),
+         tenant_key(3, 3, 1, FkAction::kNoAction, {"tenant_id", "user_id"}, {"tenant_id", "id"}),
+         // a self-reference and a cycle are followed once each
+         tenant_key(4, 3, 3, FkAction::kCascade, {"tenant_id", "parent_id"}, {"tenant_id", "id"}),
+         tenant_key(5, 2, 9, FkAction::kCascade, {"category_id"}, {"id"})});
+    std::vector<std::string> names;
+    for (const ForeignKey* key : tenant_cascade_keys(graph, 1, placement))
+        names.push_back(key->name);
+    EXPECT_EQ(names, (std::vector<std::string>{"k1", "k2", "k4"}));
+}
+
+TEST(TenantCascade, RefusesWhatLeavesTheTenant) {
+    // A reference table's rows are referenced from every tenant.
+    FkGraph reference({tenant_key(5, 2, 9, FkAction::kCascade, {"category_id"}, {"id"})});
+    EXPECT_NE(tenant_refusal(reference, 9).find("not distributed by a column"), std::string::npos);
+    // A key on other columns than the distribution columns.
+    FkGraph off_column({tenant_key(1, 2, 1, FkAction::kCascade, {"user_id"}, {"id"})});
+    EXPECT_NE(tenant_refusal(off_column, 1).find("\"k1\" does not join"), std::string::npos);
+    // Distribution columns at different positions do not pair.
+    FkGraph crossed(
+        {tenant_key(1, 2, 1, FkAction::kCascade, {"tenant_id", "user_id"}, {"id", "tenant_id"})});
+    EXPECT_NE(tenant_refusal(crossed, 1).find("does not join"), std::string::npos);
+    // Another co-location group, deeper down.
+    FkGraph other_group(
+        {tenant_key(1, 2, 1, FkAction::kCascade, {"tenant_id", "user_id"}, {"tenant_id", "id"}),
+         tenant_key(2, 8, 2, FkAction::kCascade, {"tenant_id", "post_id"}, {"tenant_id", "id"})});
+    EXPECT_NE(tenant_refusal(other_group, 1).find("reaches \"t8\", which is not co-located"),
+              std::string::npos);
+    // A NO ACTION key from elsewhere is PostgreSQL's to check: not followed, not refused.
+    FkGraph restricting({tenant_key(1, 2, 1, FkAction::kNoAction, {"user_id"}, {"id"})});
+    EXPECT_TRUE(tenant_cascade_keys(restricting, 1, placement).empty());
+}

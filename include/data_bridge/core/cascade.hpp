@@ -96,6 +96,24 @@ struct ReachedTable {
 std::vector<ReachedTable> cascade_closure(const FkGraph& graph, RelationId root,
                                           const std::function<TableFamily(RelationId)>& family_of);
 
+// How Citus places a table, as a cascade on Citus needs to know it.
+struct TablePlacement {
+    std::string name;                 // for messages
+    bool managed = false;             // distributed, reference, or a local table in its metadata
+    std::string distribution_column;  // "" unless hash-distributed
+    std::uint32_t colocation = 0;     // tables with the same group keep a tenant's rows together
+};
+
+// The ON DELETE CASCADE foreign keys a DELETE of one tenant's rows of `root` follows, each once, in
+// the order reached, when the cascade stays inside the tenant: the root and every table it reaches
+// are hash-distributed, co-located with the root, and each key pairs the referencing table's
+// distribution column with the referenced table's. Then every row the cascade deletes has the
+// root rows' tenant, and a statement stating it reaches one shard of each table. Throws Error
+// (0A000) naming the first table or key that leaves the tenant.
+std::vector<const ForeignKey*> tenant_cascade_keys(
+    const FkGraph& graph, RelationId root,
+    const std::function<TablePlacement(RelationId)>& placement_of);
+
 // What PostgreSQL's refusal of the DELETE names: the SQLSTATE, and the table, column and
 // constraint fields of the error.
 struct Refusal {

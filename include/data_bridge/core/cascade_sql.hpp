@@ -20,6 +20,17 @@ struct WalkTable {
 std::string walk_rows_sql(const WalkTable& table, const std::string& alias,
                           const std::vector<std::string>& columns, const std::string& condition);
 
+// The statement's rows of `alias`, locked as a DELETE locks them: `sql` FOR UPDATE OF alias.
+std::string locked_rows_sql(const std::string& sql, const std::string& alias);
+
+// SELECT DISTINCT t.column FROM table AS t WHERE condition: the tenants of the root rows.
+std::string distinct_values_sql(const std::string& table, const std::string& column,
+                                const std::string& condition);
+
+// The rows among tids $1 still there: SELECT t.tableoid, t.ctid FROM table AS t WHERE t.ctid =
+// ANY ($1) AND condition (a table with its children: rows are matched by tableoid too).
+std::string surviving_rows_where_sql(const std::string& table, const std::string& condition);
+
 // SELECT t.<key columns> FROM table AS t WHERE condition: the caller's choice of root rows.
 std::string root_keys_sql(const std::string& table, const std::vector<std::string>& key_columns,
                           const std::string& condition);

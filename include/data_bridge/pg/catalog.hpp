@@ -114,6 +114,7 @@ bool is_view(Oid relid);
 struct CitusTable {
     bool managed = false;
     std::string distribution_column;  // "" unless hash-distributed
+    uint32 colocation = 0;            // co-located tables share it
 };
 CitusTable citus_table(Oid relid);
 // Whether Citus' metadata exists in this database (cheap: one syscache lookup).

@@ -1,0 +1,172 @@
+-- Cascade deletes on Citus. orgs is distributed by its key; members, tasks (a tree), their tags
+-- and audits are co-located with it, every foreign key includes org_id. The count is each
+-- tenant's rows read and locked before the caller's own DELETE: it must equal what the DELETE
+-- removed (counted by hand before and after), and the DELETE must do what a plain DELETE does.
+\set VERBOSITY terse
+CREATE EXTENSION data_bridge;
+CREATE TABLE orgs (id bigint PRIMARY KEY, name text);
+CREATE TABLE members (org_id bigint, id int, name text, PRIMARY KEY (org_id, id));
+CREATE TABLE tasks (org_id bigint, id int, member_id int, parent_id int, PRIMARY KEY (org_id, id));
+CREATE TABLE tags (org_id bigint, task_id int, tag text, PRIMARY KEY (org_id, task_id, tag));
+CREATE TABLE audits (org_id bigint, id int, member_id int, PRIMARY KEY (org_id, id));
+CREATE TABLE kinds (id int PRIMARY KEY);
+SELECT create_distributed_table('orgs', 'id');
+SELECT create_distributed_table('members', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('tasks', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('tags', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('audits', 'org_id', colocate_with => 'orgs');
+SELECT create_reference_table('kinds');
+ALTER TABLE members ADD FOREIGN KEY (org_id) REFERENCES orgs ON DELETE CASCADE;
+ALTER TABLE tasks ADD FOREIGN KEY (org_id, member_id) REFERENCES members ON DELETE CASCADE;
+ALTER TABLE tasks ADD FOREIGN KEY (org_id, parent_id) REFERENCES tasks ON DELETE CASCADE;
+ALTER TABLE tags ADD FOREIGN KEY (org_id, task_id) REFERENCES tasks ON DELETE CASCADE;
+ALTER TABLE audits ADD FOREIGN KEY (org_id, member_id) REFERENCES members;
+ALTER TABLE members ADD COLUMN kind int;
+ALTER TABLE members ADD CONSTRAINT members_kind FOREIGN KEY (kind) REFERENCES kinds;
+INSERT INTO kinds VALUES (1), (2);
+SELECT setseed(0.42);
+-- 12 orgs of 6 members; 60 tasks each, the first 45 in chains under earlier tasks (a chain 40
+-- deep in org 1), 0-3 tags each.
+INSERT INTO orgs SELECT o, 'org ' || o FROM generate_series(1, 12) o;
+INSERT INTO members SELECT o, m, 'm' || m, 1 + m % 2 FROM generate_series(1, 12) o, generate_series(1, 6) m;
+INSERT INTO tasks SELECT o, t, 1 + floor(random() * 6)::int,
+    CASE WHEN o = 1 AND t BETWEEN 2 AND 41 THEN t - 1
+         WHEN t > 15 THEN 1 + floor(random() * (t - 1))::int END
+FROM generate_series(1, 12) o, generate_series(1, 60) t;
+INSERT INTO tags SELECT DISTINCT o, 1 + floor(random() * 60)::int, 'tag' || floor(random() * 3)::int
+FROM generate_series(1, 12) o, generate_series(1, 80) g;
+
+-- Every row of one org, by table: what the DELETE leaves is compared with this.
+-- (PL/pgSQL: Citus does not plan SQL functions' parameters.)
+CREATE FUNCTION org_rows(org bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM orgs WHERE id = org) + (SELECT count(*) FROM members WHERE org_id = org)
+         + (SELECT count(*) FROM tasks WHERE org_id = org) + (SELECT count(*) FROM tags WHERE org_id = org)
+         + (SELECT count(*) FROM audits WHERE org_id = org);
+END $$;
+
+-- One tenant's tree: a task 40 levels up its chain, with its subtree and tags.
+SELECT org_rows(1) AS before \gset
+SELECT delete_with_cascade('tasks', '{"org_id": 1, "id": 2}') AS deleted \gset
+-- (data_bridge and org_rows() in statements of their own: Citus pushes a query over one
+-- tenant's shard, functions and all, to the worker.)
+SELECT :deleted AS deleted, :before - org_rows(1) = :deleted AS equals_rows_gone;
+SELECT count(*) AS chain_left FROM tasks WHERE org_id = 1 AND id BETWEEN 2 AND 41;
+
+-- Random members of random orgs, against the rows each DELETE removed; the same member twice
+-- (gone the second time) counts 0. Every second case as a plain DELETE's result, in a
+-- subtransaction that the next comparison does not see.
+CREATE TABLE cascade_mismatches (org bigint, member int, got bigint, gone bigint);
+CREATE TABLE cascade_log (got bigint);
+DO $$
+DECLARE
+    org bigint;
+    member int;
+    before bigint;
+    got bigint;
+BEGIN
+    FOR i IN 1..40 LOOP
+        org := 2 + floor(random() * 10)::int;
+        member := 1 + floor(random() * 6)::int;
+        DELETE FROM audits WHERE org_id = org AND member_id = member;
+        before := org_rows(org);
+        got := delete_with_cascade('members', jsonb_build_object('org_id', org, 'id', member));
+        INSERT INTO cascade_log VALUES (got);
+        IF got <> before - org_rows(org) THEN
+            INSERT INTO cascade_mismatches VALUES (org, member, got, before - org_rows(org));
+        END IF;
+    END LOOP;
+END $$;
+SELECT count(*) AS cascade_mismatches FROM cascade_mismatches;
+SELECT sum(got) > 40 AS rows_were_deleted FROM cascade_log;
+
+-- Many keys of a table distributed by its key: one walk per tenant, one DELETE; a key twice
+-- counts once, a missing key nothing; as text, converted as the caller.
+SELECT org_rows(10) + org_rows(11) AS before \gset
+DELETE FROM audits WHERE org_id IN (10, 11);
+SELECT delete_many_with_cascade('orgs', ARRAY[10, 11, 11, 99]::bigint[]) = :before AS many_equals_rows_gone,
+       org_rows(10) + org_rows(11) AS left_over;
+SELECT org_rows(12) AS before \gset
+SELECT delete_many_with_cascade('orgs', '{12}'::text) = :before AS text_keys;
+-- One report per key, each in its own subtransaction on the workers too: org 9's audit refuses.
+INSERT INTO audits VALUES (9, 1, 1);
+SELECT org_rows(8) AS before \gset
+SELECT jsonb_path_query_array(delete_each_with_cascade('orgs', ARRAY[8, 9], 'skip'), '$[*].ok') AS ok,
+       (delete_each_with_cascade('orgs', ARRAY[7], 'skip') -> 0 -> 'deleted')::bigint > 0 AS seven,
+       org_rows(8) AS eight_left, org_rows(9) > 0 AS nine_kept;
+
+-- A RESTRICT or NO ACTION reference refuses as a plain DELETE does (Citus' own error: the
+-- worker's, naming the shards), and nothing changes.
+SELECT org_rows(9) AS before \gset
+\set VERBOSITY sqlstate
+SELECT delete_with_cascade('orgs', 9);
+\set VERBOSITY terse
+SELECT org_rows(9) = :before AS unchanged;
+
+-- The limit counts every tenant's rows as they are read; over it, 54000 before the DELETE.
+SET data_bridge.max_cascade_rows = 5;
+SELECT delete_with_cascade('members', '{"org_id": 6, "id": 1}');
+\echo :LAST_ERROR_SQLSTATE
+RESET data_bridge.max_cascade_rows;
+
+-- A BEFORE DELETE trigger that keeps rows: the count is of the rows that went.
+SET citus.enable_unsafe_triggers = on;
+CREATE FUNCTION keep_tagged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.tag = 'tag0' THEN RETURN NULL; END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER keep_tagged BEFORE DELETE ON tags FOR EACH ROW EXECUTE FUNCTION keep_tagged();
+SELECT org_id, id AS member FROM members WHERE (org_id, id) IN
+    (SELECT t.org_id, t.member_id FROM tasks t JOIN tags g USING (org_id) WHERE g.task_id = t.id AND g.tag = 'tag0'
+     AND NOT EXISTS (SELECT 1 FROM audits a WHERE a.org_id = t.org_id AND a.member_id = t.member_id))
+ORDER BY 1, 2 LIMIT 1 \gset
+SELECT org_rows(:org_id) AS before \gset
+BEGIN;
+SELECT delete_with_cascade('members', jsonb_build_object('org_id', :org_id, 'id', :member)) AS deleted \gset
+SELECT :before - org_rows(:org_id) = :deleted AS trigger_kept_rows_not_counted;
+SELECT count(*) > 0 AS tags_kept FROM tags WHERE org_id = :org_id AND tag = 'tag0';
+ROLLBACK;
+DROP TRIGGER keep_tagged ON tags;
+RESET citus.enable_unsafe_triggers;
+
+-- A role that may delete members but not read and lock tasks in full: refused before anything
+-- changes (the walk reads and locks as the caller); with the rights, counted.
+CREATE ROLE cascade_caller LOGIN;  -- Citus connects to the workers as the caller
+GRANT USAGE ON SCHEMA public TO cascade_caller;
+GRANT SELECT, DELETE ON members TO cascade_caller;
+GRANT SELECT ON tasks, tags, orgs, audits TO cascade_caller;
+SET ROLE cascade_caller;
+SELECT delete_with_cascade('members', '{"org_id": 5, "id": 2}');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT UPDATE ON members, tasks, tags TO cascade_caller;
+ALTER TABLE tasks ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_tasks ON tasks USING (member_id = 1);
+SET ROLE cascade_caller;
+SELECT delete_with_cascade('members', '{"org_id": 5, "id": 2}');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+ALTER TABLE tasks DISABLE ROW LEVEL SECURITY;
+DELETE FROM audits WHERE org_id = 5;
+SELECT org_rows(5) AS before \gset
+SET ROLE cascade_caller;
+SELECT delete_with_cascade('members', '{"org_id": 5, "id": 2}') AS deleted \gset
+RESET ROLE;
+SELECT :before - org_rows(5) = :deleted AS counted_as_caller;
+
+-- From a reference table a cascade reaches every tenant: refused, as is delete_plan of a Citus
+-- table (its dry run reads as each table's owner); nothing changes.
+ALTER TABLE members DROP CONSTRAINT members_kind;
+ALTER TABLE members ADD FOREIGN KEY (kind) REFERENCES kinds ON DELETE CASCADE;
+SELECT delete_with_cascade('kinds', 2);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM delete_plan('members', '{"org_id": 4, "id": 1}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS kinds FROM kinds;
+
+DROP TABLE tags, audits, tasks, members, orgs, kinds, cascade_mismatches, cascade_log;
+DROP FUNCTION org_rows, keep_tagged;
+DROP OWNED BY cascade_caller;
+DROP ROLE cascade_caller;
+DROP EXTENSION data_bridge;
