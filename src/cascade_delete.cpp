@@ -174,12 +174,38 @@ void read_row_ids(uint64 count, std::vector<RowId>& into) {
 // to the tenant's shard) as the caller, in the caller's own worker connections, and locks them
 // (FOR UPDATE): until the transaction ends no row reached can change, go, or gain a reference.
 // Within one tenant a row's (tableoid, ctid) is unique: the tenant's shards share one worker.
+// delete_plan's dry run walks every key and locks nothing (its trial DELETE takes the locks).
 struct TenantScope {
     std::map<Oid, std::string> columns;  // each reached table's distribution column
     Oid type = InvalidOid;               // the distribution columns' type (co-located: one type)
     std::optional<Datum> value;          // the tenant, once known
     long counted = 0;                    // rows reached by the walks of earlier tenants
+    bool every_key = false;              // follow every key, not only the cascading ones
+    bool lock = true;
 };
+
+// The rows among `rows` of the tenant's rows of `table` that are still there (as the caller).
+std::unordered_set<RowId, RowIdHash> present_rows(Oid table, const std::vector<RowId>& rows,
+                                                  const TenantScope& scope, Datum tenant) {
+    pg::Parameters parameters;
+    parameters.add(TIDARRAYOID, tid_array(rows), false);
+    std::vector<KeyMatch> match{{pg::quoted_identifier(scope.columns.at(table)),
+                                 pg::equality_operator_sql(scope.type),
+                                 parameters.add(scope.type, tenant, false)}};
+    std::string sql = surviving_rows_where_sql(pg::quoted_table(table), conditions("t", match));
+    // Not read-only: SPI then takes a snapshot that sees the DELETE's own changes.
+    uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                    parameters.nulls, false);
+    std::vector<RowId> present;
+    read_row_ids(count, present);
+    std::unordered_set<RowId, RowIdHash> walked(rows.begin(), rows.end());
+    std::unordered_set<RowId, RowIdHash> found;
+    for (const RowId& id : present) {
+        if (walked.count(id) != 0)
+            found.insert(id);
+    }
+    return found;
+}
 
 // The dry run's walk: every row each foreign key reaches from the root rows.
 class CascadeWalk {
@@ -247,7 +273,8 @@ class CascadeWalk {
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
             for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
-                if (tenant_ != nullptr && key->on_delete != FkAction::kCascade)
+                if (tenant_ != nullptr && !tenant_->every_key &&
+                    key->on_delete != FkAction::kCascade)
                     continue;
                 if (key != queue_[next].closed)
                     expand(next, *key);
@@ -318,6 +345,35 @@ class CascadeWalk {
             }
         }
         ledger_.settle_trial(steps_, deleted, updated);
+        long roots_gone = 0;
+        if (!queue_.empty()) {
+            for (const RowId& id : queue_[0].rows)
+                roots_gone += deleted.count(id) != 0 ? 1 : 0;
+        }
+        return roots_gone;
+    }
+    // settle_trial for a tenant's walk (row versions are on the workers): a reached row no longer
+    // there was deleted (Citus refuses SET NULL and SET DEFAULT on its co-located keys).
+    long settle_tenant_trial() {
+        std::map<Oid, std::vector<RowId>> by_table;
+        if (!queue_.empty())
+            by_table[root_] = queue_[0].rows;
+        for (const CascadeStep& step : steps_)
+            by_table[step.table].insert(by_table[step.table].end(), step.matched.begin(),
+                                        step.matched.end());
+        std::unordered_set<RowId, RowIdHash> deleted;
+        for (const auto& [table, rows] : by_table) {
+            pg::check_for_interrupts();
+            if (rows.empty() || !tenant_->value)
+                continue;
+            std::unordered_set<RowId, RowIdHash> present =
+                present_rows(table, rows, *tenant_, *tenant_->value);
+            for (const RowId& id : rows) {
+                if (present.count(id) == 0)
+                    deleted.insert(id);
+            }
+        }
+        ledger_.settle_trial(steps_, deleted, {});
         long roots_gone = 0;
         if (!queue_.empty()) {
             for (const RowId& id : queue_[0].rows)
@@ -402,7 +458,7 @@ class CascadeWalk {
                            bool is_root) {
         std::string sql = walk_rows_sql(walk_table(table, is_root), alias,
                                         quoted_referenced_columns(table), condition);
-        return tenant_ != nullptr ? locked_rows_sql(sql, alias) : sql;
+        return tenant_ != nullptr && tenant_->lock ? locked_rows_sql(sql, alias) : sql;
     }
 
     // " AND alias.<distribution column> = $n" for a tenant's cascade once its tenant is known.
@@ -483,7 +539,8 @@ class CascadeWalk {
         long limit = pg::max_cascade_rows;
         long counted = reached_rows() + (tenant_ != nullptr ? tenant_->counted : 0);
         long room = limit > 0 ? std::max(0L, limit - counted) + 1 : 0;
-        // Locking statements are not read-only (SPI refuses FOR UPDATE in read-only mode).
+        // A tenant's statements are not read-only: SPI refuses FOR UPDATE in read-only mode, and
+        // each takes a new snapshot, which sees the rows committed before the parents' locks.
         uint64 count =
             pg::execute_plan(plan, parameters.values, parameters.nulls, tenant_ == nullptr, room);
         if (limit > 0 && counted + (long)count > limit)
@@ -732,10 +789,33 @@ struct CascadeCount {
     TenantScope scope;  // for Citus: each reached table's distribution column
 };
 
+// Adds the tables that reference `tables` through keys that do not cascade (the dry run's other
+// lines): Citus keeps them co-located and joined on the distribution column too; anything else
+// is refused.
+void add_referencing_tables(Oid root, std::vector<Oid>& tables) {
+    uint32 colocation = pg::citus_table(root).colocation;
+    std::size_t reached = tables.size();
+    for (std::size_t i = 0; i < reached; i++) {
+        for (const ForeignKey* key : pg::foreign_key_graph().referencing(tables[i])) {
+            pg::CitusTable source = pg::citus_table(key->source_relid);
+            if (source.distribution_column.empty() || source.colocation != colocation)
+                throw Error(sqlstate::kFeatureNotSupported,
+                            fmt::format("foreign key \"{}\" references \"{}\" from a table not "
+                                        "co-located with it",
+                                        key->name, pg::relation_name(tables[i])),
+                            "delete_plan reads the tenant's rows of every referencing table.",
+                            "Use delete_with_cascade inside BEGIN ... ROLLBACK.");
+            if (std::find(tables.begin(), tables.end(), key->source_relid) == tables.end())
+                tables.push_back(key->source_relid);
+        }
+    }
+}
+
 // Refuses (before anything changes) a cascade on Citus that data_bridge cannot count exactly: one
 // that leaves the root rows' tenant (tenant_cascade_keys), or reaches a table the caller may not
 // read in full and lock (the walk reads and locks as the caller: see TenantScope).
-CascadeCount cascade_count(Oid root) {
+// For delete_plan (`plan`), the tables that reference them through any key are read too.
+CascadeCount cascade_count(Oid root, bool plan = false) {
     CascadeCount count;
     if (!pg::citus_present())
         return count;
@@ -763,6 +843,10 @@ CascadeCount cascade_count(Oid root) {
     std::vector<Oid> tables{root};
     for (const ForeignKey* key : tenant_cascade_keys(pg::foreign_key_graph(), root, placement_of))
         tables.push_back(key->source_relid);
+    if (plan)
+        add_referencing_tables(root, tables);
+    count.scope.every_key = plan;
+    count.scope.lock = !plan;
     for (Oid table : tables) {
         if (count.scope.columns.count(table) != 0)
             continue;
@@ -772,13 +856,14 @@ CascadeCount cascade_count(Oid root) {
             return pg_class_aclcheck(table, user, ACL_UPDATE) == ACLCHECK_OK ||
                    pg_attribute_aclcheck_all(table, user, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
         });
-        if (!caller_sees_all_rows(table) || !lockable) {
+        if (!caller_sees_all_rows(table) || (!plan && !lockable)) {
             throw Error(sqlstate::kInsufficientPrivilege,
                         fmt::format("permission denied to count the cascade into table \"{}\"",
                                     pg::relation_name(table)),
                         "On Citus, data_bridge counts a cascade by reading and locking the rows "
                         "it reaches as you (SELECT ... FOR UPDATE): that needs SELECT and UPDATE "
-                        "on each table it deletes from, and no row-level security in force there.",
+                        "on each table it deletes from (delete_plan: SELECT on each table it "
+                        "reads), and no row-level security in force there.",
                         "Use a plain DELETE.");
         }
     }
@@ -832,6 +917,13 @@ long deleted_in_transaction(Oid relid) {
     });
 }
 
+// DELETE FROM table AS t WHERE <key>, run as the caller; returns how many root rows it deleted.
+long caller_delete(Oid table, const RootKey& key) {
+    std::string sql = delete_rows_sql(pg::quoted_table(table), key.matches);
+    return (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
+                                  key.parameters.nulls, false);
+}
+
 // DELETE FROM table AS t WHERE <key>, run as the caller: everything after it is PostgreSQL's
 // own doing. Returns the rows deleted from the tables the caller may see in full; rows the
 // caller cannot read are deleted (as a plain DELETE deletes them) but not counted.
@@ -843,9 +935,7 @@ long native_delete(Oid table, const RootKey& key) {
         for (const CountedTable& counted : tables)
             before.push_back(deleted_in_transaction(counted.leaf));
     }
-    std::string sql = delete_rows_sql(pg::quoted_table(table), key.matches);
-    long roots = (long)pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
-                                        key.parameters.values, key.parameters.nulls, false);
+    long roots = caller_delete(table, key);
     // Without the counters (track_counts = off) only the caller's own statement is counted.
     if (!counters)
         return roots;
@@ -873,22 +963,7 @@ struct KeptCandidates {
 
 // How many of the rows are still there (a trigger or rule kept them).
 long still_there(const KeptCandidates& kept, const TenantScope& scope) {
-    pg::Parameters parameters;
-    parameters.add(TIDARRAYOID, tid_array(kept.rows), false);
-    std::vector<KeyMatch> tenant{{pg::quoted_identifier(scope.columns.at(kept.table)),
-                                  pg::equality_operator_sql(scope.type),
-                                  parameters.add(scope.type, kept.tenant, false)}};
-    std::string sql =
-        surviving_rows_where_sql(pg::quoted_table(kept.table), conditions("t", tenant));
-    uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
-                                    parameters.nulls, false);
-    std::vector<RowId> present;
-    read_row_ids(count, present);
-    std::unordered_set<RowId, RowIdHash> walked(kept.rows.begin(), kept.rows.end());
-    long found = 0;
-    for (const RowId& id : present)
-        found += (long)walked.count(id);
-    return found;
+    return (long)present_rows(kept.table, kept.rows, scope, kept.tenant).size();
 }
 
 // A cascade on Citus, whose workers delete the rows out of reach of this backend's counters: each
@@ -942,9 +1017,7 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
         }
         walk.finish();
     }
-    std::string sql = delete_rows_sql(pg::quoted_table(table), key.matches);
-    pg::execute_plan(pg::cached_plan(sql, key.parameters.types), key.parameters.values,
-                     key.parameters.nulls, false);
+    caller_delete(table, key);
     long deleted = scope.counted;
     for (const KeptCandidates& candidates : kept)
         deleted -= still_there(candidates, scope);
@@ -1101,27 +1174,16 @@ enum PlanColumn {
     kPlanColumnCount
 };
 
-// The dry run walks every foreign key as each table's owner and reads the trial DELETE's effects
-// by row version: neither reaches the rows Citus keeps on its workers.
-void refuse_citus_plan(Oid table) {
-    if (cascade_count(table).citus)
-        throw Error(sqlstate::kFeatureNotSupported,
-                    fmt::format("delete_plan does not support Citus table \"{}\"",
-                                pg::relation_name(table)),
-                    "Its dry run reads every table the cascade reaches as that table's owner, "
-                    "and the rows of a Citus table are on its workers.",
-                    "delete_with_cascade inside BEGIN ... ROLLBACK counts the same rows.");
-}
-
 // delete_plan(tbl regclass, id anyelement): the dry run. Needs what the DELETE needs.
 Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
     require_delete_privilege(table);
-    refuse_citus_plan(table);
+    CascadeCount count = cascade_count(table, true);
     RootKey key = single_key(fcinfo, table, 1);
     pg::spi_connect();
-    CascadeWalk walk(table);
+    // On Citus the walk reads the tenant's rows as the caller (see TenantScope).
+    CascadeWalk walk(table, count.citus ? &count.scope : nullptr);
     long roots = walk.find_root(key.matches, key.parameters);
     if (roots > 0)
         walk.walk();
@@ -1130,15 +1192,23 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     long roots_gone = 0;
     if (roots > 0) {
         refusal = pg::try_and_roll_back([&] {
-            native_delete(table, key);
-            roots_gone = walk.settle_trial();
+            if (count.citus) {
+                caller_delete(table, key);
+                roots_gone = walk.settle_tenant_trial();
+            } else {
+                native_delete(table, key);
+                roots_gone = walk.settle_trial();
+            }
         });
     }
     if (refusal) {
         const ErrorFields& fields = refusal->fields();
         Refusal named{refusal->code(), fields.table, fields.column, fields.constraint};
+        // Citus passes a worker's 23503 on without the fields that name the key.
+        bool unnamed =
+            count.citus && named.code == sqlstate::kForeignKeyViolation && named.constraint.empty();
         // Any other failure (a trigger's, a policy's, a privilege) is the call's answer too.
-        if (!mark_refusal(walk.steps(), named))
+        if (!(unnamed ? mark_unnamed_refusal(walk.steps()) : mark_refusal(walk.steps(), named)))
             throw *refusal;
     }
 

@@ -198,4 +198,19 @@ bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal) {
     return any;
 }
 
+bool mark_unnamed_refusal(std::vector<CascadeStep>& steps) {
+    bool any = false;
+    for (CascadeStep& step : steps) {
+        if (step.key == nullptr)
+            continue;
+        bool refuses = step.kind == CascadeStepKind::kRestrict ||
+                       (step.kind == CascadeStepKind::kNoAction && !step.key->initially_deferred);
+        if (refuses && step.rows > 0) {
+            step.blocks = true;
+            any = true;
+        }
+    }
+    return any;
+}
+
 }  // namespace data_bridge

@@ -54,6 +54,24 @@ TEST(MarkRefusal, PrefersLinesThatActOnRows) {
     EXPECT_TRUE(none[0].blocks);
 }
 
+TEST(MarkRefusal, UnnamedRefusalMarksEveryRemainingReference) {
+    ForeignKey cascade = key("child_fk", "child", "parent", FkAction::kCascade);
+    ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kRestrict);
+    ForeignKey no_action = key("log_fk", "log", "parent", FkAction::kNoAction);
+    ForeignKey deferred = key("late_fk", "late", "parent", FkAction::kNoAction);
+    deferred.initially_deferred = true;
+    std::vector<CascadeStep> steps{step(cascade, 2), step(restrict, 1), step(no_action, 0),
+                                   step(no_action, 4), step(deferred, 5)};
+    EXPECT_TRUE(mark_unnamed_refusal(steps));
+    std::vector<bool> blocks;
+    for (const CascadeStep& line : steps)
+        blocks.push_back(line.blocks);
+    // The cascade acts, a line without rows left and a deferred check (at commit) do not refuse.
+    EXPECT_EQ(blocks, (std::vector<bool>{false, true, false, true, false}));
+    std::vector<CascadeStep> none{step(cascade, 2), step(no_action, 0)};
+    EXPECT_FALSE(mark_unnamed_refusal(none));
+}
+
 TEST(MarkRefusal, SetDefaultToMissingKey) {
     ForeignKey set_default = key("d_fk", "d", "parent", FkAction::kSetDefault);
     std::vector<CascadeStep> steps{step(set_default, 1)};

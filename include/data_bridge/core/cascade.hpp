@@ -130,4 +130,10 @@ struct Refusal {
 // false when no line matches (the refusal came from elsewhere: a trigger, a policy, a check).
 bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal);
 
+// A foreign-key refusal (23503) without the table and constraint it names (Citus passes a
+// worker's error on without them): marks every RESTRICT or immediate NO ACTION line that still
+// has rows referencing the deleted ones, each a reference PostgreSQL refuses on. Returns false
+// when there is none.
+bool mark_unnamed_refusal(std::vector<CascadeStep>& steps);
+
 }  // namespace data_bridge

@@ -155,13 +155,28 @@ SELECT delete_with_cascade('members', '{"org_id": 5, "id": 2}') AS deleted \gset
 RESET ROLE;
 SELECT :before - org_rows(5) = :deleted AS counted_as_caller;
 
--- From a reference table a cascade reaches every tenant: refused, as is delete_plan of a Citus
--- table (its dry run reads as each table's owner); nothing changes.
+-- delete_plan: the walk over every key of the tenant's rows (as the caller, nothing locked),
+-- then the DELETE in a subtransaction rolled back; its lines add up to what the DELETE counts.
+-- Citus passes a worker's 23503 on without the constraint's name: every RESTRICT or NO ACTION
+-- line with references left blocks.
+SELECT org_rows(4) AS before \gset
+SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('members', '{"org_id": 4, "id": 3}') ORDER BY depth, path;
+SELECT sum("rows") AS plan_rows FROM delete_plan('members', '{"org_id": 4, "id": 3}') \gset
+BEGIN;
+SELECT delete_with_cascade('members', '{"org_id": 4, "id": 3}') = :plan_rows AS plan_adds_up;
+ROLLBACK;
+INSERT INTO audits VALUES (4, 1, 3), (4, 2, 3);
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('members', '{"org_id": 4, "id": 3}') WHERE blocks OR depth = 0;
+SELECT bool_or(blocks) AS other_member_blocks FROM delete_plan('members', '{"org_id": 4, "id": 1}');
+SELECT org_rows(4) = :before + 2 AS plan_changed_nothing;
+DELETE FROM audits WHERE org_id = 4;
+
+-- From a reference table a cascade reaches every tenant: refused; nothing changes.
 ALTER TABLE members DROP CONSTRAINT members_kind;
 ALTER TABLE members ADD FOREIGN KEY (kind) REFERENCES kinds ON DELETE CASCADE;
 SELECT delete_with_cascade('kinds', 2);
 \echo :LAST_ERROR_SQLSTATE
-SELECT * FROM delete_plan('members', '{"org_id": 4, "id": 1}');
+SELECT * FROM delete_plan('kinds', 2);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS kinds FROM kinds;
 
