@@ -134,7 +134,7 @@ inline void check_for_interrupts() {
 #define DATA_BRIDGE_FUNCTION(name, body)             \
     extern "C" {                                     \
     PG_FUNCTION_INFO_V1(name);                       \
-    Datum name(PG_FUNCTION_ARGS) {                   \
+    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS) {       \
         return data_bridge::pg::entry(fcinfo, body); \
     }                                                \
     }

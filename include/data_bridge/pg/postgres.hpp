@@ -1,8 +1,11 @@
 // PostgreSQL's C headers, for the files of the PostgreSQL-facing layer.
 //
 // Include this after every C++ and fmt header of a file: PostgreSQL's port.h redefines the
-// printf family as macros, which breaks headers included after it.
+// printf family as macros, which breaks headers included after it. fmt (compiled in, header-only)
+// is included here first for the same reason.
 #pragma once
+
+#include <fmt/format.h>
 
 extern "C" {
 #include "postgres.h"
