@@ -489,12 +489,8 @@ class CascadeWalk {
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         run_select(select_sql(root_, "t", condition, true), parameters, root);
         keep_first_occurrences(root);
-        if (!tenant_->value && !root.rows.empty()) {
-            // Cascading keys into the root pair its distribution column: it is among the values.
-            auto found = root.values.find(tenant_->columns.at(root_));
-            if (found != root.values.end())
-                tenant_->value = found->second.datums[0];
-        }
+        if (!tenant_->value && !root.rows.empty())
+            tenant_->value = root.values.at(tenant_->columns.at(root_)).datums[0];
         for (const RowId& id : root.rows)
             ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
@@ -504,6 +500,11 @@ class CascadeWalk {
     }
 
   public:
+    const std::vector<RowId>& root_row_ids() const {
+        static const std::vector<RowId> none;
+        return queue_.empty() ? none : queue_[0].rows;
+    }
+
     // The rows the DELETE is to delete, by the table they were read from.
     std::map<Oid, std::vector<RowId>> deleted_rows_by_table() const {
         std::map<Oid, std::vector<RowId>> rows;
@@ -527,9 +528,21 @@ class CascadeWalk {
 
     std::vector<std::string> quoted_referenced_columns(Oid table) const {
         std::vector<std::string> quoted;
-        for (const auto& column : referenced_columns(graph_, table))
+        for (const auto& column : walk_columns(table))
             quoted.push_back(pg::quoted_identifier(column));
         return quoted;
+    }
+
+    // The columns the walk reads of a table's rows: what the next level matches and, for a
+    // tenant's walk, the distribution column (the root's tells the tenant).
+    std::vector<std::string> walk_columns(Oid table) const {
+        std::vector<std::string> columns = referenced_columns(graph_, table);
+        if (tenant_ != nullptr) {
+            const std::string& tenant = tenant_->columns.at(table);
+            if (std::find(columns.begin(), columns.end(), tenant) == columns.end())
+                columns.push_back(tenant);
+        }
+        return columns;
     }
 
     // Runs a walk query; appends the rows (and their referenced column values) to `into`.
@@ -545,7 +558,7 @@ class CascadeWalk {
             pg::execute_plan(plan, parameters.values, parameters.nulls, tenant_ == nullptr, room);
         if (limit > 0 && counted + (long)count > limit)
             throw cascade_limit_exceeded(limit);
-        std::vector<std::string> columns = referenced_columns(graph_, into.table);
+        std::vector<std::string> columns = walk_columns(into.table);
         for (std::size_t c = 0; c < columns.size(); c++) {
             int attno = (int)c + 3;
             into.values[columns[c]].type =
@@ -850,6 +863,23 @@ CascadeCount cascade_count(Oid root, bool plan = false) {
     for (Oid table : tables) {
         if (count.scope.columns.count(table) != 0)
             continue;
+        // Keys of a partitioned table reach its partitions' rows and the other way round; the
+        // walk follows keys of the tables themselves.
+        bool partitioned = pg::guarded([table] {
+            return get_rel_relkind(table) == RELKIND_PARTITIONED_TABLE ||
+                   get_rel_relispartition(table);
+        });
+        if (partitioned)
+            throw Error(
+                sqlstate::kFeatureNotSupported,
+                table == root
+                    ? fmt::format("\"{}\" is a partitioned Citus table or a partition of one",
+                                  pg::relation_name(root))
+                    : fmt::format("the cascade from \"{}\" reaches \"{}\", a partitioned "
+                                  "Citus table or a partition of one",
+                                  pg::relation_name(root), pg::relation_name(table)),
+                "data_bridge does not count cascades through partitioned Citus tables yet.",
+                "Use a plain DELETE.");
         count.scope.columns[table] = pg::distribution_column(table);
         bool lockable = pg::guarded([table] {
             Oid user = GetUserId();
@@ -954,45 +984,115 @@ long native_delete(Oid table, const RootKey& key) {
     return root_countable ? visible : visible + roots;
 }
 
-// Rows of one tenant's walk that a trigger or rule may keep, to look for after the DELETE.
-struct KeptCandidates {
-    Datum tenant;
-    Oid table;
-    std::vector<RowId> rows;
+// One tenant's walk, kept for the checks after the DELETE.
+struct WalkedTenant {
+    Datum tenant;  // in the call's memory
+    std::unordered_set<RowId, RowIdHash> roots;
+    std::map<Oid, std::vector<RowId>> rows;  // every row the walk counted, by table
 };
 
-// How many of the rows are still there (a trigger or rule kept them).
-long still_there(const KeptCandidates& kept, const TenantScope& scope) {
-    return (long)present_rows(kept.table, kept.rows, scope, kept.tenant).size();
+Datum copied_datum(Oid type, Datum value) {
+    return pg::guarded([type, value] {
+        int16 length;
+        bool by_value;
+        get_typlenbyval(type, &length, &by_value);
+        return datumCopy(value, by_value, length);
+    });
+}
+
+// Whether the key states the tenant as a value of the distribution column's own type, which Citus
+// routes the locking statement by; a converted value (text for an enum, say) is evaluated too
+// late for that, and many keys may be many tenants: then the tenants are read first.
+bool key_states_tenant(const RootKey& key, const TenantScope& scope, Oid table) {
+    if (key.keys.array_type != InvalidOid)
+        return false;
+    std::string column = pg::quoted_identifier(scope.columns.at(table));
+    for (const KeyMatch& match : key.matches) {
+        if (match.column != column || match.parameter.size() < 2 || match.parameter[0] != '$')
+            continue;
+        std::size_t number = std::stoul(match.parameter.substr(1));
+        return match.parameter == "$" + std::to_string(number) &&
+               key.parameters.types.at(number - 1) == scope.type;
+    }
+    return false;
+}
+
+// The distinct tenants of the root rows the key selects, as the caller (no lock: each tenant's
+// walk locks its root rows again, by key and tenant).
+std::vector<std::optional<Datum>> root_tenants(Oid table, const RootKey& key,
+                                               const TenantScope& scope) {
+    std::string sql =
+        distinct_values_sql(pg::quoted_table(table), pg::quoted_identifier(scope.columns.at(table)),
+                            conditions("t", key.matches));
+    uint64 found = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
+                                    key.parameters.values, key.parameters.nulls, false);
+    std::vector<std::optional<Datum>> tenants;
+    for (uint64 r = 0; r < found; r++) {
+        tenants.push_back(pg::guarded([r] {
+            bool isnull;
+            Datum value = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+            Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+            return isnull ? (Datum)0 : datumCopy(value, attribute->attbyval, attribute->attlen);
+        }));
+    }
+    return tenants;
+}
+
+// The caller's DELETE; every root row it deleted must be one a walk locked: a row that appeared
+// after the walks (committed by another transaction before the DELETE's snapshot) took a cascade
+// nobody counted, and the call fails (40001: retry) rather than return a wrong count.
+void checked_caller_delete(Oid table, const RootKey& key, const TenantScope& scope,
+                           const std::vector<WalkedTenant>& walked) {
+    std::string sql = delete_rows_returning_sql(pg::quoted_table(table), key.matches,
+                                                pg::quoted_identifier(scope.columns.at(table)));
+    uint64 count = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
+                                    key.parameters.values, key.parameters.nulls, false);
+    std::vector<RowId> ids;
+    read_row_ids(count, ids);
+    Oid type = scope.type;
+    for (uint64 r = 0; r < count; r++) {
+        pg::check_for_interrupts();
+        bool walked_root = false;
+        for (const WalkedTenant& tenant : walked) {
+            if (tenant.roots.count(ids[r]) == 0)
+                continue;
+            Datum known = tenant.tenant;
+            walked_root = pg::guarded([r, type, known] {
+                bool isnull;
+                Datum value =
+                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull);
+                int16 length;
+                bool by_value;
+                get_typlenbyval(type, &length, &by_value);
+                return !isnull && datumIsEqual(value, known, by_value, length);
+            });
+            if (walked_root)
+                break;
+        }
+        if (!walked_root)
+            throw Error(sqlstate::kSerializationFailure,
+                        "could not count the cascade: a row to delete appeared during the call",
+                        fmt::format("Another transaction added a row of \"{}\" with the key after "
+                                    "data_bridge read the cascade's rows; nothing was deleted.",
+                                    pg::relation_name(table)),
+                        "Retry the call.");
+    }
 }
 
 // A cascade on Citus, whose workers delete the rows out of reach of this backend's counters: each
 // tenant's rows the DELETE will delete are read and locked first (CascadeWalk with a TenantScope),
-// so they are exactly the rows it deletes; then the caller's own DELETE runs, as everywhere. With
-// many keys (a table distributed by its key), one walk per tenant among them. A trigger or rule
-// that may keep rows is answered by looking for the walked rows afterwards.
+// so they are exactly the rows it deletes; then the caller's own DELETE runs, as everywhere, and
+// must delete no root row the walks did not lock. With many keys (a table distributed by its key),
+// one walk per tenant among them. When a BEFORE DELETE trigger or a rule may keep rows, the
+// walked rows still there afterwards (and so their own cascades) are not counted.
 long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
     TenantScope& scope = count.scope;
-    bool many = key.keys.array_type != InvalidOid;
     std::vector<std::optional<Datum>> tenants{std::nullopt};
-    if (many) {
-        tenants.clear();
-        std::string sql = distinct_values_sql(pg::quoted_table(table),
-                                              pg::quoted_identifier(scope.columns.at(table)),
-                                              conditions("t", key.matches));
-        uint64 found = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
-                                        key.parameters.values, key.parameters.nulls, false);
-        for (uint64 r = 0; r < found; r++) {
-            tenants.push_back(pg::guarded([r] {
-                bool isnull;
-                Datum value =
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
-                Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
-                return isnull ? (Datum)0 : datumCopy(value, attribute->attbyval, attribute->attlen);
-            }));
-        }
-    }
-    std::vector<KeptCandidates> kept;
+    if (!key_states_tenant(key, scope, table))
+        tenants = root_tenants(table, key, scope);
+    std::vector<WalkedTenant> walked;
+    std::map<Oid, bool> keeps;
+    bool may_keep = false;
     scope.counted = 0;
     for (const std::optional<Datum>& tenant : tenants) {
         pg::check_for_interrupts();
@@ -1001,26 +1101,29 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
         if (walk.find_root(key.matches, key.parameters) > 0)
             walk.walk();
         scope.counted += walk.reached_rows();
-        for (auto& [reached, rows] : walk.deleted_rows_by_table()) {
-            if (!rows.empty() && scope.value && may_keep_rows(reached)) {
-                Oid type = scope.type;
-                Datum value = *scope.value;
-                // The walk's memory goes with it: the tenant is copied into the call's.
-                Datum copy = pg::guarded([type, value] {
-                    int16 length;
-                    bool by_value;
-                    get_typlenbyval(type, &length, &by_value);
-                    return datumCopy(value, by_value, length);
-                });
-                kept.push_back({copy, reached, rows});
+        if (scope.value && !walk.root_row_ids().empty()) {
+            // The walk's memory goes with it: the tenant is copied into the call's.
+            WalkedTenant entry{copied_datum(scope.type, *scope.value),
+                               {walk.root_row_ids().begin(), walk.root_row_ids().end()},
+                               walk.deleted_rows_by_table()};
+            for (const auto& [reached, rows] : entry.rows) {
+                if (keeps.count(reached) == 0)
+                    keeps[reached] = may_keep_rows(reached);
+                may_keep = may_keep || keeps[reached];
             }
+            walked.push_back(std::move(entry));
         }
         walk.finish();
     }
-    caller_delete(table, key);
+    checked_caller_delete(table, key, scope, walked);
     long deleted = scope.counted;
-    for (const KeptCandidates& candidates : kept)
-        deleted -= still_there(candidates, scope);
+    if (may_keep) {
+        // A kept row keeps the rows below it too: every walked row is looked for.
+        for (const WalkedTenant& tenant : walked) {
+            for (const auto& [reached, rows] : tenant.rows)
+                deleted -= (long)present_rows(reached, rows, scope, tenant.tenant).size();
+        }
+    }
     return deleted;
 }
 

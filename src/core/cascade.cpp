@@ -109,8 +109,7 @@ std::vector<const ForeignKey*> tenant_cascade_keys(
     if (root_placement.distribution_column.empty()) {
         throw leaves_tenant(
             fmt::format("\"{}\" is a Citus table not distributed by a column", root_placement.name),
-            "data_bridge counts cascades of one tenant's rows of a hash-distributed table; a "
-            "reference table's rows are referenced from every tenant.");
+            "data_bridge counts cascades of one tenant's rows of a hash-distributed table.");
     }
     std::vector<const ForeignKey*> keys;
     std::vector<RelationId> reached{root};

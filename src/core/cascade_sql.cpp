@@ -39,6 +39,11 @@ std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch
     return fmt::format("DELETE FROM {} AS t{}", table, where_clause("t", key));
 }
 
+std::string delete_rows_returning_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                      const std::string& tenant_column) {
+    return delete_rows_sql(table, key) + " RETURNING t.tableoid, t.ctid, t." + tenant_column;
+}
+
 std::string surviving_rows_sql(const std::string& leaf) {
     return fmt::format(
         "SELECT t.tableoid, t.ctid FROM ONLY {} AS t WHERE t.ctid OPERATOR(pg_catalog.=) ANY ($1)",

@@ -101,6 +101,10 @@ TEST(CascadeSql, TenantCascadeStatements) {
     EXPECT_EQ(distinct_values_sql("public.tenants", "\"Tenant\"", "t.id OPERATOR(pg_catalog.=) $1"),
               "SELECT DISTINCT t.\"Tenant\" FROM public.tenants AS t WHERE t.id "
               "OPERATOR(pg_catalog.=) $1");
+    EXPECT_EQ(
+        delete_rows_returning_sql("public.orgs", {{"id", "OPERATOR(pg_catalog.=)", "$1"}}, "id"),
+        "DELETE FROM public.orgs AS t WHERE t.id OPERATOR(pg_catalog.=) $1 RETURNING "
+        "t.tableoid, t.ctid, t.id");
     EXPECT_EQ(surviving_rows_where_sql("public.posts", "t.tenant_id OPERATOR(pg_catalog.=) $2"),
               "SELECT t.tableoid, t.ctid FROM public.posts AS t WHERE t.ctid "
               "OPERATOR(pg_catalog.=) ANY ($1) AND t.tenant_id OPERATOR(pg_catalog.=) $2");

@@ -38,6 +38,11 @@ std::string root_keys_sql(const std::string& table, const std::vector<std::strin
 // DELETE FROM table AS t WHERE <key>: the caller's own DELETE.
 std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch>& key);
 
+// The caller's DELETE, telling which rows it deleted and their tenant:
+// DELETE FROM table AS t WHERE <key> RETURNING t.tableoid, t.ctid, t.<tenant column>
+std::string delete_rows_returning_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                      const std::string& tenant_column);
+
 // The rows among tids $1 still there: SELECT t.tableoid, t.ctid FROM ONLY leaf AS t WHERE ...
 std::string surviving_rows_sql(const std::string& leaf);
 

@@ -33,6 +33,7 @@ inline constexpr const char* kUndefinedFunction = "42883";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
+inline constexpr const char* kSerializationFailure = "40001";
 }  // namespace sqlstate
 
 // The objects an error is about, as PostgreSQL reports them (PG_DIAG_SCHEMA_NAME and the rest):

@@ -128,6 +128,28 @@ SELECT :before - org_rows(:org_id) = :deleted AS trigger_kept_rows_not_counted;
 SELECT count(*) > 0 AS tags_kept FROM tags WHERE org_id = :org_id AND tag = 'tag0';
 ROLLBACK;
 DROP TRIGGER keep_tagged ON tags;
+-- A kept row keeps the rows below it: a trigger on tasks keeping the even ones (and so their
+-- subtrees and tags). And a root row kept by its own trigger, nothing referencing its table.
+CREATE FUNCTION keep_even() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.id % 2 = 0 THEN RETURN NULL; END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER keep_even BEFORE DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION keep_even();
+SELECT org_rows(3) AS before \gset
+BEGIN;
+SELECT delete_with_cascade('members', '{"org_id": 3, "id": 4}') AS deleted \gset
+SELECT :before - org_rows(3) = :deleted AS kept_subtrees_not_counted;
+ROLLBACK;
+DROP TRIGGER keep_even ON tasks;
+CREATE TABLE lone (org_id bigint, id int, PRIMARY KEY (org_id, id));
+SELECT create_distributed_table('lone', 'org_id', colocate_with => 'orgs');
+INSERT INTO lone VALUES (1, 1), (1, 2);
+CREATE TRIGGER keep_even BEFORE DELETE ON lone FOR EACH ROW EXECUTE FUNCTION keep_even();
+SELECT delete_with_cascade('lone', '{"org_id": 1, "id": 2}') AS kept_root,
+       delete_with_cascade('lone', '{"org_id": 1, "id": 1}') AS deleted_root;
+DROP TRIGGER keep_even ON lone;
+SELECT "rows", rows_exist FROM delete_plan('lone', '{"org_id": 1, "id": 2}');
 RESET citus.enable_unsafe_triggers;
 
 -- A role that may delete members but not read and lock tasks in full: refused before anything
@@ -171,6 +193,35 @@ SELECT bool_or(blocks) AS other_member_blocks FROM delete_plan('members', '{"org
 SELECT org_rows(4) = :before + 2 AS plan_changed_nothing;
 DELETE FROM audits WHERE org_id = 4;
 
+-- A tenant of an enum type, the key as text (converted as the caller): the tenants are read
+-- first, so each locking statement states a value Citus routes by.
+CREATE TYPE shade AS ENUM ('red', 'green');
+CREATE TABLE palettes (shade shade PRIMARY KEY);
+CREATE TABLE swatches (shade shade, id int, PRIMARY KEY (shade, id));
+SELECT create_distributed_table('palettes', 'shade');
+SELECT create_distributed_table('swatches', 'shade', colocate_with => 'palettes');
+ALTER TABLE swatches ADD FOREIGN KEY (shade) REFERENCES palettes ON DELETE CASCADE;
+INSERT INTO palettes VALUES ('red'), ('green');
+INSERT INTO swatches SELECT s, g FROM unnest(enum_range(NULL::shade)) s, generate_series(1, 3) g;
+SELECT delete_with_cascade('palettes', 'red'::text) AS red, delete_many_with_cascade('palettes', '{green}'::text) AS green;
+SELECT count(*) AS swatches_left FROM swatches;
+
+-- Partitioned distributed tables: not counted yet, refused before anything changes.
+CREATE TABLE events (org_id bigint, id int, day date, PRIMARY KEY (org_id, id, day)) PARTITION BY RANGE (day);
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE event_notes (org_id bigint, id int, event_id int, day date, PRIMARY KEY (org_id, id));
+SELECT create_distributed_table('events', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('event_notes', 'org_id', colocate_with => 'orgs');
+ALTER TABLE event_notes ADD FOREIGN KEY (org_id, event_id, day) REFERENCES events ON DELETE CASCADE;
+INSERT INTO events VALUES (2, 1, '2025-05-01');
+INSERT INTO event_notes VALUES (2, 1, 1, '2025-05-01');
+SELECT delete_with_cascade('events', '{"org_id": 2, "id": 1, "day": "2025-05-01"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('events_2025', '{"org_id": 2, "id": 1, "day": "2025-05-01"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS events FROM events;
+DROP TABLE event_notes, events;
+
 -- From a reference table a cascade reaches every tenant: refused; nothing changes.
 ALTER TABLE members DROP CONSTRAINT members_kind;
 ALTER TABLE members ADD FOREIGN KEY (kind) REFERENCES kinds ON DELETE CASCADE;
@@ -180,8 +231,9 @@ SELECT * FROM delete_plan('kinds', 2);
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) AS kinds FROM kinds;
 
-DROP TABLE tags, audits, tasks, members, orgs, kinds, cascade_mismatches, cascade_log;
-DROP FUNCTION org_rows, keep_tagged;
+DROP TABLE swatches, palettes, lone, tags, audits, tasks, members, orgs, kinds, cascade_mismatches, cascade_log;
+DROP FUNCTION org_rows, keep_tagged, keep_even;
+DROP TYPE shade;
 DROP OWNED BY cascade_caller;
 DROP ROLE cascade_caller;
 DROP EXTENSION data_bridge;
