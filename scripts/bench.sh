@@ -37,6 +37,11 @@ for name in "${names[@]}"; do
         # The peers from npm, at the versions package-lock.json pins.
         (cd bench/node && npm ci --no-audit --no-fund --silent)
         pg_virtualenv -v 15 node "bench/$name.js"
+    elif [ "$name" = large_schema ]; then
+        # Twice: as installed, and with the module in shared_preload_libraries (the postmaster
+        # loads it once; a new connection does not).
+        pg_virtualenv -v 15 perl "bench/$name.pl"
+        pg_virtualenv -v 15 -o shared_preload_libraries=data_bridge perl "bench/$name.pl" first-calls
     elif [ -f "bench/$name.pl" ]; then
         pg_virtualenv -v 15 perl "bench/$name.pl"
     else
