@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/statement.hpp"
+#include "data_bridge/pg/row_fetch.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/shape_cache.hpp"
 
@@ -47,16 +49,35 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
     return select_one_row_sql(pg::quoted_table(target), {match});
 }
 
+// What a lazy load's shape needs on each call: its statement and, for the direct read
+// (pg/row_fetch.hpp), the columns it reads by.
+struct LazyShape {
+    std::string sql;
+    AttrNumber column = InvalidAttrNumber;  // fetch_referenced
+    std::optional<pg::ThroughKey> through;  // fetch_related, a one-column key to a one-column key
+};
+pg::ShapeCache<LazyShape> lazy_shapes;
+
 // fetch_referenced(target regclass, column name, value anyelement)
 Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
     Oid target = PG_GETARG_OID(0);
     std::string column_name = name_arg(fcinfo, 1);
     Oid value_type = argument_type(fcinfo, 2);
     std::string key = fmt::format("fetch_referenced {} {} {}", target, value_type, column_name);
-    const std::string* cached = pg::find_statement(key);
-    std::string sql = cached != nullptr ? *cached : referenced_row_sql(fcinfo, target, column_name);
-    if (cached == nullptr)
-        pg::remember_statement(key, sql);
+    // A copy: the call may run user code (operators, output functions) that calls back in.
+    const LazyShape* cached = lazy_shapes.find(key);
+    LazyShape shape;
+    if (cached != nullptr) {
+        shape = *cached;
+    } else {
+        shape.sql = referenced_row_sql(fcinfo, target, column_name);
+        shape.column = pg::column_info(target, column_name).attnum;
+        lazy_shapes.remember(key, shape);
+    }
+    if (auto direct =
+            pg::fetch_by_unique_index(target, shape.column, value_type, PG_GETARG_DATUM(2)))
+        return pg::value_or_null(fcinfo, *direct);
+    const std::string& sql = shape.sql;
 
     pg::Parameters parameters;
     parameters.add(value_type, PG_GETARG_DATUM(2), false);
@@ -116,6 +137,18 @@ std::string related_row_sql(FunctionCallInfo fcinfo, Oid source, const std::stri
                           join);
 }
 
+// The direct read's path of fetch_related, for a one-column primary key and a one-column foreign
+// key (anything else runs the statement).
+std::optional<pg::ThroughKey> through_key(Oid source, const std::string& fk_name) {
+    const ForeignKey& key = find_foreign_key(source, fk_name);
+    std::vector<std::string> primary_key = pg::primary_key_columns(source);
+    if (primary_key.size() != 1 || key.source_columns.size() != 1)
+        return std::nullopt;
+    return pg::ThroughKey{source, pg::column_info(source, primary_key[0]).attnum,
+                          pg::column_info(source, key.source_columns[0]).attnum, key.target_relid,
+                          pg::column_info(key.target_relid, key.target_columns[0]).attnum};
+}
+
 // fetch_related(source regclass, id anyelement, fk text)
 Datum fetch_related_body(FunctionCallInfo fcinfo) {
     Oid source = PG_GETARG_OID(0);
@@ -134,16 +167,21 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
     }
     std::string key = fmt::format("fetch_related {} {} {}", source, id_type, fk_name);
-    const std::string* cached = pg::find_statement(key);
-    std::string sql;
+    const LazyShape* cached = lazy_shapes.find(key);  // copied, as in fetch_referenced
+    LazyShape shape;
     if (cached != nullptr) {
-        sql = *cached;
+        shape = *cached;
         parameters.add(id_type, PG_GETARG_DATUM(1), false);
     } else {
-        sql = related_row_sql(fcinfo, source, fk_name, parameters);
-        pg::remember_statement(key, sql);
+        shape.sql = related_row_sql(fcinfo, source, fk_name, parameters);
+        shape.through = through_key(source, fk_name);
+        lazy_shapes.remember(key, shape);
     }
-    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    if (shape.through) {
+        if (auto direct = pg::fetch_through_key(*shape.through, id_type, PG_GETARG_DATUM(1)))
+            return pg::value_or_null(fcinfo, *direct);
+    }
+    return pg::value_or_null(fcinfo, pg::query_single_value(shape.sql, parameters, true));
 }
 
 }  // namespace

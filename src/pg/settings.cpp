@@ -14,6 +14,7 @@ int max_load_size = 128 * 1024;
 int max_cached_plans = 1024;
 int max_remembered_shapes = 4096;
 char* page_cursor_secret = nullptr;
+bool direct_fetch = true;
 
 void define_settings() {
     DefineCustomIntVariable("data_bridge.max_cascade_rows",
@@ -54,6 +55,12 @@ void define_settings() {
         "still ties a cursor to its table and order. Only a superuser sees or sets it.",
         &page_cursor_secret, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL, nullptr, nullptr,
         nullptr);
+    DefineCustomBoolVariable(
+        "data_bridge.direct_fetch",
+        "Reads fetch_referenced's row through the key's unique index, without the SQL executor.",
+        "Only where the statement would read the same row the same way (an ordinary table, every "
+        "column readable, no row-level security, the key's own type); off: always the statement.",
+        &direct_fetch, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("data_bridge");
 }
 

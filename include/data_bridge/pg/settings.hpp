@@ -25,6 +25,10 @@ extern int max_remembered_shapes;
 // (superuser only; empty: the signature only ties a cursor to its table and order).
 extern char* page_cursor_secret;
 
+// data_bridge.direct_fetch: fetch_referenced reads through the key's unique index where that is
+// exactly what its statement would do (see row_fetch.hpp).
+extern bool direct_fetch;
+
 void define_settings();
 
 }  // namespace data_bridge::pg

@@ -1,0 +1,38 @@
+// One row by a unique key, read through the key's index without the SQL executor: what
+// `SELECT to_jsonb(t.*) FROM table AS t WHERE t.column = value` returns, at a fraction of its
+// fixed cost per call (fetch_referenced). Taken only where that statement would read exactly this
+// way and nothing of SQL's is skipped; anywhere else the caller runs the statement.
+#pragma once
+
+#include <optional>
+
+#include "data_bridge/pg/postgres.hpp"
+#include "data_bridge/pg/statement.hpp"
+
+namespace data_bridge::pg {
+
+// The row as to_jsonb renders it (PostgreSQL's own to_jsonb, called on the row), or a NULL
+// SingleValue for no row; std::nullopt when the direct read does not apply: the relation is not
+// an ordinary table without inheritance children, the caller may not read every column, row-level
+// security applies, the value is not of the column's own type, no valid immediate unique btree
+// index of the type's default operator class has the column as its only key, or
+// data_bridge.direct_fetch is off. Locks, snapshot and predicate locks are the statement's.
+std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid value_type,
+                                                 Datum value);
+
+// fetch_related's path: the source row by its one-column key, then the row its one-column foreign
+// key references, as `SELECT to_jsonb(t.*) FROM source AS s JOIN target AS t ON t.referenced =
+// s.referencing WHERE s.key = value` returns it. The same conditions, for both tables (the
+// source's key and referencing columns readable), the referencing column of the referenced
+// column's type.
+struct ThroughKey {
+    Oid source;
+    AttrNumber source_key;
+    AttrNumber referencing;
+    Oid target;
+    AttrNumber referenced;
+};
+std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Oid key_type,
+                                             Datum key_value);
+
+}  // namespace data_bridge::pg

@@ -1,0 +1,205 @@
+#include "data_bridge/pg/row_fetch.hpp"
+
+#include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/settings.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/tableam.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_opclass.h"
+#include "commands/defrem.h"
+#include "executor/tuptable.h"
+#include "nodes/makefuncs.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+namespace data_bridge::pg {
+
+namespace {
+
+// A valid, immediate, non-partial unique btree index whose only key is `column`, of the type's
+// default operator class (so its equality is the `=` the statement would use): InvalidOid if none.
+Oid unique_index_of(Relation heap, AttrNumber column, Oid type) {
+    Oid default_class = GetDefaultOpClass(type, BTREE_AM_OID);
+    if (!OidIsValid(default_class))
+        return InvalidOid;
+    List* indexes = RelationGetIndexList(heap);
+    Oid found = InvalidOid;
+    ListCell* cell;
+    foreach (cell, indexes) {
+        Oid index = lfirst_oid(cell);
+        HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+        if (!HeapTupleIsValid(tuple))
+            continue;
+        auto* form = (Form_pg_index)GETSTRUCT(tuple);
+        bool usable = form->indisunique && form->indisvalid && form->indisready &&
+                      form->indislive && form->indimmediate && form->indnkeyatts == 1 &&
+                      form->indkey.values[0] == column &&
+                      heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
+                      heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr);
+        if (usable) {
+            bool isnull;
+            Datum classes = SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indclass, &isnull);
+            // A btree operator class: the index is a btree.
+            usable = !isnull && ((oidvector*)DatumGetPointer(classes))->values[0] == default_class;
+        }
+        ReleaseSysCache(tuple);
+        if (usable) {
+            found = index;
+            break;
+        }
+    }
+    list_free(indexes);
+    return found;
+}
+
+// Whether the caller may read these columns of the table (the statement reads them).
+bool columns_readable(Oid relid, std::initializer_list<AttrNumber> columns) {
+    Oid user = GetUserId();
+    if (pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK)
+        return true;
+    for (AttrNumber column : columns) {
+        if (pg_attribute_aclcheck(relid, column, user, ACL_SELECT) != ACLCHECK_OK)
+            return false;
+    }
+    return true;
+}
+
+// The table's own rows only (no inheritance children: FROM would read theirs too), no policy.
+bool plain_table(Relation heap) {
+    return heap->rd_rel->relkind == RELKIND_RELATION && !heap->rd_rel->relhassubclass &&
+           check_enable_rls(RelationGetRelid(heap), InvalidOid, true) == RLS_NONE;
+}
+
+Oid column_type(Relation heap, AttrNumber column) {
+    return TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
+}
+
+// Whether the plain statement would read the table itself, every column, no policy in the way.
+bool direct_read_allowed(Relation heap) {
+    Oid relid = RelationGetRelid(heap);
+    Oid user = GetUserId();
+    bool all_columns =
+        pg_class_aclcheck(relid, user, ACL_SELECT) == ACLCHECK_OK ||
+        pg_attribute_aclcheck_all(relid, user, ACL_SELECT, ACLMASK_ALL) == ACLCHECK_OK;
+    return plain_table(heap) && all_columns;
+}
+
+// PostgreSQL's to_jsonb of the row, called as SQL calls it on a whole-row value of the table's
+// row type.
+Datum row_to_jsonb(Relation heap, HeapTuple tuple) {
+    Datum row = heap_copy_tuple_as_datum(tuple, RelationGetDescr(heap));
+    FmgrInfo to_jsonb_info;
+    fmgr_info(F_TO_JSONB, &to_jsonb_info);
+    Const* argument = makeNullConst(heap->rd_rel->reltype, -1, InvalidOid);
+    to_jsonb_info.fn_expr = (Node*)makeFuncExpr(F_TO_JSONB, JSONBOID, list_make1(argument),
+                                                InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
+    return FunctionCall1(&to_jsonb_info, row);
+}
+
+// The row of the opened table whose indexed column equals `value`, as a copy (nullptr: none),
+// by the index's own equality, under the statement's snapshot.
+HeapTuple read_by_index(Relation heap, Oid index_oid, Datum value) {
+    Relation index = index_open(index_oid, AccessShareLock);
+    // The operator class's own type: a domain's values are its base type's (the column's type
+    // matched the value's, and the class is the default one for it).
+    Oid type = index->rd_opcintype[0];
+    Oid equals = get_opfamily_member(index->rd_opfamily[0], type, type, BTEqualStrategyNumber);
+    ScanKeyData key;
+    ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0],
+                           get_opcode(equals), value);
+    IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+    index_rescan(scan, &key, 1, nullptr, 0);
+    TupleTableSlot* slot = table_slot_create(heap, nullptr);
+    HeapTuple found = nullptr;
+    if (index_getnext_slot(scan, ForwardScanDirection, slot))
+        found = ExecCopySlotHeapTuple(slot);
+    ExecDropSingleTupleTableSlot(slot);
+    index_endscan(scan);
+    // Locks are kept to the end of the transaction, as the statement keeps them.
+    index_close(index, NoLock);
+    return found;
+}
+
+}  // namespace
+
+std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid value_type,
+                                                 Datum value) {
+    if (!direct_fetch)
+        return std::nullopt;
+    struct Outcome {
+        bool applies;
+        SingleValue value;
+    };
+    Outcome outcome = guarded([table, column, value_type, value]() -> Outcome {
+        Relation heap = table_open(table, AccessShareLock);
+        Oid index = InvalidOid;
+        if (direct_read_allowed(heap) && column_type(heap, column) == value_type)
+            index = unique_index_of(heap, column, value_type);
+        Outcome out{OidIsValid(index), {(Datum)0, true}};
+        if (out.applies) {
+            HeapTuple row = read_by_index(heap, index, value);
+            if (row != nullptr)
+                out.value = {row_to_jsonb(heap, row), false};
+        }
+        table_close(heap, NoLock);  // the statement takes the same lock
+        return out;
+    });
+    if (!outcome.applies)
+        return std::nullopt;
+    return outcome.value;
+}
+
+std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Oid key_type,
+                                             Datum key_value) {
+    if (!direct_fetch)
+        return std::nullopt;
+    struct Outcome {
+        bool applies;
+        SingleValue value;
+    };
+    const ThroughKey* path = &through;
+    Outcome outcome = guarded([path, key_type, key_value]() -> Outcome {
+        Outcome out{false, {(Datum)0, true}};
+        Relation source = table_open(path->source, AccessShareLock);
+        Relation target = table_open(path->target, AccessShareLock);
+        Oid source_index = InvalidOid, target_index = InvalidOid;
+        Oid reference_type = column_type(source, path->referencing);
+        if (plain_table(source) && plain_table(target) &&
+            columns_readable(path->source, {path->source_key, path->referencing}) &&
+            direct_read_allowed(target) && column_type(source, path->source_key) == key_type &&
+            column_type(target, path->referenced) == reference_type) {
+            source_index = unique_index_of(source, path->source_key, key_type);
+            target_index = unique_index_of(target, path->referenced, reference_type);
+        }
+        out.applies = OidIsValid(source_index) && OidIsValid(target_index);
+        if (out.applies) {
+            HeapTuple row = read_by_index(source, source_index, key_value);
+            bool isnull = true;
+            Datum reference = row != nullptr ? heap_getattr(row, path->referencing,
+                                                            RelationGetDescr(source), &isnull)
+                                             : (Datum)0;
+            // A NULL reference joins no row, as in the statement's join.
+            HeapTuple related = isnull ? nullptr : read_by_index(target, target_index, reference);
+            if (related != nullptr)
+                out.value = {row_to_jsonb(target, related), false};
+        }
+        table_close(target, NoLock);
+        table_close(source, NoLock);
+        return out;
+    });
+    if (!outcome.applies)
+        return std::nullopt;
+    return outcome.value;
+}
+
+}  // namespace data_bridge::pg
