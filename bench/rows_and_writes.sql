@@ -5,11 +5,16 @@ CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text, created_
 INSERT INTO users SELECT g, 'user ' || g, 'user' || g || '@example.com' FROM generate_series(1, 100000) g;
 CREATE TABLE events (id bigserial PRIMARY KEY, user_id int REFERENCES users, kind text NOT NULL,
                      payload jsonb, happened timestamptz DEFAULT now());
+CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users, title text);
+INSERT INTO posts SELECT g, 1 + (g * 7) % 100000, 'post ' || g FROM generate_series(1, 100000) g;
 VACUUM ANALYZE users;
+VACUUM ANALYZE posts;
 
 -- 1. A lazy fetch by key: fetch_referenced against the prepared SELECT to_jsonb(...) it replaces.
 PREPARE lazy(int) AS SELECT fetch_referenced('users', 'id', $1);
 PREPARE native_lazy(int) AS SELECT to_jsonb(u) FROM users u WHERE u.id = $1;
+PREPARE related(int) AS SELECT fetch_related('posts', $1, 'user_id');
+PREPARE native_related(int) AS SELECT to_jsonb(u) FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $1;
 
 CREATE TEMP TABLE results ("case" text, "data_bridge ms" numeric, "alternative" text,
                            "alternative ms" numeric, "ratio (data_bridge / alternative)" numeric);
@@ -26,6 +31,15 @@ BEGIN
     END LOOP;
     INSERT INTO results VALUES ('fetch_referenced(users, id, k), per call', round((db / rounds)::numeric, 4),
                                 'prepared SELECT to_jsonb(u) ... WHERE id = $1', round((alt / rounds)::numeric, 4),
+                                round((db / alt)::numeric, 2));
+    db := 0;
+    alt := 0;
+    FOR r IN 1 .. rounds LOOP
+        db := db + pg_temp.time_per_call('EXECUTE related(' || (r * 977) || ')', 4000);
+        alt := alt + pg_temp.time_per_call('EXECUTE native_related(' || (r * 977) || ')', 4000);
+    END LOOP;
+    INSERT INTO results VALUES ('fetch_related(posts, k, user_id), per call', round((db / rounds)::numeric, 4),
+                                'prepared SELECT to_jsonb(u) FROM posts JOIN users ...', round((alt / rounds)::numeric, 4),
                                 round((db / alt)::numeric, 2));
 END $$;
 

@@ -53,7 +53,7 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
 // (pg/row_fetch.hpp), the columns it reads by.
 struct LazyShape {
     std::string sql;
-    AttrNumber column = InvalidAttrNumber;  // fetch_referenced
+    Oid index = InvalidOid;                 // fetch_referenced
     std::optional<pg::ThroughKey> through;  // fetch_related, a one-column key to a one-column key
 };
 pg::ShapeCache<LazyShape> lazy_shapes;
@@ -71,11 +71,11 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
         shape = *cached;
     } else {
         shape.sql = referenced_row_sql(fcinfo, target, column_name);
-        shape.column = pg::column_info(target, column_name).attnum;
+        shape.index =
+            pg::direct_read_index(target, pg::column_info(target, column_name).attnum, value_type);
         lazy_shapes.remember(key, shape);
     }
-    if (auto direct =
-            pg::fetch_by_unique_index(target, shape.column, value_type, PG_GETARG_DATUM(2)))
+    if (auto direct = pg::fetch_by_unique_index(target, shape.index, PG_GETARG_DATUM(2)))
         return pg::value_or_null(fcinfo, *direct);
     const std::string& sql = shape.sql;
 
@@ -139,14 +139,16 @@ std::string related_row_sql(FunctionCallInfo fcinfo, Oid source, const std::stri
 
 // The direct read's path of fetch_related, for a one-column primary key and a one-column foreign
 // key (anything else runs the statement).
-std::optional<pg::ThroughKey> through_key(Oid source, const std::string& fk_name) {
+std::optional<pg::ThroughKey> through_key(Oid source, const std::string& fk_name, Oid key_type) {
     const ForeignKey& key = find_foreign_key(source, fk_name);
     std::vector<std::string> primary_key = pg::primary_key_columns(source);
     if (primary_key.size() != 1 || key.source_columns.size() != 1)
         return std::nullopt;
-    return pg::ThroughKey{source, pg::column_info(source, primary_key[0]).attnum,
-                          pg::column_info(source, key.source_columns[0]).attnum, key.target_relid,
-                          pg::column_info(key.target_relid, key.target_columns[0]).attnum};
+    pg::ThroughKey through{source, pg::column_info(source, primary_key[0]).attnum,
+                           pg::column_info(source, key.source_columns[0]).attnum, key.target_relid,
+                           pg::column_info(key.target_relid, key.target_columns[0]).attnum};
+    pg::resolve_through_key(through, key_type);
+    return through;
 }
 
 // fetch_related(source regclass, id anyelement, fk text)
@@ -174,11 +176,11 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         parameters.add(id_type, PG_GETARG_DATUM(1), false);
     } else {
         shape.sql = related_row_sql(fcinfo, source, fk_name, parameters);
-        shape.through = through_key(source, fk_name);
+        shape.through = through_key(source, fk_name, id_type);
         lazy_shapes.remember(key, shape);
     }
     if (shape.through) {
-        if (auto direct = pg::fetch_through_key(*shape.through, id_type, PG_GETARG_DATUM(1)))
+        if (auto direct = pg::fetch_through_key(*shape.through, PG_GETARG_DATUM(1)))
             return pg::value_or_null(fcinfo, *direct);
     }
     return pg::value_or_null(fcinfo, pg::query_single_value(shape.sql, parameters, true));

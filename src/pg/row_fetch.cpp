@@ -132,20 +132,47 @@ HeapTuple read_by_index(Relation heap, Oid index_oid, Datum value) {
 
 }  // namespace
 
-std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid value_type,
-                                                 Datum value) {
-    if (!direct_fetch)
+Oid direct_read_index(Oid table, AttrNumber column, Oid value_type) {
+    return guarded([table, column, value_type] {
+        Relation heap = table_open(table, AccessShareLock);
+        Oid index =
+            heap->rd_rel->relkind == RELKIND_RELATION && column_type(heap, column) == value_type
+                ? unique_index_of(heap, column, value_type)
+                : InvalidOid;
+        table_close(heap, NoLock);
+        return index;
+    });
+}
+
+void resolve_through_key(ThroughKey& through, Oid key_type) {
+    ThroughKey* path = &through;
+    guarded([path, key_type] {
+        Relation source = table_open(path->source, AccessShareLock);
+        Relation target = table_open(path->target, AccessShareLock);
+        Oid reference_type = column_type(source, path->referencing);
+        bool plain = source->rd_rel->relkind == RELKIND_RELATION &&
+                     target->rd_rel->relkind == RELKIND_RELATION &&
+                     column_type(source, path->source_key) == key_type &&
+                     column_type(target, path->referenced) == reference_type;
+        path->source_index =
+            plain ? unique_index_of(source, path->source_key, key_type) : InvalidOid;
+        path->target_index =
+            plain ? unique_index_of(target, path->referenced, reference_type) : InvalidOid;
+        table_close(target, NoLock);
+        table_close(source, NoLock);
+    });
+}
+
+std::optional<SingleValue> fetch_by_unique_index(Oid table, Oid index, Datum value) {
+    if (!direct_fetch || !OidIsValid(index))
         return std::nullopt;
     struct Outcome {
         bool applies;
         SingleValue value;
     };
-    Outcome outcome = guarded([table, column, value_type, value]() -> Outcome {
+    Outcome outcome = guarded([table, index, value]() -> Outcome {
         Relation heap = table_open(table, AccessShareLock);
-        Oid index = InvalidOid;
-        if (direct_read_allowed(heap) && column_type(heap, column) == value_type)
-            index = unique_index_of(heap, column, value_type);
-        Outcome out{OidIsValid(index), {(Datum)0, true}};
+        Outcome out{direct_read_allowed(heap), {(Datum)0, true}};
         if (out.applies) {
             HeapTuple row = read_by_index(heap, index, value);
             if (row != nullptr)
@@ -159,37 +186,29 @@ std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, O
     return outcome.value;
 }
 
-std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Oid key_type,
-                                             Datum key_value) {
-    if (!direct_fetch)
+std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Datum key_value) {
+    if (!direct_fetch || !OidIsValid(through.source_index) || !OidIsValid(through.target_index))
         return std::nullopt;
     struct Outcome {
         bool applies;
         SingleValue value;
     };
-    const ThroughKey* path = &through;
-    Outcome outcome = guarded([path, key_type, key_value]() -> Outcome {
-        Outcome out{false, {(Datum)0, true}};
-        Relation source = table_open(path->source, AccessShareLock);
-        Relation target = table_open(path->target, AccessShareLock);
-        Oid source_index = InvalidOid, target_index = InvalidOid;
-        Oid reference_type = column_type(source, path->referencing);
-        if (plain_table(source) && plain_table(target) &&
-            columns_readable(path->source, {path->source_key, path->referencing}) &&
-            direct_read_allowed(target) && column_type(source, path->source_key) == key_type &&
-            column_type(target, path->referenced) == reference_type) {
-            source_index = unique_index_of(source, path->source_key, key_type);
-            target_index = unique_index_of(target, path->referenced, reference_type);
-        }
-        out.applies = OidIsValid(source_index) && OidIsValid(target_index);
+    ThroughKey path = through;  // a copy: the call may run user code that resets the shapes
+    Outcome outcome = guarded([path, key_value]() -> Outcome {
+        Relation source = table_open(path.source, AccessShareLock);
+        Relation target = table_open(path.target, AccessShareLock);
+        Outcome out{plain_table(source) && direct_read_allowed(target) &&
+                        columns_readable(path.source, {path.source_key, path.referencing}),
+                    {(Datum)0, true}};
         if (out.applies) {
-            HeapTuple row = read_by_index(source, source_index, key_value);
+            HeapTuple row = read_by_index(source, path.source_index, key_value);
             bool isnull = true;
-            Datum reference = row != nullptr ? heap_getattr(row, path->referencing,
+            Datum reference = row != nullptr ? heap_getattr(row, path.referencing,
                                                             RelationGetDescr(source), &isnull)
                                              : (Datum)0;
             // A NULL reference joins no row, as in the statement's join.
-            HeapTuple related = isnull ? nullptr : read_by_index(target, target_index, reference);
+            HeapTuple related =
+                isnull ? nullptr : read_by_index(target, path.target_index, reference);
             if (related != nullptr)
                 out.value = {row_to_jsonb(target, related), false};
         }

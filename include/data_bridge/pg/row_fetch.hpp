@@ -11,19 +11,24 @@
 
 namespace data_bridge::pg {
 
+// The index a direct read of `table` by `column` with a value of `value_type` goes through,
+// resolved once per call shape: a valid, immediate, non-partial unique btree index of the type's
+// default operator class with the column as its only key, on an ordinary table, the value of the
+// column's own type; InvalidOid where there is none (the statement runs). A change to the table
+// or its indexes drops the shape.
+Oid direct_read_index(Oid table, AttrNumber column, Oid value_type);
+
 // The row as to_jsonb renders it (PostgreSQL's own to_jsonb, called on the row), or a NULL
-// SingleValue for no row; std::nullopt when the direct read does not apply: the relation is not
-// an ordinary table without inheritance children, the caller may not read every column, row-level
-// security applies, the value is not of the column's own type, no valid immediate unique btree
-// index of the type's default operator class has the column as its only key, or
-// data_bridge.direct_fetch is off. Locks, snapshot and predicate locks are the statement's.
-std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid value_type,
-                                                 Datum value);
+// SingleValue for no row; std::nullopt when the direct read does not apply on this call: no index
+// (above), the table has inheritance children, the caller may not read every column, row-level
+// security applies, or data_bridge.direct_fetch is off. Locks, snapshot and predicate locks are
+// the statement's.
+std::optional<SingleValue> fetch_by_unique_index(Oid table, Oid index, Datum value);
 
 // fetch_related's path: the source row by its one-column key, then the row its one-column foreign
 // key references, as `SELECT to_jsonb(t.*) FROM source AS s JOIN target AS t ON t.referenced =
-// s.referencing WHERE s.key = value` returns it. The same conditions, for both tables (the
-// source's key and referencing columns readable), the referencing column of the referenced
+// s.referencing WHERE s.key = value` returns it. The same conditions, for both tables (of the
+// source, its key and referencing columns readable), the referencing column of the referenced
 // column's type.
 struct ThroughKey {
     Oid source;
@@ -31,8 +36,11 @@ struct ThroughKey {
     AttrNumber referencing;
     Oid target;
     AttrNumber referenced;
+    Oid source_index = InvalidOid;  // resolve_through_key
+    Oid target_index = InvalidOid;
 };
-std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Oid key_type,
-                                             Datum key_value);
+// Sets the indexes for keys of `key_type` (InvalidOid where there is none), once per shape.
+void resolve_through_key(ThroughKey& through, Oid key_type);
+std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Datum key_value);
 
 }  // namespace data_bridge::pg
