@@ -260,6 +260,11 @@ class CascadeWalk {
         // A key the caller's statement returned twice (a parent and an inheritance child with
         // the same key) reads the same rows twice: each row is a root once.
         keep_first_occurrences(root);
+        return start_walk(std::move(root));
+    }
+
+    // The root rows found: reached at depth 0, the walk's first frontier.
+    long start_walk(Frontier root) {
         for (const RowId& id : root.rows)
             ledger_.add_deleted(id, 0);
         root_rows_ = (long)root.rows.size();
@@ -491,12 +496,7 @@ class CascadeWalk {
         keep_first_occurrences(root);
         if (!tenant_->value && !root.rows.empty())
             tenant_->value = root.values.at(tenant_->columns.at(root_)).datums[0];
-        for (const RowId& id : root.rows)
-            ledger_.add_deleted(id, 0);
-        root_rows_ = (long)root.rows.size();
-        if (!root.rows.empty())
-            queue_.push_back(std::move(root));
-        return root_rows_;
+        return start_walk(std::move(root));
     }
 
   public:
