@@ -97,6 +97,58 @@ DROP FUNCTION related_all;
 DROP OWNED BY related_reader;
 DROP ROLE related_reader;
 
+-- An index of another collation than the column's compares by other rules: not used (a
+-- case-insensitive unique index does not make 'ABC' find 'abc'). Columns of two collations do not
+-- join (the statement's 42P22, both ways).
+CREATE COLLATION case_blind (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE handles (id int PRIMARY KEY, name text);
+CREATE UNIQUE INDEX handles_name ON handles (name COLLATE case_blind);
+INSERT INTO handles VALUES (1, 'abc');
+SELECT fetch_referenced('handles', 'name', 'ABC'::text) AS other_case, fetch_referenced('handles', 'name', 'abc'::text) ->> 'id' AS same_case;
+CREATE TABLE codes (code text COLLATE "C" PRIMARY KEY);
+CREATE TABLE coded (id int PRIMARY KEY, code text COLLATE "POSIX" REFERENCES codes);
+INSERT INTO codes VALUES ('x');
+INSERT INTO coded VALUES (1, 'x');
+SELECT fetch_related('coded', 1, 'code');
+\echo :LAST_ERROR_SQLSTATE
+-- A replaced index (same facts, another OID) drops the shape; no stale index is read.
+CREATE TABLE tokens (id int PRIMARY KEY, token text);
+CREATE UNIQUE INDEX tokens_token ON tokens (token);
+INSERT INTO tokens VALUES (1, 't1');
+SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS before_reindex;
+REINDEX INDEX CONCURRENTLY tokens_token;
+SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS after_reindex;
+DROP INDEX tokens_token;
+CREATE UNIQUE INDEX tokens_token ON tokens (token);
+SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS after_recreate;
+-- A char(n) key compared as the statement compares it ('ab' is not cut to 'a').
+CREATE TABLE fixed (code char(4) PRIMARY KEY, n int);
+INSERT INTO fixed VALUES ('a', 1), ('ab', 2);
+SELECT fetch_referenced('fixed', 'code', 'ab'::text) ->> 'n' AS text_key, fetch_referenced('fixed', 'code', 'ab'::char(4)) ->> 'n' AS own_type;
+-- What the statement checks besides the table: USAGE on its schema, EXECUTE on to_jsonb.
+CREATE SCHEMA closed;
+CREATE TABLE closed.vault (id int PRIMARY KEY, s text);
+INSERT INTO closed.vault VALUES (1, 'secret');
+CREATE ROLE vault_reader;
+GRANT SELECT ON closed.vault, tokens TO vault_reader;
+SELECT 'closed.vault'::regclass::oid AS vault \gset
+SET ROLE vault_reader;
+-- (by OID: the name itself would be refused in the caller's own statement)
+SELECT fetch_referenced(:vault::oid::regclass, 'id', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION pg_catalog.to_jsonb(anyelement) FROM PUBLIC;
+SET ROLE vault_reader;
+SELECT fetch_referenced('tokens', 'id', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION pg_catalog.to_jsonb(anyelement) TO PUBLIC;
+DROP TABLE closed.vault, fixed, tokens, coded, codes, handles;
+DROP SCHEMA closed;
+DROP COLLATION case_blind;
+DROP OWNED BY vault_reader;
+DROP ROLE vault_reader;
+
 -- Where the direct read does not apply, the statement runs (and prepares a plan): a table with
 -- inheritance children (their rows are the parent's too), row-level security, a role that may
 -- read only some columns, a deferrable unique key.

@@ -53,7 +53,8 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
 // (pg/row_fetch.hpp), the columns it reads by.
 struct LazyShape {
     std::string sql;
-    Oid index = InvalidOid;                 // fetch_referenced
+    AttrNumber column = InvalidAttrNumber;  // fetch_referenced
+    Oid index = InvalidOid;
     std::optional<pg::ThroughKey> through;  // fetch_related, a one-column key to a one-column key
 };
 pg::ShapeCache<LazyShape> lazy_shapes;
@@ -71,11 +72,12 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
         shape = *cached;
     } else {
         shape.sql = referenced_row_sql(fcinfo, target, column_name);
-        shape.index =
-            pg::direct_read_index(target, pg::column_info(target, column_name).attnum, value_type);
+        shape.column = pg::column_info(target, column_name).attnum;
+        shape.index = pg::direct_read_index(target, shape.column, value_type);
         lazy_shapes.remember(key, shape);
     }
-    if (auto direct = pg::fetch_by_unique_index(target, shape.index, PG_GETARG_DATUM(2)))
+    if (auto direct =
+            pg::fetch_by_unique_index(target, shape.column, shape.index, PG_GETARG_DATUM(2)))
         return pg::value_or_null(fcinfo, *direct);
     const std::string& sql = shape.sql;
 

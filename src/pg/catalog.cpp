@@ -243,6 +243,12 @@ ColumnInfo column_info(Oid relid, const std::string& column) {
 }
 
 std::string type_sql_name(Oid type) {
+    // Without a length, "character" and "bit" mean character(1) and bit(1) in a cast: the types
+    // themselves are pg_catalog.bpchar and pg_catalog."bit".
+    if (type == BPCHAROID)
+        return "pg_catalog.bpchar";
+    if (type == BITOID)
+        return "pg_catalog.\"bit\"";
     return guarded(
         [type] { return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY); });
 }

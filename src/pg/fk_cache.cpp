@@ -177,7 +177,17 @@ uint64_t relation_signature(Oid relid) {
         mix(hash, &attribute->atttypmod, sizeof attribute->atttypmod);
         mix(hash, &attribute->attisdropped, sizeof attribute->attisdropped);
         mix(hash, &attribute->attnotnull, sizeof attribute->attnotnull);
+        mix(hash, &attribute->attcollation, sizeof attribute->attcollation);
     }
+    // The indexes themselves (a shape may read through one): REINDEX CONCURRENTLY or a dropped
+    // and recreated index leaves the same facts under a new OID.
+    List* index_oids = RelationGetIndexList(relation);
+    ListCell* oid_cell;
+    foreach (oid_cell, index_oids) {
+        Oid index_oid = lfirst_oid(oid_cell);
+        mix(hash, &index_oid, sizeof index_oid);
+    }
+    list_free(index_oids);
     Relation pg_index = table_open(IndexRelationId, AccessShareLock);
     List* indexes = read_indexes(pg_index, relid);
     table_close(pg_index, AccessShareLock);

@@ -26,8 +26,28 @@ namespace data_bridge::pg {
 
 namespace {
 
-// A valid, immediate, non-partial unique btree index whose only key is `column`, of the type's
-// default operator class (so its equality is the `=` the statement would use): InvalidOid if none.
+// Whether the index is (still) one the statement's plan could use for the column: valid, ready,
+// live, immediate, unique, on this table with the column as its only key, non-partial, without
+// expressions, and, if it was built with indcheckxmin, old enough for this transaction's
+// snapshots (the planner's own rule). Checked on every call: the shape keeps the index's OID.
+bool index_usable(Oid index, Oid table, AttrNumber column) {
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+    if (!HeapTupleIsValid(tuple))
+        return false;
+    auto* form = (Form_pg_index)GETSTRUCT(tuple);
+    bool usable = form->indrelid == table && form->indisunique && form->indisvalid &&
+                  form->indisready && form->indislive && form->indimmediate &&
+                  form->indnkeyatts == 1 && form->indkey.values[0] == column &&
+                  heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
+                  heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr) &&
+                  (!form->indcheckxmin ||
+                   TransactionIdPrecedes(HeapTupleHeaderGetXmin(tuple->t_data), TransactionXmin));
+    ReleaseSysCache(tuple);
+    return usable;
+}
+
+// A unique btree index usable for the column (above), of the type's default operator class and
+// the column's collation (so its equality is the `=` the statement would use): InvalidOid if none.
 Oid unique_index_of(Relation heap, AttrNumber column, Oid type) {
     Oid default_class = GetDefaultOpClass(type, BTREE_AM_OID);
     if (!OidIsValid(default_class))
@@ -37,22 +57,20 @@ Oid unique_index_of(Relation heap, AttrNumber column, Oid type) {
     ListCell* cell;
     foreach (cell, indexes) {
         Oid index = lfirst_oid(cell);
-        HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
-        if (!HeapTupleIsValid(tuple))
-            continue;
-        auto* form = (Form_pg_index)GETSTRUCT(tuple);
-        bool usable = form->indisunique && form->indisvalid && form->indisready &&
-                      form->indislive && form->indimmediate && form->indnkeyatts == 1 &&
-                      form->indkey.values[0] == column &&
-                      heap_attisnull(tuple, Anum_pg_index_indpred, nullptr) &&
-                      heap_attisnull(tuple, Anum_pg_index_indexprs, nullptr);
+        bool usable = index_usable(index, RelationGetRelid(heap), column);
         if (usable) {
-            bool isnull;
-            Datum classes = SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indclass, &isnull);
+            HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+            bool class_null, collation_null;
+            Datum classes = SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indclass, &class_null);
+            Datum collations =
+                SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indcollation, &collation_null);
             // A btree operator class: the index is a btree.
-            usable = !isnull && ((oidvector*)DatumGetPointer(classes))->values[0] == default_class;
+            usable = !class_null && !collation_null &&
+                     ((oidvector*)DatumGetPointer(classes))->values[0] == default_class &&
+                     ((oidvector*)DatumGetPointer(collations))->values[0] ==
+                         TupleDescAttr(RelationGetDescr(heap), column - 1)->attcollation;
+            ReleaseSysCache(tuple);
         }
-        ReleaseSysCache(tuple);
         if (usable) {
             found = index;
             break;
@@ -82,6 +100,21 @@ bool plain_table(Relation heap) {
 
 Oid column_type(Relation heap, AttrNumber column) {
     return TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
+}
+
+// What the statement's parsing and execution check besides the table: USAGE on its schema,
+// EXECUTE on to_jsonb and on the index's equality function (the statement's `=`).
+bool statement_rights(Relation heap, Oid index) {
+    Oid user = GetUserId();
+    Oid equality = InvalidOid;
+    Relation opened = index_open(index, AccessShareLock);
+    Oid type = opened->rd_opcintype[0];
+    equality =
+        get_opcode(get_opfamily_member(opened->rd_opfamily[0], type, type, BTEqualStrategyNumber));
+    index_close(opened, NoLock);
+    return pg_namespace_aclcheck(RelationGetNamespace(heap), user, ACL_USAGE) == ACLCHECK_OK &&
+           pg_proc_aclcheck(F_TO_JSONB, user, ACL_EXECUTE) == ACLCHECK_OK && OidIsValid(equality) &&
+           pg_proc_aclcheck(equality, user, ACL_EXECUTE) == ACLCHECK_OK;
 }
 
 // Whether the plain statement would read the table itself, every column, no policy in the way.
@@ -150,10 +183,14 @@ void resolve_through_key(ThroughKey& through, Oid key_type) {
         Relation source = table_open(path->source, AccessShareLock);
         Relation target = table_open(path->target, AccessShareLock);
         Oid reference_type = column_type(source, path->referencing);
-        bool plain = source->rd_rel->relkind == RELKIND_RELATION &&
-                     target->rd_rel->relkind == RELKIND_RELATION &&
-                     column_type(source, path->source_key) == key_type &&
-                     column_type(target, path->referenced) == reference_type;
+        // Columns of different collations do not join in the statement (42P22).
+        bool plain =
+            source->rd_rel->relkind == RELKIND_RELATION &&
+            target->rd_rel->relkind == RELKIND_RELATION &&
+            column_type(source, path->source_key) == key_type &&
+            column_type(target, path->referenced) == reference_type &&
+            TupleDescAttr(RelationGetDescr(source), path->referencing - 1)->attcollation ==
+                TupleDescAttr(RelationGetDescr(target), path->referenced - 1)->attcollation;
         path->source_index =
             plain ? unique_index_of(source, path->source_key, key_type) : InvalidOid;
         path->target_index =
@@ -163,16 +200,19 @@ void resolve_through_key(ThroughKey& through, Oid key_type) {
     });
 }
 
-std::optional<SingleValue> fetch_by_unique_index(Oid table, Oid index, Datum value) {
+std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid index,
+                                                 Datum value) {
     if (!direct_fetch || !OidIsValid(index))
         return std::nullopt;
     struct Outcome {
         bool applies;
         SingleValue value;
     };
-    Outcome outcome = guarded([table, index, value]() -> Outcome {
+    Outcome outcome = guarded([table, column, index, value]() -> Outcome {
         Relation heap = table_open(table, AccessShareLock);
-        Outcome out{direct_read_allowed(heap), {(Datum)0, true}};
+        Outcome out{index_usable(index, table, column) && direct_read_allowed(heap) &&
+                        statement_rights(heap, index),
+                    {(Datum)0, true}};
         if (out.applies) {
             HeapTuple row = read_by_index(heap, index, value);
             if (row != nullptr)
@@ -197,8 +237,12 @@ std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Datum ke
     Outcome outcome = guarded([path, key_value]() -> Outcome {
         Relation source = table_open(path.source, AccessShareLock);
         Relation target = table_open(path.target, AccessShareLock);
-        Outcome out{plain_table(source) && direct_read_allowed(target) &&
-                        columns_readable(path.source, {path.source_key, path.referencing}),
+        Outcome out{index_usable(path.source_index, path.source, path.source_key) &&
+                        index_usable(path.target_index, path.target, path.referenced) &&
+                        plain_table(source) && direct_read_allowed(target) &&
+                        columns_readable(path.source, {path.source_key, path.referencing}) &&
+                        statement_rights(source, path.source_index) &&
+                        statement_rights(target, path.target_index),
                     {(Datum)0, true}};
         if (out.applies) {
             HeapTuple row = read_by_index(source, path.source_index, key_value);

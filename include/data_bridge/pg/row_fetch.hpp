@@ -20,10 +20,11 @@ Oid direct_read_index(Oid table, AttrNumber column, Oid value_type);
 
 // The row as to_jsonb renders it (PostgreSQL's own to_jsonb, called on the row), or a NULL
 // SingleValue for no row; std::nullopt when the direct read does not apply on this call: no index
-// (above), the table has inheritance children, the caller may not read every column, row-level
-// security applies, or data_bridge.direct_fetch is off. Locks, snapshot and predicate locks are
-// the statement's.
-std::optional<SingleValue> fetch_by_unique_index(Oid table, Oid index, Datum value);
+// (above) or one no longer usable (dropped, or too new for this transaction's snapshots), the table
+// has inheritance children, the caller may not read every column, row-level security applies, or
+// data_bridge.direct_fetch is off. Locks, snapshot and predicate locks are the statement's.
+std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid index,
+                                                 Datum value);
 
 // fetch_related's path: the source row by its one-column key, then the row its one-column foreign
 // key references, as `SELECT to_jsonb(t.*) FROM source AS s JOIN target AS t ON t.referenced =
