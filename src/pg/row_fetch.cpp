@@ -1,6 +1,7 @@
 #include "data_bridge/pg/row_fetch.hpp"
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/settings.hpp"
 
 extern "C" {
@@ -10,6 +11,7 @@ extern "C" {
 #include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
+#include "catalog/pg_operator.h"
 #include "commands/defrem.h"
 #include "executor/tuptable.h"
 #include "nodes/makefuncs.h"
@@ -102,19 +104,29 @@ Oid column_type(Relation heap, AttrNumber column) {
     return TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
 }
 
-// What the statement's parsing and execution check besides the table: USAGE on its schema,
-// EXECUTE on to_jsonb and on the index's equality function (the statement's `=`).
+// What the statement's parsing and execution check besides the table: USAGE on the schemas it
+// names things in, EXECUTE on to_jsonb and on the equality operator's function (its `=`).
 bool statement_rights(Relation heap, Oid index) {
     Oid user = GetUserId();
-    Oid equality = InvalidOid;
     Relation opened = index_open(index, AccessShareLock);
     Oid type = opened->rd_opcintype[0];
-    equality =
-        get_opcode(get_opfamily_member(opened->rd_opfamily[0], type, type, BTEqualStrategyNumber));
+    Oid equals = get_opfamily_member(opened->rd_opfamily[0], type, type, BTEqualStrategyNumber);
     index_close(opened, NoLock);
-    return pg_namespace_aclcheck(RelationGetNamespace(heap), user, ACL_USAGE) == ACLCHECK_OK &&
-           pg_proc_aclcheck(F_TO_JSONB, user, ACL_EXECUTE) == ACLCHECK_OK && OidIsValid(equality) &&
-           pg_proc_aclcheck(equality, user, ACL_EXECUTE) == ACLCHECK_OK;
+    HeapTuple operator_tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(equals));
+    if (!HeapTupleIsValid(operator_tuple))
+        return false;
+    auto* operator_form = (Form_pg_operator)GETSTRUCT(operator_tuple);
+    Oid operator_schema = operator_form->oprnamespace;
+    Oid function = operator_form->oprcode;
+    ReleaseSysCache(operator_tuple);
+    // The statement names the table, pg_catalog.to_jsonb and OPERATOR(schema.=) by their schemas.
+    auto usable = [user](Oid schema) {
+        return pg_namespace_aclcheck(schema, user, ACL_USAGE) == ACLCHECK_OK;
+    };
+    return usable(RelationGetNamespace(heap)) && usable(PG_CATALOG_NAMESPACE) &&
+           usable(operator_schema) &&
+           pg_proc_aclcheck(F_TO_JSONB, user, ACL_EXECUTE) == ACLCHECK_OK &&
+           pg_proc_aclcheck(function, user, ACL_EXECUTE) == ACLCHECK_OK;
 }
 
 // Whether the plain statement would read the table itself, every column, no policy in the way.
@@ -163,9 +175,17 @@ HeapTuple read_by_index(Relation heap, Oid index_oid, Datum value) {
     return found;
 }
 
+// On a Citus coordinator a distributed or reference table is an empty shell: its rows are on
+// the workers, where only the statement reaches them.
+bool managed_by_citus(Oid table) {
+    return citus_present() && citus_table(table).managed;
+}
+
 }  // namespace
 
 Oid direct_read_index(Oid table, AttrNumber column, Oid value_type) {
+    if (managed_by_citus(table))
+        return InvalidOid;
     return guarded([table, column, value_type] {
         Relation heap = table_open(table, AccessShareLock);
         Oid index =
@@ -178,6 +198,10 @@ Oid direct_read_index(Oid table, AttrNumber column, Oid value_type) {
 }
 
 void resolve_through_key(ThroughKey& through, Oid key_type) {
+    if (managed_by_citus(through.source) || managed_by_citus(through.target)) {
+        through.source_index = through.target_index = InvalidOid;
+        return;
+    }
     ThroughKey* path = &through;
     guarded([path, key_type] {
         Relation source = table_open(path->source, AccessShareLock);

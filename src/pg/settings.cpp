@@ -57,7 +57,8 @@ void define_settings() {
         nullptr);
     DefineCustomBoolVariable(
         "data_bridge.direct_fetch",
-        "Reads fetch_referenced's row through the key's unique index, without the SQL executor.",
+        "Reads fetch_referenced's and fetch_related's row through the key's unique index, "
+        "without the SQL executor.",
         "Only where the statement would read the same row the same way (an ordinary table, every "
         "column readable, no row-level security, the key's own type); off: always the statement.",
         &direct_fetch, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);

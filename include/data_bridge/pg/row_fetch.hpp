@@ -13,9 +13,9 @@ namespace data_bridge::pg {
 
 // The index a direct read of `table` by `column` with a value of `value_type` goes through,
 // resolved once per call shape: a valid, immediate, non-partial unique btree index of the type's
-// default operator class with the column as its only key, on an ordinary table, the value of the
-// column's own type; InvalidOid where there is none (the statement runs). A change to the table
-// or its indexes drops the shape.
+// default operator class with the column as its only key, on an ordinary table (not a Citus
+// table: its rows are on the workers), the value of the column's own type; InvalidOid where there
+// is none (the statement runs). A change to the table or its indexes drops the shape.
 Oid direct_read_index(Oid table, AttrNumber column, Oid value_type);
 
 // The row as to_jsonb renders it (PostgreSQL's own to_jsonb, called on the row), or a NULL
