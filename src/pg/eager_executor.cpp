@@ -796,7 +796,10 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
     run_batches(program, spec, rows, 0, 0, &budget);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
     const EagerProgram* code = &program;
-    Pointer result = guarded([code, rows, as_array, result_context, format] {
+    // The rows' size as read (with a rendering estimate per column) is about the text's: reserved
+    // at once, the text grows without copying itself over and over.
+    int64 expected = std::min<int64>(budget.used_bytes, MaxAllocSize / 2);
+    Pointer result = guarded([code, rows, as_array, result_context, format, expected] {
         // The top level renders as a relation of one notional parent: a list, or one row.
         if (!as_array && rows[0].starts[0] == rows[0].starts[1])
             return static_cast<Pointer>(nullptr);
@@ -804,6 +807,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
             MemoryContext previous = MemoryContextSwitchTo(result_context);
             StringInfoData buffer;
             start_text_datum(&buffer);
+            if (expected > buffer.maxlen)
+                enlargeStringInfo(&buffer, static_cast<int>(expected));
             MemoryContextSwitchTo(previous);
             // The text grows in the result's context; everything else in the SPI connection's.
             render_related(*code, rows, 0, 0, TextOut{&buffer});
