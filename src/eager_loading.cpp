@@ -319,6 +319,7 @@ class EagerPlanner {
             default:
                 break;
         }
+        refuse_per_tenant_value(*planned, term.path, "a filter on");
         Oid type = planned->value_type;
         if (type == InvalidOid) {
             throw Error(sqlstate::kUndefinedFunction,
@@ -626,11 +627,27 @@ class EagerPlanner {
         return false;
     }
 
-    // What a relation loaded per tenant cannot do: its batch is rows, one statement per tenant.
+    // A parent's filter or order naming a relation loaded per tenant: the parent's statement spans
+    // tenants, and the relation's rows are only in statements of their own, one per tenant.
+    static void refuse_per_tenant_value(const EagerRelation& relation, const std::string& path,
+                                        const char* what) {
+        if (!relation.per_tenant)
+            return;
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("{}: {} relation \"{}\" of a distributed table loads one "
+                                "tenant's rows only",
+                                path, what, relation.name),
+                    "Across tenants, a distributed table's related rows load per tenant of "
+                    "their parents, in statements of their own.",
+                    "Filter the top level on its distribution column (one tenant's load), or "
+                    "load each tenant in a call of its own.");
+    }
+
+    // What a relation loaded per tenant cannot do: its batch is rows (or one value per parent),
+    // one statement per tenant.
     void check_per_tenant_shape(const EagerRelation& relation, const RelationSpec& spec) {
-        const char* what = relation.shape == EagerShape::kCount       ? "a count"
-                           : relation.shape == EagerShape::kAggregate ? "an aggregate"
-                           : spec.recursive                           ? "a recursive relation"
+        // Counts and aggregates take a batch of values of their own (one per parent key).
+        const char* what = spec.recursive                         ? "a recursive relation"
                            : spec.join != JoinType::kLeft         ? "an inner, right or full join"
                            : orders_by_distributed_relation(spec) ? "an order by a related row"
                                                                   : nullptr;
@@ -719,6 +736,7 @@ class EagerPlanner {
             if (relation.name == spec.name)
                 planned = &relation;
         }
+        refuse_per_tenant_value(*planned, path, "an order by");
         std::size_t dot = term.find('.');
         if (dot == std::string::npos) {
             if (planned->shape != EagerShape::kCount && planned->shape != EagerShape::kAggregate) {

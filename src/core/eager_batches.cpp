@@ -116,6 +116,12 @@ std::string with_alias(const std::string& sql, const std::string& from, const st
     return out;
 }
 
+// A per-tenant relation's count or aggregate: a batch of its own, one value per parent.
+bool values_per_tenant(const EagerRelation& relation) {
+    return relation.per_tenant &&
+           (relation.shape == EagerShape::kCount || relation.shape == EagerShape::kAggregate);
+}
+
 class BatchBuilder {
   public:
     BatchBuilder(std::size_t spec_parameters, std::vector<Batch>& out)
@@ -137,6 +143,14 @@ class BatchBuilder {
                 batch.tenant_key = static_cast<int>(relation->tenant_join);
         }
         batch.objects.emplace_back();
+        if (relation != nullptr && values_per_tenant(*relation)) {
+            batch.sql = values_sql(level, *relation);
+            if (relation->shape == EagerShape::kAggregate)
+                batch.empty_sql = fmt::format("SELECT {} FROM {} WHERE false",
+                                              relation_value_sql(*relation), from_sql(level));
+            out_[index] = std::move(batch);
+            return index;
+        }
 
         // The batch's own row (selected by the FROM item s), its place r when the statement
         // does not sort (arrays below the top; the top when rows are joined into it), then
@@ -164,6 +178,8 @@ class BatchBuilder {
             out_[child_index].parent_object = child.object;
             BatchField field{child.relation->name, -1, child_index, -1};
             field.recursion = child.relation->level.recursion;
+            if (values_per_tenant(*child.relation))
+                (child.relation->shape == EagerShape::kCount ? field.count : field.jsonb) = true;
             out_[index].objects[child.object].fields.push_back(field);
         }
         for (BatchObject& object : out_[index].objects) {
@@ -305,8 +321,9 @@ class BatchBuilder {
         };
         std::vector<Group> groups;
         for (const auto& child : level.relations) {
-            if (child.shape != EagerShape::kCount && child.shape != EagerShape::kAggregate)
-                continue;
+            bool value = child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate;
+            if (!value || child.per_tenant)
+                continue;  // rows, or a batch of its own (attach_relations)
             std::vector<std::string> conditions = join_conditions(child, selection, nullptr);
             std::vector<std::string> own = own_conditions(child);
             conditions.insert(conditions.end(), own.begin(), own.end());
@@ -345,7 +362,8 @@ class BatchBuilder {
                           std::vector<std::string>& joins, std::vector<Pending>& pending) {
         attach_values(level, batch, object, selection, next_column, joins);
         for (const auto& child : level.relations) {
-            if (child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate)
+            bool value = child.shape == EagerShape::kCount || child.shape == EagerShape::kAggregate;
+            if (value && !child.per_tenant)
                 continue;  // attach_values() joined it
             std::vector<int> keys;
             std::vector<std::string> conditions = join_conditions(child, selection, &keys);
@@ -436,21 +454,7 @@ class BatchBuilder {
     std::string related_sql(const EagerLevel& level, const EagerRelation& relation,
                             EagerShape shape, const std::vector<std::string>& items,
                             const std::vector<std::string>& joins) const {
-        std::vector<std::string> conditions;
-        for (std::size_t i = 0; i < relation.join.size(); i++) {
-            const EagerJoinColumn& column = relation.join[i];
-            conditions.push_back(fmt::format("{} {} k.c{}", join_child_sql(level.alias, column),
-                                             column.equals, i + 1));
-        }
-        if (relation.per_tenant) {
-            // The tenant stated as a value, so that Citus sends the statement to its shard.
-            const EagerJoinColumn& tenant = relation.join[relation.tenant_join];
-            conditions.push_back(fmt::format("{} {} ${}", join_child_sql(level.alias, tenant),
-                                             tenant.equals,
-                                             spec_parameters_ + relation.join.size() + 2));
-        }
-        std::vector<std::string> own = own_conditions(relation);
-        conditions.insert(conditions.end(), own.begin(), own.end());
+        std::vector<std::string> conditions = related_conditions(level, relation);
         std::string order = order_terms(level);
         std::string order_by = order.empty() ? "" : " ORDER BY " + order;
         std::string from = fmt::format(" FROM {}{}", from_sql(level), where_sql(conditions));
@@ -470,11 +474,47 @@ class BatchBuilder {
                            fmt::format("{}", fmt::join(joins, "")));
     }
 
+    // A per-tenant count or aggregate: its value over each parent key's rows (one row per key,
+    // the aggregate over none where none match), the tenant stated.
+    std::string values_sql(const EagerLevel& level, const EagerRelation& relation) const {
+        return fmt::format(
+            "SELECT k.n, s.v1 FROM {} CROSS JOIN LATERAL (SELECT {} AS v1 FROM {}{}) AS s",
+            keys_sql(relation), relation_value_sql(relation), from_sql(level),
+            where_sql(related_conditions(level, relation)));
+    }
+
+    // A related level's rows of one parent key k: the join against k's columns, the tenant (per
+    // tenant), then the level's own conditions.
+    std::vector<std::string> related_conditions(const EagerLevel& level,
+                                                const EagerRelation& relation) const {
+        std::vector<std::string> conditions;
+        for (std::size_t i = 0; i < relation.join.size(); i++) {
+            const EagerJoinColumn& column = relation.join[i];
+            conditions.push_back(fmt::format("{} {} k.c{}", join_child_sql(level.alias, column),
+                                             column.equals, i + 1));
+        }
+        if (relation.per_tenant) {
+            // The tenant stated as a value, so that Citus sends the statement to its shard.
+            const EagerJoinColumn& tenant = relation.join[relation.tenant_join];
+            conditions.push_back(fmt::format("{} {} ${}", join_child_sql(level.alias, tenant),
+                                             tenant.equals,
+                                             spec_parameters_ + relation.join.size() + 2));
+        }
+        std::vector<std::string> own = own_conditions(relation);
+        conditions.insert(conditions.end(), own.begin(), own.end());
+        return conditions;
+    }
+
     std::size_t spec_parameters_;
     std::vector<Batch>& out_;
 };
 
 }  // namespace
+
+bool is_values_batch(const Batch& batch) {
+    return batch.per_tenant &&
+           (batch.shape == EagerShape::kCount || batch.shape == EagerShape::kAggregate);
+}
 
 std::string streamed_top_sql(const Batch& top) {
     if (top.order_column < 0)

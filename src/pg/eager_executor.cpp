@@ -59,6 +59,9 @@ struct BatchRows {
     bool* nulls;
     uint64* parents;  // by row: its parent row (0-based; all 0 at the top)
     bool* repeated;   // a recursion's level: by row, whether it repeats an ancestor; else null
+    // A values batch (is_values_batch): an aggregate over no rows, for parents without a row.
+    Datum empty_value;
+    bool empty_null;
 };
 
 // A table altered by another session while this call waited for its lock: the statement is
@@ -402,6 +405,8 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         Out value = out.field(fields, field.key);
         if (field.mark) {
             value.boolean(true);
+        } else if (field.child >= 0 && (field.count || field.jsonb)) {
+            render_batch_value(rows[field.child], row, field.count, value);
         } else if (field.count) {
             value.integer(mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
         } else if (field.jsonb) {
@@ -422,6 +427,28 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         }
     }
     out.end_object(fields);
+}
+
+// A per-tenant count or aggregate of parent row `row` (a values batch: at most one row per
+// parent, its value in column 1); a parent without a tenant has none: the value over no rows.
+template <typename Out>
+void render_batch_value(const BatchRows& values, uint64 row, bool count, Out value) {
+    bool present = values.table != nullptr && values.starts[row] < values.starts[row + 1];
+    bool is_null = true;
+    Datum datum = (Datum)0;
+    if (present) {
+        uint64 at = values.order[values.starts[row]];
+        datum = SPI_getbinval(values.table->vals[at], values.table->tupdesc, 2, &is_null);
+    } else if (!count) {
+        datum = values.empty_value;
+        is_null = values.empty_null;
+    }
+    if (count)
+        value.integer(is_null ? 0 : DatumGetInt64(datum));
+    else if (is_null)
+        value.null();
+    else
+        value.jsonb(datum);  // mostly scalars; min/max of an array column is a container
 }
 
 // The objects of a chain, each the value of the previous one's field of the same key, as an
@@ -676,6 +703,29 @@ SPITupleTable* run_per_tenant(const EagerProgram& program, std::size_t b, const 
     return gathered->tupdesc == nullptr ? nullptr : gathered;
 }
 
+// For a per-tenant aggregate, the value over no rows (its statement stating `WHERE false`), when a
+// parent row without a tenant will need it. It stays in the SPI connection's memory.
+void value_over_no_rows(const Batch& batch, BatchRows& values, uint64 parent_count) {
+    values.empty_null = true;
+    bool needed = false;
+    for (uint64 p = 0; p < parent_count && !needed; p++)
+        needed = values.table == nullptr || values.starts[p] == values.starts[p + 1];
+    if (!needed)
+        return;
+    uint64 count = execute_plan(cached_plan(batch.empty_sql, {}), {}, {}, true, 1);
+    BatchRows* target = &values;
+    guarded([target, count] {
+        if (count == 0)
+            return;
+        bool is_null;
+        Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+        Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+        target->empty_null = is_null;
+        if (!is_null)
+            target->empty_value = datumCopy(value, attribute->attbyval, attribute->attlen);
+    });
+}
+
 // Runs batches `first` .. the last, each fed the keys of its parent batch's rows (which ran
 // before it); `rendered`: the rows rendered so far, checked against data_bridge.max_rows.
 long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows* rows,
@@ -696,7 +746,8 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                 continue;
             }
             if (batch.per_tenant) {
-                long room = limit > 0 ? limit - rendered + 1 : 0;
+                // Values are not rows (one per parent): a limit must not cut them short.
+                long room = limit > 0 && !is_values_batch(batch) ? limit - rendered + 1 : 0;
                 uint64 processed = 0;
                 SPITupleTable* table =
                     run_per_tenant(program, b, spec, parent, room, budget, &processed);
@@ -707,11 +758,15 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                     rows[b].starts = guarded([parent_count] {
                         return static_cast<uint64*>(palloc0(sizeof(uint64) * (parent_count + 1)));
                     });
-                    continue;
+                } else {
+                    long taken = take_rows(program, b, rows, table, processed, parent_count, false);
+                    // A count or aggregate is a value of its parent row, as when joined into it.
+                    rendered += is_values_batch(batch) ? 0 : taken;
+                    if (limit > 0 && rendered > limit)
+                        throw eager_row_budget_exceeded(limit);
                 }
-                rendered += take_rows(program, b, rows, table, processed, parent_count, false);
-                if (limit > 0 && rendered > limit)
-                    throw eager_row_budget_exceeded(limit);
+                if (!batch.empty_sql.empty())
+                    value_over_no_rows(batch, rows[b], parent_count);
                 continue;
             }
             for (std::size_t k = 0; k < batch.parent_key_columns.size(); k++) {

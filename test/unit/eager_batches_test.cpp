@@ -182,6 +182,53 @@ TEST(EagerBatches, PerTenantRelationsTakeBatchesOfTheirOwnStatingTheTenant) {
     EXPECT_EQ(batches[2].shape, EagerShape::kArray);
 }
 
+TEST(EagerBatches, PerTenantCountsAndAggregatesAreBatchesOfValues) {
+    EagerLevel root;
+    root.table = "public.posts";
+    root.alias = "t0";
+    root.rendered = {column("id")};
+    EagerRelation count = related("comment_count", EagerShape::kCount, "public.comments", "t1",
+                                  "body", join("tenant", "tenant"));
+    count.join.push_back(join("post_id", "id"));
+    count.join_count = 2;
+    count.per_tenant = true;
+    count.tenant_join = 0;
+    count.level.conditions = {"t1.tenant OPERATOR(pg_catalog.=) t0.tenant",
+                              "t1.post_id OPERATOR(pg_catalog.=) t0.id", "t1.score > 3"};
+    EagerRelation stats = count;
+    stats.name = "stats";
+    stats.shape = EagerShape::kAggregate;
+    stats.aggregate = "pg_catalog.jsonb_build_object('max', pg_catalog.max(t1.score))";
+    root.relations = {count, stats};
+    std::vector<Batch> batches = eager_batches(root, true, 1);
+    // Not joined into the top statement (it spans tenants): a batch each, one value per parent
+    // key of a tenant, the tenant stated, the relation's own filter kept.
+    ASSERT_EQ(batches.size(), 3u);
+    EXPECT_FALSE(contains(batches[0].sql, "LATERAL")) << batches[0].sql;
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.v1 FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), "
+              "pg_catalog.unnest($4)) AS k(c1, c2, n) CROSS JOIN LATERAL (SELECT "
+              "pg_catalog.count(*) AS v1 FROM public.comments AS t1 WHERE t1.tenant "
+              "OPERATOR(pg_catalog.=) k.c1 AND t1.post_id OPERATOR(pg_catalog.=) k.c2 AND "
+              "t1.tenant OPERATOR(pg_catalog.=) $5 AND t1.score > 3) AS s");
+    EXPECT_TRUE(is_values_batch(batches[1]));
+    EXPECT_TRUE(batches[1].empty_sql.empty());  // a count over no rows is 0
+    EXPECT_TRUE(is_values_batch(batches[2]));
+    EXPECT_EQ(batches[2].empty_sql,
+              "SELECT pg_catalog.jsonb_build_object('max', pg_catalog.max(t1.score)) FROM "
+              "public.comments AS t1 WHERE false");
+    // The top row renders them as values of its own keys, read from those batches.
+    const std::vector<BatchField>& fields = batches[0].objects[0].fields;
+    ASSERT_EQ(fields.size(), 3u);
+    EXPECT_EQ(fields[1].key, "stats");
+    EXPECT_EQ(fields[1].child, 2);
+    EXPECT_TRUE(fields[1].jsonb);
+    EXPECT_EQ(fields[2].key, "comment_count");
+    EXPECT_EQ(fields[2].child, 1);
+    EXPECT_TRUE(fields[2].count);
+    EXPECT_FALSE(is_values_batch(batches[0]));
+}
+
 TEST(EagerBatches, ARelatedBatchPagesEachParentsRows) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
     // A page per parent key, probed once per key, its own filter kept; the executor orders.

@@ -67,7 +67,14 @@ struct Batch {
     // arrays the statement takes the parent rows' numbers (bigint[], 1-based), then the tenant.
     bool per_tenant = false;
     int tenant_key = -1;
+    // A per-tenant relation's count or aggregate (shape kCount or kAggregate): one row per parent
+    // of a tenant, its value in column 1; a parent without a tenant gets the value over no rows,
+    // 0 for a count, for an aggregate what empty_sql returns.
+    std::string empty_sql;
 };
+
+// Whether the batch holds a per-tenant relation's count or aggregate rather than rows.
+bool is_values_batch(const Batch& batch);
 
 // The error of a load that would render more than data_bridge.max_rows rows.
 Error eager_row_budget_exceeded(long limit);
