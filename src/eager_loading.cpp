@@ -639,8 +639,9 @@ class EagerPlanner {
                                 path, what, relation.name),
                     "Across tenants, a distributed table's related rows load per tenant of "
                     "their parents, in statements of their own.",
-                    "Filter the top level on its distribution column (one tenant's load), or "
-                    "load each tenant in a call of its own.");
+                    "A load keeps to one tenant when its top level is filtered on its "
+                    "distribution column and every table down to this relation is distributed "
+                    "and joined on it; otherwise load each tenant in a call of its own.");
     }
 
     // What a relation loaded per tenant cannot do: its batch is rows (or one value per parent),

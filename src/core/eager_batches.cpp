@@ -145,9 +145,8 @@ class BatchBuilder {
         batch.objects.emplace_back();
         if (relation != nullptr && values_per_tenant(*relation)) {
             batch.sql = values_sql(level, *relation);
-            if (relation->shape == EagerShape::kAggregate)
-                batch.empty_sql = fmt::format("SELECT {} FROM {} WHERE false",
-                                              relation_value_sql(*relation), from_sql(level));
+            batch.empty_sql = fmt::format("SELECT {} FROM {} WHERE false",
+                                          relation_value_sql(*relation), from_sql(level));
             out_[index] = std::move(batch);
             return index;
         }

@@ -703,13 +703,16 @@ SPITupleTable* run_per_tenant(const EagerProgram& program, std::size_t b, const 
     return gathered->tupdesc == nullptr ? nullptr : gathered;
 }
 
-// For a per-tenant aggregate, the value over no rows (its statement stating `WHERE false`), when a
-// parent row without a tenant will need it. It stays in the SPI connection's memory.
+// For a per-tenant count or aggregate, the value over no rows (its statement stating `WHERE
+// false`), when a parent row without a tenant needs it (an aggregate's), or when no statement of
+// the batch ran: then it checks the caller's rights on the table, as SQL's statement would. It
+// stays in the SPI connection's memory.
 void value_over_no_rows(const Batch& batch, BatchRows& values, uint64 parent_count) {
     values.empty_null = true;
-    bool needed = false;
-    for (uint64 p = 0; p < parent_count && !needed; p++)
-        needed = values.table == nullptr || values.starts[p] == values.starts[p + 1];
+    bool needed = values.table == nullptr;
+    bool is_count = batch.shape == EagerShape::kCount;
+    for (uint64 p = 0; p < parent_count && !needed && !is_count; p++)
+        needed = values.starts[p] == values.starts[p + 1];
     if (!needed)
         return;
     uint64 count = execute_plan(cached_plan(batch.empty_sql, {}), {}, {}, true, 1);

@@ -201,7 +201,16 @@ uint64_t relation_signature(Oid relid) {
 }
 
 uint64_t signature_of(Oid relid) {
-    return guarded([relid] { return relation_signature(relid); });
+    uint64_t hash = guarded([relid] { return relation_signature(relid); });
+    // How Citus places the table (create_distributed_table changes nothing else of it): a
+    // remembered load's statements depend on it.
+    if (citus_present()) {
+        CitusTable citus = citus_table(relid);
+        mix(hash, &citus.managed, sizeof citus.managed);
+        mix(hash, citus.distribution_column.data(), citus.distribution_column.size());
+        mix(hash, &citus.colocation, sizeof citus.colocation);
+    }
+    return hash;
 }
 
 // Whether the graph's keys touching `relid` still read the same from the catalogs (its name,

@@ -212,7 +212,8 @@ TEST(EagerBatches, PerTenantCountsAndAggregatesAreBatchesOfValues) {
               "OPERATOR(pg_catalog.=) k.c1 AND t1.post_id OPERATOR(pg_catalog.=) k.c2 AND "
               "t1.tenant OPERATOR(pg_catalog.=) $5 AND t1.score > 3) AS s");
     EXPECT_TRUE(is_values_batch(batches[1]));
-    EXPECT_TRUE(batches[1].empty_sql.empty());  // a count over no rows is 0
+    EXPECT_EQ(batches[1].empty_sql,
+              "SELECT pg_catalog.count(*) FROM public.comments AS t1 WHERE false");
     EXPECT_TRUE(is_values_batch(batches[2]));
     EXPECT_EQ(batches[2].empty_sql,
               "SELECT pg_catalog.jsonb_build_object('max', pg_catalog.max(t1.score)) FROM "

@@ -69,7 +69,8 @@ struct Batch {
     int tenant_key = -1;
     // A per-tenant relation's count or aggregate (shape kCount or kAggregate): one row per parent
     // of a tenant, its value in column 1; a parent without a tenant gets the value over no rows,
-    // 0 for a count, for an aggregate what empty_sql returns.
+    // 0 for a count, for an aggregate what empty_sql returns. When no parent has a tenant,
+    // empty_sql runs all the same, so the caller's rights on the table are checked as in SQL.
     std::string empty_sql;
 };
 
