@@ -116,11 +116,14 @@ CREATE TABLE tokens (id int PRIMARY KEY, token text);
 CREATE UNIQUE INDEX tokens_token ON tokens (token);
 INSERT INTO tokens VALUES (1, 't1');
 SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS before_reindex;
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
 REINDEX INDEX CONCURRENTLY tokens_token;
 SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS after_reindex;
 DROP INDEX tokens_token;
 CREATE UNIQUE INDEX tokens_token ON tokens (token);
 SELECT fetch_referenced('tokens', 'token', 't1'::text) ->> 'id' AS after_recreate;
+-- Read directly through the new indexes each time (a stale index would fall back to the statement).
+SELECT plans_prepared - :before AS plans_for_replaced_indexes FROM plan_cache_stats();
 -- A char(n) key compared as the statement compares it ('ab' is not cut to 'a').
 CREATE TABLE fixed (code char(4) PRIMARY KEY, n int);
 INSERT INTO fixed VALUES ('a', 1), ('ab', 2);

@@ -7,6 +7,10 @@
 // from every table the cascade can reach, read from PostgreSQL's per-transaction tuple counters
 // before and after the statement.
 //
+// On Citus the workers delete the rows, out of reach of this backend's counters: the count comes
+// from a walk over the root rows' tenant that reads and locks, as the caller, the rows the DELETE
+// will delete (tenant_delete).
+//
 // delete_plan() is the dry run: a walk over the foreign keys that reference the reached rows,
 // level by level (one statement per foreign key per level, keys carried in arrays), gives one
 // line per foreign key reached; then the DELETE itself runs in a subtransaction that is always
@@ -207,7 +211,8 @@ std::unordered_set<RowId, RowIdHash> present_rows(Oid table, const std::vector<R
     return found;
 }
 
-// The dry run's walk: every row each foreign key reaches from the root rows.
+// The walk over the rows a cascade reaches: delete_plan's dry run (every key, each referencing
+// table read as its owner), or on Citus one tenant's rows read as the caller (TenantScope).
 class CascadeWalk {
   public:
     // Deeper than this, a cascading self-reference is followed to its end in one recursive
@@ -350,22 +355,12 @@ class CascadeWalk {
             }
         }
         ledger_.settle_trial(steps_, deleted, updated);
-        long roots_gone = 0;
-        if (!queue_.empty()) {
-            for (const RowId& id : queue_[0].rows)
-                roots_gone += deleted.count(id) != 0 ? 1 : 0;
-        }
-        return roots_gone;
+        return roots_among(deleted);
     }
     // settle_trial for a tenant's walk (row versions are on the workers): a reached row no longer
     // there was deleted (Citus refuses SET NULL and SET DEFAULT on its co-located keys).
     long settle_tenant_trial() {
-        std::map<Oid, std::vector<RowId>> by_table;
-        if (!queue_.empty())
-            by_table[root_] = queue_[0].rows;
-        for (const CascadeStep& step : steps_)
-            by_table[step.table].insert(by_table[step.table].end(), step.matched.begin(),
-                                        step.matched.end());
+        std::map<Oid, std::vector<RowId>> by_table = rows_by_table(false);
         std::unordered_set<RowId, RowIdHash> deleted;
         for (const auto& [table, rows] : by_table) {
             pg::check_for_interrupts();
@@ -379,12 +374,7 @@ class CascadeWalk {
             }
         }
         ledger_.settle_trial(steps_, deleted, {});
-        long roots_gone = 0;
-        if (!queue_.empty()) {
-            for (const RowId& id : queue_[0].rows)
-                roots_gone += deleted.count(id) != 0 ? 1 : 0;
-        }
-        return roots_gone;
+        return roots_among(deleted);
     }
     long reached_rows() const { return ledger_.deleted_count(); }
 
@@ -486,8 +476,8 @@ class CascadeWalk {
             as_owner(table, work);
     }
 
-    // One tenant's root rows, chosen and locked by the caller's own statement; the tenant is
-    // theirs (the primary key of a distributed table includes its distribution column).
+    // One tenant's root rows, chosen (and for a delete locked) by the caller's own statement; the
+    // tenant is theirs (the primary key of a distributed table includes its distribution column).
     long find_tenant_root(const std::vector<KeyMatch>& key, const pg::Parameters& given) {
         pg::Parameters parameters = given;
         std::string condition = conditions("t", key) + tenant_condition(root_, "t", parameters);
@@ -506,19 +496,33 @@ class CascadeWalk {
     }
 
     // The rows the DELETE is to delete, by the table they were read from.
-    std::map<Oid, std::vector<RowId>> deleted_rows_by_table() const {
+    std::map<Oid, std::vector<RowId>> deleted_rows_by_table() const { return rows_by_table(true); }
+
+  private:
+    // The root rows and the rows each step matched (only_deletes: of the steps that delete), by
+    // the table they were read from.
+    std::map<Oid, std::vector<RowId>> rows_by_table(bool only_deletes) const {
         std::map<Oid, std::vector<RowId>> rows;
         if (!queue_.empty())
             rows[root_] = queue_[0].rows;
         for (const CascadeStep& step : steps_) {
-            if (step.kind == CascadeStepKind::kDelete)
+            if (!only_deletes || step.kind == CascadeStepKind::kDelete)
                 rows[step.table].insert(rows[step.table].end(), step.matched.begin(),
                                         step.matched.end());
         }
         return rows;
     }
 
-  private:
+    // How many root rows are among `deleted`.
+    long roots_among(const std::unordered_set<RowId, RowIdHash>& deleted) const {
+        long roots = 0;
+        if (!queue_.empty()) {
+            for (const RowId& id : queue_[0].rows)
+                roots += deleted.count(id) != 0 ? 1 : 0;
+        }
+        return roots;
+    }
+
     // The table as the walk reads it: the root as DELETE FROM reads it (with its inheritance
     // children), a referencing table ONLY, unless partitioned (its rows are its partitions').
     static WalkTable walk_table(Oid table, bool is_root) {
@@ -661,7 +665,8 @@ class CascadeWalk {
 
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level (a
-        // tenant's rows are locked as they are read: one statement per level there).
+        // tenant's walk states the tenant in every statement and may lock what it reads: one
+        // statement per level there).
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
                        found.depth >= kClosureDepth && tenant_ == nullptr;
         if (closure)
@@ -1028,12 +1033,21 @@ std::vector<std::optional<Datum>> root_tenants(Oid table, const RootKey& key,
                                     key.parameters.values, key.parameters.nulls, false);
     std::vector<std::optional<Datum>> tenants;
     for (uint64 r = 0; r < found; r++) {
-        tenants.push_back(pg::guarded([r] {
+        struct Tenant {
+            bool is_null;
+            Datum value;
+        };
+        Tenant tenant = pg::guarded([r] {
             bool isnull;
             Datum value = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
             Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
-            return isnull ? (Datum)0 : datumCopy(value, attribute->attbyval, attribute->attlen);
-        }));
+            return Tenant{isnull, isnull
+                                      ? (Datum)0
+                                      : datumCopy(value, attribute->attbyval, attribute->attlen)};
+        });
+        // Citus keeps no row without its distribution column's value; none would be walked.
+        if (!tenant.is_null)
+            tenants.push_back(tenant.value);
     }
     return tenants;
 }
@@ -1064,7 +1078,7 @@ void checked_caller_delete(Oid table, const RootKey& key, const TenantScope& sco
                 int16 length;
                 bool by_value;
                 get_typlenbyval(type, &length, &by_value);
-                return !isnull && datumIsEqual(value, known, by_value, length);
+                return !isnull && datum_image_eq(value, known, by_value, length);
             });
             if (walked_root)
                 break;
@@ -1114,6 +1128,7 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
             walked.push_back(std::move(entry));
         }
         walk.finish();
+        scope.value.reset();  // it pointed into the walk's memory
     }
     checked_caller_delete(table, key, scope, walked);
     long deleted = scope.counted;

@@ -319,7 +319,7 @@ class EagerPlanner {
             default:
                 break;
         }
-        refuse_per_tenant_value(*planned, term.path, "a filter on");
+        refuse_per_tenant_value(*planned, term.path, "filter on");
         Oid type = planned->value_type;
         if (type == InvalidOid) {
             throw Error(sqlstate::kUndefinedFunction,
@@ -634,8 +634,8 @@ class EagerPlanner {
         if (!relation.per_tenant)
             return;
         throw Error(sqlstate::kFeatureNotSupported,
-                    fmt::format("{}: {} relation \"{}\" of a distributed table loads one "
-                                "tenant's rows only",
+                    fmt::format("{}: cannot {} relation \"{}\" of a distributed table across "
+                                "tenants",
                                 path, what, relation.name),
                     "Across tenants, a distributed table's related rows load per tenant of "
                     "their parents, in statements of their own.",
@@ -737,7 +737,7 @@ class EagerPlanner {
             if (relation.name == spec.name)
                 planned = &relation;
         }
-        refuse_per_tenant_value(*planned, path, "an order by");
+        refuse_per_tenant_value(*planned, path, "order by");
         std::size_t dot = term.find('.');
         if (dot == std::string::npos) {
             if (planned->shape != EagerShape::kCount && planned->shape != EagerShape::kAggregate) {

@@ -249,6 +249,10 @@ std::string type_sql_name(Oid type) {
         return "pg_catalog.bpchar";
     if (type == BITOID)
         return "pg_catalog.\"bit\"";
+    if (type == BPCHARARRAYOID)
+        return "pg_catalog.bpchar[]";
+    if (type == BITARRAYOID)
+        return "pg_catalog.\"bit\"[]";
     return guarded(
         [type] { return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY); });
 }

@@ -405,7 +405,7 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
         Out value = out.field(fields, field.key);
         if (field.mark) {
             value.boolean(true);
-        } else if (field.child >= 0 && (field.count || field.jsonb)) {
+        } else if (field.child >= 0 && is_values_batch(program.batches[field.child])) {
             render_batch_value(rows[field.child], row, field.count, value);
         } else if (field.count) {
             value.integer(mine.nulls[field.column] ? 0 : DatumGetInt64(mine.values[field.column]));
@@ -430,7 +430,7 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
 }
 
 // A per-tenant count or aggregate of parent row `row` (a values batch: at most one row per
-// parent, its value in column 1); a parent without a tenant has none: the value over no rows.
+// parent, k.n and then the value); a parent without a tenant has none: the value over no rows.
 template <typename Out>
 void render_batch_value(const BatchRows& values, uint64 row, bool count, Out value) {
     bool present = values.table != nullptr && values.starts[row] < values.starts[row + 1];
@@ -865,8 +865,11 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
             MemoryContext previous = MemoryContextSwitchTo(result_context);
             StringInfoData buffer;
             start_text_datum(&buffer);
-            if (expected > buffer.maxlen)
-                enlargeStringInfo(&buffer, static_cast<int>(expected));
+            if (expected > buffer.maxlen) {
+                // Exactly that (enlargeStringInfo would round it up to a power of two).
+                buffer.maxlen = static_cast<int>(expected) + buffer.len + 1;
+                buffer.data = static_cast<char*>(repalloc(buffer.data, buffer.maxlen));
+            }
             MemoryContextSwitchTo(previous);
             // The text grows in the result's context; everything else in the SPI connection's.
             render_related(*code, rows, 0, 0, TextOut{&buffer});

@@ -104,13 +104,19 @@ Oid column_type(Relation heap, AttrNumber column) {
     return TupleDescAttr(RelationGetDescr(heap), column - 1)->atttypid;
 }
 
+// The index's equality operator for its key: of the operator class's own type (a domain's values
+// are its base type's; the column's type matched the value's, and the class is its default one).
+Oid index_equality(Relation index) {
+    Oid type = index->rd_opcintype[0];
+    return get_opfamily_member(index->rd_opfamily[0], type, type, BTEqualStrategyNumber);
+}
+
 // What the statement's parsing and execution check besides the table: USAGE on the schemas it
 // names things in, EXECUTE on to_jsonb and on the equality operator's function (its `=`).
 bool statement_rights(Relation heap, Oid index) {
     Oid user = GetUserId();
     Relation opened = index_open(index, AccessShareLock);
-    Oid type = opened->rd_opcintype[0];
-    Oid equals = get_opfamily_member(opened->rd_opfamily[0], type, type, BTEqualStrategyNumber);
+    Oid equals = index_equality(opened);
     index_close(opened, NoLock);
     HeapTuple operator_tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(equals));
     if (!HeapTupleIsValid(operator_tuple))
@@ -155,10 +161,7 @@ Datum row_to_jsonb(Relation heap, HeapTuple tuple) {
 // by the index's own equality, under the statement's snapshot.
 HeapTuple read_by_index(Relation heap, Oid index_oid, Datum value) {
     Relation index = index_open(index_oid, AccessShareLock);
-    // The operator class's own type: a domain's values are its base type's (the column's type
-    // matched the value's, and the class is the default one for it).
-    Oid type = index->rd_opcintype[0];
-    Oid equals = get_opfamily_member(index->rd_opfamily[0], type, type, BTEqualStrategyNumber);
+    Oid equals = index_equality(index);
     ScanKeyData key;
     ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid, index->rd_indcollation[0],
                            get_opcode(equals), value);
@@ -257,7 +260,7 @@ std::optional<SingleValue> fetch_through_key(const ThroughKey& through, Datum ke
         bool applies;
         SingleValue value;
     };
-    ThroughKey path = through;  // a copy: the call may run user code that resets the shapes
+    ThroughKey path = through;  // captured by value in the guarded lambda
     Outcome outcome = guarded([path, key_value]() -> Outcome {
         Relation source = table_open(path.source, AccessShareLock);
         Relation target = table_open(path.target, AccessShareLock);

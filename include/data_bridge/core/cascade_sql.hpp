@@ -28,7 +28,7 @@ std::string distinct_values_sql(const std::string& table, const std::string& col
                                 const std::string& condition);
 
 // The rows among tids $1 still there: SELECT t.tableoid, t.ctid FROM table AS t WHERE t.ctid =
-// ANY ($1) AND condition (a table with its children: rows are matched by tableoid too).
+// ANY ($1) AND condition (with its children: the caller matches the rows by tableoid too).
 std::string surviving_rows_where_sql(const std::string& table, const std::string& condition);
 
 // SELECT t.<key columns> FROM table AS t WHERE condition: the caller's choice of root rows.

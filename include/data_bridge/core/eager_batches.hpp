@@ -68,9 +68,10 @@ struct Batch {
     bool per_tenant = false;
     int tenant_key = -1;
     // A per-tenant relation's count or aggregate (shape kCount or kAggregate): one row per parent
-    // of a tenant, its value in column 1; a parent without a tenant gets the value over no rows,
-    // 0 for a count, for an aggregate what empty_sql returns. When no parent has a tenant,
-    // empty_sql runs all the same, so the caller's rights on the table are checked as in SQL.
+    // of a tenant, the parent's number and then the value; a parent without a tenant gets the value
+    // over no rows, 0 for a count, for an aggregate what empty_sql returns. When no parent has a
+    // tenant, empty_sql runs all the same, so the caller's rights on the table are checked as in
+    // SQL.
     std::string empty_sql;
 };
 

@@ -107,6 +107,12 @@ SELECT org_rows(9) = :before AS unchanged;
 SET data_bridge.max_cascade_rows = 5;
 SELECT delete_with_cascade('members', '{"org_id": 6, "id": 1}');
 \echo :LAST_ERROR_SQLSTATE
+-- Across tenants the rows add up: a limit between one org's rows and two orgs' refuses the two.
+SELECT org_rows(5) AS five, org_rows(6) AS six \gset
+SELECT set_config('data_bridge.max_cascade_rows', greatest(:five, :six)::text, false) IS NOT NULL AS limit_set;
+SELECT delete_many_with_cascade('orgs', ARRAY[5, 6]::bigint[]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT org_rows(5) = :five AND org_rows(6) = :six AS both_unchanged;
 RESET data_bridge.max_cascade_rows;
 
 -- A BEFORE DELETE trigger that keeps rows: the count is of the rows that went.
