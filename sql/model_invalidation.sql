@@ -71,6 +71,59 @@ SELECT catalog_generation > :after_rename_generation AS shapes_dropped_again FRO
 CREATE TABLE mi_likes (id int PRIMARY KEY, post_id int REFERENCES mi_posts);
 SELECT string_agg(source_table::text, ',') FROM get_backreferences('mi_posts');
 
+-- Constraints elsewhere (a new table's primary key, foreign keys between tables the model
+-- never read, a new schema) drop nothing: pg_constraint changes reach the model only through
+-- the invalidations of the tables they concern.
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]') IS NOT NULL AS loaded;
+SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset kept_
+CREATE TABLE mi_far_a (id int PRIMARY KEY);
+CREATE TABLE mi_far_b (id int PRIMARY KEY, a_id int REFERENCES mi_far_a ON DELETE CASCADE);
+ALTER TABLE mi_far_b ADD CONSTRAINT mi_far_b_positive CHECK (id > 0);
+ALTER TABLE mi_far_b RENAME CONSTRAINT mi_far_b_a_id_fkey TO mi_far_b_to_a;
+ALTER TABLE mi_far_b DROP CONSTRAINT mi_far_b_to_a;
+CREATE SCHEMA mi_far_schema;
+ALTER SCHEMA mi_far_schema RENAME TO mi_far_schema_2;
+DROP SCHEMA mi_far_schema_2;
+DROP TABLE mi_far_b, mi_far_a;
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]') IS NOT NULL AS loaded;
+SELECT graph_builds = :kept_builds AS graph_kept, catalog_generation = :kept_generation AS shapes_kept
+FROM cache_stats();
+
+-- A key added from a table the model never read, into one whose references it did read: the
+-- referenced table's invalidation (its new triggers) brings it in.
+SELECT string_agg(source_table::text, ',' ORDER BY source_table::text) AS refs FROM get_backreferences('mi_users');
+CREATE TABLE mi_fresh (id int PRIMARY KEY, fan_of int);
+ALTER TABLE mi_fresh ADD CONSTRAINT mi_fresh_fan FOREIGN KEY (fan_of) REFERENCES mi_users ON DELETE CASCADE;
+SELECT string_agg(source_table::text, ',' ORDER BY source_table::text) AS refs FROM get_backreferences('mi_users');
+INSERT INTO mi_fresh VALUES (1, 1);
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "fans", "table": "mi_fresh"}]') -> 'fans' AS fans;
+-- Renamed, deferred, dropped: each seen from the referenced side.
+ALTER TABLE mi_fresh RENAME CONSTRAINT mi_fresh_fan TO mi_fresh_follows;
+SELECT constraint_name FROM get_backreferences('mi_users') WHERE source_table = 'mi_fresh';
+ALTER TABLE mi_fresh ALTER CONSTRAINT mi_fresh_follows DEFERRABLE INITIALLY DEFERRED;
+SELECT constraint_name, is_deferrable, initially_deferred FROM get_backreferences('mi_users') WHERE source_table = 'mi_fresh';
+ALTER TABLE mi_fresh DROP CONSTRAINT mi_fresh_follows;
+SELECT count(*) AS fresh_refs FROM get_backreferences('mi_users') WHERE source_table = 'mi_fresh';
+-- Dropped and added again with another rule in one transaction: a new key, read as such.
+ALTER TABLE mi_fresh ADD CONSTRAINT mi_fresh_fan FOREIGN KEY (fan_of) REFERENCES mi_users ON DELETE CASCADE;
+SELECT on_delete FROM get_backreferences('mi_users') WHERE source_table = 'mi_fresh';
+BEGIN;
+ALTER TABLE mi_fresh DROP CONSTRAINT mi_fresh_fan;
+ALTER TABLE mi_fresh ADD CONSTRAINT mi_fresh_fan FOREIGN KEY (fan_of) REFERENCES mi_users ON DELETE SET NULL;
+COMMIT;
+SELECT on_delete FROM get_backreferences('mi_users') WHERE source_table = 'mi_fresh';
+-- A renamed schema of a table the model holds: its names follow.
+CREATE SCHEMA mi_side;
+CREATE TABLE mi_side.notes (id int PRIMARY KEY, user_id int REFERENCES mi_users);
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "notes", "table": "mi_side.notes"}]') -> 'notes' AS notes;
+SELECT source_schema FROM get_backreferences('mi_users') WHERE source_table = 'notes';
+ALTER SCHEMA mi_side RENAME TO mi_side_2;
+SELECT source_schema FROM get_backreferences('mi_users') WHERE source_table = 'notes';
+DISCARD PLANS;  -- kept statement text naming the old schema would now fail to parse
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "notes", "table": "mi_side_2.notes"}]') -> 'notes' AS notes;
+DROP SCHEMA mi_side_2 CASCADE;
+DROP TABLE mi_fresh;
+
 -- The caches are bounded per backend: past data_bridge.max_remembered_shapes a kind of shape
 -- starts afresh, past data_bridge.max_cached_plans the plans do.
 SET data_bridge.max_remembered_shapes = 16;

@@ -1,5 +1,6 @@
 #include "data_bridge/pg/fk_cache.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -51,14 +52,28 @@ std::unordered_set<uint32> changed_type_hashes;
 constexpr std::size_t kMaxChangedTypes = 4096;
 bool every_type_changed = false;
 
-void on_constraint_change(Datum, int, uint32) {
-    graph_is_stale = true;
-    generation++;
-}
+// A foreign key's pg_constraint row always comes with a relcache invalidation of its table
+// (inval.c sends one for conrelid), and creating or dropping one creates or drops triggers on
+// the referenced table (a relcache invalidation of it too): the suspects below see every change
+// to a key the graph holds or should hold. Other constraints (every primary key of every new
+// table) change nothing the model holds: no callback on pg_constraint.
 
-void on_namespace_change(Datum, int, uint32) {
-    graph_is_stale = true;
-    generation++;
+// Schemas renamed or dropped (by their syscache hash values): the graph and the remembered
+// statements name the schemas of their tables. Bounded: past it, every schema counts changed.
+std::unordered_set<uint32> changed_namespace_hashes;
+constexpr std::size_t kMaxChangedNamespaces = 1024;
+bool every_namespace_changed = false;
+
+void on_namespace_change(Datum, int, uint32 hash) {
+    if (hash == 0 || changed_namespace_hashes.size() >= kMaxChangedNamespaces) {
+        every_namespace_changed = true;
+        return;
+    }
+    try {
+        changed_namespace_hashes.insert(hash);
+    } catch (...) {
+        every_namespace_changed = true;
+    }
 }
 
 void on_type_change(Datum, int, uint32 hash) {
@@ -213,9 +228,30 @@ uint64_t signature_of(Oid relid) {
     return hash;
 }
 
+// Whether a table's keys read again from the catalogs differ from the list the graph holds
+// (a key added, dropped or changed).
+bool keys_differ(const std::vector<const ForeignKey*>& held, const std::vector<ForeignKey>& now) {
+    if (held.size() != now.size())
+        return true;
+    for (const ForeignKey& key : now) {
+        auto same_id = [&key](const ForeignKey* kept) { return kept->id == key.id; };
+        auto found = std::find_if(held.begin(), held.end(), same_id);
+        if (found == held.end() || !same_foreign_key(**found, key))
+            return true;
+    }
+    return false;
+}
+
 // Whether the graph's keys touching `relid` still read the same from the catalogs (its name,
-// its columns' names, the indexes that cover its keys).
+// its columns' names, the indexes that cover its keys), and the lists of its keys the graph
+// holds are still whole (no key added since).
 bool graph_keys_changed(const FkGraph& graph, Oid relid) {
+    if (graph.read_declared_on(relid) &&
+        keys_differ(graph.referenced_by(relid), catalog_source.declared_on(relid)))
+        return true;
+    if (graph.read_referencing(relid) &&
+        keys_differ(graph.referencing(relid), catalog_source.referencing(relid)))
+        return true;
     for (const ForeignKey* key : graph.known_keys_touching(relid)) {
         std::optional<ForeignKey> now = read_foreign_key(key->id);
         if (!now || !same_foreign_key(*key, *now))
@@ -234,9 +270,43 @@ Oid table_of_index(Oid relid) {
     });
 }
 
+// The syscache hash value of a table's schema, or 0 when the table is gone (inside guarded()).
+uint32 namespace_hash_of(Oid relid) {
+    Oid namespace_oid = get_rel_namespace(relid);
+    return OidIsValid(namespace_oid)
+               ? GetSysCacheHashValue1(NAMESPACEOID, ObjectIdGetDatum(namespace_oid))
+               : 0;
+}
+
+// Drops the graph and the shapes when a schema of one of their tables was renamed or dropped.
+// Rare (CREATE SCHEMA, or a backend's first temporary table): the tables are looked up then.
+void settle_namespaces() {
+    if (!every_namespace_changed && changed_namespace_hashes.empty())
+        return;
+    std::vector<Oid> tables;
+    for (const auto& entry : watched_tables)
+        tables.push_back(entry.first);
+    if (current_graph != nullptr)
+        tables.insert(tables.end(), current_graph->tables().begin(), current_graph->tables().end());
+    bool changed = every_namespace_changed;
+    std::unordered_set<uint32> hashes;
+    hashes.swap(changed_namespace_hashes);
+    every_namespace_changed = false;
+    for (std::size_t i = 0; i < tables.size() && !changed; i++) {
+        Oid relid = tables[i];
+        uint32 hash = guarded([relid] { return namespace_hash_of(relid); });
+        changed = hash != 0 && hashes.count(hash) != 0;
+    }
+    if (changed) {
+        graph_is_stale = true;
+        generation++;
+    }
+}
+
 // Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
 void settle_suspects() {
     settle_types();
+    settle_namespaces();
     if (everything_suspect) {
         everything_suspect = false;
         suspect_tables.clear();
@@ -320,7 +390,6 @@ ModelStats model_stats() {
 }
 
 void register_fk_cache_callbacks() {
-    CacheRegisterSyscacheCallback(CONSTROID, on_constraint_change, (Datum)0);
     CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_change, (Datum)0);
     CacheRegisterSyscacheCallback(TYPEOID, on_type_change, (Datum)0);
     CacheRegisterRelcacheCallback(on_relcache_change, (Datum)0);

@@ -100,3 +100,22 @@ TEST(FkGraph, ReadsATableAtATimeOnDemand) {
     EXPECT_EQ(graph.known_keys_touching(5).size(), 1u);
     EXPECT_TRUE(graph.referencing(42).empty());
 }
+
+// The cache checks the lists a graph holds against the catalogs when a table is invalidated:
+// the graph says which lists it read whole, and which tables it involves.
+TEST(FkGraph, SaysWhichListsItReadWhole) {
+    CountingSource source({key(10, "posts_author_fkey", 2, "posts", 1, "users"),
+                           key(11, "comments_post_fkey", 3, "comments", 2, "posts")});
+    FkGraph graph(&source);
+    graph.referencing(1);
+    EXPECT_TRUE(graph.read_referencing(1));
+    EXPECT_FALSE(graph.read_declared_on(1));
+    // posts is involved through the key, but neither of its lists was read.
+    EXPECT_TRUE(graph.involves(2));
+    EXPECT_FALSE(graph.read_declared_on(2));
+    EXPECT_FALSE(graph.read_referencing(2));
+    graph.referenced_by(3);
+    EXPECT_TRUE(graph.read_declared_on(3));
+    EXPECT_EQ(graph.tables().size(), 3u);
+    EXPECT_EQ(graph.tables().count(3), 1u);
+}

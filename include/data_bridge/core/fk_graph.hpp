@@ -49,6 +49,12 @@ class FkGraph {
     std::vector<const ForeignKey*> known_keys_touching(RelationId relid) const;
     // How many keys were read so far.
     std::size_t known_keys() const { return keys_.size(); }
+    // Whether the keys declared on the table, or referencing it, were read as a whole (so that
+    // a key added since would be missing from the graph).
+    bool read_declared_on(RelationId table) const { return by_source_.count(table) != 0; }
+    bool read_referencing(RelationId table) const { return by_target_.count(table) != 0; }
+    // Every table the graph involves.
+    const std::unordered_set<RelationId>& tables() const { return tables_; }
 
     // Every key, for a graph given up front.
     std::vector<const ForeignKey*> all() const;
