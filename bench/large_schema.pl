@@ -4,7 +4,7 @@
 #   the first call in a new connection, against the same answer from hand-written catalog or
 #   LATERAL SQL in a new connection (get_backreferences, fetch_one_with_relations, delete_plan);
 #   a call right after ANALYZE of an unrelated table (what autovacuum does all day), against the
-#   same call before it.
+#   same call before it; the same after another connection created a table with a primary key.
 # Medians of interleaved rounds; prints each ratio with the figures behind it. scripts/bench.sh
 # runs it again with data_bridge in shared_preload_libraries (argument "first-calls": only the
 # first calls), where a new connection does not load the module.
@@ -94,4 +94,39 @@ printf "%-38s %10.3f   %-36s %10.3f   %.2fx\n", 'calls right after ANALYZE', med
     'the same calls before it', median(@before), median(@after) / median(@before);
 my ($builds) = $c->selectrow_array('SELECT graph_builds FROM cache_stats()');
 print "foreign-key graph builds in that connection: $builds (30 rounds of ANALYZE)\n";
+
+# After another connection created (and dropped) a table with a primary key: a constraint
+# elsewhere, which an application's temporary tables and migrations make all day.
+# The hand-written statements pay for the same invalidations (PostgreSQL's own catalog caches):
+# their ratio is printed beside.
+my $other = DBI->connect('dbi:Pg:', undef, undef, { RaiseError => 1, AutoCommit => 1 });
+my ($generation) = $c->selectrow_array('SELECT catalog_generation FROM cache_stats()');
+my $lateral = $c->prepare($first[1][3]);
+my $catalog = $c->prepare($first[0][3]);
+my (@plain_before, @plain_after);
+(@before, @after) = ();
+for (1 .. 30) {
+    for my $s ($call, $gb, $lateral, $catalog) { $s->execute; $s->fetchall_arrayref; }
+    my $t = time; $call->execute; $call->fetchall_arrayref; $gb->execute; $gb->fetchall_arrayref;
+    push @before, (time - $t) * 1000;
+    $t = time; $lateral->execute; $lateral->fetchall_arrayref; $catalog->execute; $catalog->fetchall_arrayref;
+    push @plain_before, (time - $t) * 1000;
+    $other->do('CREATE TABLE scratch (id int PRIMARY KEY, v int)');
+    $other->do('DROP TABLE scratch');
+    $t = time; $call->execute; $call->fetchall_arrayref; $gb->execute; $gb->fetchall_arrayref;
+    push @after, (time - $t) * 1000;
+    $other->do('CREATE TABLE scratch (id int PRIMARY KEY, v int)');
+    $other->do('DROP TABLE scratch');
+    $t = time; $lateral->execute; $lateral->fetchall_arrayref; $catalog->execute; $catalog->fetchall_arrayref;
+    push @plain_after, (time - $t) * 1000;
+}
+printf "%-38s %10.3f   %-36s %10.3f   %.2fx\n", 'calls after a CREATE TABLE elsewhere',
+    median(@after), 'the same calls before it', median(@before), median(@after) / median(@before);
+printf "%-38s %10.3f   %-36s %10.3f   %.2fx\n", '  hand-written statements after it',
+    median(@plain_after), 'the same before it', median(@plain_before),
+    median(@plain_after) / median(@plain_before);
+my ($generation_after) = $c->selectrow_array('SELECT catalog_generation FROM cache_stats()');
+printf "remembered shapes dropped in that connection: %d times (30 tables created)\n",
+    $generation_after - $generation;
+$other->disconnect;
 $c->disconnect;
