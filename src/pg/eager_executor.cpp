@@ -328,8 +328,7 @@ struct TextOut {
         if (!object.first)
             appendBinaryStringInfo(text, ", ", 2);
         object.first = false;
-        // A key is a name: terminated, no NUL inside; escaped in place, not copied per row.
-        escape_json(text, key.c_str());
+        append_json_string(text, key.data(), static_cast<int>(key.size()));
         appendBinaryStringInfo(text, ": ", 2);
         return *this;
     }

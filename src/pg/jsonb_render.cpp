@@ -180,19 +180,35 @@ void append_scalar_text(StringInfo out, const JsonbValue* value) {
             appendStringInfoString(out, DatumGetCString(DirectFunctionCall1(
                                             numeric_out, NumericGetDatum(value->val.numeric))));
             return;
-        case jbvString: {
-            // escape_json reads a terminated string, as jsonb_out gives it.
-            char* copy = pnstrdup(value->val.string.val, value->val.string.len);
-            escape_json(out, copy);
-            pfree(copy);
+        case jbvString:
+            append_json_string(out, value->val.string.val, value->val.string.len);
             return;
-        }
         default:
             elog(ERROR, "data_bridge: unexpected jsonb value type %d", (int)value->type);
     }
 }
 
 }  // namespace
+
+void append_json_string(StringInfo out, const char* text, int length) {
+    // What escape_json escapes: the quote, the backslash and the control characters.
+    for (int i = 0; i < length; i++) {
+        auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == '"' || byte == '\\') {
+            // escape_json reads a terminated string, as jsonb_out gives it.
+            char* copy = pnstrdup(text, length);
+            escape_json(out, copy);
+            pfree(copy);
+            return;
+        }
+    }
+    enlargeStringInfo(out, length + 2);
+    out->data[out->len++] = '"';
+    memcpy(out->data + out->len, text, length);
+    out->len += length;
+    out->data[out->len++] = '"';
+    out->data[out->len] = '\0';
+}
 
 void append_json_text(StringInfo out, const JsonbValue* value) {
     check_stack_depth();

@@ -51,4 +51,8 @@ void jsonb_datum_value(Datum jsonb, JsonbValue* out);
 // binary jsonb first: the json-returning loads (inside guarded()).
 void append_json_text(StringInfo out, const JsonbValue* value);
 
+// A string as a JSON string literal, exactly as PostgreSQL's escape_json writes it: most strings
+// need no escape and are copied whole, the others go through escape_json.
+void append_json_string(StringInfo out, const char* text, int length);
+
 }  // namespace data_bridge::pg
