@@ -204,8 +204,12 @@ class EagerPlanner {
         }
         if (options.after)
             level.conditions.push_back(keyset_sql(table, level, order_columns, *options.after));
+        // The top's limit is written into the statement: planned for its true row goal, a
+        // statement that binds nothing else keeps one plan (a parameter LIMIT is costed as a
+        // tenth of the table, so the plan cache planned it again on every call). Page sizes are
+        // few; each is a statement of its own.
         if (options.limit)
-            level.limit_param = reserve(INT8OID);
+            level.limit_param = path.empty() ? std::to_string(*options.limit) : reserve(INT8OID);
         if (options.offset > 0)
             level.offset_param = reserve(INT8OID);
 

@@ -778,9 +778,9 @@ void filter_values(const FilterNode& node, std::vector<SpecValue>& out) {
     }
 }
 
-}  // namespace
-
-std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations) {
+// `top`: the top level's limit is part of its statement's text (see spec_values).
+std::string level_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                        bool top) {
     std::string out = "f[";
     filter_shape(out, options.filter);
     out += "]o[";
@@ -798,7 +798,7 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
         out += ']';
     }
     if (options.limit)
-        out += 'l';
+        out += top ? "l" + std::to_string(*options.limit) + ";" : "l";
     if (options.offset > 0)
         out += 's';
     if (options.select_columns) {
@@ -829,15 +829,15 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
             shape_text(out, relation.aggregate->column);
         }
         out += '{';
-        out += spec_shape(relation.options, relation.relations);
+        out += level_shape(relation.options, relation.relations, false);
         out += '}';
     }
     out += ']';
     return out;
 }
 
-void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
-                 std::vector<SpecValue>& out) {
+void level_values(const QueryOptions& options, const std::vector<RelationSpec>& relations, bool top,
+                  std::vector<SpecValue>& out) {
     filter_values(options.filter, out);
     if (options.after) {
         for (const auto& member : options.after->members) {
@@ -845,12 +845,23 @@ void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& r
                 out.push_back({SpecValue::kText, member.second.text, 0, {}});
         }
     }
-    if (options.limit)
+    if (options.limit && !top)
         out.push_back({SpecValue::kInt8, {}, *options.limit, {}});
     if (options.offset > 0)
         out.push_back({SpecValue::kInt8, {}, options.offset, {}});
     for (const RelationSpec& relation : relations)
-        spec_values(relation.options, relation.relations, out);
+        level_values(relation.options, relation.relations, false, out);
+}
+
+}  // namespace
+
+std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations) {
+    return level_shape(options, relations, true);
+}
+
+void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
+                 std::vector<SpecValue>& out) {
+    level_values(options, relations, true, out);
 }
 
 }  // namespace data_bridge

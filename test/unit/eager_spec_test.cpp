@@ -147,17 +147,35 @@ TEST(SpecShape, ValuesDoNotChangeTheShape) {
               arr({obj({{"name", str("p")}, {"table", str("posts")}, {"offset", num("3")}})})}}));
     };
     FetchSpec a = spec_with("active", "10");
-    FetchSpec b = spec_with("away", "20");
+    FetchSpec b = spec_with("away", "10");
     EXPECT_EQ(spec_shape(a.options, a.relations), spec_shape(b.options, b.relations));
+    // The top's limit is written into the statement: another limit, another shape.
+    FetchSpec other_page = spec_with("away", "20");
+    EXPECT_NE(spec_shape(b.options, b.relations),
+              spec_shape(other_page.options, other_page.relations));
 
     std::vector<SpecValue> values;
     spec_values(b.options, b.relations, values);
-    ASSERT_EQ(values.size(), 4u);  // status, id IN, limit, the relation's offset
+    ASSERT_EQ(values.size(), 3u);  // status, id IN, the relation's offset (not the top's limit)
     EXPECT_EQ(values[0].text, "away");
     EXPECT_EQ(values[1].kind, SpecValue::kTextArray);
     EXPECT_EQ(values[1].texts, (std::vector<std::string>{"1", "2"}));
-    EXPECT_EQ(values[2].integer, 20);
-    EXPECT_EQ(values[3].integer, 3);
+    EXPECT_EQ(values[2].integer, 3);
+    // A relation's limit stays a value: its statement is planned once for every parent.
+    FetchSpec related_limit = parse_fetch_spec(
+        obj({{"table", str("users")},
+             {"relations",
+              arr({obj({{"name", str("p")}, {"table", str("posts")}, {"limit", num("4")}})})}}));
+    FetchSpec related_limit_5 = parse_fetch_spec(
+        obj({{"table", str("users")},
+             {"relations",
+              arr({obj({{"name", str("p")}, {"table", str("posts")}, {"limit", num("5")}})})}}));
+    EXPECT_EQ(spec_shape(related_limit.options, related_limit.relations),
+              spec_shape(related_limit_5.options, related_limit_5.relations));
+    values.clear();
+    spec_values(related_limit.options, related_limit.relations, values);
+    ASSERT_EQ(values.size(), 1u);
+    EXPECT_EQ(values[0].integer, 4);
 
     FetchSpec c = parse_fetch_spec(
         obj({{"table", str("users")}, {"filter", obj({{"status", JsonValue{}}})}}));

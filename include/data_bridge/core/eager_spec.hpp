@@ -134,13 +134,14 @@ void check_relation_names(const std::vector<RelationSpec>& relations);
 std::vector<RelationSpec> parse_relations(const JsonValue& relations, const std::string& path);
 FilterNode parse_filter(const JsonValue& filter, const std::string& path);
 
-// The shape of a spec: everything the statement's text depends on, and nothing of the values it
-// binds. Equal shapes on unchanged catalogs give the same statement, so it can be remembered.
+// The shape of a spec: everything the statement's text depends on (the top level's limit
+// included: it is written into the text), and nothing of the values it binds. Equal shapes on
+// unchanged catalogs give the same statement, so it can be remembered.
 std::string spec_shape(const QueryOptions& options, const std::vector<RelationSpec>& relations);
 
 // The values a spec binds, in the order the statement numbers its parameters: for each level,
 // its filter values, then its after values (those not null, in the object's order), then its
-// limit, then its offset (when not 0), then its relations in order.
+// limit (below the top), then its offset (when not 0), then its relations in order.
 struct SpecValue {
     enum Kind { kText, kInt8, kTextArray } kind = kText;
     std::string text;
