@@ -124,6 +124,32 @@ SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "notes", "table": "mi_
 DROP SCHEMA mi_side_2 CASCADE;
 DROP TABLE mi_fresh;
 
+-- A primary key made of an existing unique index changes only that the index is the primary
+-- key: the rows below are ordered by it from then on.
+CREATE TABLE mi_par (id int PRIMARY KEY);
+CREATE TABLE mi_kids (id int NOT NULL, par_id int REFERENCES mi_par, note text);
+CREATE UNIQUE INDEX mi_kids_id_key ON mi_kids (id);
+INSERT INTO mi_par VALUES (1);
+INSERT INTO mi_kids VALUES (3, 1, 'c'), (1, 1, 'a'), (2, 1, 'b');
+SELECT fetch_one_with_relations('mi_par', 1, '[{"name": "kids", "table": "mi_kids"}]') IS NOT NULL AS planned;
+SELECT fetch_one_with_relations('mi_par', 1, '[{"name": "kids", "table": "mi_kids"}]') IS NOT NULL AS remembered;
+ALTER TABLE mi_kids ADD CONSTRAINT mi_kids_pkey PRIMARY KEY USING INDEX mi_kids_id_key;
+SELECT fetch_one_with_relations('mi_par', 1, '[{"name": "kids", "table": "mi_kids"}]') -> 'kids' AS kids_by_key;
+DROP TABLE mi_kids, mi_par;
+
+-- A renamed schema of a type that a remembered filter casts its value to (not of a table).
+CREATE SCHEMA mi_types;
+CREATE DOMAIN mi_types.label AS text;
+CREATE TABLE mi_labelled (id int PRIMARY KEY, label mi_types.label);
+INSERT INTO mi_labelled VALUES (1, 'x');
+SELECT fetch_many_with_relations('mi_labelled', filter => '{"label": "x"}') AS by_label;
+SELECT fetch_many_with_relations('mi_labelled', filter => '{"label": "x"}') AS by_label_remembered;
+ALTER SCHEMA mi_types RENAME TO mi_types_2;
+DISCARD PLANS;  -- kept statement text naming the old schema would now fail to parse
+SELECT fetch_many_with_relations('mi_labelled', filter => '{"label": "x"}') AS by_label_after_rename;
+DROP TABLE mi_labelled;
+DROP SCHEMA mi_types_2 CASCADE;
+
 -- The caches are bounded per backend: past data_bridge.max_remembered_shapes a kind of shape
 -- starts afresh, past data_bridge.max_cached_plans the plans do.
 SET data_bridge.max_remembered_shapes = 16;

@@ -6,6 +6,7 @@
 #include "data_bridge/core/fk_setup.hpp"
 #include "data_bridge/core/sql_text.hpp"
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
 
 extern "C" {
 #include "access/relation.h"
@@ -58,8 +59,7 @@ void require_readable_relation(Oid relid) {
 }
 
 TableName table_name_of(Oid relid) {
-    const char* schema =
-        guarded([relid] { return (const char*)get_namespace_name(get_rel_namespace(relid)); });
+    const char* schema = guarded([relid] { return schema_name_for_sql(get_rel_namespace(relid)); });
     const char* name = guarded([relid] { return (const char*)get_rel_name(relid); });
     if (schema == nullptr || name == nullptr) {
         throw Error(sqlstate::kUndefinedTable,
@@ -253,8 +253,10 @@ std::string type_sql_name(Oid type) {
         return "pg_catalog.bpchar[]";
     if (type == BITARRAYOID)
         return "pg_catalog.\"bit\"[]";
-    return guarded(
-        [type] { return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY); });
+    return guarded([type] {
+        record_type_schema(type);
+        return (const char*)format_type_extended(type, -1, FORMAT_TYPE_FORCE_QUALIFY);
+    });
 }
 
 namespace {
@@ -274,7 +276,7 @@ const char* equality_schema(Oid type) {
         return nullptr;
     Oid namespace_oid = ((Form_pg_operator)GETSTRUCT(tuple))->oprnamespace;
     ReleaseSysCache(tuple);
-    return get_namespace_name(namespace_oid);
+    return schema_name_for_sql(namespace_oid);
 }
 
 }  // namespace
@@ -330,6 +332,8 @@ List* read_indexes(Relation pg_index, Oid relid) {
         index->unique = form->indisunique;
         index->partial = !heap_attisnull(tuple, Anum_pg_index_indpred, nullptr);
         index->valid = form->indisvalid;
+        index->primary = form->indisprimary;
+        index->immediate = form->indimmediate;
         indexes = lappend(indexes, index);
     }
     systable_endscan(scan);

@@ -23,6 +23,36 @@ namespace {
 
 // The graph reads the catalogs a table at a time, on first use.
 const CatalogFkSource catalog_source;
+
+// While the graph reads a table's keys (taking a catalog's lock delivers invalidations), the
+// table is not in the graph yet: every relation invalidated meanwhile is a suspect, so that a
+// key committed during the read is seen by the next call.
+int graph_reads_running = 0;
+
+class WatchedSource : public FkSource {
+  public:
+    std::vector<ForeignKey> declared_on(RelationId table) const override {
+        return reading([table] { return catalog_source.declared_on(table); });
+    }
+    std::vector<ForeignKey> referencing(RelationId table) const override {
+        return reading([table] { return catalog_source.referencing(table); });
+    }
+
+  private:
+    template <typename Read>
+    static std::vector<ForeignKey> reading(Read read) {
+        graph_reads_running++;
+        try {
+            std::vector<ForeignKey> keys = read();
+            graph_reads_running--;
+            return keys;
+        } catch (...) {
+            graph_reads_running--;
+            throw;
+        }
+    }
+};
+const WatchedSource watched_source;
 std::unique_ptr<FkGraph> current_graph;
 // Graphs replaced during a transaction: a caller may still hold a reference to one until the
 // transaction ends (a nested call can rebuild the graph under an outer one).
@@ -58,22 +88,19 @@ bool every_type_changed = false;
 // to a key the graph holds or should hold. Other constraints (every primary key of every new
 // table) change nothing the model holds: no callback on pg_constraint.
 
-// Schemas renamed or dropped (by their syscache hash values): the graph and the remembered
-// statements name the schemas of their tables. Bounded: past it, every schema counts changed.
-std::unordered_set<uint32> changed_namespace_hashes;
-constexpr std::size_t kMaxChangedNamespaces = 1024;
-bool every_namespace_changed = false;
+// The schemas whose names SQL text built by the caches holds (tables', types', operators'),
+// with those names: a change to pg_namespace compares them with the catalog's, so that a new
+// schema (CREATE SCHEMA, a backend's first temporary table) drops nothing and a renamed or
+// dropped one drops what was built with it. PostgreSQL's hash table, in CacheMemoryContext.
+struct UsedSchema {
+    Oid namespace_oid;  // the key
+    NameData name;
+};
+HTAB* used_schemas = nullptr;
+bool schemas_changed = false;
 
-void on_namespace_change(Datum, int, uint32 hash) {
-    if (hash == 0 || changed_namespace_hashes.size() >= kMaxChangedNamespaces) {
-        every_namespace_changed = true;
-        return;
-    }
-    try {
-        changed_namespace_hashes.insert(hash);
-    } catch (...) {
-        every_namespace_changed = true;
-    }
+void on_namespace_change(Datum, int, uint32) {
+    schemas_changed = true;
 }
 
 void on_type_change(Datum, int, uint32 hash) {
@@ -144,7 +171,7 @@ void on_relcache_change(Datum, Oid relid) {
         return;
     }
     bool in_graph = current_graph != nullptr && current_graph->involves(relid);
-    bool known = in_graph || watched_tables.count(relid) != 0;
+    bool known = in_graph || watched_tables.count(relid) != 0 || graph_reads_running > 0;
     try {
         if (known)
             suspect_tables.insert(relid);
@@ -270,60 +297,47 @@ Oid table_of_index(Oid relid) {
     });
 }
 
-// The syscache hash value of a table's schema, or 0 when the table is gone (inside guarded()).
-uint32 namespace_hash_of(Oid relid) {
-    Oid namespace_oid = get_rel_namespace(relid);
-    return OidIsValid(namespace_oid)
-               ? GetSysCacheHashValue1(NAMESPACEOID, ObjectIdGetDatum(namespace_oid))
-               : 0;
+// Whether a schema whose name the caches used was renamed or dropped since; forgets them all
+// then (what is built again records them again). Inside guarded().
+bool used_schema_renamed() {
+    if (used_schemas == nullptr)
+        return false;
+    bool renamed = false;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, used_schemas);
+    UsedSchema* entry;
+    while ((entry = (UsedSchema*)hash_seq_search(&status)) != nullptr) {
+        char* now = get_namespace_name(entry->namespace_oid);
+        renamed = renamed || now == nullptr || strcmp(now, NameStr(entry->name)) != 0;
+    }
+    if (renamed) {
+        hash_destroy(used_schemas);
+        used_schemas = nullptr;
+    }
+    return renamed;
 }
 
-// Drops the graph and the shapes when a schema of one of their tables was renamed or dropped.
-// Rare (CREATE SCHEMA, or a backend's first temporary table): the tables are looked up then.
+// Drops the graph and the shapes when a schema they name was renamed or dropped.
 void settle_namespaces() {
-    if (!every_namespace_changed && changed_namespace_hashes.empty())
+    if (!schemas_changed)
         return;
-    std::vector<Oid> tables;
-    for (const auto& entry : watched_tables)
-        tables.push_back(entry.first);
-    if (current_graph != nullptr)
-        tables.insert(tables.end(), current_graph->tables().begin(), current_graph->tables().end());
-    bool changed = every_namespace_changed;
-    std::unordered_set<uint32> hashes;
-    hashes.swap(changed_namespace_hashes);
-    every_namespace_changed = false;
-    for (std::size_t i = 0; i < tables.size() && !changed; i++) {
-        Oid relid = tables[i];
-        uint32 hash = guarded([relid] { return namespace_hash_of(relid); });
-        changed = hash != 0 && hashes.count(hash) != 0;
+    schemas_changed = false;
+    bool renamed;
+    try {
+        renamed = guarded([] { return used_schema_renamed(); });
+    } catch (...) {
+        schemas_changed = true;  // compared on the next call
+        throw;
     }
-    if (changed) {
+    if (renamed) {
         graph_is_stale = true;
         generation++;
     }
 }
 
-// Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
-void settle_suspects() {
-    settle_types();
-    settle_namespaces();
-    if (everything_suspect) {
-        everything_suspect = false;
-        suspect_tables.clear();
-        other_relations.clear();
-        watched_tables.clear();  // watched again, with fresh signatures, when next planned
-        watched_type_hashes.clear();
-        graph_is_stale = true;
-        generation++;
-        return;
-    }
-    if (suspect_tables.empty() && other_relations.empty())
-        return;
-    // Reading the catalogs may deliver more invalidations: work on copies.
-    std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
-    std::vector<Oid> others(other_relations.begin(), other_relations.end());
-    suspect_tables.clear();
-    other_relations.clear();
+// Compares the suspects (and the tables of the indexes among the other relations) with what
+// the catalogs say now.
+void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
     for (Oid relid : others) {
         Oid table = table_of_index(relid);
         bool known =
@@ -349,11 +363,70 @@ void settle_suspects() {
     }
 }
 
+// Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
+void settle_suspects() {
+    settle_types();
+    settle_namespaces();
+    if (everything_suspect) {
+        everything_suspect = false;
+        suspect_tables.clear();
+        other_relations.clear();
+        watched_tables.clear();  // watched again, with fresh signatures, when next planned
+        watched_type_hashes.clear();
+        graph_is_stale = true;
+        generation++;
+        return;
+    }
+    if (suspect_tables.empty() && other_relations.empty())
+        return;
+    // Reading the catalogs may deliver more invalidations: work on copies. An error on the way
+    // (a lock timeout, a cancel) leaves every suspect unsettled: all are suspect next time.
+    std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
+    std::vector<Oid> others(other_relations.begin(), other_relations.end());
+    suspect_tables.clear();
+    other_relations.clear();
+    try {
+        settle(suspects, others);
+    } catch (...) {
+        everything_suspect = true;
+        throw;
+    }
+}
+
 }  // namespace
 
 uint64_t catalog_generation() {
     settle_suspects();
     return generation;
+}
+
+const char* schema_name_for_sql(Oid namespace_oid) {
+    char* name = get_namespace_name(namespace_oid);
+    if (name == nullptr)
+        return nullptr;
+    if (used_schemas == nullptr) {
+        HASHCTL control;
+        control.keysize = sizeof(Oid);
+        control.entrysize = sizeof(UsedSchema);
+        control.hcxt = CacheMemoryContext;
+        used_schemas = hash_create("data_bridge schemas in use", 64, &control,
+                                   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    bool found;
+    auto* entry = (UsedSchema*)hash_search(used_schemas, &namespace_oid, HASH_ENTER, &found);
+    namestrcpy(&entry->name, name);
+    return name;
+}
+
+void record_type_schema(Oid type) {
+    Oid element = get_element_type(type);
+    HeapTuple tuple =
+        SearchSysCache1(TYPEOID, ObjectIdGetDatum(OidIsValid(element) ? element : type));
+    if (!HeapTupleIsValid(tuple))
+        return;
+    Oid namespace_oid = ((Form_pg_type)GETSTRUCT(tuple))->typnamespace;
+    ReleaseSysCache(tuple);
+    schema_name_for_sql(namespace_oid);
 }
 
 void watch_table(RelationId relid) {
@@ -371,7 +444,7 @@ const FkGraph& foreign_key_graph() {
         // marks the new graph stale again.
         graph_is_stale = false;
         try {
-            auto rebuilt = std::make_unique<FkGraph>(&catalog_source);
+            auto rebuilt = std::make_unique<FkGraph>(&watched_source);
             graph_builds++;
             if (current_graph != nullptr)
                 retired_graphs.push_back(std::move(current_graph));

@@ -7,6 +7,7 @@
 #include "data_bridge/core/index_coverage.hpp"
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
+#include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
 extern "C" {
@@ -26,9 +27,9 @@ struct RawKey {
     char* name;
     Oid source_relid;
     Oid target_relid;
-    char* source_schema;
+    const char* source_schema;
     char* source_name;
-    char* target_schema;
+    const char* target_schema;
     char* target_name;
     int nkeys;
     AttrNumber source_attnums[INDEX_MAX_KEYS];
@@ -46,8 +47,8 @@ struct RawKey {
     List* indexes;  // of IndexFacts*, the indexes of the referencing table
 };
 
-char* schema_of(Oid relid) {
-    return get_namespace_name(get_rel_namespace(relid));
+const char* schema_of(Oid relid) {
+    return schema_name_for_sql(get_rel_namespace(relid));
 }
 
 // One pg_constraint row of a foreign key as a RawKey, or null when a table it names was dropped

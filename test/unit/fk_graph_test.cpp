@@ -102,7 +102,7 @@ TEST(FkGraph, ReadsATableAtATimeOnDemand) {
 }
 
 // The cache checks the lists a graph holds against the catalogs when a table is invalidated:
-// the graph says which lists it read whole, and which tables it involves.
+// the graph says which lists it read whole.
 TEST(FkGraph, SaysWhichListsItReadWhole) {
     CountingSource source({key(10, "posts_author_fkey", 2, "posts", 1, "users"),
                            key(11, "comments_post_fkey", 3, "comments", 2, "posts")});
@@ -116,6 +116,5 @@ TEST(FkGraph, SaysWhichListsItReadWhole) {
     EXPECT_FALSE(graph.read_referencing(2));
     graph.referenced_by(3);
     EXPECT_TRUE(graph.read_declared_on(3));
-    EXPECT_EQ(graph.tables().size(), 3u);
-    EXPECT_EQ(graph.tables().count(3), 1u);
+    EXPECT_TRUE(graph.involves(3));
 }

@@ -53,8 +53,6 @@ class FkGraph {
     // a key added since would be missing from the graph).
     bool read_declared_on(RelationId table) const { return by_source_.count(table) != 0; }
     bool read_referencing(RelationId table) const { return by_target_.count(table) != 0; }
-    // Every table the graph involves.
-    const std::unordered_set<RelationId>& tables() const { return tables_; }
 
     // Every key, for a graph given up front.
     std::vector<const ForeignKey*> all() const;

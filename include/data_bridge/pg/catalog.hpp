@@ -81,6 +81,8 @@ struct IndexFacts {
     bool unique;
     bool partial;
     bool valid;
+    bool primary;    // the primary key's (ADD PRIMARY KEY USING INDEX changes nothing else)
+    bool immediate;  // checked at once (a deferrable unique constraint's is not)
 };
 // The table's indexes, a List of IndexFacts*; `pg_index` is the open catalog. Raises errors:
 // call inside guarded().

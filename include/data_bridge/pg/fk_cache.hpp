@@ -1,9 +1,10 @@
 // The backend's cached foreign-key graph.
 //
-// Built on first use and rebuilt on the first use after a change it depends on: a change to
-// pg_constraint, a renamed schema, or a table of the graph whose foreign keys read differently
-// after a relcache invalidation (columns renamed, an index created or dropped, the table
-// renamed); an invalidation that changed none of that (ANALYZE, VACUUM) keeps the graph.
+// Read a table at a time on first use, and read again on the first use after a change it depends
+// on: a schema it names renamed, or a table of the graph whose foreign keys read differently
+// after a relcache invalidation (a key added, dropped or renamed, columns renamed, an index
+// created or dropped, the table renamed); an invalidation that changed none of that (ANALYZE,
+// VACUUM, constraints of other tables) keeps the graph.
 // Invalidation callbacks only mark, so DDL earlier in the same transaction, and DDL undone by a
 // rolled-back savepoint, is seen by the very next call.
 #pragma once
@@ -11,6 +12,7 @@
 #include <cstdint>
 
 #include "data_bridge/core/fk_graph.hpp"
+#include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
 
@@ -18,14 +20,20 @@ namespace data_bridge::pg {
 const FkGraph& foreign_key_graph();
 
 // A number that changes whenever something remembered call shapes depend on has changed: a
-// constraint, a schema, the type of a watched table's column, or the name, columns or indexes
-// of a watched table (checked against the catalogs after a relcache invalidation, so ANALYZE
-// and VACUUM change nothing, and a type made by an unrelated CREATE TABLE changes nothing).
-// Caches of statement text compare it to know when to start afresh.
+// foreign key of the graph, a schema they name, the type of a watched table's column, or the name,
+// columns or indexes of a watched table (checked against the catalogs after a relcache
+// invalidation, so ANALYZE and VACUUM change nothing, and a type made by an unrelated CREATE TABLE
+// changes nothing). Caches of statement text compare it to know when to start afresh.
 uint64_t catalog_generation();
 
 // Remembers the shape of a table a remembered call depends on (called while planning it).
 void watch_table(RelationId relid);
+
+// A schema's name (palloc'd; null when there is no such schema) for SQL text or a model the
+// caches keep: renaming or dropping that schema drops them. Raises errors: call inside guarded().
+const char* schema_name_for_sql(Oid namespace_oid);
+// The same for the schema of a type's name (of its element type's, for an array).
+void record_type_schema(Oid type);
 
 // What the model holds, for cache_stats(): graph builds since the backend started, foreign keys
 // in the graph, tables watched, and the current generation.
