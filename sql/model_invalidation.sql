@@ -150,6 +150,65 @@ SELECT fetch_many_with_relations('mi_labelled', filter => '{"label": "x"}') AS b
 DROP TABLE mi_labelled;
 DROP SCHEMA mi_types_2 CASCADE;
 
+-- A schema renamed, then named by a call that records names (insert_one) before any call
+-- compares them: the rename is still seen, and a look-alike schema under the old name is not read.
+CREATE SCHEMA mi_ms;
+CREATE TABLE mi_ms.users (id int PRIMARY KEY, name text);
+CREATE TABLE mi_ms.posts (id int PRIMARY KEY, user_id int REFERENCES mi_ms.users, title text);
+INSERT INTO mi_ms.users VALUES (1, 'real');
+INSERT INTO mi_ms.posts VALUES (10, 1, 'real post');
+SELECT fetch_one_with_relations('mi_ms.users', 1, '[{"name": "posts", "table": "mi_ms.posts"}]') AS loaded;
+SELECT fetch_one_with_relations('mi_ms.users', 1, '[{"name": "posts", "table": "mi_ms.posts"}]') AS remembered;
+ALTER SCHEMA mi_ms RENAME TO mi_ms2;
+SELECT insert_one('mi_ms2.users', '{"id": 2, "name": "two"}') ->> 'name' AS inserted;
+CREATE SCHEMA mi_ms;
+CREATE TABLE mi_ms.users (id int PRIMARY KEY, name text);
+CREATE TABLE mi_ms.posts (id int PRIMARY KEY, user_id int, title text);
+INSERT INTO mi_ms.users VALUES (1, 'impostor');
+INSERT INTO mi_ms.posts VALUES (99, 1, 'impostor post');
+SELECT fetch_one_with_relations('mi_ms2.users', 1, '[{"name": "posts", "table": "mi_ms2.posts"}]') AS after_rename;
+SELECT source_schema FROM get_references('mi_ms2.posts');
+DROP SCHEMA mi_ms CASCADE;
+DROP SCHEMA mi_ms2 CASCADE;
+
+-- A type whose equality operator lives in a schema of its own: moving the operator to another
+-- schema drops the remembered statements that name it.
+CREATE SCHEMA mi_typs;
+CREATE SCHEMA mi_ops;
+CREATE TYPE mi_typs.code;
+CREATE FUNCTION mi_typs.code_in(cstring) RETURNS mi_typs.code LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+CREATE FUNCTION mi_typs.code_out(mi_typs.code) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+CREATE TYPE mi_typs.code (INPUT = mi_typs.code_in, OUTPUT = mi_typs.code_out, LIKE = text, COLLATABLE = true);
+CREATE FUNCTION mi_ops.code_eq(mi_typs.code, mi_typs.code) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'texteq';
+CREATE FUNCTION mi_ops.code_lt(mi_typs.code, mi_typs.code) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'text_lt';
+CREATE FUNCTION mi_ops.code_le(mi_typs.code, mi_typs.code) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'text_le';
+CREATE FUNCTION mi_ops.code_gt(mi_typs.code, mi_typs.code) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'text_gt';
+CREATE FUNCTION mi_ops.code_ge(mi_typs.code, mi_typs.code) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'text_ge';
+CREATE FUNCTION mi_ops.code_cmp(mi_typs.code, mi_typs.code) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'bttextcmp';
+CREATE OPERATOR mi_ops.= (LEFTARG = mi_typs.code, RIGHTARG = mi_typs.code, FUNCTION = mi_ops.code_eq,
+                          COMMUTATOR = OPERATOR(mi_ops.=), RESTRICT = eqsel, JOIN = eqjoinsel, MERGES);
+CREATE OPERATOR mi_ops.< (LEFTARG = mi_typs.code, RIGHTARG = mi_typs.code, FUNCTION = mi_ops.code_lt);
+CREATE OPERATOR mi_ops.<= (LEFTARG = mi_typs.code, RIGHTARG = mi_typs.code, FUNCTION = mi_ops.code_le);
+CREATE OPERATOR mi_ops.> (LEFTARG = mi_typs.code, RIGHTARG = mi_typs.code, FUNCTION = mi_ops.code_gt);
+CREATE OPERATOR mi_ops.>= (LEFTARG = mi_typs.code, RIGHTARG = mi_typs.code, FUNCTION = mi_ops.code_ge);
+CREATE OPERATOR CLASS mi_ops.code_ops DEFAULT FOR TYPE mi_typs.code USING btree AS
+  OPERATOR 1 mi_ops.<, OPERATOR 2 mi_ops.<=, OPERATOR 3 mi_ops.=, OPERATOR 4 mi_ops.>=, OPERATOR 5 mi_ops.>,
+  FUNCTION 1 mi_ops.code_cmp(mi_typs.code, mi_typs.code);
+CREATE TABLE mi_coded (code mi_typs.code PRIMARY KEY, note text);
+CREATE TABLE mi_coded_kids (id int PRIMARY KEY, code mi_typs.code REFERENCES mi_coded, v text);
+INSERT INTO mi_coded VALUES ('A', 'pa'), ('B', 'pb');
+INSERT INTO mi_coded_kids VALUES (1, 'A', 'c1'), (2, 'A', 'c2'), (3, 'B', 'c3');
+SELECT fetch_many_with_relations('mi_coded', '[{"name": "kids", "table": "mi_coded_kids"}]', order_by => '"code"') AS loaded;
+SELECT fetch_many_with_relations('mi_coded', '[{"name": "kids", "table": "mi_coded_kids"}]', order_by => '"code"') AS remembered;
+SELECT catalog_generation AS generation FROM cache_stats() \gset before_move_
+CREATE SCHEMA mi_ops3;
+ALTER OPERATOR mi_ops.= (mi_typs.code, mi_typs.code) SET SCHEMA mi_ops3;
+DISCARD PLANS;  -- kept statement text naming the operator's old schema would now fail to parse
+SELECT fetch_many_with_relations('mi_coded', '[{"name": "kids", "table": "mi_coded_kids"}]', order_by => '"code"') AS after_move;
+SELECT catalog_generation > :before_move_generation AS shapes_dropped FROM cache_stats();
+DROP TABLE mi_coded_kids, mi_coded;
+DROP SCHEMA mi_typs, mi_ops, mi_ops3 CASCADE;
+
 -- The caches are bounded per backend: past data_bridge.max_remembered_shapes a kind of shape
 -- starts afresh, past data_bridge.max_cached_plans the plans do.
 SET data_bridge.max_remembered_shapes = 16;

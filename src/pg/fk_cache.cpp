@@ -103,6 +103,13 @@ void on_namespace_change(Datum, int, uint32) {
     schemas_changed = true;
 }
 
+// Remembered statements name operators by schema (OPERATOR(schema.=)): an operator moved to
+// another schema, or dropped, or a new one that could be chosen, drops the shapes. Operators
+// change rarely (an extension installed, a migration).
+void on_operator_change(Datum, int, uint32) {
+    generation++;
+}
+
 void on_type_change(Datum, int, uint32 hash) {
     // 0 means "every type" (a reset of the cache).
     if (hash == 0 || changed_type_hashes.size() >= kMaxChangedTypes) {
@@ -171,13 +178,15 @@ void on_relcache_change(Datum, Oid relid) {
         return;
     }
     bool in_graph = current_graph != nullptr && current_graph->involves(relid);
-    bool known = in_graph || watched_tables.count(relid) != 0 || graph_reads_running > 0;
+    bool known = in_graph || watched_tables.count(relid) != 0;
     try {
-        if (known)
+        if (known || graph_reads_running > 0)
             suspect_tables.insert(relid);
-        else if (other_relations.size() < kMaxOtherRelations)
+        // During a read the relation may be an index of the table being read: its table is
+        // looked up when the suspects are settled, as for any other relation's.
+        if (!known && other_relations.size() < kMaxOtherRelations)
             other_relations.insert(relid);
-        else
+        else if (!known)
             everything_suspect = true;
     } catch (...) {
         everything_suspect = true;  // no memory for the set: suspect everything instead
@@ -414,7 +423,10 @@ const char* schema_name_for_sql(Oid namespace_oid) {
     }
     bool found;
     auto* entry = (UsedSchema*)hash_search(used_schemas, &namespace_oid, HASH_ENTER, &found);
-    namestrcpy(&entry->name, name);
+    if (!found)
+        namestrcpy(&entry->name, name);
+    else if (strcmp(NameStr(entry->name), name) != 0)
+        schemas_changed = true;  // renamed since it was recorded: the next call compares
     return name;
 }
 
@@ -464,6 +476,7 @@ ModelStats model_stats() {
 
 void register_fk_cache_callbacks() {
     CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_change, (Datum)0);
+    CacheRegisterSyscacheCallback(OPEROID, on_operator_change, (Datum)0);
     CacheRegisterSyscacheCallback(TYPEOID, on_type_change, (Datum)0);
     CacheRegisterRelcacheCallback(on_relcache_change, (Datum)0);
     RegisterXactCallback(on_transaction_end, nullptr);
