@@ -25,8 +25,9 @@ namespace {
 const CatalogFkSource catalog_source;
 
 // While the graph reads a table's keys (taking a catalog's lock delivers invalidations), the
-// table is not in the graph yet: every relation invalidated meanwhile is a suspect, so that a
-// key committed during the read is seen by the next call.
+// table is not in the graph yet: every relation invalidated meanwhile is a suspect (and, should
+// it be an index, one of the other relations, whose tables are looked up), so that a key
+// committed or an index attached during the read is seen by the next call.
 int graph_reads_running = 0;
 
 class WatchedSource : public FkSource {
@@ -180,8 +181,10 @@ void on_relcache_change(Datum, Oid relid) {
     bool in_graph = current_graph != nullptr && current_graph->involves(relid);
     bool known = in_graph || watched_tables.count(relid) != 0;
     try {
-        if (known || graph_reads_running > 0)
+        if (known || (graph_reads_running > 0 && suspect_tables.size() < kMaxOtherRelations))
             suspect_tables.insert(relid);
+        else if (graph_reads_running > 0)
+            everything_suspect = true;
         // During a read the relation may be an index of the table being read: its table is
         // looked up when the suspects are settled, as for any other relation's.
         if (!known && other_relations.size() < kMaxOtherRelations)
@@ -198,6 +201,7 @@ void on_transaction_end(XactEvent event, void*) {
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
         event == XACT_EVENT_PREPARE) {
         retired_graphs.clear();
+        graph_reads_running = 0;  // no read outlives its transaction
     }
 }
 
@@ -289,6 +293,10 @@ bool graph_keys_changed(const FkGraph& graph, Oid relid) {
         keys_differ(graph.referencing(relid), catalog_source.referencing(relid)))
         return true;
     for (const ForeignKey* key : graph.known_keys_touching(relid)) {
+        // Compared with the lists above already.
+        if ((key->source_relid == relid && graph.read_declared_on(relid)) ||
+            (key->target_relid == relid && graph.read_referencing(relid)))
+            continue;
         std::optional<ForeignKey> now = read_foreign_key(key->id);
         if (!now || !same_foreign_key(*key, *now))
             return true;
@@ -318,6 +326,8 @@ bool used_schema_renamed() {
     while ((entry = (UsedSchema*)hash_seq_search(&status)) != nullptr) {
         char* now = get_namespace_name(entry->namespace_oid);
         renamed = renamed || now == nullptr || strcmp(now, NameStr(entry->name)) != 0;
+        if (now != nullptr)
+            pfree(now);
     }
     if (renamed) {
         hash_destroy(used_schemas);

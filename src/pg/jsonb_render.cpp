@@ -204,7 +204,8 @@ void append_json_string(StringInfo out, const char* text, int length) {
     }
     enlargeStringInfo(out, length + 2);
     out->data[out->len++] = '"';
-    memcpy(out->data + out->len, text, length);
+    if (length > 0)
+        memcpy(out->data + out->len, text, length);
     out->len += length;
     out->data[out->len++] = '"';
     out->data[out->len] = '\0';

@@ -45,7 +45,7 @@ struct EagerLevel {
     // Unaliased columns, quoted; or a parenthesized scalar subquery (a related value), used as
     // it is: a quoted identifier never starts with "(".
     std::vector<QuotedOrder> order;
-    std::string limit_param;   // "$n" or "" for none
+    std::string limit_param;   // "$n", the top level's number itself, or "" for none
     std::string offset_param;  // "$n" or "" for none
     // What a row renders: every column, or the select_columns (without repeats, `selected`).
     std::vector<RenderedColumn> rendered;

@@ -49,8 +49,8 @@ class FkGraph {
     std::vector<const ForeignKey*> known_keys_touching(RelationId relid) const;
     // How many keys were read so far.
     std::size_t known_keys() const { return keys_.size(); }
-    // Whether the keys declared on the table, or referencing it, were read as a whole (so that
-    // a key added since would be missing from the graph).
+    // Whether the keys declared on the table (referenced_by's list), or referencing it
+    // (referencing's), were read as a whole, so that a key added since would be missing.
     bool read_declared_on(RelationId table) const { return by_source_.count(table) != 0; }
     bool read_referencing(RelationId table) const { return by_target_.count(table) != 0; }
 

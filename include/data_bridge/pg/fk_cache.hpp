@@ -20,8 +20,8 @@ namespace data_bridge::pg {
 const FkGraph& foreign_key_graph();
 
 // A number that changes whenever something remembered call shapes depend on has changed: a
-// foreign key of the graph, a schema they name, the type of a watched table's column, or the name,
-// columns or indexes of a watched table (checked against the catalogs after a relcache
+// foreign key of the graph, a schema they name, any operator, the type of a watched table's column,
+// or the name, columns or indexes of a watched table (checked against the catalogs after a relcache
 // invalidation, so ANALYZE and VACUUM change nothing, and a type made by an unrelated CREATE TABLE
 // changes nothing). Caches of statement text compare it to know when to start afresh.
 uint64_t catalog_generation();
