@@ -223,3 +223,36 @@ SELECT fetch_many_with_relations('slow_rows') IS NULL;
 RESET statement_timeout;
 RESET data_bridge.max_rows;
 DROP TABLE slow_rows;
+
+-- A row by a key object ({"tenant_id": .., "id": ..}): remembered like a row by a one-column
+-- key, whatever the values and the order of the names; what the planned call refuses (a column
+-- missing or extra, a null, an array) is refused the same on a remembered shape.
+CREATE TABLE ko_users (tenant_id int, id int, name text, PRIMARY KEY (tenant_id, id));
+CREATE TABLE ko_posts (tenant_id int, id int, user_id int, title text, PRIMARY KEY (tenant_id, id),
+                       FOREIGN KEY (tenant_id, user_id) REFERENCES ko_users);
+INSERT INTO ko_users VALUES (1, 1, 'Ada'), (2, 1, 'Bo'), (2, 2, 'Cy');
+INSERT INTO ko_posts VALUES (1, 10, 1, 'a'), (2, 10, 1, 'b'), (2, 11, 2, 'c');
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 1, "id": 10}'::jsonb, '[{"name": "author", "table": "ko_users"}]');
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT fetch_one_with_relations('ko_posts', '{"id": 10, "tenant_id": 2}'::jsonb, '[{"name": "author", "table": "ko_users"}]');
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": "11"}'::jsonb, '[{"name": "author", "table": "ko_users"}]');
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": 12}'::jsonb, '[{"name": "author", "table": "ko_users"}]') AS missing_row;
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": 11}', '[{"name": "author", "table": "ko_users"}]') AS as_text;
+SELECT fetch_with_relations('{"table": "ko_posts", "id": {"tenant_id": 1, "id": 10}, "relations": [{"name": "author", "table": "ko_users"}]}');
+SELECT fetch_with_relations('{"table": "ko_posts", "id": {"id": 11, "tenant_id": 2}, "relations": [{"name": "author", "table": "ko_users"}]}');
+SELECT fetch_with_relations('{"table": "ko_posts", "id": {"id": 11, "tenant_id": 2}, "relations": [{"name": "author", "table": "ko_users"}]}');
+SELECT plans_prepared - :before AS plans_prepared_after_the_first_calls FROM plan_cache_stats();
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": 11, "extra": 1}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": null}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": [11]}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "nope": 11}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": "eleven"}'::jsonb);
+SELECT fetch_one_with_relations('ko_posts', '{"tenant_id": 2, "id": 11}'::jsonb) AS still_found;
+-- A one-column jsonb key takes the jsonb value as the key itself, also when it is an object.
+CREATE TABLE ko_docs (doc jsonb PRIMARY KEY, note text);
+INSERT INTO ko_docs VALUES ('{"doc": 1}', 'named like its column'), ('{"a": 2}', 'other');
+SELECT fetch_one_with_relations('ko_docs', '{"doc": 1}'::jsonb) AS by_value;
+SELECT fetch_one_with_relations('ko_docs', '{"doc": 1}'::jsonb) AS by_value_again;
+SELECT fetch_one_with_relations('ko_docs', '{"a": 2}'::jsonb) AS other_value;
+DROP TABLE ko_docs, ko_posts, ko_users;

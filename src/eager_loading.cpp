@@ -1133,6 +1133,39 @@ struct PreparedLoad {
 // One-statement loads of Citus tables, by call shape: planned for each call's values.
 pg::ShapeCache<bool> distributed_statements;
 
+// The key parameters that come first in a load of one row, with their types.
+using KeyValues = std::vector<std::pair<Oid, Datum>>;
+
+// For a load of one row by a key object ({"tenant_id": 3, "id": 7}): the key columns in the
+// order the planned load bound their values (as text), by call shape.
+pg::ShapeCache<std::vector<std::string>> key_columns_by_shape;
+
+// Whether a key object names the key's columns: not when the key is one jsonb column, whose
+// value is the key itself.
+bool key_names_columns(Oid table) {
+    std::vector<std::string> key = pg::primary_key_columns(table);
+    if (key.size() != 1)
+        return true;
+    Oid type = pg::column_info(table, key[0]).type;
+    return pg::guarded([type] { return getBaseType(type); }) != JSONBOID;
+}
+
+// A key object's values as the planned load of its shape bound them, or nothing when no load of
+// that shape is remembered or the object does not name exactly its key (then the call is
+// planned, and planning says what is wrong).
+std::optional<KeyValues> remembered_key_values(const std::string& shape_key, const JsonValue& id) {
+    const std::vector<std::string>* columns = key_columns_by_shape.find(shape_key);
+    if (columns == nullptr)
+        return std::nullopt;
+    std::optional<std::vector<std::string>> texts = key_object_texts(*columns, id);
+    if (!texts)
+        return std::nullopt;
+    KeyValues values;
+    for (const std::string& text : *texts)
+        values.emplace_back(TEXTOID, text_value(text));
+    return values;
+}
+
 // The function's SQL declaration decides the format: the *_json forms are the same C function
 // declared RETURNS json.
 pg::ResultFormat result_format(FunctionCallInfo fcinfo) {
@@ -1202,11 +1235,11 @@ Datum run(FunctionCallInfo fcinfo, EagerPlanner& planner, const EagerLevel& root
 }
 
 // The load remembered for this shape, its values bound, skipping every catalog check and all
-// SQL building. `key_value`: the one key parameter that comes first, if any.
+// SQL building. `key_values`: the key parameters that come first, if any.
 std::optional<PreparedLoad> remembered_load(const std::string& shape_key,
                                             const QueryOptions& options,
                                             const std::vector<RelationSpec>& relations,
-                                            std::optional<std::pair<Oid, Datum>> key_value) {
+                                            const KeyValues& key_values) {
     PreparedLoad load;
     if (const auto* found = programs.find(shape_key))
         load.program = *found;
@@ -1217,8 +1250,8 @@ std::optional<PreparedLoad> remembered_load(const std::string& shape_key,
         load.sql = *sql;
         load.custom_plans = distributed_statements.find(shape_key) != nullptr;
     }
-    if (key_value)
-        load.parameters.add(key_value->first, key_value->second, false);
+    for (const auto& [type, value] : key_values)
+        load.parameters.add(type, value, false);
     bind_spec_values(options, relations, load.parameters, nullptr);
     return load;
 }
@@ -1226,8 +1259,8 @@ std::optional<PreparedLoad> remembered_load(const std::string& shape_key,
 std::optional<Datum> run_remembered(FunctionCallInfo fcinfo, const std::string& shape_key,
                                     const QueryOptions& options,
                                     const std::vector<RelationSpec>& relations,
-                                    std::optional<std::pair<Oid, Datum>> key_value) {
-    std::optional<PreparedLoad> load = remembered_load(shape_key, options, relations, key_value);
+                                    const KeyValues& key_values) {
+    std::optional<PreparedLoad> load = remembered_load(shape_key, options, relations, key_values);
     if (!load)
         return std::nullopt;
     return execute_load(fcinfo, *load);
@@ -1291,18 +1324,21 @@ std::string resolved_shape_key(const std::string& prefix, Oid root,
 // is a list (no id).
 PreparedLoad prepare_spec_load(const FetchSpec& spec, bool* as_array) {
     *as_array = !spec.id;
-    // An id object binds one parameter per key column: such calls are planned every time.
-    bool remembered = !(spec.id && spec.id->is_object());
-    std::string shape_key;
-    if (remembered) {
-        shape_key =
-            resolved_shape_key(spec.id ? "fetch_with_relations id" : "fetch_with_relations rows",
-                               resolve_quietly(spec.table), spec.relations,
-                               spec_shape(spec.options, spec.relations), spec.options.filter);
-        std::optional<std::pair<Oid, Datum>> key_value;
-        if (spec.id)
-            key_value = std::make_pair(TEXTOID, text_value(spec.id->text));
-        if (auto load = remembered_load(shape_key, spec.options, spec.relations, key_value))
+    // An id object binds one parameter per key column, as text in the key's order.
+    bool id_object = spec.id && spec.id->is_object();
+    std::string kind = !spec.id    ? "fetch_with_relations rows"
+                       : id_object ? "fetch_with_relations id object " + key_object_shape(*spec.id)
+                                   : "fetch_with_relations id";
+    std::string shape_key =
+        resolved_shape_key(kind, resolve_quietly(spec.table), spec.relations,
+                           spec_shape(spec.options, spec.relations), spec.options.filter);
+    std::optional<KeyValues> key_values = KeyValues{};
+    if (id_object)
+        key_values = remembered_key_values(shape_key, *spec.id);
+    else if (spec.id)
+        key_values = KeyValues{{TEXTOID, text_value(spec.id->text)}};
+    if (key_values) {
+        if (auto load = remembered_load(shape_key, spec.options, spec.relations, *key_values))
             return *load;
     }
     EagerPlanner planner(kBudgetCall);
@@ -1314,7 +1350,11 @@ PreparedLoad prepare_spec_load(const FetchSpec& spec, bool* as_array) {
         EagerLevel root = planner.level(table, spec.options, spec.relations, "");
         planner.add_budget(root);
         root.conditions.insert(root.conditions.begin(), key.begin(), key.end());
-        return planned_load(planner, root, false, shape_key, spec.options, spec.relations);
+        PreparedLoad load =
+            planned_load(planner, root, false, shape_key, spec.options, spec.relations);
+        if (id_object)
+            key_columns_by_shape.remember(shape_key, pg::primary_key_columns(table));
+        return load;
     }
     EagerLevel root = planner.level(table, spec.options, spec.relations, "");
     planner.add_budget(root);
@@ -1599,14 +1639,29 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     Oid id_type = pg::guarded([fcinfo] { return get_fn_expr_argtype(fcinfo->flinfo, 1); });
     std::string shape_key;
     // A key object (jsonb, or text naming a composite key's columns) binds one parameter per
-    // key column: such calls are planned every time, as fetch_with_relations' id objects are.
+    // key column, as text in the key's order; its shape is the names it gives.
     bool key_object =
         id_type == JSONBOID || (id_type == TEXTOID && pg::primary_key_columns(table).size() > 1);
-    if (!key_object) {
+    if (key_object) {
+        Datum sent = PG_GETARG_DATUM(1);
+        Datum object = id_type == JSONBOID ? sent : pg::guarded([sent] {
+            return DirectFunctionCall1(jsonb_in, CStringGetDatum(TextDatumGetCString(sent)));
+        });
+        JsonValue id = pg::jsonb_to_value(object);
+        shape_key = resolved_shape_key(fmt::format("fetch_one object {}", key_object_shape(id)),
+                                       table, relations, spec_shape(QueryOptions{}, relations));
+        if (auto values = remembered_key_values(shape_key, id)) {
+            if (auto done = run_remembered(fcinfo, shape_key, QueryOptions{}, relations, *values))
+                return *done;
+        }
+        // A one-column jsonb key takes the value itself as the key: planned every time.
+        if (!key_names_columns(table))
+            shape_key.clear();
+    } else {
         shape_key = resolved_shape_key(fmt::format("fetch_one {}", id_type), table, relations,
                                        spec_shape(QueryOptions{}, relations));
         if (auto done = run_remembered(fcinfo, shape_key, QueryOptions{}, relations,
-                                       std::make_pair(id_type, PG_GETARG_DATUM(1)))) {
+                                       KeyValues{{id_type, PG_GETARG_DATUM(1)}})) {
             return *done;
         }
     }
@@ -1618,7 +1673,10 @@ Datum fetch_one_body(FunctionCallInfo fcinfo, std::vector<RelationSpec> relation
     planner.add_budget(root);
     for (std::size_t i = 0; i < key.size(); i++)
         root.conditions.insert(root.conditions.begin() + i, conditions(root.alias, {key[i]}));
-    return run(fcinfo, planner, root, false, shape_key, QueryOptions{}, relations);
+    PreparedLoad load = planned_load(planner, root, false, shape_key, QueryOptions{}, relations);
+    if (key_object && !shape_key.empty())
+        key_columns_by_shape.remember(shape_key, pg::primary_key_columns(table));
+    return execute_load(fcinfo, load);
 }
 
 Datum fetch_one_with_relations_body(FunctionCallInfo fcinfo) {
@@ -1697,7 +1755,7 @@ Datum fetch_many_with_relations_body(FunctionCallInfo fcinfo) {
     }
     std::string shape_key = resolved_shape_key("fetch_many", table, relations,
                                                spec_shape(options, relations), options.filter);
-    if (auto done = run_remembered(fcinfo, shape_key, options, relations, std::nullopt))
+    if (auto done = run_remembered(fcinfo, shape_key, options, relations, {}))
         return *done;
     EagerPlanner planner(kBudgetCall);
     EagerLevel root = planner.level(table, options, relations, "");

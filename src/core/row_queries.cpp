@@ -87,6 +87,31 @@ void check_not_negative(long long value, const std::string& what) {
     }
 }
 
+std::optional<std::vector<std::string>> key_object_texts(
+    const std::vector<std::string>& key_columns, const JsonValue& id) {
+    if (!id.is_object() || id.members.size() != key_columns.size())
+        return std::nullopt;
+    std::vector<std::string> texts;
+    for (const std::string& column : key_columns) {
+        const JsonValue* value = id.find(column);
+        if (value == nullptr || value->is_null() || value->is_array() || value->is_object())
+            return std::nullopt;
+        texts.push_back(value->text);
+    }
+    return texts;
+}
+
+std::string key_object_shape(const JsonValue& id) {
+    std::vector<std::string> names;
+    for (const auto& member : id.members)
+        names.push_back(member.first);
+    std::sort(names.begin(), names.end());
+    std::string shape = "k[";
+    for (const std::string& name : names)
+        shape += std::to_string(name.size()) + ":" + name;  // length first: any name is safe
+    return shape + "]";
+}
+
 std::string select_one_row_sql(const std::string& table, const std::vector<KeyMatch>& key) {
     return fmt::format("SELECT pg_catalog.to_jsonb(t.*) FROM {} AS t{}", table,
                        where_clause("t", key));

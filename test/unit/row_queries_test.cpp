@@ -126,3 +126,32 @@ TEST(RowQueries, InsertEveryRowOrOnlySome) {
     EXPECT_NE(defaults_only.find("INSERT INTO public.users AS ins SELECT  FROM"),
               std::string::npos);
 }
+
+TEST(KeyObject, TextsInKeyOrderWhenItNamesExactlyTheKey) {
+    std::vector<std::string> key{"tenant_id", "id"};
+    auto texts = key_object_texts(key, obj({{"id", num("7")}, {"tenant_id", str("3")}}));
+    ASSERT_TRUE(texts.has_value());
+    EXPECT_EQ(*texts, (std::vector<std::string>{"3", "7"}));
+    EXPECT_EQ(*key_object_texts({"flag"}, obj({{"flag", boolean(true)}})),
+              std::vector<std::string>{"true"});
+}
+
+TEST(KeyObject, NothingForWhatThePlannerRefuses) {
+    std::vector<std::string> key{"tenant_id", "id"};
+    EXPECT_FALSE(key_object_texts(key, obj({{"id", num("7")}})));  // a column missing
+    EXPECT_FALSE(key_object_texts(
+        key,
+        obj({{"id", num("7")}, {"tenant_id", num("1")}, {"other", num("2")}})));  // one too many
+    EXPECT_FALSE(key_object_texts(key, obj({{"id", num("7")}, {"other", num("2")}})));
+    EXPECT_FALSE(key_object_texts(key, obj({{"id", JsonValue{}}, {"tenant_id", num("1")}})));
+    EXPECT_FALSE(key_object_texts(key, obj({{"id", arr({})}, {"tenant_id", num("1")}})));
+    EXPECT_FALSE(key_object_texts(key, num("7")));
+}
+
+TEST(KeyObject, ShapeIsTheNamesInAnyOrder) {
+    EXPECT_EQ(key_object_shape(obj({{"id", num("1")}, {"tenant_id", num("2")}})),
+              key_object_shape(obj({{"tenant_id", num("9")}, {"id", num("8")}})));
+    // Lengths first: names holding the separators do not run together.
+    EXPECT_NE(key_object_shape(obj({{"a1:b", num("1")}})),
+              key_object_shape(obj({{"a", num("1")}, {"b", num("2")}})));
+}

@@ -24,6 +24,15 @@ std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string&
 // Throws Error 22023 "<what> must not be negative".
 void check_not_negative(long long value, const std::string& what);
 
+// A key object's values as text, in the order of `key_columns`, when it names exactly those
+// columns with a string, number or boolean each; nothing otherwise (the planning path then says
+// what is wrong). Lets a remembered call bind the values a planned one would.
+std::optional<std::vector<std::string>> key_object_texts(
+    const std::vector<std::string>& key_columns, const JsonValue& id);
+
+// The shape of a key object: the names it gives (in any order), for a remembered call's key.
+std::string key_object_shape(const JsonValue& id);
+
 struct QuotedOrder {
     std::string column;  // quoted
     bool descending = false;
