@@ -15,6 +15,7 @@
 extern "C" {
 #include "access/relation.h"
 #include "catalog/index.h"
+#include "utils/inval.h"
 }
 
 namespace data_bridge::pg {
@@ -414,7 +415,15 @@ void settle_suspects() {
 
 }  // namespace
 
+// Takes in what other sessions committed since this backend last looked: in a transaction
+// already open, a remembered shape is looked up before anything locks its tables (which would
+// deliver their invalidations), and must not be used after a change committed before the call.
+void accept_invalidations() {
+    guarded([] { AcceptInvalidationMessages(); });
+}
+
 uint64_t catalog_generation() {
+    accept_invalidations();
     settle_suspects();
     return generation;
 }
@@ -460,6 +469,7 @@ void watch_table(RelationId relid) {
 }
 
 const FkGraph& foreign_key_graph() {
+    accept_invalidations();
     settle_suspects();
     if (current_graph == nullptr || graph_is_stale) {
         // Cleared before reading: an invalidation that arrives while the catalog is read
