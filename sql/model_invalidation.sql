@@ -242,4 +242,40 @@ SELECT source_table, is_indexed FROM get_backreferences('mi_users') WHERE source
 SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "parts", "table": "mi_parts"}]') -> 'parts' AS parts;
 DROP TABLE mi_parts;
 
+-- A key's equality is the default btree operator class's, learned from a primary key's index
+-- (the type cache's search is slow on cold caches); a new default class replaces it. A type
+-- of its own whose first class's "=" is equality and whose second class's "=" is >= (seen with
+-- sequential scans, where the operator filters rows).
+CREATE SCHEMA mi_eq_a;
+CREATE SCHEMA mi_eq_b;
+CREATE TYPE mi_num;
+CREATE FUNCTION mi_num_in(cstring) RETURNS mi_num LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION mi_num_out(mi_num) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE mi_num (INPUT = mi_num_in, OUTPUT = mi_num_out, LIKE = int4);
+CREATE FUNCTION mi_num_cmp(mi_num, mi_num) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'btint4cmp';
+CREATE FUNCTION mi_num_eq(mi_num, mi_num) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'int4eq';
+CREATE FUNCTION mi_num_ge(mi_num, mi_num) RETURNS bool LANGUAGE internal IMMUTABLE STRICT AS 'int4ge';
+CREATE OPERATOR mi_eq_a.= (LEFTARG = mi_num, RIGHTARG = mi_num, FUNCTION = mi_num_eq);
+CREATE OPERATOR mi_eq_b.= (LEFTARG = mi_num, RIGHTARG = mi_num, FUNCTION = mi_num_ge);
+CREATE OPERATOR CLASS mi_num_ops DEFAULT FOR TYPE mi_num USING btree AS
+    OPERATOR 3 mi_eq_a.=, FUNCTION 1 mi_num_cmp(mi_num, mi_num);
+CREATE TABLE mi_k1 (id mi_num PRIMARY KEY);
+INSERT INTO mi_k1 VALUES ('5'), ('9');
+SET enable_indexscan = off;
+SET enable_bitmapscan = off;
+SELECT fetch_one_with_relations('mi_k1', '7'::text) AS by_equality, fetch_one_with_relations('mi_k1', '9'::text) AS nine;
+DROP TABLE mi_k1;
+DROP OPERATOR CLASS mi_num_ops USING btree;
+CREATE OPERATOR CLASS mi_num_ops_ge DEFAULT FOR TYPE mi_num USING btree AS
+    OPERATOR 3 mi_eq_b.=, FUNCTION 1 mi_num_cmp(mi_num, mi_num);
+CREATE TABLE mi_k2 (id mi_num PRIMARY KEY);
+INSERT INTO mi_k2 VALUES ('5'), ('9');
+-- As a plain WHERE id OPERATOR(mi_eq_b.=) '7' finds it: 9 >= 7.
+SELECT fetch_one_with_relations('mi_k2', '7'::text) AS by_new_class;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+DROP TABLE mi_k2;
+DROP TYPE mi_num CASCADE;
+DROP SCHEMA mi_eq_a, mi_eq_b CASCADE;
+
 DROP TABLE mi_likes, mi_posts, mi_users, mi_other;

@@ -20,6 +20,11 @@ extern "C" {
 #include "rewrite/prs2lock.h"
 #include "utils/rel.h"
 #include "parser/parse_oper.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_opclass.h"
+#include "utils/inval.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 }
 
@@ -105,6 +110,82 @@ bool column_is_not_null(Oid relid, AttrNumber attnum) {
 
 namespace {
 
+// Types' default equality operators, learned from primary keys' indexes. The type cache finds a
+// type's default btree operator class by testing every default class for binary coercion from
+// the type (a pg_cast lookup each): on cold caches the largest part of a backend's first call.
+// A primary key's index names its column type's default class directly when the class is that
+// exact type's default, and that is the class the type cache finds (a type has at most one).
+struct KnownEquality {
+    Oid type;
+    Oid equality;
+};
+HTAB* known_equalities = nullptr;
+
+// A new default class or a changed family membership may change a type's equality.
+void forget_known_equalities(Datum, int, uint32) {
+    if (known_equalities != nullptr) {
+        hash_destroy(known_equalities);
+        known_equalities = nullptr;
+    }
+}
+
+Oid known_equality(Oid type) {
+    if (known_equalities == nullptr)
+        return InvalidOid;
+    auto* entry = (KnownEquality*)hash_search(known_equalities, &type, HASH_FIND, nullptr);
+    return entry == nullptr ? InvalidOid : entry->equality;
+}
+
+// Raises errors: call inside guarded().
+void learn_equality(Oid type, Oid opclass) {
+    if (!OidIsValid(type) || OidIsValid(known_equality(type)))
+        return;
+    HeapTuple tuple = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
+    if (!HeapTupleIsValid(tuple))
+        return;
+    auto* form = (Form_pg_opclass)GETSTRUCT(tuple);
+    Oid equality = InvalidOid;
+    // A domain's default class is its base type's, found by the type cache.
+    if (form->opcmethod == BTREE_AM_OID && form->opcdefault && form->opcintype == type &&
+        get_typtype(type) != TYPTYPE_DOMAIN) {
+        equality = get_opfamily_member(form->opcfamily, type, type, BTEqualStrategyNumber);
+    }
+    ReleaseSysCache(tuple);
+    // The type cache checks array and record elements for equality: left to it.
+    if (!OidIsValid(equality) || equality == ARRAY_EQ_OP || equality == RECORD_EQ_OP)
+        return;
+    if (known_equalities == nullptr) {
+        HASHCTL control;
+        control.keysize = sizeof(Oid);
+        control.entrysize = sizeof(KnownEquality);
+        control.hcxt = CacheMemoryContext;
+        known_equalities = hash_create("data_bridge key equalities", 16, &control,
+                                       HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    // No catalog access from here on: an invalidation could destroy the table.
+    auto* entry = (KnownEquality*)hash_search(known_equalities, &type, HASH_ENTER, nullptr);
+    entry->equality = equality;
+}
+
+// Raises errors: call inside guarded().
+void learn_key_equalities(Oid index_oid) {
+    HeapTuple tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index_oid));
+    if (!HeapTupleIsValid(tuple))
+        return;
+    auto* index = (Form_pg_index)GETSTRUCT(tuple);
+    bool isnull;
+    Datum classes = SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indclass, &isnull);
+    if (!isnull) {
+        auto* opclasses = (oidvector*)DatumGetPointer(classes);
+        for (int i = 0; i < index->indnkeyatts && i < opclasses->dim1; i++) {
+            AttrNumber attnum = index->indkey.values[i];
+            if (attnum > 0)
+                learn_equality(get_atttype(index->indrelid, attnum), opclasses->values[i]);
+        }
+    }
+    ReleaseSysCache(tuple);
+}
+
 // Fills `names` (INDEX_MAX_KEYS entries) with the primary key's column names; returns the count.
 int read_primary_key(Oid relid, char** names) {
     Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
@@ -119,6 +200,7 @@ int read_primary_key(Oid relid, char** names) {
         auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
         if (form->contype != CONSTRAINT_PRIMARY)
             continue;
+        learn_key_equalities(form->conindid);
         bool isnull;
         Datum conkey = heap_getattr(tuple, Anum_pg_constraint_conkey,
                                     RelationGetDescr(pg_constraint), &isnull);
@@ -268,10 +350,12 @@ const char* nullable_quoted(const char* identifier) {
 // The schema of the type's default equality operator (unquoted), or null when it has none.
 // Raises errors: call inside guarded().
 const char* equality_schema(Oid type) {
-    TypeCacheEntry* entry = lookup_type_cache(type, TYPECACHE_EQ_OPR);
-    if (!OidIsValid(entry->eq_opr))
+    Oid equality = known_equality(type);
+    if (!OidIsValid(equality))
+        equality = lookup_type_cache(type, TYPECACHE_EQ_OPR)->eq_opr;
+    if (!OidIsValid(equality))
         return nullptr;
-    HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(entry->eq_opr));
+    HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(equality));
     if (!HeapTupleIsValid(tuple))
         return nullptr;
     Oid namespace_oid = ((Form_pg_operator)GETSTRUCT(tuple))->oprnamespace;
@@ -554,6 +638,11 @@ std::string type_display_name(Oid type) {
 bool has_column(Oid relid, const std::string& column) {
     const char* name = column.c_str();
     return guarded([relid, name] { return get_attnum(relid, name); }) > 0;
+}
+
+void register_catalog_callbacks() {
+    CacheRegisterSyscacheCallback(CLAOID, forget_known_equalities, (Datum)0);
+    CacheRegisterSyscacheCallback(AMOPSTRATEGY, forget_known_equalities, (Datum)0);
 }
 
 }  // namespace data_bridge::pg

@@ -70,6 +70,8 @@ std::string type_sql_name(Oid type);
 // OPERATOR("schema".=) for the type's default equality, so a user's operator of the same name
 // earlier on search_path is never picked. Throws 42883 when the type has none.
 std::string equality_operator_sql(Oid type);
+// Forgets the equalities learned from primary keys when operator classes change (_PG_init).
+void register_catalog_callbacks();
 // OPERATOR(schema.symbol) comparing two values of the type, from the schema of the type's
 // equality operator (pg_catalog when it has none); 42883 naming `path` when there is none.
 std::string binary_operator_sql(Oid type, const char* symbol, const std::string& path);
