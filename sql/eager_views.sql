@@ -137,6 +137,34 @@ BEGIN
 END $$;
 DROP TABLE ev_comments;
 
+-- Each parent key's probe runs with bitmap scans off (an index scan: a bitmap heap scan pays its
+-- setup again on every rescan), seen here from inside a view; the caller's setting is back after
+-- the call and after an error, and stays when the caller turned index scans off.
+CREATE VIEW ev_post_settings AS
+    SELECT p.id, p.author_id, current_setting('enable_bitmapscan') AS bitmap_scans,
+           CASE WHEN current_setting('ev.fail', true) = 'yes' THEN 1 / (p.id - p.id) END AS failing
+    FROM ev_posts p;
+SELECT fetch_many_with_relations('ev_users',
+    '[{"name": "posts", "table": "ev_post_settings", "foreign_key": "author_id", "reference_column": "id", "direction": "one_to_many", "select_columns": ["id", "bitmap_scans"]}]',
+    NULL, '"id"', 1) -> 0 -> 'posts' -> 0 AS probed, current_setting('enable_bitmapscan') AS after_call;
+SET enable_indexscan = off;
+SELECT fetch_many_with_relations_json('ev_users',
+    '[{"name": "posts", "table": "ev_post_settings", "foreign_key": "author_id", "reference_column": "id", "direction": "one_to_many", "select_columns": ["id", "bitmap_scans"]}]',
+    NULL, '"id"', 1)::jsonb -> 0 -> 'posts' -> 0 AS without_index_scans;
+RESET enable_indexscan;
+SET ev.fail = 'yes';
+DO $$ BEGIN
+    PERFORM fetch_many_with_relations('ev_users',
+        '[{"name": "posts", "table": "ev_post_settings", "foreign_key": "author_id", "reference_column": "id", "direction": "one_to_many", "select_columns": ["id", "failing"]}]');
+EXCEPTION WHEN division_by_zero THEN
+    RAISE NOTICE 'bitmap scans after the error: %', current_setting('enable_bitmapscan');
+END $$;
+SELECT fetch_many_with_relations('ev_users',
+    '[{"name": "posts", "table": "ev_post_settings", "foreign_key": "author_id", "reference_column": "id", "direction": "one_to_many", "select_columns": ["id", "failing"]}]');
+SHOW enable_bitmapscan;
+RESET ev.fail;
+DROP VIEW ev_post_settings;
+
 DROP VIEW ev_invoker_users, ev_post_list;
 DROP MATERIALIZED VIEW ev_author_stats;
 DROP TABLE ev_posts, ev_users;

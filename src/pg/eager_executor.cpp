@@ -795,7 +795,9 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                                                  : PlanChoice::kAuto;
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
         uint64 processed =
-            execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
+            batch.parent >= 0
+                ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit, budget)
+                : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
         SPITupleTable* table = SPI_tuptable;
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)

@@ -14,6 +14,7 @@ extern "C" {
 #include "executor/spi_priv.h"
 #include "executor/tuptable.h"
 #include "nodes/params.h"
+#include "optimizer/cost.h"
 #include "tcop/dest.h"
 #include "utils/plancache.h"
 }
@@ -297,6 +298,33 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     // Re-planned under a rule that now rewrites it into nothing: see depends_on_its_relations.
     if (!guarded([plan] { return depends_on_its_relations(plan); }))
         forget(plan);
+    return processed;
+}
+
+uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
+                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
+    // As PostgreSQL's own RI_Initial_Check sets work_mem: a GUC nest level of its own, popped
+    // after the statement (an error's abort pops it too).
+    int nest_level = guarded([] {
+        if (!enable_bitmapscan || !enable_indexscan)
+            return -1;
+        int level = NewGUCNestLevel();
+        set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                          true, 0, false);
+        return level;
+    });
+    auto restore = [nest_level] {
+        if (nest_level >= 0)
+            guarded([nest_level] { AtEOXact_GUC(true, nest_level); });
+    };
+    uint64 processed = 0;
+    try {
+        processed = execute_plan(plan, values, nulls, true, row_limit, budget);
+    } catch (...) {
+        restore();
+        throw;
+    }
+    restore();
     return processed;
 }
 
