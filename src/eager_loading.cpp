@@ -901,6 +901,8 @@ class EagerPlanner {
         relation.join_count = relation.join.size();
         relation.keeps_unmatched = outer;
         relation.as_array = spec.chain_as_array;
+        relation.index_probes = !spec.through && !joined.child_columns.empty() &&
+                                pg::has_index_leading_with(child, joined.child_columns[0]);
         if (relation.as_array && !(relation.shape == EagerShape::kObject && relation.at_most_one)) {
             throw Error(sqlstate::kInvalidParameterValue,
                         fmt::format("invalid {}.recursive.as: \"array\" is for the chain of rows "

@@ -139,6 +139,7 @@ class BatchBuilder {
             for (const auto& join : relation->join)
                 batch.key_types.push_back(join.parent_type);
             batch.per_tenant = relation->per_tenant;
+            batch.index_probes = relation->index_probes;
             if (relation->per_tenant)
                 batch.tenant_key = static_cast<int>(relation->tenant_join);
         }

@@ -400,6 +400,44 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
     return qualified_operator_sql(guarded([&] { return quote_identifier(schema); }), symbol);
 }
 
+bool has_index_leading_with(Oid relid, const std::string& column) {
+    const char* name = column.c_str();
+    return guarded([relid, name] {
+        AttrNumber attnum = get_attnum(relid, name);
+        if (attnum <= 0)
+            return false;
+        Relation relation = relation_open(relid, AccessShareLock);
+        List* indexes = RelationGetIndexList(relation);
+        relation_close(relation, AccessShareLock);
+        bool found = false;
+        ListCell* cell;
+        foreach (cell, indexes) {
+            Oid index_oid = lfirst_oid(cell);
+            HeapTuple index_tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index_oid));
+            if (!HeapTupleIsValid(index_tuple))
+                continue;
+            auto* index = (Form_pg_index)GETSTRUCT(index_tuple);
+            bool leads = index->indisvalid && index->indnkeyatts > 0 &&
+                         index->indkey.values[0] == attnum &&
+                         heap_attisnull(index_tuple, Anum_pg_index_indpred, nullptr);
+            ReleaseSysCache(index_tuple);
+            if (!leads)
+                continue;
+            HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(index_oid));
+            if (!HeapTupleIsValid(class_tuple))
+                continue;
+            Oid method = ((Form_pg_class)GETSTRUCT(class_tuple))->relam;
+            ReleaseSysCache(class_tuple);
+            if (method == BTREE_AM_OID || method == HASH_AM_OID) {
+                found = true;
+                break;
+            }
+        }
+        list_free(indexes);
+        return found;
+    });
+}
+
 List* read_indexes(Relation pg_index, Oid relid) {
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_index_indrelid, BTEqualStrategyNumber, F_OIDEQ,

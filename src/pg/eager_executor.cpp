@@ -795,7 +795,7 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                                                  : PlanChoice::kAuto;
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
         uint64 processed =
-            batch.parent >= 0
+            batch.index_probes && choice == PlanChoice::kGeneric
                 ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit, budget)
                 : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
         SPITupleTable* table = SPI_tuptable;

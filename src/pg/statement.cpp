@@ -301,10 +301,20 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     return processed;
 }
 
-uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
-                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
-    // As PostgreSQL's own RI_Initial_Check sets work_mem: a GUC nest level of its own, popped
-    // after the statement (an error's abort pops it too).
+namespace {
+
+// Whether the kept plan's generic plan is built and valid: executing it plans nothing.
+bool generic_plan_ready(SPIPlanPtr plan) {
+    if (list_length(plan->plancache_list) != 1)
+        return false;
+    auto* source = static_cast<CachedPlanSource*>(linitial(plan->plancache_list));
+    return source->is_valid && source->gplan != nullptr && source->gplan->is_valid;
+}
+
+// Builds the kept plan's generic plan with bitmap scans off, in a GUC nest level of its own (as
+// PostgreSQL's RI_Initial_Check sets work_mem), popped before anything runs: nothing but the
+// planning sees the setting. Left to the caller's settings when they turned either scan off.
+void plan_index_probes(SPIPlanPtr plan) {
     int nest_level = guarded([] {
         if (!enable_bitmapscan || !enable_indexscan)
             return -1;
@@ -313,19 +323,28 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
                           true, 0, false);
         return level;
     });
-    auto restore = [nest_level] {
-        if (nest_level >= 0)
-            guarded([nest_level] { AtEOXact_GUC(true, nest_level); });
-    };
-    uint64 processed = 0;
+    if (nest_level < 0)
+        return;
     try {
-        processed = execute_plan(plan, values, nulls, true, row_limit, budget);
+        guarded([plan] {
+            CachedPlan* built = SPI_plan_get_cached_plan(plan);
+            if (built != nullptr)
+                ReleaseCachedPlan(built, plan->saved ? CurrentResourceOwner : nullptr);
+        });
     } catch (...) {
-        restore();
+        guarded([nest_level] { AtEOXact_GUC(false, nest_level); });
         throw;
     }
-    restore();
-    return processed;
+    guarded([nest_level] { AtEOXact_GUC(true, nest_level); });
+}
+
+}  // namespace
+
+uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
+                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
+    if (!guarded([plan] { return generic_plan_ready(plan); }))
+        plan_index_probes(plan);
+    return execute_plan(plan, values, nulls, true, row_limit, budget);
 }
 
 OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,

@@ -76,6 +76,10 @@ void register_catalog_callbacks();
 // equality operator (pg_catalog when it has none); 42883 naming `path` when there is none.
 std::string binary_operator_sql(Oid type, const char* symbol, const std::string& path);
 
+// Whether an index scan can probe the table by the column: a valid, non-partial btree or hash
+// index whose first key column it is.
+bool has_index_leading_with(Oid relid, const std::string& column);
+
 // One index of a table, as pg_index describes it (palloc'd, for use inside guarded()).
 struct IndexFacts {
     int nkeys;
