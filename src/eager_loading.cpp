@@ -901,8 +901,15 @@ class EagerPlanner {
         relation.join_count = relation.join.size();
         relation.keeps_unmatched = outer;
         relation.as_array = spec.chain_as_array;
+        relation.shared = spec.shared;
         relation.index_probes = !spec.through && !joined.child_columns.empty() &&
                                 pg::has_index_leading_with(child, joined.child_columns[0]);
+        if (relation.shared && relation.shape != EagerShape::kObject) {
+            throw Error(sqlstate::kInvalidParameterValue,
+                        fmt::format("invalid {}.shared: the relation renders an array", spec.path),
+                        "Only a relation that renders one row (many-to-one, one-to-one, or "
+                        "\"one\": true) can be shared.");
+        }
         if (relation.as_array && !(relation.shape == EagerShape::kObject && relation.at_most_one)) {
             throw Error(sqlstate::kInvalidParameterValue,
                         fmt::format("invalid {}.recursive.as: \"array\" is for the chain of rows "
@@ -1123,6 +1130,24 @@ bool has_recursion(const EagerLevel& level) {
     return false;
 }
 
+bool has_shared_relation(const std::vector<RelationSpec>& relations) {
+    for (const RelationSpec& relation : relations) {
+        if (relation.shared || has_shared_relation(relation.relations))
+            return true;
+    }
+    return false;
+}
+
+// Shared relations make one result of a list and its shared rows: not rows one at a time.
+void refuse_shared_relations(const std::vector<RelationSpec>& relations, const char* function) {
+    if (has_shared_relation(relations)) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("{} cannot load shared relations", function),
+                    "Shared rows are listed once beside the whole result.",
+                    "Use fetch_with_relations, or leave out \"shared\".");
+    }
+}
+
 // A load ready to run: the batched program, or (right and full joins, a key type without an
 // array type) the one statement; with its parameters bound.
 struct PreparedLoad {
@@ -1214,7 +1239,13 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
             programs.remember(shape_key, load.program);
         return load;
     }
-    // Cycle checks and chains are the executor's: the one statement has neither.
+    // Cycle checks, chains and shared rows are the executor's: the one statement has none.
+    if (has_shared_relation(relations)) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    "shared relations cannot be loaded in one statement", {},
+                    "A right or full join, or a join key whose type has no array type, runs as "
+                    "one statement: leave out \"shared\" there.");
+    }
     if (has_recursion(root)) {
         throw Error(sqlstate::kFeatureNotSupported,
                     "a recursive relation cannot be loaded with a right or full join", {},
@@ -1398,6 +1429,7 @@ void free_stream_state(void* arg) {
 // cursor over the top rows.
 StreamState* start_stream(FunctionCallInfo fcinfo, FuncCallContext* call) {
     FetchSpec spec = parse_fetch_spec(pg::jsonb_to_value(PG_GETARG_DATUM(0)));
+    refuse_shared_relations(spec.relations, "fetch_rows_with_relations");
     MemoryContext multi_call = call->multi_call_memory_ctx;
     auto* state = new StreamState();
     pg::guarded([multi_call, state] {
@@ -1517,6 +1549,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
     FetchSpec spec = parse_fetch_spec(request);
     if (spec.id)
         throw Error(sqlstate::kInvalidParameterValue, "invalid id: a page is a list");
+    refuse_shared_relations(spec.relations, "fetch_page_with_relations");
     if (!spec.options.limit || *spec.options.limit < 1 ||
         *spec.options.limit >= std::numeric_limits<long long>::max()) {
         throw Error(sqlstate::kInvalidParameterValue,

@@ -178,6 +178,7 @@ class BatchBuilder {
             out_[child_index].parent_object = child.object;
             BatchField field{child.relation->name, -1, child_index, -1};
             field.recursion = child.relation->level.recursion;
+            field.shared = child.relation->shared;
             if (values_per_tenant(*child.relation))
                 (child.relation->shape == EagerShape::kCount ? field.count : field.jsonb) = true;
             out_[index].objects[child.object].fields.push_back(field);
@@ -379,6 +380,7 @@ class BatchBuilder {
             BatchField field{child.name, -1, -1, joined};
             field.chain = child.as_array;
             field.recursion = child.level.recursion;
+            field.shared = child.shared;
             batch.objects[object].fields.push_back(field);
             batch.objects[joined].holder = object;
             Selection inner = select_object(child.level, batch, joined, alias, true, next_column);

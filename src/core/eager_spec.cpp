@@ -256,7 +256,7 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
     check_keys(value,
                {"name", "table", "foreign_key", "reference_column", "join_type", "select_columns",
                 "relations", "filter", "order_by", "limit", "offset", "count", "aggregate",
-                "direction", "through", "through_columns", "recursive", "one"},
+                "direction", "through", "through_columns", "recursive", "one", "shared"},
                path);
     RelationSpec relation;
     relation.path = path;
@@ -320,6 +320,13 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
     }
     if (relation.one && (relation.count || relation.aggregate))
         bad(path + ".one", "not allowed with count or aggregate");
+    if (const JsonValue* shared = value.find("shared"); shared != nullptr && !shared->is_null()) {
+        expect_kind(*shared, JsonValue::Kind::kBool, path + ".shared");
+        relation.shared = shared->boolean;
+        if (relation.shared && (relation.count || relation.aggregate))
+            bad(path + ".shared", "not allowed with count or aggregate",
+                "A shared relation's rows are listed once; a count or aggregate is a value.");
+    }
     if (const JsonValue* through = value.find("through");
         through != nullptr && !through->is_null()) {
         relation.through = parse_through(*through, path + ".through");
@@ -357,6 +364,8 @@ RelationSpec parse_relation(const JsonValue& value, const std::string& path, int
     }
     if (const JsonValue* recursive = value.find("recursive");
         recursive != nullptr && !recursive->is_null()) {
+        if (relation.shared)
+            bad(path + ".shared", "not allowed with recursive");
         return expand_recursive(std::move(relation), *recursive, depth);
     }
     return relation;
@@ -817,6 +826,7 @@ std::string level_shape(const QueryOptions& options, const std::vector<RelationS
         out += std::to_string(static_cast<int>(relation.direction));
         out += relation.count ? 'c' : '-';
         out += relation.one ? '1' : '-';
+        out += relation.shared ? 'S' : '-';
         out += relation.chain_as_array ? 'A' : '-';
         if (relation.recursive) {
             out += 'R';

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
+#include <type_traits>
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/datum.hpp"
@@ -10,6 +12,9 @@
 #include "data_bridge/pg/spi.hpp"
 
 extern "C" {
+#include "common/hashfn.h"
+#include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
 #include "utils/json.h"
 }
 
@@ -42,7 +47,37 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
             arrays.push_back(array);
         }
         program->key_array_types.push_back(std::move(arrays));
+        for (const BatchObject& object : batch.objects) {
+            for (const BatchField& field : object.fields) {
+                if (field.shared)
+                    program->shared_lists.push_back(field.key);
+            }
+        }
     }
+    std::map<std::string, int> shapes;
+    for (const Batch& batch : program->batches) {
+        std::vector<int> ids;
+        for (const BatchObject& object : batch.objects) {
+            std::string shape;
+            bool columns_only = true;
+            for (const BatchField& field : object.fields) {
+                columns_only = columns_only && field.column >= 0 && !field.count && !field.jsonb &&
+                               field.child < 0 && field.object < 0 && !field.mark;
+                shape += field.key;
+                shape += '\0';
+            }
+            for (const RenderedColumn& column : object.columns)
+                shape += std::to_string(column.type) + (column.via_to_jsonb ? "j;" : ";");
+            ids.push_back(columns_only && object.recursion == 0
+                              ? shapes.emplace(shape, (int)shapes.size()).first->second
+                              : -1);
+        }
+        program->column_shapes.push_back(std::move(ids));
+    }
+    std::sort(program->shared_lists.begin(), program->shared_lists.end(), jsonb_key_less);
+    program->shared_lists.erase(
+        std::unique(program->shared_lists.begin(), program->shared_lists.end()),
+        program->shared_lists.end());
     return program;
 }
 
@@ -223,6 +258,150 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type, const boo
     return array_datum(element_type, values, nulls, count);
 }
 
+// The shared relations' lists of one call: per list (EagerProgram::shared_lists), each distinct
+// object once as json text; a hash table finds an object's place by its list and text. Plain
+// palloc'd data in the call's memory, as code inside guarded() needs.
+struct SharedKey {
+    int list;
+    int length;
+    const char* text;
+};
+struct SharedEntry {
+    SharedKey key;
+    int place;
+};
+struct SharedList {
+    StringInfoData items;  // the objects, ", " between them
+    int count;
+};
+struct SharedLists {
+    const std::vector<std::string>* names;
+    SharedList* lists;
+    HTAB* seen;
+    StringInfoData key;  // the key being looked up (free again once the entry holds a copy)
+};
+
+uint32 shared_key_hash(const void* key, Size) {
+    const auto* shared = static_cast<const SharedKey*>(key);
+    uint32 text = hash_bytes(reinterpret_cast<const unsigned char*>(shared->text), shared->length);
+    return hash_combine(text, static_cast<uint32>(shared->list));
+}
+
+int shared_key_match(const void* a, const void* b, Size) {
+    const auto* left = static_cast<const SharedKey*>(a);
+    const auto* right = static_cast<const SharedKey*>(b);
+    if (left->list != right->list || left->length != right->length)
+        return 1;
+    return memcmp(left->text, right->text, left->length);
+}
+
+SharedLists* start_shared_lists(const std::vector<std::string>& names) {
+    auto* shared = static_cast<SharedLists*>(palloc0(sizeof(SharedLists)));
+    shared->names = &names;
+    shared->lists = static_cast<SharedList*>(palloc0(sizeof(SharedList) * (names.size() + 1)));
+    for (std::size_t i = 0; i < names.size(); i++)
+        initStringInfo(&shared->lists[i].items);
+    initStringInfo(&shared->key);
+    HASHCTL control;
+    control.keysize = sizeof(SharedKey);
+    control.entrysize = sizeof(SharedEntry);
+    control.hash = shared_key_hash;
+    control.match = shared_key_match;
+    control.hcxt = CurrentMemoryContext;
+    shared->seen = hash_create("data_bridge shared rows", 256, &control,
+                               HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+    return shared;
+}
+
+int shared_list(const SharedLists* shared, const std::string& name) {
+    const std::vector<std::string>& names = *shared->names;
+    int list = static_cast<int>(std::lower_bound(names.begin(), names.end(), name, jsonb_key_less) -
+                                names.begin());
+    if (list >= static_cast<int>(names.size()) || names[list] != name)
+        elog(ERROR, "data_bridge: no shared list \"%s\"", name.c_str());
+    return list;
+}
+
+// Looks the key (bytes) up in list `list`; when it is new, keeps a copy of it and returns the
+// place the next object of the list takes (the caller appends the object). Sets *added.
+int shared_entry(SharedLists* shared, int list, const char* bytes, int length, bool* added) {
+    SharedKey key{list, length, bytes};
+    bool found;
+    auto* entry = static_cast<SharedEntry*>(hash_search(shared->seen, &key, HASH_ENTER, &found));
+    *added = !found;
+    if (!found) {
+        // The key pointed at the caller's bytes: the entry keeps a copy of its own.
+        char* copy = static_cast<char*>(palloc(length + 1));
+        memcpy(copy, bytes, length);
+        entry->key.text = copy;
+        entry->place = shared->lists[list].count++;
+    }
+    return entry->place;
+}
+
+// The place of the object (json text) in the list `name`, listed there when new: objects that
+// render the same text are one.
+int shared_place(SharedLists* shared, const std::string& name, const char* text, int length) {
+    int list = shared_list(shared, name);
+    resetStringInfo(&shared->key);
+    appendStringInfoChar(&shared->key, 'T');
+    appendBinaryStringInfo(&shared->key, text, length);
+    bool added;
+    int place = shared_entry(shared, list, shared->key.data, shared->key.len, &added);
+    if (added) {
+        SharedList& target = shared->lists[list];
+        if (place > 0)
+            appendBinaryStringInfo(&target.items, ", ", 2);
+        appendBinaryStringInfo(&target.items, text, length);
+    }
+    return place;
+}
+
+// The key of a row of columns only (EagerProgram::column_shapes): its shape, then each value's
+// image (equal images are equal values; equal values in two images, a value stored toasted once
+// and inline once, are listed twice, which is harmless).
+void column_key(StringInfo key, int shape, const BatchObject& object, TupleDesc descriptor,
+                const Datum* values, const bool* nulls) {
+    resetStringInfo(key);
+    appendStringInfoChar(key, 'C');
+    appendBinaryStringInfo(key, reinterpret_cast<const char*>(&shape), sizeof(shape));
+    for (const BatchField& field : object.fields) {
+        int column = field.column;
+        if (nulls[column]) {
+            appendStringInfoChar(key, 'n');
+            continue;
+        }
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, column);
+        appendStringInfoChar(key, 'v');
+        if (attribute->attbyval) {
+            appendBinaryStringInfo(key, reinterpret_cast<const char*>(&values[column]),
+                                   sizeof(Datum));
+            continue;
+        }
+        const char* data = DatumGetPointer(values[column]);
+        int length = attribute->attlen > 0     ? attribute->attlen
+                     : attribute->attlen == -1 ? static_cast<int>(VARSIZE_ANY(data))
+                                               : static_cast<int>(strlen(data)) + 1;
+        appendBinaryStringInfo(key, reinterpret_cast<const char*>(&length), sizeof(length));
+        appendBinaryStringInfo(key, data, length);
+    }
+}
+
+// Appends , "shared": {"name": [...], ...}} after the data.
+void append_shared_lists(StringInfo out, const SharedLists* shared) {
+    appendBinaryStringInfo(out, ", \"shared\": {", 13);
+    const std::vector<std::string>& names = *shared->names;
+    for (std::size_t i = 0; i < names.size(); i++) {
+        if (i > 0)
+            appendBinaryStringInfo(out, ", ", 2);
+        append_json_string(out, names[i].data(), static_cast<int>(names[i].size()));
+        appendBinaryStringInfo(out, ": [", 3);
+        appendBinaryStringInfo(out, shared->lists[i].items.data, shared->lists[i].items.len);
+        appendStringInfoChar(out, ']');
+    }
+    appendBinaryStringInfo(out, "}}", 2);
+}
+
 // Where a load's values go, with the same calls for both: a JsonbValue tree (the jsonb result,
 // and streamed rows) or json text written as it goes (the json forms: no tree, no numeric for
 // an integer). Both are plain values, as code inside guarded() needs.
@@ -280,8 +459,10 @@ struct TreeOut {
 };
 
 // Prints what jsonb_out prints for the tree TreeOut builds: ", " between items, ": " after keys.
+// `shared`: the call's shared lists, when it has shared relations.
 struct TextOut {
     StringInfo text;
+    SharedLists* shared = nullptr;
 
     struct Object {
         bool first;
@@ -348,21 +529,69 @@ struct TextOut {
 
 template <typename Out>
 void render_row(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row, Out out);
+template <typename Out>
+void render_object(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
+                   int object_index, Out out, const std::string* skip = nullptr);
 
-// The value a relation takes in parent row `parent_row`: its rows, or its one row.
+// A shared relation's object (BatchField::shared), present: rendered as text by `render` and
+// listed once in the list `name`; the value is its place there. Programs with shared relations
+// render as text only.
+// `shape`: the object's column shape (EagerProgram::column_shapes): then it is known by its
+// values, and rendered only the first time.
+template <typename Out, typename Render>
+void render_shared(Out value, const std::string& name, int shape, const BatchObject& object,
+                   const BatchRows& mine, Render render) {
+    if constexpr (std::is_same_v<Out, TextOut>) {
+        SharedLists* shared = value.shared;
+        if (shape >= 0) {
+            int list = shared_list(shared, name);
+            column_key(&shared->key, shape, object, mine.table->tupdesc, mine.values, mine.nulls);
+            bool added;
+            int place = shared_entry(shared, list, shared->key.data, shared->key.len, &added);
+            if (added) {
+                // Columns only: nothing else is appended to the list while it renders.
+                StringInfo items = &shared->lists[list].items;
+                if (place > 0)
+                    appendBinaryStringInfo(items, ", ", 2);
+                render(TextOut{items, shared});
+            }
+            value.integer(place);
+            return;
+        }
+        StringInfoData scratch;
+        initStringInfo(&scratch);
+        render(TextOut{&scratch, shared});
+        value.integer(shared_place(shared, name, scratch.data, scratch.len));
+        pfree(scratch.data);
+    } else {
+        elog(ERROR, "data_bridge: shared rows are rendered as text");
+    }
+}
+
+// The value a relation takes in parent row `parent_row`: its rows, or its one row. `shared`:
+// the relation's field, when it is a shared one.
 template <typename Out>
 void render_related(const EagerProgram& program, BatchRows* rows, int batch_index,
-                    uint64 parent_row, Out out) {
+                    uint64 parent_row, Out out, const BatchField* shared = nullptr) {
     const Batch& batch = program.batches[batch_index];
     const BatchRows& related = rows[batch_index];
     uint64 first = related.starts[parent_row];
     uint64 last = related.starts[parent_row + 1];
     const uint64* order = related.order;
     if (batch.shape == EagerShape::kObject) {
-        if (first < last)
-            render_row(program, rows, batch_index, order[first], out);
-        else
+        if (first >= last) {
             out.null();
+        } else if (shared != nullptr) {
+            uint64 row = order[first];
+            BatchRows& mine = rows[batch_index];
+            heap_deform_tuple(mine.table->vals[row], mine.table->tupdesc, mine.values, mine.nulls);
+            render_shared(out, shared->key, program.column_shapes[batch_index][0], batch.objects[0],
+                          mine, [&program, rows, batch_index, row](auto text) {
+                              render_object(program, rows, batch_index, row, 0, text);
+                          });
+        } else {
+            render_row(program, rows, batch_index, order[first], out);
+        }
         return;
     }
     auto array = out.begin_array(static_cast<int>(last - first));
@@ -380,7 +609,7 @@ void render_chain(const EagerProgram& program, BatchRows* rows, int batch_index,
 // next under).
 template <typename Out>
 void render_object(const EagerProgram& program, BatchRows* rows, int batch_index, uint64 row,
-                   int object_index, Out out, const std::string* skip = nullptr) {
+                   int object_index, Out out, const std::string* skip) {
     const BatchObject& object = program.batches[batch_index].objects[object_index];
     BatchRows& mine = rows[batch_index];
     if (object.present_column >= 0 && mine.nulls[object.present_column]) {
@@ -419,10 +648,22 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
                          mine.nulls[field.column]);
         } else if (field.object >= 0 && field.chain) {
             render_chain(program, rows, batch_index, row, field, value);
+        } else if (field.object >= 0 && field.shared) {
+            int joined = field.object;
+            int present = program.batches[batch_index].objects[joined].present_column;
+            if (present >= 0 && mine.nulls[present]) {
+                value.null();
+            } else {
+                render_shared(value, field.key, program.column_shapes[batch_index][joined],
+                              program.batches[batch_index].objects[joined], mine,
+                              [&program, rows, batch_index, row, joined](auto text) {
+                                  render_object(program, rows, batch_index, row, joined, text);
+                              });
+            }
         } else if (field.object >= 0) {
             render_object(program, rows, batch_index, row, field.object, value);
         } else {
-            render_related(program, rows, field.child, row, value);
+            render_related(program, rows, field.child, row, value, field.shared ? &field : nullptr);
         }
     }
     out.end_object(fields);
@@ -862,7 +1103,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
         // The top level renders as a relation of one notional parent: a list, or one row.
         if (!as_array && rows[0].starts[0] == rows[0].starts[1])
             return static_cast<Pointer>(nullptr);
-        if (format == ResultFormat::kJsonText) {
+        bool shared = !code->shared_lists.empty();
+        if (format == ResultFormat::kJsonText || shared) {
             MemoryContext previous = MemoryContextSwitchTo(result_context);
             StringInfoData buffer;
             start_text_datum(&buffer);
@@ -873,8 +1115,22 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
             }
             MemoryContextSwitchTo(previous);
             // The text grows in the result's context; everything else in the SPI connection's.
-            render_related(*code, rows, 0, 0, TextOut{&buffer});
-            return DatumGetPointer(finish_text_datum(&buffer));
+            if (!shared) {
+                render_related(*code, rows, 0, 0, TextOut{&buffer});
+                return DatumGetPointer(finish_text_datum(&buffer));
+            }
+            SharedLists* lists = start_shared_lists(code->shared_lists);
+            appendBinaryStringInfo(&buffer, "{\"data\": ", 9);
+            render_related(*code, rows, 0, 0, TextOut{&buffer, lists});
+            append_shared_lists(&buffer, lists);
+            if (format == ResultFormat::kJsonText)
+                return DatumGetPointer(finish_text_datum(&buffer));
+            // jsonb: the text read as jsonb_in reads it (it prints back the same).
+            previous = MemoryContextSwitchTo(result_context);
+            Datum built = DirectFunctionCall1(jsonb_in, CStringGetDatum(buffer.data + VARHDRSZ));
+            MemoryContextSwitchTo(previous);
+            pfree(buffer.data);
+            return DatumGetPointer(built);
         }
         JsonbValue value;
         render_related(*code, rows, 0, 0, TreeOut{&value});

@@ -184,6 +184,36 @@ TEST(SpecShape, ValuesDoNotChangeTheShape) {
     EXPECT_NE(spec_shape(c.options, c.relations), spec_shape(d.options, d.relations));
 }
 
+TEST(FetchSpec, SharedRelations) {
+    auto spec_with = [](JsonValue shared) {
+        return obj({{"table", str("posts")},
+                    {"relations", arr({obj({{"name", str("author")},
+                                            {"table", str("users")},
+                                            {"shared", std::move(shared)}})})}});
+    };
+    FetchSpec shared = parse_fetch_spec(spec_with(boolean(true)));
+    FetchSpec plain = parse_fetch_spec(spec_with(boolean(false)));
+    EXPECT_TRUE(shared.relations[0].shared);
+    EXPECT_FALSE(plain.relations[0].shared);
+    // Another result: another remembered shape.
+    EXPECT_NE(spec_shape(shared.options, shared.relations),
+              spec_shape(plain.options, plain.relations));
+    EXPECT_EQ(spec_error(spec_with(num("1"))),
+              "invalid relations[0].shared: expected a boolean, found a number");
+    EXPECT_EQ(spec_error(obj({{"table", str("users")},
+                              {"relations", arr({obj({{"name", str("n")},
+                                                      {"table", str("posts")},
+                                                      {"count", boolean(true)},
+                                                      {"shared", boolean(true)}})})}})),
+              "invalid relations[0].shared: not allowed with count or aggregate");
+    EXPECT_EQ(spec_error(obj({{"table", str("nodes")},
+                              {"relations", arr({obj({{"name", str("parent")},
+                                                      {"table", str("nodes")},
+                                                      {"recursive", boolean(true)},
+                                                      {"shared", boolean(true)}})})}})),
+              "invalid relations[0].shared: not allowed with recursive");
+}
+
 namespace {
 
 JsonValue nested_relations(int levels) {

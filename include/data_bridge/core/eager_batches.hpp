@@ -31,6 +31,9 @@ struct BatchField {
     bool chain = false;
     int recursion = 0;  // a relation continuing this recursion (EagerLevel::recursion)
     bool mark = false;  // the recursion's cycle mark: true on a repeated row, absent otherwise
+    // The value (an object: a joined row, or a child batch's one row) is listed once in the
+    // result's "shared" list named `key`, and rendered here as its place in that list.
+    bool shared = false;
 };
 
 // An object a result row renders: the batch's own row (objects[0]), or a row joined into it.

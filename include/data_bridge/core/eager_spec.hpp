@@ -102,6 +102,9 @@ struct RelationSpec {
     Direction direction = Direction::kInfer;
     bool count = false;
     bool one = false;  // render one row (the first in order) or null, not an array
+    // Each distinct related row once, in the result's "shared" lists: the relation's value is
+    // the row's place in the list of its name (see EagerRelation::shared).
+    bool shared = false;
     // "recursive": {"as": "array"}: the chain of rows (ancestors) as one array, nearest first.
     bool chain_as_array = false;
     // A level of an expanded recursive relation (every level shares the relation's `path`): a

@@ -81,6 +81,9 @@ struct EagerRelation {
     std::size_t join_count = 0;         // the first conditions of `level` join it to the parent
     std::vector<EagerJoinColumn> join;  // the same join, column by column
     bool at_most_one = false;           // the related side is unique on the join columns
+    // kObject: each distinct rendered row once, in the result's "shared" list of this name; the
+    // relation's value is its place there (the batched executor only).
+    bool shared = false;
     // The related table has a btree or hash index on the join's first column: its batch's
     // per-key probes are planned as index scans (see pg::execute_key_probes).
     bool index_probes = false;

@@ -28,6 +28,12 @@ struct EagerProgram {
     std::vector<std::vector<RenderedResultColumn>> rendered;  // per batch, every object's
     std::vector<std::vector<Oid>> key_array_types;            // per batch, per key array
     bool custom_plans = false;  // planned for each call's values (Citus distributed tables)
+    // The names of the shared relations' lists (BatchField::shared), distinct, in jsonb's key
+    // order; none: the result is the rows themselves.
+    std::vector<std::string> shared_lists;
+    // Per batch, per object: an id of its rendering (its keys and their types) when it renders
+    // only columns, so a shared row is known by its values without rendering it again; else -1.
+    std::vector<std::vector<int>> column_shapes;
 };
 
 // The program of a tree of levels, or nullptr when a join key's type has no array type (the
@@ -41,7 +47,9 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
 enum class ResultFormat : uint8 { kJsonb, kJsonText };
 
 // Runs the program with the spec's values as $1..$n: a jsonb array of the top rows, or the one
-// row's object (is_null when there is none). The result is allocated in the caller's context.
+// row's object (is_null when there is none). With shared relations, {"data": that, "shared":
+// {"<relation name>": [each distinct row once], ...}}, each shared relation's value in a row its
+// row's place (from 0) in the list of its name. The result is allocated in the caller's context.
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
                         bool* is_null);
 
