@@ -97,7 +97,8 @@ SELECT fetch_with_relations('{"table": "es_posts", "relations": [{"name": "autho
 \echo :LAST_ERROR_SQLSTATE
 
 -- Seeded random specs: shared or not at each place, columns, filters, limits; the load with
--- "shared", its rows put back, is the load without it, in both forms.
+-- "shared", its rows put back, is the load without it, and the json form prints the jsonb form's
+-- text.
 SELECT setseed(0.25);
 DO $$
 DECLARE
@@ -132,8 +133,9 @@ BEGIN
         expected := fetch_with_relations(spec_plain);
         got := fetch_with_relations(spec_shared);
         IF spec_shared::text LIKE '%"shared": true%' THEN
+            -- Both forms list the same rows in the same order: the same text.
             IF es_unshared(got) IS DISTINCT FROM expected
-               OR es_unshared(fetch_with_relations_json(spec_shared)::jsonb) IS DISTINCT FROM expected THEN
+               OR fetch_with_relations_json(spec_shared)::text IS DISTINCT FROM got::text THEN
                 bad := bad + 1;
                 RAISE NOTICE 'mismatch for %', spec_shared;
             END IF;

@@ -271,7 +271,9 @@ struct SharedEntry {
     int place;
 };
 struct SharedList {
-    StringInfoData items;  // the objects, ", " between them
+    StringInfoData items;  // the json forms: the objects' text, ", " between them
+    JsonbValue* values;    // the jsonb forms: the objects (values_room of them allocated)
+    int values_room;
     int count;
 };
 struct SharedLists {
@@ -279,6 +281,9 @@ struct SharedLists {
     SharedList* lists;
     HTAB* seen;
     StringInfoData key;  // the key being looked up (free again once the entry holds a copy)
+    // The jsonb forms: lists of the same names in which objects with relations of their own are
+    // rendered as text to be known by it (places in them are as deterministic as the real ones).
+    SharedLists* identities;
 };
 
 uint32 shared_key_hash(const void* key, Size) {
@@ -320,6 +325,29 @@ int shared_list(const SharedLists* shared, const std::string& name) {
     if (list >= static_cast<int>(names.size()) || names[list] != name)
         elog(ERROR, "data_bridge: no shared list \"%s\"", name.c_str());
     return list;
+}
+
+// The place of the key (bytes) in list `list`, or -1 when it is not there yet.
+int shared_known(SharedLists* shared, int list, const char* bytes, int length) {
+    SharedKey key{list, length, bytes};
+    auto* entry = static_cast<SharedEntry*>(hash_search(shared->seen, &key, HASH_FIND, nullptr));
+    return entry == nullptr ? -1 : entry->place;
+}
+
+// Room in list `list` for the object at `place` (the jsonb forms).
+JsonbValue* shared_value_slot(SharedLists* shared, int list, int place) {
+    SharedList& target = shared->lists[list];
+    if (place >= target.values_room) {
+        int room = std::max(16, target.values_room * 2);
+        while (room <= place)
+            room *= 2;
+        target.values =
+            target.values == nullptr
+                ? static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * room))
+                : static_cast<JsonbValue*>(repalloc(target.values, sizeof(JsonbValue) * room));
+        target.values_room = room;
+    }
+    return &target.values[place];
 }
 
 // Looks the key (bytes) up in list `list`; when it is new, keeps a copy of it and returns the
@@ -402,11 +430,44 @@ void append_shared_lists(StringInfo out, const SharedLists* shared) {
     appendBinaryStringInfo(out, "}}", 2);
 }
 
+// {"data": data, "shared": {"name": [...], ...}} as a JsonbValue (keys in jsonb's order).
+void shared_result(JsonbValue* out, JsonbValue* data, const SharedLists* shared) {
+    const std::vector<std::string>& names = *shared->names;
+    auto* lists = static_cast<JsonbPair*>(palloc0(sizeof(JsonbPair) * (names.size() + 1)));
+    for (std::size_t i = 0; i < names.size(); i++) {
+        JsonbPair& pair = lists[i];
+        pair.key.type = jbvString;
+        pair.key.val.string.val = const_cast<char*>(names[i].data());
+        pair.key.val.string.len = static_cast<int>(names[i].size());
+        pair.order = static_cast<uint32>(i);
+        pair.value.type = jbvArray;
+        pair.value.val.array.nElems = shared->lists[i].count;
+        pair.value.val.array.elems = shared->lists[i].values;
+        pair.value.val.array.rawScalar = false;
+    }
+    auto* pairs = static_cast<JsonbPair*>(palloc0(sizeof(JsonbPair) * 2));
+    const char* keys[] = {"data", "shared"};
+    for (int i = 0; i < 2; i++) {
+        pairs[i].key.type = jbvString;
+        pairs[i].key.val.string.val = const_cast<char*>(keys[i]);
+        pairs[i].key.val.string.len = static_cast<int>(strlen(keys[i]));
+        pairs[i].order = static_cast<uint32>(i);
+    }
+    pairs[0].value = *data;
+    pairs[1].value.type = jbvObject;
+    pairs[1].value.val.object.nPairs = static_cast<int>(names.size());
+    pairs[1].value.val.object.pairs = lists;
+    out->type = jbvObject;
+    out->val.object.nPairs = 2;
+    out->val.object.pairs = pairs;
+}
+
 // Where a load's values go, with the same calls for both: a JsonbValue tree (the jsonb result,
 // and streamed rows) or json text written as it goes (the json forms: no tree, no numeric for
 // an integer). Both are plain values, as code inside guarded() needs.
 struct TreeOut {
     JsonbValue* value;
+    SharedLists* shared = nullptr;  // the call's shared lists, when it has shared relations
 
     struct Object {
         JsonbPair* pairs;
@@ -439,7 +500,7 @@ struct TreeOut {
         pair.key.val.string.val = const_cast<char*>(key.data());
         pair.key.val.string.len = static_cast<int>(key.size());
         pair.order = object.count++;
-        return {&pair.value};
+        return {&pair.value, shared};
     }
     void end_object(const Object& object) const {
         value->type = jbvObject;
@@ -449,7 +510,7 @@ struct TreeOut {
     Array begin_array(int count) const {
         return {static_cast<JsonbValue*>(palloc(sizeof(JsonbValue) * (count + 1))), 0};
     }
-    TreeOut element(Array& array) const { return {&array.elements[array.count++]}; }
+    TreeOut element(Array& array) const { return {&array.elements[array.count++], shared}; }
     void end_array(const Array& array) const {
         value->type = jbvArray;
         value->val.array.nElems = array.count;
@@ -564,7 +625,34 @@ void render_shared(Out value, const std::string& name, int shape, const BatchObj
         value.integer(shared_place(shared, name, scratch.data, scratch.len));
         pfree(scratch.data);
     } else {
-        elog(ERROR, "data_bridge: shared rows are rendered as text");
+        // The same entries in the same order as the json forms make: a row of columns only by
+        // its values; any other by its text (in the identity lists), listed after the shared
+        // rows inside it.
+        SharedLists* shared = value.shared;
+        int list = shared_list(shared, name);
+        bool added;
+        int place;
+        if (shape >= 0) {
+            column_key(&shared->key, shape, object, mine.table->tupdesc, mine.values, mine.nulls);
+            place = shared_entry(shared, list, shared->key.data, shared->key.len, &added);
+            if (added)
+                render(TreeOut{shared_value_slot(shared, list, place), shared});
+            value.integer(place);
+            return;
+        }
+        StringInfoData scratch;
+        initStringInfo(&scratch);
+        appendStringInfoChar(&scratch, 'T');
+        render(TextOut{&scratch, shared->identities});
+        place = shared_known(shared, list, scratch.data, scratch.len);
+        if (place < 0) {
+            JsonbValue rendered;
+            render(TreeOut{&rendered, shared});
+            place = shared_entry(shared, list, scratch.data, scratch.len, &added);
+            *shared_value_slot(shared, list, place) = rendered;
+        }
+        pfree(scratch.data);
+        value.integer(place);
     }
 }
 
@@ -1104,7 +1192,7 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
         if (!as_array && rows[0].starts[0] == rows[0].starts[1])
             return static_cast<Pointer>(nullptr);
         bool shared = !code->shared_lists.empty();
-        if (format == ResultFormat::kJsonText || shared) {
+        if (format == ResultFormat::kJsonText) {
             MemoryContext previous = MemoryContextSwitchTo(result_context);
             StringInfoData buffer;
             start_text_datum(&buffer);
@@ -1123,14 +1211,19 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
             appendBinaryStringInfo(&buffer, "{\"data\": ", 9);
             render_related(*code, rows, 0, 0, TextOut{&buffer, lists});
             append_shared_lists(&buffer, lists);
-            if (format == ResultFormat::kJsonText)
-                return DatumGetPointer(finish_text_datum(&buffer));
-            // jsonb: the text read as jsonb_in reads it (it prints back the same).
-            previous = MemoryContextSwitchTo(result_context);
-            Datum built = DirectFunctionCall1(jsonb_in, CStringGetDatum(buffer.data + VARHDRSZ));
+            return DatumGetPointer(finish_text_datum(&buffer));
+        }
+        if (shared) {
+            SharedLists* lists = start_shared_lists(code->shared_lists);
+            lists->identities = start_shared_lists(code->shared_lists);
+            JsonbValue data;
+            render_related(*code, rows, 0, 0, TreeOut{&data, lists});
+            JsonbValue whole;
+            shared_result(&whole, &data, lists);
+            MemoryContext previous = MemoryContextSwitchTo(result_context);
+            auto* built = reinterpret_cast<Pointer>(JsonbValueToJsonb(&whole));
             MemoryContextSwitchTo(previous);
-            pfree(buffer.data);
-            return DatumGetPointer(built);
+            return built;
         }
         JsonbValue value;
         render_related(*code, rows, 0, 0, TreeOut{&value});
