@@ -81,6 +81,27 @@ SELECT fetch_one_with_relations('es_posts', 999, '[{"name": "author", "table": "
 SELECT fetch_with_relations('{"table": "es_posts", "select_columns": ["id"], "filter": {"id": 5},
     "relations": [{"name": "author", "table": "es_users", "foreign_key": "author_id", "shared": true}]}');
 
+-- Rows of two tables under one name, with the same keys but swapped types (an int 1 and a
+-- true have the same image): two entries, as the load without "shared" renders them.
+CREATE TABLE es_ta (id int PRIMARY KEY, a int, b bool);
+CREATE TABLE es_tb (id int PRIMARY KEY, b int, a bool);
+CREATE TABLE es_p (id int PRIMARY KEY, ta_id int REFERENCES es_ta, tb_id int REFERENCES es_tb);
+CREATE TABLE es_c (id int PRIMARY KEY, p_id int REFERENCES es_p, tb_id int REFERENCES es_tb);
+INSERT INTO es_ta VALUES (1, 1, true);
+INSERT INTO es_tb VALUES (1, 1, true);
+INSERT INTO es_p VALUES (1, 1, 1);
+INSERT INTO es_c VALUES (1, 1, 1);
+SELECT fetch_with_relations('{"table": "es_p", "select_columns": ["id"], "relations": [
+    {"name": "owner", "table": "es_ta", "foreign_key": "ta_id", "select_columns": ["a", "b"], "shared": true},
+    {"name": "kids", "table": "es_c", "select_columns": ["id"], "relations": [
+        {"name": "owner", "table": "es_tb", "foreign_key": "tb_id", "select_columns": ["b", "a"], "shared": true}]}]}');
+DROP TABLE es_c, es_p, es_ta, es_tb;
+
+-- Writes take no "shared".
+SELECT insert_with_relations('es_posts', '{"id": 100, "author": {"id": 100, "name": "new"}}',
+    '[{"name": "author", "table": "es_users", "foreign_key": "author_id", "shared": true}]');
+\echo :LAST_ERROR_SQLSTATE
+
 -- Refused: a relation that renders an array, a count, a recursive one; loads returned row by row
 -- or page by page; a right join (one statement).
 SELECT fetch_many_with_relations('es_users', '[{"name": "posts", "table": "es_posts", "foreign_key": "author_id", "shared": true}]');

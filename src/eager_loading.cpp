@@ -49,6 +49,9 @@ TimestampTz rows_statement = 0;
 // The budget function lives in the schema the extension creates for its internals, so no
 // search_path can put another function of that name in its place.
 constexpr const char* kBudgetCall = "data_bridge_internal._eager_row_budget()";
+// The most rows per parent key (on average, by the statistics) for which a relation's batch
+// probes each key by index scan rather than PostgreSQL's bitmap scan (see EagerRelation).
+constexpr double kFewRowsPerKey = 100;
 
 Datum eager_row_budget_body(FunctionCallInfo) {
     TimestampTz statement = GetCurrentStatementStartTimestamp();
@@ -902,8 +905,15 @@ class EagerPlanner {
         relation.keeps_unmatched = outer;
         relation.as_array = spec.chain_as_array;
         relation.shared = spec.shared;
-        relation.index_probes = !spec.through && !joined.child_columns.empty() &&
-                                pg::has_index_leading_with(child, joined.child_columns[0]);
+        // Probes by index where each key has a few rows (by the statistics; a bitmap scan reads
+        // many in table order) and nothing else may need a bitmap scan: a filter (an OR of
+        // indexed columns, say), a policy.
+        if (!spec.through && !joined.child_columns.empty() &&
+            spec.options.filter.children.empty() && !pg::row_security_enabled(child) &&
+            pg::has_index_leading_with(child, joined.child_columns[0])) {
+            double rows = pg::rows_per_value(child, joined.child_columns[0]);
+            relation.index_probes = rows > 0 && rows <= kFewRowsPerKey;
+        }
         if (relation.shared && relation.shape != EagerShape::kObject) {
             throw Error(sqlstate::kInvalidParameterValue,
                         fmt::format("invalid {}.shared: the relation renders an array", spec.path),

@@ -116,6 +116,20 @@ std::string with_alias(const std::string& sql, const std::string& from, const st
     return out;
 }
 
+// Whether everything joined into a level's statement is probed by index too: a count or an
+// aggregate, or a joined row of a table without such an index (or with a filter), may need a
+// bitmap scan, which index probes plan without.
+bool joins_probe_by_index(const EagerLevel& level) {
+    for (const EagerRelation& child : level.relations) {
+        if (!joins_into_parent(child))
+            continue;  // a statement of its own
+        if (child.shape != EagerShape::kObject || !child.index_probes ||
+            !joins_probe_by_index(child.level))
+            return false;
+    }
+    return true;
+}
+
 // A per-tenant relation's count or aggregate: a batch of its own, one value per parent.
 bool values_per_tenant(const EagerRelation& relation) {
     return relation.per_tenant &&
@@ -139,7 +153,7 @@ class BatchBuilder {
             for (const auto& join : relation->join)
                 batch.key_types.push_back(join.parent_type);
             batch.per_tenant = relation->per_tenant;
-            batch.index_probes = relation->index_probes;
+            batch.index_probes = relation->index_probes && joins_probe_by_index(level);
             if (relation->per_tenant)
                 batch.tenant_key = static_cast<int>(relation->tenant_join);
         }

@@ -29,8 +29,8 @@ std::vector<std::string> column_list(const JsonValue& value, const std::string& 
 
 // Keys of a relation object that only mean something to a read.
 constexpr const char* kReadOnlyKeys[] = {
-    "filter",    "order_by",  "limit",     "offset", "select_columns", "count",
-    "aggregate", "join_type", "recursive", "one",    "through_columns"};
+    "filter",    "order_by",  "limit",     "offset", "select_columns",  "count",
+    "aggregate", "join_type", "recursive", "one",    "through_columns", "shared"};
 
 }  // namespace
 

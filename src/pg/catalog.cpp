@@ -23,6 +23,7 @@ extern "C" {
 #include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
+#include "catalog/pg_statistic.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -435,6 +436,41 @@ bool has_index_leading_with(Oid relid, const std::string& column) {
         }
         list_free(indexes);
         return found;
+    });
+}
+
+double rows_per_value(Oid relid, const std::string& column) {
+    const char* name = column.c_str();
+    return guarded([relid, name] {
+        AttrNumber attnum = get_attnum(relid, name);
+        if (attnum <= 0)
+            return -1.0;
+        HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+        if (!HeapTupleIsValid(class_tuple))
+            return -1.0;
+        double rows = ((Form_pg_class)GETSTRUCT(class_tuple))->reltuples;
+        ReleaseSysCache(class_tuple);
+        HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+                                          Int16GetDatum(attnum), BoolGetDatum(false));
+        if (!HeapTupleIsValid(stats))
+            return -1.0;
+        double distinct = ((Form_pg_statistic)GETSTRUCT(stats))->stadistinct;
+        ReleaseSysCache(stats);
+        if (rows <= 0 || distinct == 0)
+            return -1.0;
+        // Negative: the distinct values as a fraction of the rows.
+        return distinct > 0 ? rows / distinct : 1.0 / -distinct;
+    });
+}
+
+bool row_security_enabled(Oid relid) {
+    return guarded([relid] {
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+        if (!HeapTupleIsValid(tuple))
+            return false;
+        bool enabled = ((Form_pg_class)GETSTRUCT(tuple))->relrowsecurity;
+        ReleaseSysCache(tuple);
+        return enabled;
     });
 }
 

@@ -58,16 +58,21 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
     for (const Batch& batch : program->batches) {
         std::vector<int> ids;
         for (const BatchObject& object : batch.objects) {
+            // Each key with its column's type: values of two shapes never compare.
             std::string shape;
             bool columns_only = true;
             for (const BatchField& field : object.fields) {
+                int at = field.column - object.first_column;
                 columns_only = columns_only && field.column >= 0 && !field.count && !field.jsonb &&
-                               field.child < 0 && field.object < 0 && !field.mark;
+                               field.child < 0 && field.object < 0 && !field.mark && at >= 0 &&
+                               at < static_cast<int>(object.columns.size());
+                if (!columns_only)
+                    break;
+                const RenderedColumn& column = object.columns[at];
                 shape += field.key;
                 shape += '\0';
-            }
-            for (const RenderedColumn& column : object.columns)
                 shape += std::to_string(column.type) + (column.via_to_jsonb ? "j;" : ";");
+            }
             ids.push_back(columns_only && object.recursion == 0
                               ? shapes.emplace(shape, (int)shapes.size()).first->second
                               : -1);

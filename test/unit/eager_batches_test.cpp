@@ -99,6 +99,34 @@ std::vector<std::string> keys_of(const BatchObject& object) {
     return keys;
 }
 
+TEST(EagerBatches, IndexProbesOnlyWhenEveryJoinedTableIsProbedByIndex) {
+    EagerLevel root = users_tree();
+    EagerRelation& posts = root.relations[1];
+    posts.index_probes = true;
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].index_probes);
+    // A joined row of a table probed by index: still.
+    EagerRelation editor = related("editor", EagerShape::kObject, "public.users", "t4", "name",
+                                   join("id", "editor_id"));
+    editor.index_probes = true;
+    posts.level.relations = {editor};
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].index_probes);
+    // Not when that table has no such index (or a filter: the planner leaves the flag off).
+    posts.level.relations[0].index_probes = false;
+    EXPECT_FALSE(eager_batches(root, true, 2)[1].index_probes);
+    // Nor with a count joined into the statement.
+    EagerRelation count = relation("n", EagerShape::kCount);
+    count.level.table = "public.likes";
+    count.level.alias = "t5";
+    count.level.conditions = {"t5.post_id OPERATOR(pg_catalog.=) t2.id"};
+    count.join_count = 1;
+    count.join = {join("post_id", "id")};
+    count.index_probes = true;
+    posts.level.relations = {count};
+    EXPECT_FALSE(eager_batches(root, true, 2)[1].index_probes);
+    // The top statement probes nothing.
+    EXPECT_FALSE(eager_batches(root, true, 2)[0].index_probes);
+}
+
 TEST(EagerBatches, ManyToOneAndCountsJoinIntoTheParentsStatement) {
     std::vector<Batch> batches = eager_batches(users_tree(), true, 2);
     // The profile (at most one row) and the count are joined into the top statement; the

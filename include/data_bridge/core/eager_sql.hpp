@@ -84,8 +84,9 @@ struct EagerRelation {
     // kObject: each distinct rendered row once, in the result's "shared" list of this name; the
     // relation's value is its place there (the batched executor only).
     bool shared = false;
-    // The related table has a btree or hash index on the join's first column: its batch's
-    // per-key probes are planned as index scans (see pg::execute_key_probes).
+    // The related table has a btree or hash index on the join's first column, no filter and no
+    // row-level security: its batch's per-key probes are planned as index scans when everything
+    // joined into its statement is too (see pg::execute_key_probes).
     bool index_probes = false;
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.

@@ -80,6 +80,13 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
 // index whose first key column it is.
 bool has_index_leading_with(Oid relid, const std::string& column);
 
+// The rows one value of the column has on average, from the table's statistics (ANALYZE);
+// -1 when there are none.
+double rows_per_value(Oid relid, const std::string& column);
+
+// Whether the table has row-level security enabled (its policies may need any plan).
+bool row_security_enabled(Oid relid);
+
 // One index of a table, as pg_index describes it (palloc'd, for use inside guarded()).
 struct IndexFacts {
     int nkeys;
