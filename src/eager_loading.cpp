@@ -49,9 +49,6 @@ TimestampTz rows_statement = 0;
 // The budget function lives in the schema the extension creates for its internals, so no
 // search_path can put another function of that name in its place.
 constexpr const char* kBudgetCall = "data_bridge_internal._eager_row_budget()";
-// The most rows per parent key (on average, by the statistics) for which a relation's batch
-// probes each key by index scan rather than PostgreSQL's bitmap scan (see EagerRelation).
-constexpr double kFewRowsPerKey = 100;
 
 Datum eager_row_budget_body(FunctionCallInfo) {
     TimestampTz statement = GetCurrentStatementStartTimestamp();
@@ -905,14 +902,19 @@ class EagerPlanner {
         relation.keeps_unmatched = outer;
         relation.as_array = spec.chain_as_array;
         relation.shared = spec.shared;
-        // Probes by index where each key has a few rows (by the statistics; a bitmap scan reads
-        // many in table order) and nothing else may need a bitmap scan: a filter (an OR of
-        // indexed columns, say), a policy.
+        // Probes by index where nothing else of the level may need a bitmap scan: a filter (an
+        // OR of indexed columns, say) or an inner join's EXISTS. The statistics and policies
+        // decide when the plan is built (pg::execute_key_probes).
+        bool inner_children = std::any_of(
+            spec.relations.begin(), spec.relations.end(), [](const RelationSpec& nested) {
+                return nested.join == JoinType::kInner || nested.join == JoinType::kRight;
+            });
         if (!spec.through && !joined.child_columns.empty() &&
-            spec.options.filter.children.empty() && !pg::row_security_enabled(child) &&
+            spec.options.filter.children.empty() && !inner_children &&
             pg::has_index_leading_with(child, joined.child_columns[0])) {
-            double rows = pg::rows_per_value(child, joined.child_columns[0]);
-            relation.index_probes = rows > 0 && rows <= kFewRowsPerKey;
+            relation.index_probes = true;
+            relation.probe_table = child;
+            relation.probe_column = joined.child_columns[0];
         }
         if (relation.shared && relation.shape != EagerShape::kObject) {
             throw Error(sqlstate::kInvalidParameterValue,

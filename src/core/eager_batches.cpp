@@ -154,6 +154,8 @@ class BatchBuilder {
                 batch.key_types.push_back(join.parent_type);
             batch.per_tenant = relation->per_tenant;
             batch.index_probes = relation->index_probes && joins_probe_by_index(level);
+            batch.probe_table = relation->probe_table;
+            batch.probe_column = relation->probe_column;
             if (relation->per_tenant)
                 batch.tenant_key = static_cast<int>(relation->tenant_join);
         }

@@ -448,18 +448,23 @@ double rows_per_value(Oid relid, const std::string& column) {
         HeapTuple class_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
         if (!HeapTupleIsValid(class_tuple))
             return -1.0;
-        double rows = ((Form_pg_class)GETSTRUCT(class_tuple))->reltuples;
+        auto* form = (Form_pg_class)GETSTRUCT(class_tuple);
+        double rows = form->reltuples;
+        // A query of the table reads its children too: their statistics are the tree's.
+        bool tree = form->relkind == RELKIND_PARTITIONED_TABLE || form->relhassubclass;
         ReleaseSysCache(class_tuple);
         HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-                                          Int16GetDatum(attnum), BoolGetDatum(false));
+                                          Int16GetDatum(attnum), BoolGetDatum(tree));
         if (!HeapTupleIsValid(stats))
             return -1.0;
-        double distinct = ((Form_pg_statistic)GETSTRUCT(stats))->stadistinct;
+        auto* statistic = (Form_pg_statistic)GETSTRUCT(stats);
+        double distinct = statistic->stadistinct;
+        double non_null = 1.0 - statistic->stanullfrac;
         ReleaseSysCache(stats);
         if (rows <= 0 || distinct == 0)
             return -1.0;
         // Negative: the distinct values as a fraction of the rows.
-        return distinct > 0 ? rows / distinct : 1.0 / -distinct;
+        return distinct > 0 ? rows * non_null / distinct : non_null / -distinct;
     });
 }
 
@@ -472,6 +477,14 @@ bool row_security_enabled(Oid relid) {
         ReleaseSysCache(tuple);
         return enabled;
     });
+}
+
+bool few_rows_per_key(Oid relid, const std::string& column) {
+    constexpr double kFewRowsPerKey = 100;
+    if (row_security_enabled(relid))
+        return false;
+    double rows = rows_per_value(relid, column);
+    return rows > 0 && rows <= kFewRowsPerKey;
 }
 
 List* read_indexes(Relation pg_index, Oid relid) {

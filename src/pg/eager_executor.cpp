@@ -1130,7 +1130,8 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
         uint64 processed =
             batch.index_probes && choice == PlanChoice::kGeneric
-                ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit, budget)
+                ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit, budget,
+                                     batch.probe_table, batch.probe_column)
                 : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
         SPITupleTable* table = SPI_tuptable;
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);

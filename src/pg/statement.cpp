@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "data_bridge/pg/boundary.hpp"
+#include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
 
@@ -15,6 +16,7 @@ extern "C" {
 #include "executor/tuptable.h"
 #include "nodes/params.h"
 #include "optimizer/cost.h"
+#include "utils/inval.h"
 #include "tcop/dest.h"
 #include "utils/plancache.h"
 }
@@ -325,6 +327,8 @@ void plan_index_probes(SPIPlanPtr plan) {
     });
     if (nest_level < 0)
         return;
+    // Planning may run the caller's code (a function folded as a constant): the plan is in use.
+    executing++;
     try {
         guarded([plan] {
             CachedPlan* built = SPI_plan_get_cached_plan(plan);
@@ -332,17 +336,26 @@ void plan_index_probes(SPIPlanPtr plan) {
                 ReleaseCachedPlan(built, plan->saved ? CurrentResourceOwner : nullptr);
         });
     } catch (...) {
+        executing--;
         guarded([nest_level] { AtEOXact_GUC(false, nest_level); });
         throw;
     }
+    executing--;
     guarded([nest_level] { AtEOXact_GUC(true, nest_level); });
 }
 
 }  // namespace
 
 uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
-                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
-    if (!guarded([plan] { return generic_plan_ready(plan); }))
+                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget,
+                          Oid probed_table, const std::string& probed_column) {
+    // Invalidations already sent (an ANALYZE's) count before the plan is taken as built.
+    bool ready = guarded([plan] {
+        AcceptInvalidationMessages();
+        return generic_plan_ready(plan);
+    });
+    // Decided when the plan is built, by the statistics and policies of that moment.
+    if (!ready && few_rows_per_key(probed_table, probed_column))
         plan_index_probes(plan);
     return execute_plan(plan, values, nulls, true, row_limit, budget);
 }

@@ -70,7 +70,10 @@ struct Batch {
     // arrays the statement takes the parent rows' numbers (bigint[], 1-based), then the tenant.
     bool per_tenant = false;
     int tenant_key = -1;
-    bool index_probes = false;  // EagerRelation::index_probes
+    // EagerRelation::index_probes, probe_table and probe_column.
+    bool index_probes = false;
+    std::uint32_t probe_table = 0;
+    std::string probe_column;
     // A per-tenant relation's count or aggregate (shape kCount or kAggregate): one row per parent
     // of a tenant, the parent's number and then the value; a parent without a tenant gets the value
     // over no rows, 0 for a count, for an aggregate what empty_sql returns. When no parent has a

@@ -84,10 +84,13 @@ struct EagerRelation {
     // kObject: each distinct rendered row once, in the result's "shared" list of this name; the
     // relation's value is its place there (the batched executor only).
     bool shared = false;
-    // The related table has a btree or hash index on the join's first column, no filter and no
-    // row-level security: its batch's per-key probes are planned as index scans when everything
-    // joined into its statement is too (see pg::execute_key_probes).
+    // The related table (probe_table, an Oid) has a btree or hash index leading with the join's
+    // first column (probe_column, unquoted), and nothing of the level (a filter, an inner join's
+    // EXISTS) may need a bitmap scan: its batch's per-key probes may be planned as index scans
+    // when everything joined into its statement may too (see pg::execute_key_probes).
     bool index_probes = false;
+    std::uint32_t probe_table = 0;
+    std::string probe_column;
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;

@@ -80,12 +80,17 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
 // index whose first key column it is.
 bool has_index_leading_with(Oid relid, const std::string& column);
 
-// The rows one value of the column has on average, from the table's statistics (ANALYZE);
-// -1 when there are none.
+// The rows one non-null value of the column has on average, from the table's statistics
+// (ANALYZE; of its whole tree for a partitioned or inheritance parent); -1 when there are none.
 double rows_per_value(Oid relid, const std::string& column);
 
 // Whether the table has row-level security enabled (its policies may need any plan).
 bool row_security_enabled(Oid relid);
+
+// Whether probing the table by an index on the column, key by key, beats a bitmap scan: no
+// row-level security (its policies may need one), and 100 rows or fewer per value by the
+// statistics (a bitmap scan reads many in table order).
+bool few_rows_per_key(Oid relid, const std::string& column);
 
 // One index of a table, as pg_index describes it (palloc'd, for use inside guarded()).
 struct IndexFacts {

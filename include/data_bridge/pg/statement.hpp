@@ -48,16 +48,17 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
                     const std::vector<char>& nulls, bool read_only, long row_limit = 0,
                     ReadBudget* budget = nullptr);
 
-// The same for a kept generic plan (PlanChoice::kGeneric) that probes a table once per key of
-// an array (a LATERAL subquery per parent key) by an index that leads with the join column: when
-// the plan is (re)built here, it is built with bitmap scans off, unless the caller turned bitmap
-// or index scans off. A bitmap heap scan builds a TID bitmap and looks up its table's size on
-// every rescan, which the planner does not cost: for a few rows per key that is most of each
-// probe (a quarter of a 2,000-post page's comments statement); the index scan reads the same
-// rows. Only the planning sees the setting. Like any kept plan, the plan stays until PostgreSQL
-// invalidates it, whatever the caller's settings later.
+// The same for a kept generic plan (PlanChoice::kGeneric) that probes `probed_table` once per key
+// of an array (a LATERAL subquery per parent key) by an index leading with `probed_column`: when
+// the plan is (re)built here and the table has a few rows per key (few_rows_per_key), it is built
+// with bitmap scans off, unless the caller turned bitmap or index scans off. A bitmap heap scan
+// builds a TID bitmap and looks up its table's size on every rescan, which the planner does not
+// cost: for a few rows per key that is most of each probe (a quarter of a 2,000-post page's
+// comments statement); the index scan reads the same rows. Only the planning sees the setting.
+// Like any kept plan, the plan stays until PostgreSQL invalidates it (an ANALYZE does).
 uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
-                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget);
+                          const std::vector<char>& nulls, long row_limit, ReadBudget* budget,
+                          Oid probed_table, const std::string& probed_column);
 
 // Adds rows already read (a cursor's chunk) to the budget: 54000 past the limit.
 void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count);
