@@ -909,13 +909,20 @@ class EagerPlanner {
             spec.relations.begin(), spec.relations.end(), [](const RelationSpec& nested) {
                 return nested.join == JoinType::kInner || nested.join == JoinType::kRight;
             });
-        if (!spec.through && !joined.child_columns.empty() &&
-            spec.options.filter.children.empty() && !inner_children &&
-            pg::has_index_leading_with(child, joined.child_columns[0])) {
+        bool indexed = !joined.child_columns.empty() &&
+                       pg::has_index_leading_with(child, joined.child_columns[0]);
+        if (!spec.through && indexed && spec.options.filter.children.empty() && !inner_children) {
             relation.index_probes = true;
             relation.probe_table = child;
             relation.probe_column = joined.child_columns[0];
         }
+        // Nothing to probe: a scan per key would read the table once per parent row. (A view's
+        // LATERAL subquery gets the key pushed down into it: left as it is.)
+        relation.keys_joined =
+            !spec.through && !spec.recursive && !indexed && !per_tenant && pg::guarded([child] {
+                char kind = get_rel_relkind(child);
+                return kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE;
+            });
         if (relation.shared && relation.shape != EagerShape::kObject) {
             throw Error(sqlstate::kInvalidParameterValue,
                         fmt::format("invalid {}.shared: the relation renders an array", spec.path),

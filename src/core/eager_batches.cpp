@@ -468,7 +468,8 @@ class BatchBuilder {
     // The rows of every parent key come from a LATERAL subquery run once per key: a nested loop
     // over the key list with index probes, the plan a hand-written LATERAL query gets, and the
     // same plan whatever the number of keys. (The subquery's window function, LIMIT or aggregate
-    // keeps PostgreSQL from flattening it into a join it could plan as a hash join.)
+    // keeps PostgreSQL from flattening it into a join it could plan as a hash join.) Without an
+    // index to probe (EagerRelation::keys_joined), one join of all keys instead.
     std::string related_sql(const EagerLevel& level, const EagerRelation& relation,
                             EagerShape shape, const std::vector<std::string>& items,
                             const std::vector<std::string>& joins) const {
@@ -477,6 +478,20 @@ class BatchBuilder {
         std::string order_by = order.empty() ? "" : " ORDER BY " + order;
         std::string from = fmt::format(" FROM {}{}", from_sql(level), where_sql(conditions));
         std::string rows;
+        if (shape == EagerShape::kArray && relation.keys_joined && level.limit_param.empty() &&
+            level.offset_param.empty()) {
+            // One join of every key (nothing keeps it from being flattened): r numbers each
+            // parent's rows.
+            std::vector<std::string> selected{"k.n"};
+            if (!items.empty())
+                selected.push_back(select_list(items));
+            std::string over = "PARTITION BY k.n" + order_by;
+            return fmt::format(
+                "SELECT {} FROM (SELECT {}, pg_catalog.row_number() OVER ({}) AS r FROM {}, {}{}) "
+                "AS s{}",
+                outputs(joins.size(), false), fmt::join(selected, ", "), over, keys_sql(relation),
+                from_sql(level), where_sql(conditions), fmt::format("{}", fmt::join(joins, "")));
+        }
         if (shape == EagerShape::kObject) {
             // Several matches (no unique key on the join): the first in order.
             rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(items), from,

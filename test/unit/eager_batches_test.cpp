@@ -99,6 +99,26 @@ std::vector<std::string> keys_of(const BatchObject& object) {
     return keys;
 }
 
+TEST(EagerBatches, KeysJoinedInOneJoinWhenNoIndexCanProbe) {
+    EagerLevel root = users_tree();
+    EagerRelation& posts = root.relations[1];
+    posts.keys_joined = true;
+    // With a per-parent page: still a LATERAL subquery per key.
+    EXPECT_TRUE(contains(eager_batches(root, true, 2)[1].sql, "CROSS JOIN LATERAL"));
+    posts.level.limit_param.clear();
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    EXPECT_EQ(batches[1].sql,
+              "SELECT s.* FROM (SELECT k.n, t2.title AS v1, pg_catalog.row_number() OVER "
+              "(PARTITION BY k.n ORDER BY t2.created DESC, t2.id) AS r FROM ROWS FROM "
+              "(pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n), public.posts AS t2 WHERE "
+              "t2.author_id OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS FALSE) AS s");
+    // The same columns as the LATERAL form: the parent's number, the row's, its place.
+    posts.keys_joined = false;
+    std::vector<Batch> lateral = eager_batches(root, true, 2);
+    EXPECT_EQ(batches[1].order_column, lateral[1].order_column);
+    EXPECT_EQ(batches[1].objects[0].first_column, lateral[1].objects[0].first_column);
+}
+
 TEST(EagerBatches, IndexProbesOnlyWhenEveryJoinedTableIsProbedByIndex) {
     EagerLevel root = users_tree();
     EagerRelation& posts = root.relations[1];

@@ -91,6 +91,10 @@ struct EagerRelation {
     bool index_probes = false;
     std::uint32_t probe_table = 0;
     std::string probe_column;
+    // A table no index of which leads with the join column: without a per-parent page, the
+    // parents' keys are joined to the related rows in one join PostgreSQL plans as it sees fit
+    // (a hash join over one scan), not probed key by key (a scan of the table per key).
+    bool keys_joined = false;
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;
