@@ -22,7 +22,9 @@ PREPARE keyset_by_hand AS SELECT coalesce(jsonb_agg(to_jsonb(i) || jsonb_build_o
     FROM (SELECT * FROM invoices WHERE (billed, id) > (:'after_billed'::date, :after_id) ORDER BY billed, id LIMIT 50) i
     CROSS JOIN LATERAL (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.id), '[]') AS lines FROM lines x WHERE x.invoice_id = i.id) l;
 
--- 2. All 100,000 invoices with their lines, one row each, consumed by the client.
+-- 2. All 100,000 invoices with their lines, one row each, consumed by the client. The one value
+-- takes more than the default data_bridge.max_load_size (128 MB of rows): no limit here.
+SET data_bridge.max_load_size = -1;
 PREPARE stream_data_bridge AS SELECT count(*), sum(length(r::text)) FROM (SELECT fetch_rows_with_relations(
     '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}') AS r) s;
 PREPARE one_value_data_bridge AS SELECT length(fetch_with_relations(
@@ -68,11 +70,13 @@ FROM timings;
 -- 3. Backend peak memory (VmHWM of a fresh backend) for the whole stream vs the one value.
 \c
 SET data_bridge.max_rows = 0;
+SET data_bridge.max_load_size = -1;
 SELECT count(*) AS streamed_rows FROM (SELECT fetch_rows_with_relations(
     '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}') AS r) s;
 SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s+(\d+)')::bigint / 1024 AS stream_peak_mb;
 \c
 SET data_bridge.max_rows = 0;
+SET data_bridge.max_load_size = -1;
 SELECT length(fetch_with_relations(
     '{"table": "invoices", "order_by": ["billed", "id"], "relations": [{"name": "lines", "table": "lines"}]}')::text) AS one_value_chars;
 SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s+(\d+)')::bigint / 1024 AS one_value_peak_mb;
