@@ -32,6 +32,7 @@
 
 extern "C" {
 #include "access/detoast.h"
+#include "catalog/pg_inherits.h"
 #include "utils/timestamp.h"
 }
 
@@ -916,12 +917,16 @@ class EagerPlanner {
             relation.probe_table = child;
             relation.probe_column = joined.child_columns[0];
         }
-        // Nothing to probe: a scan per key would read the table once per parent row. (A view's
-        // LATERAL subquery gets the key pushed down into it: left as it is.)
+        // Nothing to probe: a scan per key would read the table once per parent row. Only a
+        // plain table without children (a view's LATERAL subquery gets the key pushed into it, a
+        // partitioned table's is pruned to a partition or probes its partitions' indexes), and
+        // only on a unique parent key (repeated keys would multiply the join before the row
+        // limits see a row).
         relation.keys_joined =
-            !spec.through && !spec.recursive && !indexed && !per_tenant && pg::guarded([child] {
-                char kind = get_rel_relkind(child);
-                return kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE;
+            !spec.through && !spec.recursive && !indexed && !per_tenant &&
+            joined.parent_columns.size() == 1 && unique_column(parent, joined.parent_columns[0]) &&
+            pg::guarded([child] {
+                return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child);
             });
         if (relation.shared && relation.shape != EagerShape::kObject) {
             throw Error(sqlstate::kInvalidParameterValue,

@@ -450,9 +450,15 @@ double rows_per_value(Oid relid, const std::string& column) {
             return -1.0;
         auto* form = (Form_pg_class)GETSTRUCT(class_tuple);
         double rows = form->reltuples;
-        // A query of the table reads its children too: their statistics are the tree's.
-        bool tree = form->relkind == RELKIND_PARTITIONED_TABLE || form->relhassubclass;
+        // A query of the table reads its children too. A partitioned table's reltuples and
+        // statistics are its tree's; an inheritance parent's reltuples are its own rows only:
+        // unknown then.
+        bool partitioned = form->relkind == RELKIND_PARTITIONED_TABLE;
+        bool inherited = !partitioned && form->relhassubclass;
         ReleaseSysCache(class_tuple);
+        if (inherited)
+            return -1.0;
+        bool tree = partitioned;
         HeapTuple stats = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
                                           Int16GetDatum(attnum), BoolGetDatum(tree));
         if (!HeapTupleIsValid(stats))

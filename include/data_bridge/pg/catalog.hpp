@@ -81,7 +81,8 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
 bool has_index_leading_with(Oid relid, const std::string& column);
 
 // The rows one non-null value of the column has on average, from the table's statistics
-// (ANALYZE; of its whole tree for a partitioned or inheritance parent); -1 when there are none.
+// (ANALYZE; of its whole tree for a partitioned table); -1 when there are none (and for an
+// inheritance parent, whose row count is its own rows only).
 double rows_per_value(Oid relid, const std::string& column);
 
 // Whether the table has row-level security enabled (its policies may need any plan).
