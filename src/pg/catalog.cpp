@@ -155,14 +155,8 @@ void learn_equality(Oid type, Oid opclass) {
     // The type cache checks array and record elements for equality: left to it.
     if (!OidIsValid(equality) || equality == ARRAY_EQ_OP || equality == RECORD_EQ_OP)
         return;
-    if (known_equalities == nullptr) {
-        HASHCTL control;
-        control.keysize = sizeof(Oid);
-        control.entrysize = sizeof(KnownEquality);
-        control.hcxt = CacheMemoryContext;
-        known_equalities = hash_create("data_bridge key equalities", 16, &control,
-                                       HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-    }
+    if (known_equalities == nullptr)
+        known_equalities = oid_keyed_cache("data_bridge key equalities", 16, sizeof(KnownEquality));
     // No catalog access from here on: an invalidation could destroy the table.
     auto* entry = (KnownEquality*)hash_search(known_equalities, &type, HASH_ENTER, nullptr);
     entry->equality = equality;

@@ -428,18 +428,20 @@ uint64_t catalog_generation() {
     return generation;
 }
 
+HTAB* oid_keyed_cache(const char* name, long entries, Size entry_size) {
+    HASHCTL control;
+    control.keysize = sizeof(Oid);
+    control.entrysize = entry_size;
+    control.hcxt = CacheMemoryContext;
+    return hash_create(name, entries, &control, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
 const char* schema_name_for_sql(Oid namespace_oid) {
     char* name = get_namespace_name(namespace_oid);
     if (name == nullptr)
         return nullptr;
-    if (used_schemas == nullptr) {
-        HASHCTL control;
-        control.keysize = sizeof(Oid);
-        control.entrysize = sizeof(UsedSchema);
-        control.hcxt = CacheMemoryContext;
-        used_schemas = hash_create("data_bridge schemas in use", 64, &control,
-                                   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-    }
+    if (used_schemas == nullptr)
+        used_schemas = oid_keyed_cache("data_bridge schemas in use", 64, sizeof(UsedSchema));
     bool found;
     auto* entry = (UsedSchema*)hash_search(used_schemas, &namespace_oid, HASH_ENTER, &found);
     if (!found)

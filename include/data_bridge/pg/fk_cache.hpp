@@ -29,6 +29,11 @@ uint64_t catalog_generation();
 // Remembers the shape of a table a remembered call depends on (called while planning it).
 void watch_table(RelationId relid);
 
+// A backend-lifetime hash table keyed by an Oid (its entries begin with it), in
+// CacheMemoryContext: the home of the caches' small lookup tables. Raises errors: call inside
+// guarded().
+HTAB* oid_keyed_cache(const char* name, long entries, Size entry_size);
+
 // A schema's name (palloc'd; null when there is no such schema) for SQL text or a model the
 // caches keep: renaming or dropping that schema drops them. Raises errors: call inside guarded().
 const char* schema_name_for_sql(Oid namespace_oid);
