@@ -176,6 +176,20 @@ SELECT jsonb_array_length(fetch_many_with_relations('ev_hubs', '[{"name": "items
 SELECT pg_stat_force_next_flush();
 SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) <= 200000 AS read_about_once
 FROM pg_stat_user_tables WHERE relname = 'ev_loose_items';
+-- Counts and aggregates of such a table: one grouped scan joined on the key (a parent without
+-- rows still counts 0), not a scan per parent row.
+CREATE TEMP TABLE ev_read AS SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = 'ev_loose_items';
+SELECT h -> 'n' AS n, h -> 'top' AS top FROM jsonb_array_elements(fetch_many_with_relations('ev_hubs',
+    '[{"name": "n", "table": "ev_loose_items", "count": true}, {"name": "top", "table": "ev_loose_items", "aggregate": {"max": "n"}}]',
+    '{"id": {"in": [1, 2]}}', '"id"')) h;
+INSERT INTO ev_hubs VALUES (20001);
+SELECT fetch_one_with_relations('ev_hubs', 20001, '[{"name": "n", "table": "ev_loose_items", "count": true},
+    {"name": "top", "table": "ev_loose_items", "aggregate": {"max": "n"}}]') AS without_rows;
+SELECT jsonb_array_length(fetch_many_with_relations('ev_hubs', '[{"name": "n", "table": "ev_loose_items", "count": true}]', NULL, '"id"', 50)) AS hubs;
+SELECT pg_stat_force_next_flush();
+SELECT s.seq_tup_read - r.seq_tup_read <= 400000 AS read_once_per_call
+FROM pg_stat_user_tables s, ev_read r WHERE s.relname = 'ev_loose_items';
+DROP TABLE ev_read;
 -- A per-parent limit keeps the LATERAL subquery per key.
 SELECT jsonb_array_length(fetch_many_with_relations('ev_hubs', '[{"name": "items", "table": "ev_loose_items", "limit": 2}]', NULL, '"id"', 50)
                           -> 49 -> 'items') AS paged_items;

@@ -922,12 +922,20 @@ class EagerPlanner {
         // partitioned table's is pruned to a partition or probes its partitions' indexes), and
         // only on a unique parent key (repeated keys would multiply the join before the row
         // limits see a row).
-        relation.keys_joined =
-            !spec.through && !spec.recursive && !indexed && !per_tenant &&
-            joined.parent_columns.size() == 1 && unique_column(parent, joined.parent_columns[0]) &&
-            pg::guarded([child] {
-                return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child);
-            });
+        bool plain_table = pg::guarded(
+            [child] { return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child); });
+        relation.keys_joined = !spec.through && !spec.recursive && !indexed && !per_tenant &&
+                               joined.parent_columns.size() == 1 &&
+                               unique_column(parent, joined.parent_columns[0]) && plain_table;
+        // Grouping by the child's columns is matching them with the join's equality only when
+        // the parent's keys are of the same types (GROUP BY uses the type's own equality).
+        bool same_types = !joined.child_columns.empty();
+        for (std::size_t i = 0; i < joined.child_columns.size() && i < relation.join.size(); i++) {
+            same_types = same_types && pg::column_info(child, joined.child_columns[i]).type ==
+                                           relation.join[i].parent_type;
+        }
+        relation.values_grouped = (spec.count || spec.aggregate) && !spec.through && !indexed &&
+                                  !per_tenant && plain_table && same_types;
         if (relation.shared && relation.shape != EagerShape::kObject) {
             throw Error(sqlstate::kInvalidParameterValue,
                         fmt::format("invalid {}.shared: the relation renders an array", spec.path),

@@ -366,10 +366,52 @@ class BatchBuilder {
                 items.push_back(with_alias(relation_value_sql(*member), member->level.alias,
                                            first.level.alias));
             }
+            std::size_t number = joins.size() + 1;
+            // One row at the top (a row by key): its scan filtered by the key costs less than
+            // grouping the whole table.
+            bool one_row = batch.parent < 0 && batch.shape == EagerShape::kObject;
+            if (first.values_grouped && !one_row) {
+                joins.push_back(grouped_values_sql(first, selection, items, number));
+                continue;
+            }
             joins.push_back(fmt::format(" LEFT JOIN LATERAL (SELECT {} FROM {}{}) AS j{} ON true",
                                         select_list(items), from_sql(first.level), group.where,
-                                        joins.size() + 1));
+                                        number));
         }
+    }
+
+    // The values of every parent row at once (EagerRelation::values_grouped): the related rows
+    // grouped by their join columns in one scan, joined to the parent's key (g<n>), and the
+    // values taken from it as j<n> (the same columns as the LATERAL form; none where no row).
+    static std::string grouped_values_sql(const EagerRelation& relation, const Selection& selection,
+                                          const std::vector<std::string>& items,
+                                          std::size_t number) {
+        std::vector<std::string> keys, selected, on, taken;
+        for (std::size_t i = 0; i < relation.join.size(); i++) {
+            const EagerJoinColumn& join = relation.join[i];
+            std::string column = join_child_sql(relation.level.alias, join);
+            auto at = std::find(selection.key_columns.begin(), selection.key_columns.end(),
+                                join.parent_column) -
+                      selection.key_columns.begin();
+            keys.push_back(column);
+            selected.push_back(fmt::format("{} AS k{}", column, i + 1));
+            on.push_back(fmt::format("g{}.k{} {} {}.v{}", number, i + 1, join.equals,
+                                     selection.alias, selection.key_items[at]));
+        }
+        // A parent without rows takes each value over no rows (a count's 0), computed once.
+        for (std::size_t i = 0; i < items.size(); i++) {
+            taken.push_back(fmt::format(
+                "CASE WHEN g{0}.k1 IS NULL THEN (SELECT {1} FROM {2} WHERE false) ELSE g{0}.v{3} "
+                "END AS v{3}",
+                number, items[i], from_sql(relation.level), i + 1));
+        }
+        selected.push_back(select_list(items));
+        return fmt::format(
+            " LEFT JOIN (SELECT {} FROM {}{} GROUP BY {}) AS g{} ON {} CROSS JOIN LATERAL "
+            "(SELECT {}) AS j{}",
+            fmt::join(selected, ", "), from_sql(relation.level),
+            where_sql(own_conditions(relation)), fmt::join(keys, ", "), number,
+            fmt::join(on, " AND "), fmt::join(taken, ", "), number);
     }
 
     // The relations of object `object`: joined into this statement (a LEFT JOIN LATERAL each,

@@ -119,6 +119,24 @@ TEST(EagerBatches, KeysJoinedInOneJoinWhenNoIndexCanProbe) {
     EXPECT_EQ(batches[1].objects[0].first_column, lateral[1].objects[0].first_column);
 }
 
+TEST(EagerBatches, GroupedValuesJoinOneScanOnTheKey) {
+    EagerLevel root = users_tree();
+    root.relations[2].values_grouped = true;  // n, the count of posts
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    EXPECT_TRUE(contains(
+        batches[0].sql,
+        " LEFT JOIN (SELECT t3.author_id AS k1, pg_catalog.count(*) AS v1 FROM public.posts AS t3 "
+        "GROUP BY t3.author_id) AS g1 ON g1.k1 OPERATOR(pg_catalog.=) s.v4 CROSS JOIN LATERAL "
+        "(SELECT CASE WHEN g1.k1 IS NULL THEN (SELECT pg_catalog.count(*) FROM public.posts AS "
+        "t3 WHERE false) ELSE g1.v1 END AS v1) AS j1"))
+        << batches[0].sql;
+    // The same columns as the LATERAL form.
+    root.relations[2].values_grouped = false;
+    std::vector<Batch> lateral = eager_batches(root, true, 2);
+    EXPECT_EQ(batches[0].objects[0].fields[0].column, lateral[0].objects[0].fields[0].column);
+    EXPECT_EQ(batches[0].objects[1].first_column, lateral[0].objects[1].first_column);
+}
+
 TEST(EagerBatches, IndexProbesOnlyWhenEveryJoinedTableIsProbedByIndex) {
     EagerLevel root = users_tree();
     EagerRelation& posts = root.relations[1];

@@ -95,6 +95,9 @@ struct EagerRelation {
     // parents' keys are joined to the related rows in one join PostgreSQL plans as it sees fit
     // (a hash join over one scan), not probed key by key (a scan of the table per key).
     bool keys_joined = false;
+    // kCount, kAggregate on such a table, the join columns of the parent's types: the values of
+    // every parent come from one grouped scan joined on the key, not a scan per parent row.
+    bool values_grouped = false;
     // right/full join (top level only): related rows that no parent row of the answer matches
     // are appended to the array as {"<name>": <row>}.
     bool keeps_unmatched = false;
