@@ -922,8 +922,12 @@ class EagerPlanner {
         // partitioned table's is pruned to a partition or probes its partitions' indexes), and
         // only on a unique parent key (repeated keys would multiply the join before the row
         // limits see a row).
-        bool plain_table = pg::guarded(
-            [child] { return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child); });
+        // (A Citus table's statements are routed or pushed down as their LATERAL form is.)
+        bool plain_table =
+            pg::guarded([child] {
+                return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child);
+            }) &&
+            !pg::citus_table(child).managed;
         relation.keys_joined = !spec.through && !spec.recursive && !indexed && !per_tenant &&
                                joined.parent_columns.size() == 1 &&
                                unique_column(parent, joined.parent_columns[0]) && plain_table;
