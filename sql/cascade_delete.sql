@@ -213,3 +213,21 @@ SELECT array_agg(id) AS left FROM each_parent;
 SELECT delete_many_with_cascade('each_parent', ARRAY[1], 'skip');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE each_child, each_parent;
+
+-- data_bridge_internal._transaction_deleted_rows: what a cascade on Citus reads on the worker.
+-- This transaction's deletes from each named table (names as SQL writes them), without those of
+-- subtransactions rolled back; a name that resolves to nothing is an error.
+CREATE TABLE tdr_parent (id int PRIMARY KEY);
+CREATE TABLE "tdr Child" (id int PRIMARY KEY, parent int REFERENCES tdr_parent ON DELETE CASCADE);
+INSERT INTO tdr_parent SELECT g FROM generate_series(1, 3) g;
+INSERT INTO "tdr Child" SELECT g, 1 + g % 3 FROM generate_series(1, 9) g;
+BEGIN;
+SELECT data_bridge_internal._transaction_deleted_rows(ARRAY['tdr_parent', 'public."tdr Child"']) AS none_yet;
+DELETE FROM tdr_parent WHERE id = 1;
+SAVEPOINT undone;
+DELETE FROM tdr_parent WHERE id = 2;
+ROLLBACK TO SAVEPOINT undone;
+SELECT data_bridge_internal._transaction_deleted_rows(ARRAY['tdr_parent', 'public."tdr Child"']) AS one_and_its_three;
+SELECT data_bridge_internal._transaction_deleted_rows(ARRAY['tdr_nowhere']);
+ROLLBACK;
+DROP TABLE "tdr Child", tdr_parent;

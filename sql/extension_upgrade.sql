@@ -1,4 +1,4 @@
--- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, 0.4.0, then 0.5.0) keeps objects that depend on the extension
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, 0.4.0, 0.5.0, then 0.6.0) keeps objects that depend on the extension
 -- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
 -- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
 -- comments, schemas).
@@ -60,6 +60,13 @@ ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
 SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
 SELECT fetch_one_with_relations_json('up_users', 1, '[{"name": "posts", "table": "up_posts"}]') AS as_json;
 SELECT plan_bytes > 0 AS plans_measured FROM cache_memory();
+-- 0.6.0 adds the counters a cascade on Citus reads on the workers.
+ALTER EXTENSION data_bridge UPDATE TO '0.6.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+BEGIN;
+SELECT delete_with_cascade('up_users', 1) AS deleted,
+       data_bridge_internal._transaction_deleted_rows(ARRAY['up_users', 'public.up_posts']) AS counted;
+ROLLBACK;
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;

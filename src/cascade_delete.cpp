@@ -7,9 +7,9 @@
 // from every table the cascade can reach, read from PostgreSQL's per-transaction tuple counters
 // before and after the statement.
 //
-// On Citus the workers delete the rows, out of reach of this backend's counters: the count comes
-// from a walk over the root rows' tenant that reads and locks, as the caller, the rows the DELETE
-// will delete (tenant_delete).
+// On Citus the workers delete the rows, out of this backend's counters: the count comes from the
+// same counters on the worker, read before and after the DELETE in the worker connection that
+// runs it (tenant_delete).
 //
 // delete_plan() is the dry run: a walk over the foreign keys that reference the reached rows,
 // level by level (one statement per foreign key per level, keys carried in arrays), gives one
@@ -48,14 +48,18 @@
 extern "C" {
 #include "access/heapam.h"
 #include "storage/bufmgr.h"
+#include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_trigger.h"
 #include "pgstat.h"
 #include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/regproc.h"
 }
 
 namespace data_bridge {
@@ -173,19 +177,15 @@ void read_row_ids(uint64 count, std::vector<RowId>& into) {
     }
 }
 
-// One tenant's cascade on Citus (tenant_delete): the walk follows only the cascading keys, reads
-// only rows of the tenant (its distribution column stated in every statement, so Citus routes each
-// to the tenant's shard) as the caller, in the caller's own worker connections, and locks them
-// (FOR UPDATE): until the transaction ends no row reached can change, go, or gain a reference.
-// Within one tenant a row's (tableoid, ctid) is unique: the tenant's shards share one worker.
-// delete_plan's dry run walks every key and locks nothing (its trial DELETE takes the locks).
+// One tenant's cascade on Citus. delete_plan's dry run walks every key, reading only rows of the
+// tenant (its distribution column stated in every statement, so Citus routes each to the
+// tenant's shard) as the caller, in the caller's own worker connections; its trial DELETE takes
+// the locks. Within one tenant a row's (tableoid, ctid) is unique: the tenant's shards share
+// one worker. A delete (tenant_delete) needs only the columns and the type.
 struct TenantScope {
     std::map<Oid, std::string> columns;  // each reached table's distribution column
     Oid type = InvalidOid;               // the distribution columns' type (co-located: one type)
     std::optional<Datum> value;          // the tenant, once known
-    long counted = 0;                    // rows reached by the walks of earlier tenants
-    bool every_key = false;              // follow every key, not only the cascading ones
-    bool lock = true;
 };
 
 // The rows among `rows` of the tenant's rows of `table` that are still there (as the caller).
@@ -278,14 +278,10 @@ class CascadeWalk {
         return root_rows_;
     }
 
-    // Follows every foreign key that references reached rows, breadth first, without recursion
-    // (for a tenant's cascade, the cascading ones: the rows the DELETE deletes).
+    // Follows every foreign key that references reached rows, breadth first, without recursion.
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
             for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
-                if (tenant_ != nullptr && !tenant_->every_key &&
-                    key->on_delete != FkAction::kCascade)
-                    continue;
                 if (key != queue_[next].closed)
                     expand(next, *key);
             }
@@ -451,9 +447,8 @@ class CascadeWalk {
     // SELECT tableoid, ctid, <referenced columns> FROM table AS alias WHERE condition
     std::string select_sql(Oid table, const char* alias, const std::string& condition,
                            bool is_root) {
-        std::string sql = walk_rows_sql(walk_table(table, is_root), alias,
-                                        quoted_referenced_columns(table), condition);
-        return tenant_ != nullptr && tenant_->lock ? locked_rows_sql(sql, alias) : sql;
+        return walk_rows_sql(walk_table(table, is_root), alias, quoted_referenced_columns(table),
+                             condition);
     }
 
     // " AND alias.<distribution column> = $n" for a tenant's cascade once its tenant is known.
@@ -476,8 +471,8 @@ class CascadeWalk {
             as_owner(table, work);
     }
 
-    // One tenant's root rows, chosen (and for a delete locked) by the caller's own statement; the
-    // tenant is theirs (the primary key of a distributed table includes its distribution column).
+    // One tenant's root rows, chosen by the caller's own statement; the tenant is theirs (the
+    // primary key of a distributed table includes its distribution column).
     long find_tenant_root(const std::vector<KeyMatch>& key, const pg::Parameters& given) {
         pg::Parameters parameters = given;
         std::string condition = conditions("t", key) + tenant_condition(root_, "t", parameters);
@@ -554,12 +549,9 @@ class CascadeWalk {
         SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
         // The limit is checked while reading: the executor stops one row past it.
         long limit = pg::max_cascade_rows;
-        long counted = reached_rows() + (tenant_ != nullptr ? tenant_->counted : 0);
+        long counted = reached_rows();
         long room = limit > 0 ? std::max(0L, limit - counted) + 1 : 0;
-        // A tenant's statements are not read-only: SPI refuses FOR UPDATE in read-only mode, and
-        // each takes a new snapshot, which sees the rows committed before the parents' locks.
-        uint64 count =
-            pg::execute_plan(plan, parameters.values, parameters.nulls, tenant_ == nullptr, room);
+        uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, true, room);
         if (limit > 0 && counted + (long)count > limit)
             throw cascade_limit_exceeded(limit);
         std::vector<std::string> columns = walk_columns(into.table);
@@ -665,8 +657,7 @@ class CascadeWalk {
 
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level (a
-        // tenant's walk states the tenant in every statement and may lock what it reads: one
-        // statement per level there).
+        // tenant's walk states the tenant in every statement: one statement per level there).
         bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
                        found.depth >= kClosureDepth && tenant_ == nullptr;
         if (closure)
@@ -830,9 +821,9 @@ void add_referencing_tables(Oid root, std::vector<Oid>& tables) {
 }
 
 // Refuses (before anything changes) a cascade on Citus that data_bridge cannot count exactly: one
-// that leaves the root rows' tenant (tenant_cascade_keys), or reaches a table the caller may not
-// read in full and lock (the walk reads and locks as the caller: see TenantScope).
-// For delete_plan (`plan`), the tables that reference them through any key are read too.
+// that leaves the root rows' tenant (tenant_cascade_keys): its rows would be on other workers.
+// For delete_plan (`plan`), the tables that reference them through any key are read too, as the
+// caller (see TenantScope): each must be one the caller may read in full, and not partitioned.
 CascadeCount cascade_count(Oid root, bool plan = false) {
     CascadeCount count;
     if (!pg::citus_present())
@@ -863,10 +854,11 @@ CascadeCount cascade_count(Oid root, bool plan = false) {
         tables.push_back(key->source_relid);
     if (plan)
         add_referencing_tables(root, tables);
-    count.scope.every_key = plan;
-    count.scope.lock = !plan;
     for (Oid table : tables) {
         if (count.scope.columns.count(table) != 0)
+            continue;
+        count.scope.columns[table] = pg::distribution_column(table);
+        if (!plan)
             continue;
         // Keys of a partitioned table reach its partitions' rows and the other way round; the
         // walk follows keys of the tables themselves.
@@ -883,44 +875,48 @@ CascadeCount cascade_count(Oid root, bool plan = false) {
                     : fmt::format("the cascade from \"{}\" reaches \"{}\", a partitioned "
                                   "Citus table or a partition of one",
                                   pg::relation_name(root), pg::relation_name(table)),
-                "data_bridge does not count cascades through partitioned Citus tables yet.",
-                "Use a plain DELETE.");
-        count.scope.columns[table] = pg::distribution_column(table);
-        bool lockable = pg::guarded([table] {
-            Oid user = GetUserId();
-            return pg_class_aclcheck(table, user, ACL_UPDATE) == ACLCHECK_OK ||
-                   pg_attribute_aclcheck_all(table, user, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
-        });
-        if (!caller_sees_all_rows(table) || (!plan && !lockable)) {
+                "delete_plan does not walk partitioned Citus tables yet.",
+                "Use delete_with_cascade inside BEGIN ... ROLLBACK.");
+        if (!caller_sees_all_rows(table)) {
             throw Error(sqlstate::kInsufficientPrivilege,
-                        fmt::format("permission denied to count the cascade into table \"{}\"",
+                        fmt::format("permission denied to read the cascade's rows in table \"{}\"",
                                     pg::relation_name(table)),
-                        "On Citus, data_bridge counts a cascade by reading and locking the rows "
-                        "it reaches as you (SELECT ... FOR UPDATE): that needs SELECT and UPDATE "
-                        "on each table it deletes from (delete_plan: SELECT on each table it "
-                        "reads), and no row-level security in force there.",
-                        "Use a plain DELETE.");
+                        "On Citus, delete_plan reads the tenant's rows of each table it reaches "
+                        "as you: that needs SELECT on each, and no row-level security in force "
+                        "there.",
+                        "Use delete_with_cascade inside BEGIN ... ROLLBACK.");
         }
     }
     count.scope.type = pg::column_info(root, count.scope.columns.at(root)).type;
     return count;
 }
 
-// Whether a DELETE of the table's rows may keep some of them: a BEFORE DELETE row trigger (it may
-// return NULL) or a rule.
-bool may_keep_rows(Oid table) {
+// Whether the table has rules: a DELETE inside WITH refuses them.
+bool has_rules(Oid table) {
     return pg::guarded([table] {
         Relation relation = relation_open(table, AccessShareLock);
-        bool keeps = relation->rd_rules != nullptr;
-        TriggerDesc* triggers = relation->trigdesc;
-        for (int i = 0; triggers != nullptr && i < triggers->numtriggers; i++) {
-            const Trigger& trigger = triggers->triggers[i];
-            keeps =
-                keeps || (!trigger.tgisinternal && TRIGGER_FOR_ROW(trigger.tgtype) &&
-                          TRIGGER_FOR_BEFORE(trigger.tgtype) && TRIGGER_FOR_DELETE(trigger.tgtype));
-        }
+        bool rules = relation->rd_rules != nullptr;
         relation_close(relation, AccessShareLock);
-        return keeps;
+        return rules;
+    });
+}
+
+// The elements of a one-dimensional array (palloc'd in the current context).
+struct ArrayItems {
+    Datum* values;
+    bool* nulls;
+    int count;
+};
+ArrayItems array_items(Datum array, Oid element_type) {
+    return pg::guarded([array, element_type] {
+        ArrayItems out{nullptr, nullptr, 0};
+        int16 length;
+        bool by_value;
+        char align;
+        get_typlenbyvalalign(element_type, &length, &by_value, &align);
+        deconstruct_array(DatumGetArrayTypeP(array), element_type, length, by_value, align,
+                          &out.values, &out.nulls, &out.count);
+        return out;
     });
 }
 
@@ -989,49 +985,50 @@ long native_delete(Oid table, const RootKey& key) {
     return root_countable ? visible : visible + roots;
 }
 
-// One tenant's walk, kept for the checks after the DELETE.
-struct WalkedTenant {
-    Datum tenant;  // in the call's memory
-    std::unordered_set<RowId, RowIdHash> roots;
-    std::map<Oid, std::vector<RowId>> rows;  // every row the walk counted, by table
+// The tenant a one-row key states, as a value of the distribution column's own type, which Citus
+// routes by: the key's parameter of that type, or the key's value converted as the caller (the
+// conversion the DELETE's WHERE makes, evaluated here first, so that the statement can state the
+// tenant to Citus as a value). None for many keys, or for a value of another type.
+struct StatedTenant {
+    Datum value;
+    bool converted;  // the key converts it: the DELETE states the value too
 };
-
-Datum copied_datum(Oid type, Datum value) {
-    return pg::guarded([type, value] {
-        int16 length;
-        bool by_value;
-        get_typlenbyval(type, &length, &by_value);
-        return datumCopy(value, by_value, length);
-    });
-}
-
-// Whether the key states the tenant as a value of the distribution column's own type, which Citus
-// routes the locking statement by; a converted value (text for an enum, say) is evaluated too
-// late for that, and many keys may be many tenants: then the tenants are read first.
-bool key_states_tenant(const RootKey& key, const TenantScope& scope, Oid table) {
+std::optional<StatedTenant> stated_tenant(const RootKey& key, const TenantScope& scope, Oid table) {
     if (key.keys.array_type != InvalidOid)
-        return false;
+        return std::nullopt;
     std::string column = pg::quoted_identifier(scope.columns.at(table));
     for (const KeyMatch& match : key.matches) {
-        if (match.column != column || match.parameter.size() < 2 || match.parameter[0] != '$')
+        if (match.column != column || match.parameter.size() < 2)
             continue;
-        std::size_t number = std::stoul(match.parameter.substr(1));
-        return match.parameter == "$" + std::to_string(number) &&
-               key.parameters.types.at(number - 1) == scope.type;
+        if (match.parameter[0] == '$') {
+            std::size_t number = std::stoul(match.parameter.substr(1));
+            bool plain = match.parameter == "$" + std::to_string(number) &&
+                         key.parameters.types.at(number - 1) == scope.type &&
+                         key.parameters.nulls.at(number - 1) != 'n';
+            if (!plain)
+                return std::nullopt;
+            return StatedTenant{key.parameters.values.at(number - 1), false};
+        }
+        // CAST($n AS <the column's type>) (key_comparison): the value of the column's type.
+        if (match.parameter.rfind("CAST(", 0) != 0)
+            return std::nullopt;
+        pg::SingleValue value =
+            pg::query_single_value("SELECT " + match.parameter, key.parameters, true);
+        if (value.is_null)
+            return std::nullopt;
+        return StatedTenant{value.value, true};
     }
-    return false;
+    return std::nullopt;
 }
 
-// The distinct tenants of the root rows the key selects, as the caller (no lock: each tenant's
-// walk locks its root rows again, by key and tenant).
-std::vector<std::optional<Datum>> root_tenants(Oid table, const RootKey& key,
-                                               const TenantScope& scope) {
+// The distinct tenants of the root rows the key selects, as the caller.
+std::vector<Datum> root_tenants(Oid table, const RootKey& key, const TenantScope& scope) {
     std::string sql =
         distinct_values_sql(pg::quoted_table(table), pg::quoted_identifier(scope.columns.at(table)),
                             conditions("t", key.matches));
     uint64 found = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
                                     key.parameters.values, key.parameters.nulls, false);
-    std::vector<std::optional<Datum>> tenants;
+    std::vector<Datum> tenants;
     for (uint64 r = 0; r < found; r++) {
         struct Tenant {
             bool is_null;
@@ -1045,101 +1042,176 @@ std::vector<std::optional<Datum>> root_tenants(Oid table, const RootKey& key,
                                       ? (Datum)0
                                       : datumCopy(value, attribute->attbyval, attribute->attlen)};
         });
-        // Citus keeps no row without its distribution column's value; none would be walked.
+        // Citus keeps no row without its distribution column's value.
         if (!tenant.is_null)
             tenants.push_back(tenant.value);
     }
     return tenants;
 }
 
-// The caller's DELETE; every root row it deleted must be one a walk locked: a row that appeared
-// after the walks (committed by another transaction before the DELETE's snapshot) took a cascade
-// nobody counted, and the call fails (40001: retry) rather than return a wrong count.
-void checked_caller_delete(Oid table, const RootKey& key, const TenantScope& scope,
-                           const std::vector<WalkedTenant>& walked) {
-    std::string sql = delete_rows_returning_sql(pg::quoted_table(table), key.matches,
-                                                pg::quoted_identifier(scope.columns.at(table)));
-    uint64 count = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
-                                    key.parameters.values, key.parameters.nulls, false);
-    std::vector<RowId> ids;
-    read_row_ids(count, ids);
-    Oid type = scope.type;
-    for (uint64 r = 0; r < count; r++) {
-        pg::check_for_interrupts();
-        bool walked_root = false;
-        for (const WalkedTenant& tenant : walked) {
-            if (tenant.roots.count(ids[r]) == 0)
-                continue;
-            Datum known = tenant.tenant;
-            walked_root = pg::guarded([r, type, known] {
-                bool isnull;
-                Datum value =
-                    SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull);
-                int16 length;
-                bool by_value;
-                get_typlenbyval(type, &length, &by_value);
-                return !isnull && datum_image_eq(value, known, by_value, length);
-            });
-            if (walked_root)
-                break;
-        }
-        if (!walked_root)
-            throw Error(sqlstate::kSerializationFailure,
-                        "could not count the cascade: a row to delete appeared during the call",
-                        fmt::format("Another transaction added a row of \"{}\" with the key after "
-                                    "data_bridge read the cascade's rows; nothing was deleted.",
-                                    pg::relation_name(table)),
-                        "Retry the call.");
-    }
+// One tenant's shards of the tables a cascade reaches (Citus keeps co-located shards on one
+// worker), and what that worker's counters say of this transaction's deletes there.
+struct TenantShards {
+    Datum tenant;  // of the distribution column's type
+    Datum names;   // text[]: each reached table's shard, schema-qualified and quoted
+    std::string first;
+};
+struct WorkerCounts {
+    std::vector<long> deleted;  // per reached table
+    int32 backend = 0;          // the worker backend that read them
+    long roots = 0;             // root rows the statement deleted (counted_tenant_delete_sql)
+};
+
+// The tenant's shard of each table, from Citus' own functions (its metadata, on the coordinator).
+TenantShards tenant_shards(const std::vector<CountedTable>& tables, Oid type, Datum tenant) {
+    std::vector<Datum> relids;
+    for (const CountedTable& table : tables)
+        relids.push_back(ObjectIdGetDatum(table.leaf));
+    pg::Parameters parameters;
+    parameters.add(OIDARRAYOID, pg::guarded([&relids] {
+                       return pg::array_datum(OIDOID, relids.data(), nullptr, (int)relids.size());
+                   }),
+                   false);
+    parameters.add(type, tenant, false);
+    pg::SingleValue names = pg::query_single_value(
+        "SELECT pg_catalog.array_agg(pg_catalog.shard_name(u.t::pg_catalog.regclass, "
+        "pg_catalog.get_shard_id_for_distribution_column(u.t::pg_catalog.regclass, $2), false) "
+        "ORDER BY u.n) FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(t, n)",
+        parameters, true);
+    ArrayItems listed = array_items(names.value, TEXTOID);
+    const char* first = pg::guarded(
+        [listed] { return listed.count > 0 ? TextDatumGetCString(listed.values[0]) : ""; });
+    return TenantShards{tenant, names.value, first};
 }
 
-// A cascade on Citus, whose workers delete the rows out of reach of this backend's counters: each
-// tenant's rows the DELETE will delete are read and locked first (CascadeWalk with a TenantScope),
-// so they are exactly the rows it deletes; then the caller's own DELETE runs, as everywhere, and
-// must delete no root row the walks did not lock. With many keys (a table distributed by its key),
-// one walk per tenant among them. When a BEFORE DELETE trigger or a rule may keep rows, the
-// walked rows still there afterwards (and so their own cascades) are not counted.
+// The row of worker_deletes_sql or counted_tenant_delete_sql.
+WorkerCounts read_worker_counts(uint64 count, bool with_roots) {
+    if (count != 1)
+        throw Error(sqlstate::kInternalError, "data_bridge: no counts came back from the worker");
+    WorkerCounts counts;
+    struct Row {
+        Datum deleted;
+        int32 backend;
+        int64 roots;
+    };
+    Row row = pg::guarded([with_roots] {
+        bool isnull;
+        HeapTuple tuple = SPI_tuptable->vals[0];
+        TupleDesc desc = SPI_tuptable->tupdesc;
+        Datum deleted = SPI_getbinval(tuple, desc, 1, &isnull);
+        int32 backend = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+        int64 roots = with_roots ? DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)) : 0;
+        return Row{deleted, backend, roots};
+    });
+    ArrayItems deleted = array_items(row.deleted, INT8OID);
+    for (int i = 0; i < deleted.count; i++)
+        counts.deleted.push_back((long)DatumGetInt64(deleted.values[i]));
+    counts.backend = row.backend;
+    counts.roots = (long)row.roots;
+    return counts;
+}
+
+// A cascade on Citus. The workers delete the rows (their foreign-key triggers cascade on the
+// shards), out of reach of this backend's counters, but each worker keeps the same counters of
+// its own transaction: the count is theirs, read before and after the caller's own DELETE in the
+// worker connection that runs it (Citus sends every later statement on a placement a
+// transaction modified through that connection; the backend's pid, read both times, shows it).
+// When the key states one tenant, the first reading and the DELETE are one statement, one trip
+// to the worker; otherwise the tenants are read first, one reading per shard group among them.
+// Rows of tables the caller may not read in full are deleted but not counted, as everywhere.
 long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
     TenantScope& scope = count.scope;
-    std::vector<std::optional<Datum>> tenants{std::nullopt};
-    if (!key_states_tenant(key, scope, table))
+    std::vector<CountedTable> tables = reachable_tables(table);
+    std::optional<StatedTenant> stated = stated_tenant(key, scope, table);
+    std::vector<TenantShards> groups;
+    std::vector<Datum> tenants;
+    if (stated)
+        tenants.push_back(stated->value);
+    else
         tenants = root_tenants(table, key, scope);
-    std::vector<WalkedTenant> walked;
-    std::map<Oid, bool> keeps;
-    bool may_keep = false;
-    scope.counted = 0;
-    for (const std::optional<Datum>& tenant : tenants) {
+    for (Datum tenant : tenants) {
         pg::check_for_interrupts();
-        scope.value = tenant;
-        CascadeWalk walk(table, &scope);
-        if (walk.find_root(key.matches, key.parameters) > 0)
-            walk.walk();
-        scope.counted += walk.reached_rows();
-        if (scope.value && !walk.root_row_ids().empty()) {
-            // The walk's memory goes with it: the tenant is copied into the call's.
-            WalkedTenant entry{copied_datum(scope.type, *scope.value),
-                               {walk.root_row_ids().begin(), walk.root_row_ids().end()},
-                               walk.deleted_rows_by_table()};
-            for (const auto& [reached, rows] : entry.rows) {
-                if (keeps.count(reached) == 0)
-                    keeps[reached] = may_keep_rows(reached);
-                may_keep = may_keep || keeps[reached];
-            }
-            walked.push_back(std::move(entry));
-        }
-        walk.finish();
-        scope.value.reset();  // it pointed into the walk's memory
+        TenantShards shards = tenant_shards(tables, scope.type, tenant);
+        bool known = std::any_of(groups.begin(), groups.end(), [&shards](const TenantShards& g) {
+            return g.first == shards.first;
+        });
+        if (!known)
+            groups.push_back(shards);
     }
-    checked_caller_delete(table, key, scope, walked);
-    long deleted = scope.counted;
-    if (may_keep) {
-        // A kept row keeps the rows below it too: every walked row is looked for.
-        for (const WalkedTenant& tenant : walked) {
-            for (const auto& [reached, rows] : tenant.rows)
-                deleted -= (long)present_rows(reached, rows, scope, tenant.tenant).size();
+
+    std::string table_sql = pg::quoted_table(table);
+    std::string tenant_column = pg::quoted_identifier(scope.columns.at(table));
+    // The statement reading a group's counts: the key's own parameters first (the DELETE's),
+    // then the tenant and the shards.
+    auto read_counts = [&](const TenantShards& group, bool with_delete) {
+        pg::Parameters parameters = key.parameters;
+        KeyMatch tenant_match{tenant_column, pg::equality_operator_sql(scope.type),
+                              parameters.add(scope.type, group.tenant, false)};
+        std::string shards = parameters.add(TEXTARRAYOID, group.names, false);
+        std::string tenant_condition = conditions("t", {tenant_match});
+        std::string sql = worker_deletes_sql(table_sql, tenant_condition, shards);
+        if (with_delete) {
+            // A converted tenant is stated as a value in the DELETE too: the same rows.
+            std::vector<KeyMatch> matches = key.matches;
+            if (stated->converted)
+                matches.push_back(tenant_match);
+            sql = counted_tenant_delete_sql(table_sql, matches, tenant_condition, shards);
+        }
+        uint64 rows = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                       parameters.nulls, false);
+        return read_worker_counts(rows, with_delete);
+    };
+
+    std::vector<WorkerCounts> before;
+    long roots = 0;
+    // A DELETE inside WITH refuses the root table's rules; then it runs on its own.
+    if (stated && groups.size() == 1 && !has_rules(table)) {
+        before.push_back(read_counts(groups[0], true));
+        roots = before[0].roots;
+    } else {
+        for (const TenantShards& group : groups)
+            before.push_back(read_counts(group, false));
+        roots = caller_delete(table, key);
+    }
+    long visible = 0, total = 0;
+    for (std::size_t g = 0; g < groups.size(); g++) {
+        WorkerCounts after = read_counts(groups[g], false);
+        if (after.backend != before[g].backend || after.deleted.size() != tables.size())
+            throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                        "could not count the cascade: Citus ran the DELETE in another worker "
+                        "connection than the count's",
+                        {}, "Run the call before multi-shard statements in its transaction.");
+        for (std::size_t i = 0; i < tables.size(); i++) {
+            long deleted = after.deleted[i] - before[g].deleted[i];
+            total += deleted;
+            if (tables[i].countable)
+                visible += deleted;
         }
     }
-    return deleted;
+    long limit = pg::max_cascade_rows;
+    if (limit > 0 && total > limit)
+        throw cascade_limit_exceeded(limit);
+    // The caller's DELETE itself says how many root rows went, whatever the policies.
+    return caller_sees_all_rows(table) ? visible : visible + roots;
+}
+
+// data_bridge_internal._transaction_deleted_rows(tables text[]): for each named table, the rows
+// this transaction (its subtransactions still in force) deleted from it. On a Citus worker it
+// reads the counters of the shards a tenant_delete's DELETE cascaded through.
+Datum transaction_deleted_rows_body(FunctionCallInfo fcinfo) {
+    pg::require_arg(fcinfo, 0, "tables");
+    std::vector<std::string> names = pg::text_array_arg(fcinfo, 0, "tables");
+    std::vector<Datum> counts;
+    for (const std::string& name : names) {
+        const char* text = name.c_str();
+        Oid relid = pg::guarded([text] {
+            List* qualified = stringToQualifiedNameList(text);
+            return RangeVarGetRelid(makeRangeVarFromNameList(qualified), NoLock, false);
+        });
+        counts.push_back(Int64GetDatum(deleted_in_transaction(relid)));
+    }
+    return pg::guarded(
+        [&counts] { return pg::array_datum(INT8OID, counts.data(), nullptr, (int)counts.size()); });
 }
 
 // The rows a DELETE of the key deletes, counted as `count` says.
@@ -1239,21 +1311,7 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     Oid element_type = all.keys.element_type;
     Datum array = all.keys.array;
 
-    struct ArrayItems {
-        Datum* values;
-        bool* nulls;
-        int count;
-    };
-    ArrayItems items = pg::guarded([array, element_type] {
-        ArrayItems out{nullptr, nullptr, 0};
-        int16 length;
-        bool by_value;
-        char align;
-        get_typlenbyvalalign(element_type, &length, &by_value, &align);
-        deconstruct_array(DatumGetArrayTypeP(array), element_type, length, by_value, align,
-                          &out.values, &out.nulls, &out.count);
-        return out;
-    });
+    ArrayItems items = array_items(array, element_type);
     const pg::ColumnInfo& column = all.column;
 
     std::vector<pg::ItemReport> reports;
@@ -1411,3 +1469,4 @@ DATA_BRIDGE_FUNCTION(delete_checked, data_bridge::delete_with_cascade_body)
 DATA_BRIDGE_FUNCTION(delete_many_with_cascade, data_bridge::delete_many_body)
 DATA_BRIDGE_FUNCTION(delete_each_with_cascade, data_bridge::delete_each_body)
 DATA_BRIDGE_FUNCTION(delete_plan, data_bridge::delete_plan_body)
+DATA_BRIDGE_FUNCTION(_transaction_deleted_rows, data_bridge::transaction_deleted_rows_body)

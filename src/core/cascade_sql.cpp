@@ -39,19 +39,33 @@ std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch
     return fmt::format("DELETE FROM {} AS t{}", table, where_clause("t", key));
 }
 
-std::string delete_rows_returning_sql(const std::string& table, const std::vector<KeyMatch>& key,
-                                      const std::string& tenant_column) {
-    return delete_rows_sql(table, key) + " RETURNING t.tableoid, t.ctid, t." + tenant_column;
+std::string worker_deletes_sql(const std::string& table, const std::string& tenant_condition,
+                               const std::string& shards) {
+    // The aggregate gives one row; no row has the ctid (0,0) (offsets start at 1), so nothing is
+    // read, and the single table keeps the statement on Citus' fast path.
+    return fmt::format(
+        "SELECT data_bridge_internal._transaction_deleted_rows({}) AS deleted, "
+        "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS none "
+        "FROM {} AS t WHERE {} AND t.ctid OPERATOR(pg_catalog.=) '(0,0)'",
+        shards, table, tenant_condition);
+}
+
+std::string counted_tenant_delete_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                      const std::string& tenant_condition,
+                                      const std::string& shards) {
+    // The counts are read as the CTE scan's row is fetched; the DELETE runs when the row's
+    // projection first needs its count: after the reading, in the same worker statement.
+    return fmt::format(
+        "WITH before AS MATERIALIZED ({}), gone AS ({} RETURNING 1) "
+        "SELECT b.deleted, b.backend, (SELECT pg_catalog.count(*) FROM gone) AS roots "
+        "FROM before AS b",
+        worker_deletes_sql(table, tenant_condition, shards), delete_rows_sql(table, key));
 }
 
 std::string surviving_rows_sql(const std::string& leaf) {
     return fmt::format(
         "SELECT t.tableoid, t.ctid FROM ONLY {} AS t WHERE t.ctid OPERATOR(pg_catalog.=) ANY ($1)",
         leaf);
-}
-
-std::string locked_rows_sql(const std::string& sql, const std::string& alias) {
-    return sql + " FOR UPDATE OF " + alias;
 }
 
 std::string distinct_values_sql(const std::string& table, const std::string& column,

@@ -96,15 +96,23 @@ TEST(CascadeSql, KeysOfAnotherTypeComparedAsTheyAre) {
 }
 
 TEST(CascadeSql, TenantCascadeStatements) {
-    EXPECT_EQ(locked_rows_sql("SELECT c.tableoid, c.ctid FROM ONLY public.c AS c WHERE true", "c"),
-              "SELECT c.tableoid, c.ctid FROM ONLY public.c AS c WHERE true FOR UPDATE OF c");
     EXPECT_EQ(distinct_values_sql("public.tenants", "\"Tenant\"", "t.id OPERATOR(pg_catalog.=) $1"),
               "SELECT DISTINCT t.\"Tenant\" FROM public.tenants AS t WHERE t.id "
               "OPERATOR(pg_catalog.=) $1");
-    EXPECT_EQ(
-        delete_rows_returning_sql("public.orgs", {{"id", "OPERATOR(pg_catalog.=)", "$1"}}, "id"),
-        "DELETE FROM public.orgs AS t WHERE t.id OPERATOR(pg_catalog.=) $1 RETURNING "
-        "t.tableoid, t.ctid, t.id");
+    std::string tenant = "t.org_id OPERATOR(pg_catalog.=) $2";
+    EXPECT_EQ(worker_deletes_sql("public.orgs", tenant, "$3"),
+              "SELECT data_bridge_internal._transaction_deleted_rows($3) AS deleted, "
+              "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS none FROM "
+              "public.orgs AS t WHERE t.org_id OPERATOR(pg_catalog.=) $2 AND t.ctid "
+              "OPERATOR(pg_catalog.=) '(0,0)'");
+    // The counts are read before the DELETE, in the same statement (one trip to the worker).
+    std::string both = counted_tenant_delete_sql(
+        "public.orgs", {{"id", "OPERATOR(pg_catalog.=)", "$1"}}, tenant, "$3");
+    EXPECT_EQ(both, "WITH before AS MATERIALIZED (" +
+                        worker_deletes_sql("public.orgs", tenant, "$3") +
+                        "), gone AS (DELETE FROM public.orgs AS t WHERE t.id "
+                        "OPERATOR(pg_catalog.=) $1 RETURNING 1) SELECT b.deleted, b.backend, "
+                        "(SELECT pg_catalog.count(*) FROM gone) AS roots FROM before AS b");
     EXPECT_EQ(surviving_rows_where_sql("public.posts", "t.tenant_id OPERATOR(pg_catalog.=) $2"),
               "SELECT t.tableoid, t.ctid FROM public.posts AS t WHERE t.ctid "
               "OPERATOR(pg_catalog.=) ANY ($1) AND t.tenant_id OPERATOR(pg_catalog.=) $2");

@@ -20,9 +20,6 @@ struct WalkTable {
 std::string walk_rows_sql(const WalkTable& table, const std::string& alias,
                           const std::vector<std::string>& columns, const std::string& condition);
 
-// The statement's rows of `alias`, locked as a DELETE locks them: `sql` FOR UPDATE OF alias.
-std::string locked_rows_sql(const std::string& sql, const std::string& alias);
-
 // SELECT DISTINCT t.column FROM table AS t WHERE condition: the tenants of the root rows.
 std::string distinct_values_sql(const std::string& table, const std::string& column,
                                 const std::string& condition);
@@ -38,10 +35,20 @@ std::string root_keys_sql(const std::string& table, const std::vector<std::strin
 // DELETE FROM table AS t WHERE <key>: the caller's own DELETE.
 std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch>& key);
 
-// The caller's DELETE, telling which rows it deleted and their tenant:
-// DELETE FROM table AS t WHERE <key> RETURNING t.tableoid, t.ctid, t.<tenant column>
-std::string delete_rows_returning_sql(const std::string& table, const std::vector<KeyMatch>& key,
-                                      const std::string& tenant_column);
+// On Citus, the counts a worker keeps of this transaction's deletes from the tenant's shards
+// (`shards`, a text[] placeholder; data_bridge_internal._transaction_deleted_rows) and the
+// worker backend's pid: a statement over the root table's rows of the tenant (`tenant_condition`
+// of alias t), so Citus routes it to the tenant's worker, in the connection that runs the
+// tenant's DELETE. One row (reading none of the table's): deleted, backend, none.
+std::string worker_deletes_sql(const std::string& table, const std::string& tenant_condition,
+                               const std::string& shards);
+
+// The caller's DELETE of one tenant's rows with the worker's counts read just before it, in one
+// statement Citus sends whole to the worker: WITH before AS MATERIALIZED (worker_deletes_sql),
+// gone AS (DELETE FROM table AS t WHERE <key> RETURNING 1) SELECT deleted, backend, roots.
+std::string counted_tenant_delete_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                      const std::string& tenant_condition,
+                                      const std::string& shards);
 
 // The rows among tids $1 still there: SELECT t.tableoid, t.ctid FROM ONLY leaf AS t WHERE ...
 std::string surviving_rows_sql(const std::string& leaf);

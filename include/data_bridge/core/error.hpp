@@ -34,6 +34,7 @@ inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kInternalError = "XX000";
 inline constexpr const char* kSerializationFailure = "40001";
+inline constexpr const char* kObjectNotInPrerequisiteState = "55000";
 }  // namespace sqlstate
 
 // The objects an error is about, as PostgreSQL reports them (PG_DIAG_SCHEMA_NAME and the rest):
