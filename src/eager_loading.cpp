@@ -1267,7 +1267,11 @@ PreparedLoad planned_load(EagerPlanner& planner, const EagerLevel& root, bool as
     PreparedLoad load;
     load.parameters = planner.parameters();
     load.custom_plans = planner.distributed();
-    if (!has_unmatched_rows(root))
+    // One tenant's row on Citus: one statement, one trip to the worker, where the batches would
+    // make a trip per level (what it cannot hold stays batched).
+    bool one_trip = planner.distributed() && !as_array && !has_shared_relation(relations) &&
+                    !has_recursion(root);
+    if (!has_unmatched_rows(root) && !one_trip)
         load.program = pg::eager_program(root, as_array, planner.parameters().types.size(),
                                          planner.distributed());
     if (load.program != nullptr) {
