@@ -57,6 +57,7 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/regproc.h"
@@ -1002,12 +1003,22 @@ std::optional<StatedTenant> stated_tenant(const RootKey& key, const TenantScope&
             continue;
         if (match.parameter[0] == '$') {
             std::size_t number = std::stoul(match.parameter.substr(1));
-            bool plain = match.parameter == "$" + std::to_string(number) &&
-                         key.parameters.types.at(number - 1) == scope.type &&
-                         key.parameters.nulls.at(number - 1) != 'n';
-            if (!plain)
+            if (match.parameter != "$" + std::to_string(number) ||
+                key.parameters.nulls.at(number - 1) == 'n')
                 return std::nullopt;
-            return StatedTenant{key.parameters.values.at(number - 1), false};
+            Oid given = key.parameters.types.at(number - 1);
+            Datum value = key.parameters.values.at(number - 1);
+            if (given == scope.type)
+                return StatedTenant{value, false};
+            // A smaller integer (delete_with_cascade('orgs', 7) for a bigint key): compared
+            // exactly, so the value widened is the same tenant.
+            if (given == INT2OID && scope.type == INT4OID)
+                return StatedTenant{Int32GetDatum(DatumGetInt16(value)), true};
+            if ((given == INT2OID || given == INT4OID) && scope.type == INT8OID)
+                return StatedTenant{
+                    Int64GetDatum(given == INT2OID ? DatumGetInt16(value) : DatumGetInt32(value)),
+                    true};
+            return std::nullopt;
         }
         // CAST($n AS <the column's type>) (key_comparison): the value of the column's type.
         if (match.parameter.rfind("CAST(", 0) != 0)
@@ -1062,7 +1073,9 @@ struct WorkerCounts {
     long roots = 0;             // root rows the statement deleted (counted_tenant_delete_sql)
 };
 
-// The tenant's shard of each table, from Citus' own functions (its metadata, on the coordinator).
+// The tenant's shard of each table, from Citus' metadata on the coordinator (pg_dist_shard, which
+// every role may read, and Citus' hash of the value): no privilege on the tables is needed, as a
+// plain DELETE needs none on the tables its cascade reaches.
 TenantShards tenant_shards(const std::vector<CountedTable>& tables, Oid type, Datum tenant) {
     std::vector<Datum> relids;
     for (const CountedTable& table : tables)
@@ -1074,11 +1087,17 @@ TenantShards tenant_shards(const std::vector<CountedTable>& tables, Oid type, Da
                    false);
     parameters.add(type, tenant, false);
     pg::SingleValue names = pg::query_single_value(
-        "SELECT pg_catalog.array_agg(pg_catalog.shard_name(u.t::pg_catalog.regclass, "
-        "pg_catalog.get_shard_id_for_distribution_column(u.t::pg_catalog.regclass, $2), false) "
-        "ORDER BY u.n) FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(t, n)",
+        "SELECT pg_catalog.array_agg(pg_catalog.shard_name(s.logicalrelid, s.shardid, false) "
+        "ORDER BY u.n) FROM pg_catalog.unnest($1) WITH ORDINALITY AS u(t, n) "
+        "JOIN pg_catalog.pg_dist_shard s ON s.logicalrelid OPERATOR(pg_catalog.=) u.t "
+        "AND pg_catalog.worker_hash($2) BETWEEN s.shardminvalue::pg_catalog.int4 "
+        "AND s.shardmaxvalue::pg_catalog.int4",
         parameters, true);
+    if (names.is_null)
+        throw Error(sqlstate::kInternalError, "data_bridge: no shards found for the tenant");
     ArrayItems listed = array_items(names.value, TEXTOID);
+    if (listed.count != (int)tables.size())
+        throw Error(sqlstate::kInternalError, "data_bridge: no shard found for a reached table");
     const char* first = pg::guarded(
         [listed] { return listed.count > 0 ? TextDatumGetCString(listed.values[0]) : ""; });
     return TenantShards{tenant, names.value, first};
@@ -1111,6 +1130,69 @@ WorkerCounts read_worker_counts(uint64 count, bool with_roots) {
     return counts;
 }
 
+// The caller's DELETE when the tenants were read first (tenant_delete): every row it deleted must
+// be of a shard group whose counts were read before it. A root row another transaction committed
+// after the tenants were read, in a group not read, took a cascade nobody counted: the call fails
+// (40001: retry) rather than return a wrong count, and its DELETE is undone with it. Returns the
+// root rows deleted.
+long checked_tenant_delete(Oid table, const RootKey& key, const std::string& tenant_column,
+                           const std::vector<CountedTable>& tables, Oid type,
+                           const std::vector<TenantShards>& groups) {
+    std::string sql =
+        delete_returning_tenants_sql(pg::quoted_table(table), key.matches, tenant_column);
+    uint64 count = pg::execute_plan(pg::cached_plan(sql, key.parameters.types),
+                                    key.parameters.values, key.parameters.nulls, false);
+    struct TypeFacts {
+        int16 length;
+        bool by_value;
+    };
+    TypeFacts facts = pg::guarded([type] {
+        TypeFacts out{};
+        get_typlenbyval(type, &out.length, &out.by_value);
+        return out;
+    });
+    auto same = [&facts](Datum a, Datum b) {
+        return pg::guarded(
+            [a, b, facts] { return datum_image_eq(a, b, facts.by_value, facts.length); });
+    };
+    std::vector<Datum> others;  // the tenants deleted that no group read was made for
+    for (uint64 r = 0; r < count; r++) {
+        pg::check_for_interrupts();
+        struct Tenant {
+            bool is_null;
+            Datum value;
+        };
+        Tenant tenant = pg::guarded([r, facts] {
+            bool isnull;
+            Datum value = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+            return Tenant{isnull,
+                          isnull ? (Datum)0 : datumCopy(value, facts.by_value, facts.length)};
+        });
+        if (tenant.is_null)
+            continue;  // Citus keeps no row without its distribution column's value
+        bool read =
+            std::any_of(groups.begin(), groups.end(),
+                        [&](const TenantShards& g) { return same(g.tenant, tenant.value); }) ||
+            std::any_of(others.begin(), others.end(),
+                        [&](Datum other) { return same(other, tenant.value); });
+        if (!read)
+            others.push_back(tenant.value);
+    }
+    for (Datum tenant : others) {
+        std::string first = tenant_shards(tables, type, tenant).first;
+        bool read = std::any_of(groups.begin(), groups.end(),
+                                [&first](const TenantShards& g) { return g.first == first; });
+        if (!read)
+            throw Error(sqlstate::kSerializationFailure,
+                        "could not count the cascade: a row to delete appeared during the call",
+                        fmt::format("Another transaction added a row of \"{}\" with the key after "
+                                    "data_bridge read the tenants; nothing was deleted.",
+                                    pg::relation_name(table)),
+                        "Retry the call.");
+    }
+    return (long)count;
+}
+
 // A cascade on Citus. The workers delete the rows (their foreign-key triggers cascade on the
 // shards), out of reach of this backend's counters, but each worker keeps the same counters of
 // its own transaction: the count is theirs, read before and after the caller's own DELETE in the
@@ -1120,6 +1202,14 @@ WorkerCounts read_worker_counts(uint64 count, bool with_roots) {
 // to the worker; otherwise the tenants are read first, one reading per shard group among them.
 // Rows of tables the caller may not read in full are deleted but not counted, as everywhere.
 long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
+    const char* router =
+        pg::guarded([] { return GetConfigOption("citus.enable_router_execution", true, false); });
+    if (router != nullptr && strcmp(router, "off") == 0)
+        throw Error(sqlstate::kFeatureNotSupported,
+                    "cannot count a cascade on Citus with citus.enable_router_execution off",
+                    "data_bridge reads the count on the tenant's worker, in statements Citus "
+                    "routes there.",
+                    "Turn citus.enable_router_execution on for the call, or use a plain DELETE.");
     TenantScope& scope = count.scope;
     std::vector<CountedTable> tables = reachable_tables(table);
     std::optional<StatedTenant> stated = stated_tenant(key, scope, table);
@@ -1171,7 +1261,7 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
     } else {
         for (const TenantShards& group : groups)
             before.push_back(read_counts(group, false));
-        roots = caller_delete(table, key);
+        roots = checked_tenant_delete(table, key, tenant_column, tables, scope.type, groups);
     }
     long visible = 0, total = 0;
     for (std::size_t g = 0; g < groups.size(); g++) {
@@ -1204,9 +1294,19 @@ Datum transaction_deleted_rows_body(FunctionCallInfo fcinfo) {
     std::vector<Datum> counts;
     for (const std::string& name : names) {
         const char* text = name.c_str();
+        // Looked up without the schema's USAGE check: a plain DELETE needs no right on the schemas
+        // its cascade reaches (the counts tell a transaction only its own deletes).
         Oid relid = pg::guarded([text] {
-            List* qualified = stringToQualifiedNameList(text);
-            return RangeVarGetRelid(makeRangeVarFromNameList(qualified), NoLock, false);
+            char* schema = nullptr;
+            char* relation = nullptr;
+            DeconstructQualifiedName(stringToQualifiedNameList(text), &schema, &relation);
+            Oid found = schema != nullptr
+                            ? get_relname_relid(relation, get_namespace_oid(schema, false))
+                            : RelnameGetRelid(relation);
+            if (!OidIsValid(found))
+                ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                                errmsg("relation \"%s\" does not exist", text)));
+            return found;
         });
         counts.push_back(Int64GetDatum(deleted_in_transaction(relid)));
     }

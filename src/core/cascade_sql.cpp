@@ -41,13 +41,19 @@ std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch
 
 std::string worker_deletes_sql(const std::string& table, const std::string& tenant_condition,
                                const std::string& shards) {
-    // The aggregate gives one row; no row has the ctid (0,0) (offsets start at 1), so nothing is
-    // read, and the single table keeps the statement on Citus' fast path.
+    // The aggregate gives one row, even when the tenant has no row left; the subquery reads at
+    // most one row and names only the tenant's column (a system column would need SELECT on the
+    // whole table, which the caller's DELETE does not).
     return fmt::format(
         "SELECT data_bridge_internal._transaction_deleted_rows({}) AS deleted, "
-        "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS none "
-        "FROM {} AS t WHERE {} AND t.ctid OPERATOR(pg_catalog.=) '(0,0)'",
+        "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS present "
+        "FROM (SELECT FROM {} AS t WHERE {} LIMIT 1) AS s",
         shards, table, tenant_condition);
+}
+
+std::string delete_returning_tenants_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                         const std::string& tenant_column) {
+    return delete_rows_sql(table, key) + " RETURNING t." + tenant_column;
 }
 
 std::string counted_tenant_delete_sql(const std::string& table, const std::vector<KeyMatch>& key,

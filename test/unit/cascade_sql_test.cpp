@@ -102,9 +102,12 @@ TEST(CascadeSql, TenantCascadeStatements) {
     std::string tenant = "t.org_id OPERATOR(pg_catalog.=) $2";
     EXPECT_EQ(worker_deletes_sql("public.orgs", tenant, "$3"),
               "SELECT data_bridge_internal._transaction_deleted_rows($3) AS deleted, "
-              "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS none FROM "
-              "public.orgs AS t WHERE t.org_id OPERATOR(pg_catalog.=) $2 AND t.ctid "
-              "OPERATOR(pg_catalog.=) '(0,0)'");
+              "pg_catalog.pg_backend_pid() AS backend, pg_catalog.count(*) AS present FROM "
+              "(SELECT FROM public.orgs AS t WHERE t.org_id OPERATOR(pg_catalog.=) $2 LIMIT 1) "
+              "AS s");
+    EXPECT_EQ(
+        delete_returning_tenants_sql("public.orgs", {{"id", "OPERATOR(pg_catalog.=)", "$1"}}, "id"),
+        "DELETE FROM public.orgs AS t WHERE t.id OPERATOR(pg_catalog.=) $1 RETURNING t.id");
     // The counts are read before the DELETE, in the same statement (one trip to the worker).
     std::string both = counted_tenant_delete_sql(
         "public.orgs", {{"id", "OPERATOR(pg_catalog.=)", "$1"}}, tenant, "$3");

@@ -39,9 +39,14 @@ std::string delete_rows_sql(const std::string& table, const std::vector<KeyMatch
 // (`shards`, a text[] placeholder; data_bridge_internal._transaction_deleted_rows) and the
 // worker backend's pid: a statement over the root table's rows of the tenant (`tenant_condition`
 // of alias t), so Citus routes it to the tenant's worker, in the connection that runs the
-// tenant's DELETE. One row (reading none of the table's): deleted, backend, none.
+// tenant's DELETE. One row: deleted, backend, present.
 std::string worker_deletes_sql(const std::string& table, const std::string& tenant_condition,
                                const std::string& shards);
+
+// The caller's DELETE, telling the tenant of each row it deleted:
+// DELETE FROM table AS t WHERE <key> RETURNING t.<tenant column>
+std::string delete_returning_tenants_sql(const std::string& table, const std::vector<KeyMatch>& key,
+                                         const std::string& tenant_column);
 
 // The caller's DELETE of one tenant's rows with the worker's counts read just before it, in one
 // statement Citus sends whole to the worker: WITH before AS MATERIALIZED (worker_deletes_sql),

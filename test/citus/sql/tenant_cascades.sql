@@ -184,6 +184,33 @@ SET ROLE cascade_caller;
 SELECT delete_with_cascade('members', jsonb_build_object('org_id', 5, 'id', :second)) AS deleted \gset
 RESET ROLE;
 SELECT :after - org_rows(5) = :deleted AS counted_as_caller;
+-- What a plain DELETE needs is enough: SELECT on the key's columns only, no privilege on the
+-- tables the cascade reaches (their rows go uncounted, as everywhere), no USAGE on the schema
+-- of one (the shards' counters are found by name on the worker).
+CREATE SCHEMA hidden;
+CREATE TABLE hidden.notes (org_id bigint, id int, member_id int, PRIMARY KEY (org_id, id));
+SELECT create_distributed_table('hidden.notes', 'org_id', colocate_with => 'orgs');
+ALTER TABLE hidden.notes ADD FOREIGN KEY (org_id, member_id) REFERENCES members ON DELETE CASCADE;
+CREATE ROLE key_only LOGIN;
+GRANT USAGE ON SCHEMA public TO key_only;
+GRANT SELECT (org_id, id), DELETE ON members TO key_only;
+DELETE FROM audits WHERE org_id = 6;
+SELECT member_id AS third FROM tasks WHERE org_id = 6 GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT 1 \gset
+INSERT INTO hidden.notes VALUES (6, 1, :third), (6, 2, :third);
+SELECT count(*) AS tasks_before FROM tasks WHERE org_id = 6 AND member_id = :third \gset
+SET ROLE key_only;
+SELECT delete_with_cascade('members', jsonb_build_object('org_id', 6, 'id', :third)) AS only_the_member;
+RESET ROLE;
+SELECT count(*) AS notes_left FROM hidden.notes;
+SELECT count(*) AS tasks_left, :tasks_before > 0 AS had_tasks FROM tasks WHERE org_id = 6 AND member_id = :third;
+DROP TABLE hidden.notes;
+DROP SCHEMA hidden;
+-- The count is read in statements Citus routes to the tenant's worker: without router
+-- execution, refused before anything changes.
+SET citus.enable_router_execution = off;
+SELECT delete_with_cascade('members', '{"org_id": 5, "id": 6}');
+\echo :LAST_ERROR_SQLSTATE
+RESET citus.enable_router_execution;
 
 -- delete_plan: the walk over every key of the tenant's rows (as the caller, nothing locked),
 -- then the DELETE in a subtransaction rolled back; its lines add up to what the DELETE counts.
