@@ -76,6 +76,25 @@ std::unordered_set<Oid> other_relations;
 constexpr std::size_t kMaxOtherRelations = 4096;
 bool everything_suspect = false;
 
+// Changes to the catalogs a table's model reads besides pg_class (columns, indexes, constraints),
+// counted by syscache callbacks, and for each table settled, the count at its last full check
+// with a signature of its pg_class row (the model's part of it): a suspect whose row reads the
+// same while no such change came since is settled by one syscache lookup. ANALYZE, VACUUM and
+// autovacuum rewrite only a table's statistics (and pg_statistic): no relcache rebuild and no
+// catalog scans for them. Any other change, to any table, sends the next suspects through the
+// full comparison; a table's catalog changes are counted before its relcache invalidation
+// arrives (inval.c sends catalog cache messages first), so it is never settled in between.
+uint64_t catalog_changes = 0;
+struct SettledTable {
+    uint64_t class_signature;
+    uint64_t changes_seen;
+};
+std::unordered_map<Oid, SettledTable> settled_tables;
+
+void on_model_catalog_change(Datum, int, uint32) {
+    catalog_changes++;
+}
+
 // The types of the watched tables' columns (by their syscache hash values): remembered
 // statements name them in casts, so a change to one (a renamed domain or enum) drops the shapes.
 // A change to any other type (every CREATE TABLE makes one) drops nothing.
@@ -88,7 +107,7 @@ bool every_type_changed = false;
 // (inval.c sends one for conrelid), and creating or dropping one creates or drops triggers on
 // the referenced table (a relcache invalidation of it too): the suspects below see every change
 // to a key the graph holds or should hold. Other constraints (every primary key of every new
-// table) change nothing the model holds: no callback on pg_constraint.
+// table) change nothing the model holds: pg_constraint's callback only counts catalog_changes.
 
 // The schemas whose names SQL text built by the caches holds (tables', types', operators'),
 // with those names: a change to pg_namespace compares them with the catalog's, so that a new
@@ -256,6 +275,24 @@ uint64_t relation_signature(Oid relid) {
     return hash;
 }
 
+// The model's part of a table's pg_class row (0 when the table is gone); raises errors: call
+// inside guarded().
+uint64_t class_signature(Oid relid) {
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tuple))
+        return 0;
+    auto* form = (Form_pg_class)GETSTRUCT(tuple);
+    uint64_t hash = 1469598103934665603ULL;
+    mix(hash, NameStr(form->relname), strlen(NameStr(form->relname)));
+    mix(hash, &form->relnamespace, sizeof form->relnamespace);
+    mix(hash, &form->relkind, sizeof form->relkind);
+    mix(hash, &form->relispartition, sizeof form->relispartition);
+    mix(hash, &form->relhassubclass, sizeof form->relhassubclass);
+    mix(hash, &form->relowner, sizeof form->relowner);
+    ReleaseSysCache(tuple);
+    return hash;
+}
+
 uint64_t signature_of(Oid relid) {
     uint64_t hash = guarded([relid] { return relation_signature(relid); });
     // How Citus places the table (create_distributed_table changes nothing else of it): a
@@ -366,7 +403,17 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
         if (known)
             suspects.push_back(table);
     }
+    uint64_t changes_now = catalog_changes;
+    // Citus places a table in its own catalogs, which send only the table's relcache
+    // invalidation: with Citus, every suspect is compared in full.
+    bool quick = !citus_present();
     for (Oid relid : suspects) {
+        uint64_t now_class = guarded([relid] { return class_signature(relid); });
+        auto settled = settled_tables.find(relid);
+        if (quick && settled != settled_tables.end() &&
+            settled->second.changes_seen == changes_now &&
+            settled->second.class_signature == now_class)
+            continue;  // statistics only (see catalog_changes)
         if (watched_tables.count(relid) != 0) {
             uint64_t now = signature_of(relid);
             if (watched_tables[relid] != now) {
@@ -380,6 +427,7 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
             graph_is_stale = true;
             generation++;
         }
+        settled_tables[relid] = SettledTable{now_class, changes_now};
     }
 }
 
@@ -392,6 +440,7 @@ void settle_suspects() {
         suspect_tables.clear();
         other_relations.clear();
         watched_tables.clear();  // watched again, with fresh signatures, when next planned
+        settled_tables.clear();
         watched_type_hashes.clear();
         graph_is_stale = true;
         generation++;
@@ -500,6 +549,9 @@ void register_fk_cache_callbacks() {
     CacheRegisterSyscacheCallback(NAMESPACEOID, on_namespace_change, (Datum)0);
     CacheRegisterSyscacheCallback(OPEROID, on_operator_change, (Datum)0);
     CacheRegisterSyscacheCallback(TYPEOID, on_type_change, (Datum)0);
+    CacheRegisterSyscacheCallback(ATTNUM, on_model_catalog_change, (Datum)0);
+    CacheRegisterSyscacheCallback(INDEXRELID, on_model_catalog_change, (Datum)0);
+    CacheRegisterSyscacheCallback(CONSTROID, on_model_catalog_change, (Datum)0);
     CacheRegisterRelcacheCallback(on_relcache_change, (Datum)0);
     RegisterXactCallback(on_transaction_end, nullptr);
 }
