@@ -74,6 +74,7 @@ std::unordered_set<Oid> suspect_tables;
 // suspect. Bounded: past it, everything is suspect.
 std::unordered_set<Oid> other_relations;
 constexpr std::size_t kMaxOtherRelations = 4096;
+constexpr int kMaxSettleRounds = 8;
 bool everything_suspect = false;
 
 // Changes to the catalogs a table's model reads besides pg_class (columns, indexes, constraints),
@@ -403,15 +404,17 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
         if (known)
             suspects.push_back(table);
     }
-    uint64_t changes_now = catalog_changes;
     // Citus places a table in its own catalogs, which send only the table's relcache
     // invalidation: with Citus, every suspect is compared in full.
     bool quick = !citus_present();
     for (Oid relid : suspects) {
+        // Read before this table's lookups, compared after them: a change they deliver (a
+        // lock waited for takes in what other sessions committed meanwhile) is not skipped.
+        uint64_t changes_before = catalog_changes;
         uint64_t now_class = guarded([relid] { return class_signature(relid); });
         auto settled = settled_tables.find(relid);
         if (quick && settled != settled_tables.end() &&
-            settled->second.changes_seen == changes_now &&
+            settled->second.changes_seen == catalog_changes &&
             settled->second.class_signature == now_class)
             continue;  // statistics only (see catalog_changes)
         if (watched_tables.count(relid) != 0) {
@@ -427,38 +430,48 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
             graph_is_stale = true;
             generation++;
         }
-        settled_tables[relid] = SettledTable{now_class, changes_now};
+        bool known = watched_tables.count(relid) != 0 ||
+                     (current_graph != nullptr && current_graph->involves(relid));
+        if (settled_tables.size() >= kMaxOtherRelations)
+            settled_tables.clear();  // only costs full comparisons
+        if (known)
+            settled_tables[relid] = SettledTable{now_class, changes_before};
     }
 }
 
 // Settles the suspects: bumps the generation (and marks the graph stale) only for a real change.
 void settle_suspects() {
-    settle_types();
-    settle_namespaces();
-    if (everything_suspect) {
-        everything_suspect = false;
+    // Reading the catalogs may take in more invalidations (a lock waited for delivers what other
+    // sessions committed meanwhile): they are settled in another round, so that a call sees
+    // every change committed before it got here. Bounded: what is left waits for the next call.
+    for (int round = 0; round < kMaxSettleRounds; round++) {
+        settle_types();
+        settle_namespaces();
+        if (everything_suspect) {
+            everything_suspect = false;
+            suspect_tables.clear();
+            other_relations.clear();
+            watched_tables.clear();  // watched again, with fresh signatures, when next planned
+            settled_tables.clear();
+            watched_type_hashes.clear();
+            graph_is_stale = true;
+            generation++;
+            return;
+        }
+        if (suspect_tables.empty() && other_relations.empty())
+            return;
+        // Work on copies. An error on the way (a lock timeout, a cancel) leaves every suspect
+        // unsettled: all are suspect next time.
+        std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
+        std::vector<Oid> others(other_relations.begin(), other_relations.end());
         suspect_tables.clear();
         other_relations.clear();
-        watched_tables.clear();  // watched again, with fresh signatures, when next planned
-        settled_tables.clear();
-        watched_type_hashes.clear();
-        graph_is_stale = true;
-        generation++;
-        return;
-    }
-    if (suspect_tables.empty() && other_relations.empty())
-        return;
-    // Reading the catalogs may deliver more invalidations: work on copies. An error on the way
-    // (a lock timeout, a cancel) leaves every suspect unsettled: all are suspect next time.
-    std::vector<Oid> suspects(suspect_tables.begin(), suspect_tables.end());
-    std::vector<Oid> others(other_relations.begin(), other_relations.end());
-    suspect_tables.clear();
-    other_relations.clear();
-    try {
-        settle(suspects, others);
-    } catch (...) {
-        everything_suspect = true;
-        throw;
+        try {
+            settle(suspects, others);
+        } catch (...) {
+            everything_suspect = true;
+            throw;
+        }
     }
 }
 
