@@ -1110,18 +1110,22 @@ WorkerCounts read_worker_counts(uint64 count, bool with_roots) {
     WorkerCounts counts;
     struct Row {
         Datum deleted;
+        bool missing;
         int32 backend;
         int64 roots;
     };
     Row row = pg::guarded([with_roots] {
+        bool missing;
         bool isnull;
         HeapTuple tuple = SPI_tuptable->vals[0];
         TupleDesc desc = SPI_tuptable->tupdesc;
-        Datum deleted = SPI_getbinval(tuple, desc, 1, &isnull);
+        Datum deleted = SPI_getbinval(tuple, desc, 1, &missing);
         int32 backend = DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
         int64 roots = with_roots ? DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull)) : 0;
-        return Row{deleted, backend, roots};
+        return Row{deleted, missing, backend, roots};
     });
+    if (row.missing)
+        throw Error(sqlstate::kInternalError, "data_bridge: no counts came back from the worker");
     ArrayItems deleted = array_items(row.deleted, INT8OID);
     for (int i = 0; i < deleted.count; i++)
         counts.deleted.push_back((long)DatumGetInt64(deleted.values[i]));
