@@ -549,7 +549,11 @@ CitusTable citus_table(Oid relid) {
             ScanKeyData key;
             ScanKeyInit(&key, relid_number, BTEqualStrategyNumber, F_OIDEQ,
                         ObjectIdGetDatum(relid));
-            SysScanDesc scan = systable_beginscan(partitions, InvalidOid, false, nullptr, 1, &key);
+            // By its unique index on logicalrelid: one probe, however many tables Citus has.
+            Oid index =
+                get_relname_relid("pg_dist_partition_logical_relid_index", PG_CATALOG_NAMESPACE);
+            SysScanDesc scan =
+                systable_beginscan(partitions, index, OidIsValid(index), nullptr, 1, &key);
             HeapTuple tuple = systable_getnext(scan);
             if (HeapTupleIsValid(tuple)) {
                 out.managed = true;
