@@ -154,6 +154,27 @@ SELECT delete_with_cascade('accounts', 1::bigint) AS deleted;
 SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM event_notes) AS notes;
 DROP TABLE accounts, events, event_notes;
 
+-- Keys of a partition family: one on the partitioned table reaches a partition's rows, one on a
+-- partition only that partition's (a partition's own unique key may repeat in another).
+CREATE TABLE fam (id int, day date, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+CREATE TABLE fam_2025 PARTITION OF fam FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE fam_2026 PARTITION OF fam FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE UNIQUE INDEX ON fam_2026 (id);
+CREATE TABLE fam_notes (id int PRIMARY KEY, fam_id int, day date,
+                        FOREIGN KEY (fam_id, day) REFERENCES fam ON DELETE CASCADE);
+CREATE TABLE fam_2026_notes (id int PRIMARY KEY, fam_id int REFERENCES fam_2026 (id) ON DELETE CASCADE);
+INSERT INTO fam VALUES (5, '2025-03-01'), (5, '2026-03-01'), (6, '2026-04-01');
+INSERT INTO fam_notes VALUES (1, 5, '2025-03-01'), (2, 5, '2026-03-01');
+INSERT INTO fam_2026_notes VALUES (1, 5), (2, 6);
+SELECT depth, table_name, action, "rows" FROM delete_plan('fam', '{"id": 5, "day": "2026-03-01"}') ORDER BY depth, table_name;
+SELECT depth, table_name, action, "rows" FROM delete_plan('fam_2026', '{"id": 5, "day": "2026-03-01"}') ORDER BY depth, table_name;
+SELECT depth, table_name, action, "rows" FROM delete_plan('fam', '{"id": 5, "day": "2025-03-01"}') ORDER BY depth, table_name;
+SELECT sum("rows") AS planned FROM delete_plan('fam', '{"id": 5, "day": "2026-03-01"}') \gset
+BEGIN;
+SELECT delete_with_cascade('fam', '{"id": 5, "day": "2026-03-01"}') = :planned AS plan_adds_up;
+ROLLBACK;
+DROP TABLE fam_notes, fam_2026_notes, fam;
+
 -- Many keys in one pass; and one report per key with on_error => 'skip'.
 CREATE TABLE owners (id int PRIMARY KEY);
 CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners ON DELETE CASCADE);

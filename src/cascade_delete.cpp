@@ -87,18 +87,6 @@ struct Frontier {
     std::map<std::string, ColumnValues> values;
 };
 
-// Columns of `table` that some foreign key references: what the next level matches against.
-std::vector<std::string> referenced_columns(const FkGraph& graph, Oid table) {
-    std::vector<std::string> columns;
-    for (const ForeignKey* key : graph.referencing(table)) {
-        for (const auto& column : key->target_columns) {
-            if (std::find(columns.begin(), columns.end(), column) == columns.end())
-                columns.push_back(column);
-        }
-    }
-    return columns;
-}
-
 // Runs `work` with the rights of the table's owner, as ri_triggers.c does for the queries of
 // foreign-key actions: row-level security of the owner is not forced.
 template <typename Work>
@@ -212,6 +200,20 @@ std::unordered_set<RowId, RowIdHash> present_rows(Oid table, const std::vector<R
     return found;
 }
 
+// A table's members (itself and its partitions or inheritance children, at every level) and its
+// partition ancestors.
+TableFamily family_of(Oid table) {
+    pg::check_for_interrupts();
+    TableFamily family;
+    List* members = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });
+    List* ancestors = pg::guarded([table] { return get_partition_ancestors(table); });
+    for (int i = 0; i < list_length(members); i++)
+        family.members.push_back(list_nth_oid(members, i));
+    for (int i = 0; i < list_length(ancestors); i++)
+        family.ancestors.push_back(list_nth_oid(ancestors, i));
+    return family;
+}
+
 // The walk over the rows a cascade reaches: delete_plan's dry run (every key, each referencing
 // table read as its owner), or on Citus one tenant's rows read as the caller (TenantScope).
 class CascadeWalk {
@@ -282,9 +284,9 @@ class CascadeWalk {
     // Follows every foreign key that references reached rows, breadth first, without recursion.
     void walk() {
         for (std::size_t next = 0; next < queue_.size(); next++) {
-            for (const ForeignKey* key : graph_.referencing(queue_[next].table)) {
-                if (key != queue_[next].closed)
-                    expand(next, *key);
+            for (const FamilyKey& reference : family_keys(queue_[next].table)) {
+                if (reference.key != queue_[next].closed)
+                    expand(next, *reference.key, reference.rows_of);
             }
             queue_[next].values.clear();
         }
@@ -526,6 +528,48 @@ class CascadeWalk {
         return {pg::quoted_table(table), is_root || relkind == RELKIND_PARTITIONED_TABLE};
     }
 
+    // A key that references a table's rows: declared on the table, on a partitioned table it is a
+    // partition of (its rows are theirs), or on one of its own partitions (then only for the
+    // reached rows in that partition: rows_of). A tenant's walk (Citus: row ids are the
+    // workers') follows the table's own keys; delete_plan refuses partitioned Citus tables.
+    struct FamilyKey {
+        const ForeignKey* key;
+        Oid rows_of = InvalidOid;  // InvalidOid: every reached row
+    };
+    std::vector<FamilyKey> family_keys(Oid table) const {
+        std::vector<FamilyKey> keys;
+        for (const ForeignKey* key : graph_.referencing(table))
+            keys.push_back({key, InvalidOid});
+        if (tenant_ != nullptr)
+            return keys;
+        TableFamily family = partition_family(table);
+        for (Oid ancestor : family.ancestors) {
+            for (const ForeignKey* key : graph_.referencing(ancestor))
+                keys.push_back({key, InvalidOid});
+        }
+        for (Oid partition : family.members) {
+            for (const ForeignKey* key : graph_.referencing(partition))
+                keys.push_back({key, partition});
+        }
+        return keys;
+    }
+
+    // A table's partition ancestors, and its partitions at every level (not itself).
+    static TableFamily partition_family(Oid table) {
+        TableFamily family;
+        bool partitioned =
+            pg::guarded([table] { return get_rel_relkind(table) == RELKIND_PARTITIONED_TABLE; });
+        TableFamily all = family_of(table);
+        family.ancestors = all.ancestors;
+        if (partitioned) {
+            for (Oid member : all.members) {
+                if (member != table)
+                    family.members.push_back(member);
+            }
+        }
+        return family;
+    }
+
     std::vector<std::string> quoted_referenced_columns(Oid table) const {
         std::vector<std::string> quoted;
         for (const auto& column : walk_columns(table))
@@ -536,7 +580,13 @@ class CascadeWalk {
     // The columns the walk reads of a table's rows: what the next level matches and, for a
     // tenant's walk, the distribution column (the root's tells the tenant).
     std::vector<std::string> walk_columns(Oid table) const {
-        std::vector<std::string> columns = referenced_columns(graph_, table);
+        std::vector<std::string> columns;
+        for (const FamilyKey& reference : family_keys(table)) {
+            for (const auto& column : reference.key->target_columns) {
+                if (std::find(columns.begin(), columns.end(), column) == columns.end())
+                    columns.push_back(column);
+            }
+        }
         if (tenant_ != nullptr) {
             const std::string& tenant = tenant_->columns.at(table);
             if (std::find(columns.begin(), columns.end(), tenant) == columns.end())
@@ -588,16 +638,30 @@ class CascadeWalk {
     }
 
     // The rows of key's referencing table that reference rows of frontier `index`.
-    void expand(std::size_t index, const ForeignKey& key) {
+    // rows_of: only the frontier's rows in that partition (see FamilyKey).
+    void expand(std::size_t index, const ForeignKey& key, Oid rows_of) {
         CascadeStepKind kind = step_kind(key.on_delete);
         Frontier found{
             key.source_relid, queue_[index].depth + 1, (int)index, &key, nullptr, {}, {}};
+        std::vector<bool> taken = rows_in(queue_[index], rows_of);
         if (has_array_types(index, key)) {
-            find_referencing_rows(index, key, kind, found);
+            find_referencing_rows(index, key, kind, taken, found);
         } else {
-            find_referencing_rows_one_by_one(index, key, found);
+            find_referencing_rows_one_by_one(index, key, taken, found);
         }
         record_step(index, key, kind, found);
+    }
+
+    // Which of the frontier's rows are in the partition `rows_of` (every row for InvalidOid).
+    static std::vector<bool> rows_in(const Frontier& frontier, Oid rows_of) {
+        if (!OidIsValid(rows_of))
+            return std::vector<bool>(frontier.rows.size(), true);
+        TableFamily family = family_of(rows_of);
+        std::unordered_set<Oid> leaves(family.members.begin(), family.members.end());
+        std::vector<bool> taken;
+        for (const RowId& id : frontier.rows)
+            taken.push_back(leaves.count(id.relid) != 0);
+        return taken;
     }
 
     bool has_array_types(std::size_t index, const ForeignKey& key) {
@@ -611,10 +675,12 @@ class CascadeWalk {
 
     // Keys whose type has no array type (array-typed keys themselves): one probe per row.
     void find_referencing_rows_one_by_one(std::size_t index, const ForeignKey& key,
-                                          Frontier& found) {
+                                          const std::vector<bool>& taken, Frontier& found) {
         const Frontier& from = queue_[index];
         for (std::size_t r = 0; r < from.rows.size(); r++) {
             pg::check_for_interrupts();
+            if (!taken[r])
+                continue;
             pg::Parameters parameters;
             std::vector<KeyMatch> matches;
             bool any_null = false;
@@ -640,7 +706,7 @@ class CascadeWalk {
     // The rows referencing the frontier through `key`, every key value of the frontier in one
     // array parameter per column.
     void find_referencing_rows(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
-                               Frontier& found) {
+                               const std::vector<bool>& taken, Frontier& found) {
         pg::Parameters parameters;
         std::vector<ReferencingColumn> referencing;
         for (std::size_t i = 0; i < key.target_columns.size(); i++) {
@@ -648,7 +714,9 @@ class CascadeWalk {
             pg::ColumnInfo source_column = pg::column_info(key.source_relid, key.source_columns[i]);
             Oid array_type = pg::guarded([&values] { return get_array_type(values.type); });
             const ColumnValues* values_ref = &values;
-            Datum array = pg::guarded([values_ref] { return value_array(*values_ref); });
+            const std::vector<bool>* taken_ref = &taken;
+            Datum array = pg::guarded(
+                [values_ref, taken_ref] { return value_array(*values_ref, *taken_ref); });
             pg::KeyComparison comparison = pg::reference_comparison(source_column, values.type);
             referencing.push_back({comparison.column, comparison.equals, comparison.convert_to,
                                    parameters.add(array_type, array, false)});
@@ -706,7 +774,7 @@ class CascadeWalk {
     // WITH RECURSIVE statement.
     std::string closure_sql(const ForeignKey& key, const std::string& condition) {
         Oid table = key.source_relid;
-        std::vector<std::string> columns = referenced_columns(graph_, table);
+        std::vector<std::string> columns = walk_columns(table);
         std::vector<SelfJoin> join;
         for (std::size_t i = 0; i < key.source_columns.size(); i++) {
             std::size_t at =
@@ -720,12 +788,19 @@ class CascadeWalk {
                                 condition);
     }
 
-    static Datum value_array(const ColumnValues& values) {
-        int count = (int)values.datums.size();
-        auto* nulls = (bool*)palloc(sizeof(bool) * (count + 1));
-        for (int i = 0; i < count; i++)
-            nulls[i] = values.nulls[i];
-        return pg::array_datum(values.type, values.datums.data(), nulls, count);
+    // The values of the rows taken, as an array (inside guarded()).
+    static Datum value_array(const ColumnValues& values, const std::vector<bool>& taken) {
+        int rows = (int)values.datums.size();
+        auto* datums = (Datum*)palloc(sizeof(Datum) * (rows + 1));
+        auto* nulls = (bool*)palloc(sizeof(bool) * (rows + 1));
+        int count = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!taken[i])
+                continue;
+            datums[count] = values.datums[i];
+            nulls[count++] = values.nulls[i];
+        }
+        return pg::array_datum(values.type, datums, nulls, count);
     }
 
     Oid root_;
@@ -778,18 +853,6 @@ struct CountedTable {
     Oid leaf;
     bool countable;
 };
-
-TableFamily family_of(Oid table) {
-    pg::check_for_interrupts();
-    TableFamily family;
-    List* members = pg::guarded([table] { return find_all_inheritors(table, NoLock, nullptr); });
-    List* ancestors = pg::guarded([table] { return get_partition_ancestors(table); });
-    for (int i = 0; i < list_length(members); i++)
-        family.members.push_back(list_nth_oid(members, i));
-    for (int i = 0; i < list_length(ancestors); i++)
-        family.ancestors.push_back(list_nth_oid(ancestors, i));
-    return family;
-}
 
 // How a cascade counts its rows: from PostgreSQL's counters, or, when it reaches a Citus table
 // (whose rows the workers delete, out of this backend's counters), by a walk over one tenant's
