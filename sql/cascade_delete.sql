@@ -174,6 +174,37 @@ BEGIN;
 SELECT delete_with_cascade('fam', '{"id": 5, "day": "2026-03-01"}') = :planned AS plan_adds_up;
 ROLLBACK;
 DROP TABLE fam_notes, fam_2026_notes, fam;
+-- A partition's key to its own partitioned table is a self-reference: past 32 levels it is
+-- followed in one recursive statement, as a table's own self-reference is.
+CREATE TABLE chain (id int, g int, up int, upg int, PRIMARY KEY (id, g)) PARTITION BY LIST (g);
+CREATE TABLE chain_0 PARTITION OF chain FOR VALUES IN (0);
+CREATE TABLE chain_1 PARTITION OF chain FOR VALUES IN (1);
+ALTER TABLE chain_1 ADD FOREIGN KEY (up, upg) REFERENCES chain ON DELETE CASCADE;
+INSERT INTO chain VALUES (1, 0, NULL, NULL);
+INSERT INTO chain SELECT i, 1, i - 1, CASE WHEN i = 2 THEN 0 ELSE 1 END FROM generate_series(2, 300) i;
+SELECT count(*) AS lines, max(depth) AS deepest_line, sum("rows") AS planned
+FROM delete_plan('chain', '{"id": 1, "g": 0}') \gset
+SELECT :lines < 40 AS few_lines, :deepest_line AS deepest_line, :planned AS planned;
+BEGIN;
+SELECT delete_with_cascade('chain', '{"id": 1, "g": 0}') = :planned AS plan_adds_up;
+ROLLBACK;
+DROP TABLE chain;
+-- A cycle between two tables thousands of levels deep, walked a level at a time: each line's
+-- path would grow with the depth, so past 1,000,000 names in all delete_plan refuses (54000)
+-- rather than exhaust memory. The DELETE itself is not bounded so.
+CREATE TABLE cyc_a (id int PRIMARY KEY, b int);
+CREATE TABLE cyc_b (id int PRIMARY KEY, a int REFERENCES cyc_a ON DELETE CASCADE);
+ALTER TABLE cyc_a ADD FOREIGN KEY (b) REFERENCES cyc_b ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+BEGIN;
+INSERT INTO cyc_a SELECT g, NULLIF(g - 1, 0) FROM generate_series(1, 1500) g;
+INSERT INTO cyc_b SELECT g, g FROM generate_series(1, 1500) g;
+COMMIT;
+SELECT count(*) FROM delete_plan('cyc_a', 1);
+\echo :LAST_ERROR_SQLSTATE
+BEGIN;
+SELECT delete_with_cascade('cyc_a', 1) AS deleted;
+ROLLBACK;
+DROP TABLE cyc_a, cyc_b CASCADE;
 
 -- Many keys in one pass; and one report per key with on_error => 'skip'.
 CREATE TABLE owners (id int PRIMARY KEY);

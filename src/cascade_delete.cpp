@@ -727,13 +727,23 @@ class CascadeWalk {
         // A cascading self-reference deeper than PostgreSQL's own triggers should nest is
         // followed to its end in one recursive statement, not one statement per level (a
         // tenant's walk states the tenant in every statement: one statement per level there).
-        bool closure = kind == CascadeStepKind::kDelete && key.source_relid == key.target_relid &&
+        bool closure = kind == CascadeStepKind::kDelete && refers_to_itself(key) &&
                        found.depth >= kClosureDepth && tenant_ == nullptr;
         if (closure)
             found.closed = &key;
         std::string sql = closure ? closure_sql(key, condition)
                                   : select_sql(key.source_relid, "c", condition, false);
         read_as(key.source_relid, [&] { run_select(sql, parameters, found); });
+    }
+
+    // Whether the key's rows reference rows of their own table: a self-reference, or a key a
+    // partition declares on its own partitioned table (its rows are rows of that table too).
+    static bool refers_to_itself(const ForeignKey& key) {
+        if (key.source_relid == key.target_relid)
+            return true;
+        TableFamily family = family_of(key.source_relid);
+        return std::find(family.ancestors.begin(), family.ancestors.end(), key.target_relid) !=
+               family.ancestors.end();
     }
 
     void record_step(std::size_t index, const ForeignKey& key, CascadeStepKind kind,
@@ -1517,6 +1527,27 @@ enum PlanColumn {
     kPlanColumnCount
 };
 
+// Each line of delete_plan carries its whole path: a cascade thousands of levels deep one
+// statement at a time (a cycle between tables) makes the paths grow with the square of the
+// depth. Past this many constraint names in all, refused (54000) before they are built, rather
+// than exhaust the server's memory.
+constexpr long kMaxPlanPathNames = 1000000;
+
+void refuse_paths_past_bound(const std::vector<CascadeStep>& steps) {
+    long names = 0;
+    for (const CascadeStep& step : steps)
+        names += step.depth;
+    if (names > kMaxPlanPathNames)
+        throw Error(sqlstate::kProgramLimitExceeded,
+                    fmt::format("delete_plan's lines would hold more than {} constraint names in "
+                                "their paths",
+                                kMaxPlanPathNames),
+                    fmt::format("The cascade is {} steps deep along a path the dry run walks a "
+                                "level at a time.",
+                                steps.empty() ? 0 : steps.back().depth),
+                    "Run delete_with_cascade inside BEGIN ... ROLLBACK to see its count.");
+}
+
 // delete_plan(tbl regclass, id anyelement): the dry run. Needs what the DELETE needs.
 Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
@@ -1530,6 +1561,7 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     long roots = walk.find_root(key.matches, key.parameters);
     if (roots > 0)
         walk.walk();
+    refuse_paths_past_bound(walk.steps());
     // The DELETE itself, rolled back: PostgreSQL decides whether and where it fails.
     std::optional<Error> refusal;
     long roots_gone = 0;
