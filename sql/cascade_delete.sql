@@ -205,6 +205,25 @@ BEGIN;
 SELECT delete_with_cascade('cyc_a', 1) AS deleted;
 ROLLBACK;
 DROP TABLE cyc_a, cyc_b CASCADE;
+-- PostgreSQL names what refused on a partition family: a partition's clone of the declared key
+-- (..._fkey1), or the partition whose NOT NULL column a SET NULL would fill: the plan marks the
+-- declared key's line (blocks) instead of failing.
+CREATE TABLE rfam (id int, day date, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
+CREATE TABLE rfam_2025 PARTITION OF rfam FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE rfam_refs (id int PRIMARY KEY, rfam_id int, day date, FOREIGN KEY (rfam_id, day) REFERENCES rfam);
+INSERT INTO rfam VALUES (5, '2025-03-01');
+INSERT INTO rfam_refs VALUES (1, 5, '2025-03-01');
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('rfam', '{"id": 5, "day": "2025-03-01"}');
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('rfam_2025', '{"id": 5, "day": "2025-03-01"}');
+CREATE TABLE nn_parent (id int PRIMARY KEY);
+CREATE TABLE nn_child (id int, k int, parent_id int REFERENCES nn_parent ON DELETE SET NULL,
+                       PRIMARY KEY (id, k)) PARTITION BY LIST (k);
+CREATE TABLE nn_child_2 (id int NOT NULL, k int NOT NULL, parent_id int NOT NULL);
+ALTER TABLE nn_child ATTACH PARTITION nn_child_2 FOR VALUES IN (2);
+INSERT INTO nn_parent VALUES (2);
+INSERT INTO nn_child VALUES (1, 2, 2);
+SELECT depth, table_name, action, "rows", blocks FROM delete_plan('nn_parent', 2);
+DROP TABLE rfam_refs, rfam, nn_child, nn_parent;
 
 -- Many keys in one pass; and one report per key with on_error => 'skip'.
 CREATE TABLE owners (id int PRIMARY KEY);

@@ -1527,6 +1527,69 @@ enum PlanColumn {
     kPlanColumnCount
 };
 
+// The refusal as the walk's keys name it. PostgreSQL names what refused: on a partition family,
+// a partition's clone of the declared key (..._fkey1) or a partition of the declared key's
+// table (a NOT NULL column of one partition); the walk holds the declared keys. Returns the
+// refusal itself, then with the clone's declared key, then with each partitioned table the
+// named table is a partition of.
+std::vector<Refusal> declared_refusals(const Refusal& refusal, const std::string& schema) {
+    std::vector<Refusal> candidates{refusal};
+    if (refusal.table.empty() || schema.empty())
+        return candidates;
+    struct Declared {
+        char* constraint;  // the declared key's name, or null
+        char* table;       // its table's
+        List* ancestors;   // the named table's partition ancestors
+    };
+    const char* schema_name = schema.c_str();
+    const char* table_name = refusal.table.c_str();
+    const char* constraint_name = refusal.constraint.c_str();
+    Declared declared = pg::guarded([schema_name, table_name, constraint_name] {
+        Declared out{nullptr, nullptr, NIL};
+        Oid namespace_oid = get_namespace_oid(schema_name, true);
+        Oid relid =
+            OidIsValid(namespace_oid) ? get_relname_relid(table_name, namespace_oid) : InvalidOid;
+        if (!OidIsValid(relid))
+            return out;
+        out.ancestors = get_partition_ancestors(relid);
+        Oid constraint = *constraint_name != '\0'
+                             ? get_relation_constraint_oid(relid, constraint_name, true)
+                             : InvalidOid;
+        bool clone = false;
+        for (int depth = 0; OidIsValid(constraint) && depth < 64; depth++) {
+            HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint));
+            if (!HeapTupleIsValid(tuple))
+                break;
+            auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+            if (!OidIsValid(form->conparentid)) {
+                if (clone) {
+                    out.constraint = pstrdup(NameStr(form->conname));
+                    out.table = get_rel_name(form->conrelid);
+                }
+                ReleaseSysCache(tuple);
+                break;
+            }
+            constraint = form->conparentid;
+            clone = true;
+            ReleaseSysCache(tuple);
+        }
+        return out;
+    });
+    if (declared.constraint != nullptr && declared.table != nullptr) {
+        Refusal root = refusal;
+        root.constraint = declared.constraint;
+        root.table = declared.table;
+        candidates.push_back(root);
+    }
+    for (int i = 0; i < list_length(declared.ancestors); i++) {
+        Oid ancestor = list_nth_oid(declared.ancestors, i);
+        Refusal up = refusal;
+        up.table = pg::relation_name(ancestor);
+        candidates.push_back(up);
+    }
+    return candidates;
+}
+
 // Each line of delete_plan carries its whole path: a cascade thousands of levels deep one
 // statement at a time (a cycle between tables) makes the paths grow with the square of the
 // depth. Past this many constraint names in all, refused (54000) before they are built, rather
@@ -1582,8 +1645,18 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         // Citus passes a worker's 23503 on without the fields that name the key.
         bool unnamed =
             count.citus && named.code == sqlstate::kForeignKeyViolation && named.constraint.empty();
+        bool marked = false;
+        if (unnamed) {
+            marked = mark_unnamed_refusal(walk.steps());
+        } else {
+            for (const Refusal& declared : declared_refusals(named, fields.schema)) {
+                marked = mark_refusal(walk.steps(), declared);
+                if (marked)
+                    break;
+            }
+        }
         // Any other failure (a trigger's, a policy's, a privilege) is the call's answer too.
-        if (!(unnamed ? mark_unnamed_refusal(walk.steps()) : mark_refusal(walk.steps(), named)))
+        if (!marked)
             throw *refusal;
     }
 
