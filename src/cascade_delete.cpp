@@ -1029,6 +1029,25 @@ long caller_delete(Oid table, const RootKey& key) {
                                   key.parameters.nulls, false);
 }
 
+// A cascade's count from the rows deleted from each reached table (`deleted`, in the order of
+// `tables`): the rows of the tables the caller may read in full, and the root rows the caller's
+// DELETE reports (`roots`) when the root is not one of them. 54000 past
+// data_bridge.max_cascade_rows, which counts every row.
+long counted_rows(Oid root, const std::vector<CountedTable>& tables,
+                  const std::vector<long>& deleted, long roots) {
+    long visible = 0, total = 0;
+    for (std::size_t i = 0; i < tables.size(); i++) {
+        total += deleted[i];
+        if (tables[i].countable)
+            visible += deleted[i];
+    }
+    long limit = pg::max_cascade_rows;
+    if (limit > 0 && total > limit)
+        throw cascade_limit_exceeded(limit);
+    // The caller's DELETE itself says how many root rows went, whatever the policies.
+    return caller_sees_all_rows(root) ? visible : visible + roots;
+}
+
 // DELETE FROM table AS t WHERE <key>, run as the caller: everything after it is PostgreSQL's
 // own doing. Returns the rows deleted from the tables the caller may see in full; rows the
 // caller cannot read are deleted (as a plain DELETE deletes them) but not counted.
@@ -1044,19 +1063,10 @@ long native_delete(Oid table, const RootKey& key) {
     // Without the counters (track_counts = off) only the caller's own statement is counted.
     if (!counters)
         return roots;
-    long visible = 0, total = 0;
-    bool root_countable = caller_sees_all_rows(table);
-    for (std::size_t i = 0; i < tables.size(); i++) {
-        long deleted = deleted_in_transaction(tables[i].leaf) - before[i];
-        total += deleted;
-        if (tables[i].countable)
-            visible += deleted;
-    }
-    long limit = pg::max_cascade_rows;
-    if (limit > 0 && total > limit)
-        throw cascade_limit_exceeded(limit);
-    // The caller's DELETE itself says how many root rows went, whatever the policies.
-    return root_countable ? visible : visible + roots;
+    std::vector<long> deleted;
+    for (std::size_t i = 0; i < tables.size(); i++)
+        deleted.push_back(deleted_in_transaction(tables[i].leaf) - before[i]);
+    return counted_rows(table, tables, deleted, roots);
 }
 
 // The tenant a one-row key states, as a value of the distribution column's own type, which Citus
@@ -1340,7 +1350,7 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
             before.push_back(read_counts(group, false));
         roots = checked_tenant_delete(table, key, tenant_column, tables, scope.type, groups);
     }
-    long visible = 0, total = 0;
+    std::vector<long> deleted(tables.size(), 0);
     for (std::size_t g = 0; g < groups.size(); g++) {
         WorkerCounts after = read_counts(groups[g], false);
         if (after.backend != before[g].backend || after.deleted.size() != tables.size())
@@ -1348,18 +1358,10 @@ long tenant_delete(Oid table, const RootKey& key, CascadeCount& count) {
                         "could not count the cascade: Citus ran the DELETE in another worker "
                         "connection than the count's",
                         {}, "Run the call before multi-shard statements in its transaction.");
-        for (std::size_t i = 0; i < tables.size(); i++) {
-            long deleted = after.deleted[i] - before[g].deleted[i];
-            total += deleted;
-            if (tables[i].countable)
-                visible += deleted;
-        }
+        for (std::size_t i = 0; i < tables.size(); i++)
+            deleted[i] += after.deleted[i] - before[g].deleted[i];
     }
-    long limit = pg::max_cascade_rows;
-    if (limit > 0 && total > limit)
-        throw cascade_limit_exceeded(limit);
-    // The caller's DELETE itself says how many root rows went, whatever the policies.
-    return caller_sees_all_rows(table) ? visible : visible + roots;
+    return counted_rows(table, tables, deleted, roots);
 }
 
 // data_bridge_internal._transaction_deleted_rows(tables text[]): for each named table, the rows
