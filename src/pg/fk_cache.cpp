@@ -234,17 +234,23 @@ void mix(uint64_t& hash, const void* data, std::size_t length) {
     }
 }
 
+constexpr uint64_t kHashStart = 1469598103934665603ULL;  // FNV-1a's offset basis
+
+// The name, schema and kind of a table's pg_class row: what both signatures below hold of it.
+void mix_class_row(uint64_t& hash, const FormData_pg_class* form) {
+    mix(hash, NameStr(form->relname), strlen(NameStr(form->relname)));
+    mix(hash, &form->relnamespace, sizeof form->relnamespace);
+    mix(hash, &form->relkind, sizeof form->relkind);
+}
+
 // What remembered statements depend on in a table: its name and schema, its columns and their
 // types, its indexes. 0 when the table is gone. Raises errors: call inside guarded().
 uint64_t relation_signature(Oid relid) {
     Relation relation = try_relation_open(relid, AccessShareLock);
     if (relation == nullptr)
         return 0;
-    uint64_t hash = 1469598103934665603ULL;
-    Form_pg_class form = relation->rd_rel;
-    mix(hash, NameStr(form->relname), strlen(NameStr(form->relname)));
-    mix(hash, &form->relnamespace, sizeof form->relnamespace);
-    mix(hash, &form->relkind, sizeof form->relkind);
+    uint64_t hash = kHashStart;
+    mix_class_row(hash, relation->rd_rel);
     TupleDesc descriptor = RelationGetDescr(relation);
     for (int i = 0; i < descriptor->natts; i++) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
@@ -283,10 +289,8 @@ uint64_t class_signature(Oid relid) {
     if (!HeapTupleIsValid(tuple))
         return 0;
     auto* form = (Form_pg_class)GETSTRUCT(tuple);
-    uint64_t hash = 1469598103934665603ULL;
-    mix(hash, NameStr(form->relname), strlen(NameStr(form->relname)));
-    mix(hash, &form->relnamespace, sizeof form->relnamespace);
-    mix(hash, &form->relkind, sizeof form->relkind);
+    uint64_t hash = kHashStart;
+    mix_class_row(hash, form);
     mix(hash, &form->relispartition, sizeof form->relispartition);
     mix(hash, &form->relhassubclass, sizeof form->relhassubclass);
     mix(hash, &form->relowner, sizeof form->relowner);
