@@ -138,8 +138,8 @@ bool values_per_tenant(const EagerRelation& relation) {
 
 class BatchBuilder {
   public:
-    BatchBuilder(std::size_t spec_parameters, std::vector<Batch>& out)
-        : spec_parameters_(spec_parameters), out_(out) {}
+    BatchBuilder(std::size_t spec_parameters, bool statement_sorts, std::vector<Batch>& out)
+        : spec_parameters_(spec_parameters), statement_sorts_(statement_sorts), out_(out) {}
 
     int add(const EagerLevel& level, const EagerRelation* relation, int parent, EagerShape shape,
             std::vector<int> parent_keys) {
@@ -169,18 +169,23 @@ class BatchBuilder {
         }
 
         // The batch's own row (selected by the FROM item s), its place r when the statement
-        // does not sort (arrays below the top; the top when rows are joined into it), then
-        // the rows joined into it.
+        // does not sort (arrays below the top; the top when rows are joined into it) or the
+        // columns the executor orders by, then the rows joined into it.
         int next_column = relation == nullptr ? 0 : 1;
         Selection own = select_object(level, batch, 0, "s", false, next_column);
         bool has_joins = std::any_of(level.relations.begin(), level.relations.end(),
                                      [](const EagerRelation& r) { return joins_into_parent(r); });
-        if (relation == nullptr ? has_joins : shape == EagerShape::kArray)
+        bool sorted_here = relation != nullptr && executor_sorts(level, *relation, shape);
+        if (sorted_here)
+            batch.sort_columns = sort_columns(level, own, next_column);
+        else if (relation == nullptr ? has_joins : shape == EagerShape::kArray)
             batch.order_column = next_column++;
         std::vector<std::string> joins;
         std::vector<Pending> pending;
         attach_relations(level, batch, 0, own, next_column, joins, pending);
-        if (relation != nullptr)
+        if (sorted_here)
+            batch.sql = unsorted_related_sql(level, *relation, own.items, joins);
+        else if (relation != nullptr)
             batch.sql = related_sql(level, *relation, shape, own.items, joins);
         else if (has_joins)
             batch.sql = joined_top_sql(level, shape, own.items, joins);
@@ -225,6 +230,38 @@ class BatchBuilder {
         int object;
         std::vector<int> keys;
     };
+
+    // Whether a relation's rows are ordered by the executor (Batch::sort_columns): a list
+    // without a page per parent (LIMIT and OFFSET need the order in the statement), probed key by
+    // key (the join of every key numbers its rows in one sort already).
+    bool executor_sorts(const EagerLevel& level, const EagerRelation& relation,
+                        EagerShape shape) const {
+        return !statement_sorts_ && shape == EagerShape::kArray && !relation.per_tenant &&
+               !relation.keys_joined && level.limit_param.empty() && level.offset_param.empty();
+    }
+
+    // The level's order terms as result columns: a term the row already selects (a junction's
+    // column is written in parentheses) is its column; any other (a related value, a column not
+    // rendered) is selected after the row's items.
+    static std::vector<SortColumn> sort_columns(const EagerLevel& level, Selection& own,
+                                                int& next_column) {
+        int first = next_column - static_cast<int>(own.items.size());
+        std::vector<SortColumn> columns;
+        for (const auto& term : level.order) {
+            bool expression = !term.column.empty() && term.column.front() == '(';
+            std::string item = expression ? term.column : level.alias + "." + term.column;
+            auto found = std::find_if(
+                own.items.begin(), own.items.end(),
+                [&item](const std::string& it) { return it == item || "(" + it + ")" == item; });
+            int column = first + static_cast<int>(found - own.items.begin());
+            if (found == own.items.end()) {
+                own.items.push_back(item);
+                column = next_column++;
+            }
+            columns.push_back({column, term.descending});
+        }
+        return columns;
+    }
 
     // Renders `columns` of the FROM item `alias` as the columns of `target`.
     static void select_columns(const std::string& alias, const std::vector<RenderedColumn>& columns,
@@ -549,6 +586,19 @@ class BatchBuilder {
                            fmt::format("{}", fmt::join(joins, "")));
     }
 
+    // A relation's rows for every parent key, ordered by the executor (Batch::sort_columns):
+    // probed key by key, with no sort per key. OFFSET 0 keeps PostgreSQL from flattening the
+    // subquery into a join (see related_sql).
+    std::string unsorted_related_sql(const EagerLevel& level, const EagerRelation& relation,
+                                     const std::vector<std::string>& items,
+                                     const std::vector<std::string>& joins) const {
+        return fmt::format(
+            "SELECT {} FROM {} CROSS JOIN LATERAL (SELECT {} FROM {}{} OFFSET 0) AS s{}",
+            outputs(joins.size(), true), keys_sql(relation), select_list(items), from_sql(level),
+            where_sql(related_conditions(level, relation)),
+            fmt::format("{}", fmt::join(joins, "")));
+    }
+
     // A per-tenant count or aggregate: its value over each parent key's rows (one row per key,
     // the aggregate over none where none match), the tenant stated.
     std::string values_sql(const EagerLevel& level, const EagerRelation& relation) const {
@@ -581,6 +631,7 @@ class BatchBuilder {
     }
 
     std::size_t spec_parameters_;
+    bool statement_sorts_;
     std::vector<Batch>& out_;
 };
 
@@ -599,10 +650,10 @@ std::string streamed_top_sql(const Batch& top) {
     return fmt::format("SELECT * FROM ({}) AS q ORDER BY q.r", top.sql);
 }
 
-std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array,
-                                 std::size_t spec_parameters) {
+std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array, std::size_t spec_parameters,
+                                 bool statement_sorts) {
     std::vector<Batch> batches;
-    BatchBuilder(spec_parameters, batches)
+    BatchBuilder(spec_parameters, statement_sorts, batches)
         .add(root, nullptr, -1, as_array ? EagerShape::kArray : EagerShape::kObject, {});
     return batches;
 }

@@ -16,6 +16,8 @@ extern "C" {
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
 #include "utils/json.h"
+#include "utils/sortsupport.h"
+#include "utils/typcache.h"
 }
 
 namespace data_bridge::pg {
@@ -24,7 +26,7 @@ std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool a
                                                   std::size_t spec_parameters, bool custom_plans) {
     auto program = std::make_shared<EagerProgram>();
     program->custom_plans = custom_plans;
-    program->batches = eager_batches(root, as_array, spec_parameters);
+    program->batches = eager_batches(root, as_array, spec_parameters, custom_plans);
     for (const Batch& batch : program->batches) {
         std::vector<RenderedResultColumn> rendered;
         for (const BatchObject& object : batch.objects) {
@@ -111,6 +113,78 @@ void check_column_type(TupleDesc descriptor, int column, Oid expected) {
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("a table of the eager load changed while it ran"),
                         errhint("Run the call again.")));
+    }
+}
+
+// The sort columns' values of every row (value k of row i at [k * count + i]) and how to
+// compare them.
+struct RowSort {
+    int key_count;
+    SortSupportData* keys;
+    Datum* values;
+    bool* nulls;
+    uint64 count;
+};
+
+int compare_sorted_rows(const void* a, const void* b, void* arg) {
+    const auto* sort = static_cast<const RowSort*>(arg);
+    uint64 x = *static_cast<const uint64*>(a);
+    uint64 y = *static_cast<const uint64*>(b);
+    for (int k = 0; k < sort->key_count; k++) {
+        uint64 at = k * sort->count;
+        int result = ApplySortComparator(sort->values[at + x], sort->nulls[at + x],
+                                         sort->values[at + y], sort->nulls[at + y], &sort->keys[k]);
+        if (result != 0)
+            return result;
+    }
+    return x < y ? -1 : x > y ? 1 : 0;  // ties keep the order they came in
+}
+
+// Orders each parent's rows (grouped in rows.order) by the sort columns, as ORDER BY does: the
+// ordering operator of the type's default btree operator class (its "<", or ">" descending,
+// nulls first then), under the column's collation. The operators are looked up even when there
+// is nothing to sort, so a type without one fails as the statement's ORDER BY would.
+void sort_parent_rows(BatchRows& rows, uint64 parent_count, const SortColumn* columns,
+                      int column_count) {
+    TupleDesc descriptor = rows.table->tupdesc;
+    RowSort sort{column_count,
+                 static_cast<SortSupportData*>(palloc0(sizeof(SortSupportData) * column_count)),
+                 nullptr, nullptr, rows.count};
+    for (int k = 0; k < column_count; k++) {
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, columns[k].column);
+        bool descending = columns[k].descending;
+        TypeCacheEntry* type = lookup_type_cache(attribute->atttypid,
+                                                 descending ? TYPECACHE_GT_OPR : TYPECACHE_LT_OPR);
+        Oid op = descending ? type->gt_opr : type->lt_opr;
+        if (!OidIsValid(op)) {
+            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
+                            errmsg("could not identify an ordering operator for type %s",
+                                   format_type_be(attribute->atttypid)),
+                            errhint("Use an explicit ordering operator or modify the query.")));
+        }
+        SortSupport key = &sort.keys[k];
+        key->ssup_cxt = CurrentMemoryContext;
+        key->ssup_collation = attribute->attcollation;
+        key->ssup_nulls_first = descending;
+        PrepareSortSupportFromOrderingOp(op, key);
+    }
+    if (rows.count < 2)
+        return;
+    sort.values = static_cast<Datum*>(palloc(sizeof(Datum) * column_count * rows.count));
+    sort.nulls = static_cast<bool*>(palloc(sizeof(bool) * column_count * rows.count));
+    for (uint64 i = 0; i < rows.count; i++) {
+        for (int k = 0; k < column_count; k++) {
+            uint64 at = k * rows.count + i;
+            sort.values[at] = SPI_getbinval(rows.table->vals[i], descriptor, columns[k].column + 1,
+                                            &sort.nulls[at]);
+        }
+    }
+    for (uint64 p = 0; p < parent_count; p++) {
+        uint64 first = rows.starts[p];
+        uint64 count = rows.starts[p + 1] - first;
+        if (count > 1)
+            qsort_arg(rows.order + first, count, sizeof(uint64), compare_sorted_rows, &sort);
+        CHECK_FOR_INTERRUPTS();
     }
 }
 
@@ -841,9 +915,11 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
     int column_count = static_cast<int>(columns.size());
     bool below_top = batch.parent >= 0;
     int order_column = ordered ? -1 : batch.order_column;
+    const SortColumn* sort_columns = batch.sort_columns.data();
+    int sort_count = ordered ? 0 : static_cast<int>(batch.sort_columns.size());
     const Batch* batch_data = &batch;
     return guarded([&rows, b, table, processed, parent_count, below_top, order_column, column_data,
-                    column_count, batch_data] {
+                    column_count, batch_data, sort_columns, sort_count] {
         BatchRows& mine = rows[b];
         mine.table = table;
         mine.count = processed;
@@ -851,6 +927,8 @@ long take_rows(const EagerProgram& program, std::size_t b, BatchRows* rows, SPIT
         for (int i = 0; i < column_count; i++)
             check_column_type(descriptor, column_data[i].column, column_data[i].result_type);
         order_rows(mine, parent_count, below_top, order_column);
+        if (sort_count > 0)
+            sort_parent_rows(mine, parent_count, sort_columns, sort_count);
         int width = descriptor->natts;
         mine.values = static_cast<Datum*>(palloc(sizeof(Datum) * width));
         mine.nulls = static_cast<bool*>(palloc(sizeof(bool) * width));

@@ -112,11 +112,40 @@ TEST(EagerBatches, KeysJoinedInOneJoinWhenNoIndexCanProbe) {
               "(PARTITION BY k.n ORDER BY t2.created DESC, t2.id) AS r FROM ROWS FROM "
               "(pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n), public.posts AS t2 WHERE "
               "t2.author_id OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS FALSE) AS s");
-    // The same columns as the LATERAL form: the parent's number, the row's, its place.
+    // The same columns as the LATERAL form that numbers its rows: the parent's number, the
+    // row's, its place.
     posts.keys_joined = false;
-    std::vector<Batch> lateral = eager_batches(root, true, 2);
+    std::vector<Batch> lateral = eager_batches(root, true, 2, true);
     EXPECT_EQ(batches[1].order_column, lateral[1].order_column);
     EXPECT_EQ(batches[1].objects[0].first_column, lateral[1].objects[0].first_column);
+}
+
+TEST(EagerBatches, RowsWithoutAPageAreOrderedByTheExecutor) {
+    EagerLevel root = users_tree();
+    EagerRelation& posts = root.relations[1];
+    // A page per parent needs the order in the statement.
+    std::vector<Batch> paged = eager_batches(root, true, 2);
+    EXPECT_TRUE(contains(paged[1].sql, "ORDER BY t2.created DESC, t2.id LIMIT"));
+    EXPECT_TRUE(paged[1].sort_columns.empty());
+    posts.level.limit_param.clear();
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT t2.title AS v1, t2.created AS v2, t2.id AS v3 FROM "
+              "public.posts AS t2 WHERE t2.author_id OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS "
+              "FALSE OFFSET 0) AS s");
+    ASSERT_EQ(batches[1].sort_columns.size(), 2u);
+    EXPECT_EQ(batches[1].sort_columns[0].column, 2);
+    EXPECT_TRUE(batches[1].sort_columns[0].descending);
+    EXPECT_EQ(batches[1].sort_columns[1].column, 3);
+    EXPECT_FALSE(batches[1].sort_columns[1].descending);
+    EXPECT_EQ(batches[1].order_column, -1);
+    // Citus runs the statements: they number the rows themselves.
+    std::vector<Batch> numbered = eager_batches(root, true, 2, true);
+    EXPECT_TRUE(
+        contains(numbered[1].sql, "pg_catalog.row_number() OVER (ORDER BY t2.created DESC"));
+    EXPECT_TRUE(numbered[1].sort_columns.empty());
+    EXPECT_EQ(numbered[1].order_column, 2);
 }
 
 TEST(EagerBatches, GroupedValuesJoinOneScanOnTheKey) {
@@ -520,6 +549,24 @@ TEST(EagerBatches, ManyToManyJoinsTheJunctionIntoTheFromItem) {
     root.relations = {tracks};
 
     std::vector<Batch> batches = eager_batches(root, true, 0);
+    ASSERT_EQ(batches.size(), 2u);
+    // Ordered by the executor: the junction's column is the one rendered (v2, column 2), the
+    // key is selected after the row's items (v3).
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($1)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT t1.title AS v1, t2.position AS v2, t1.id AS v3 "
+              "FROM public.track AS t1 JOIN public.playlist_track AS t2 ON "
+              "t1.id OPERATOR(pg_catalog.=) t2.track_id "
+              "WHERE t2.playlist_id OPERATOR(pg_catalog.=) k.c1 OFFSET 0) AS s");
+    ASSERT_EQ(batches[1].sort_columns.size(), 2u);
+    EXPECT_EQ(batches[1].sort_columns[0].column, 2);
+    EXPECT_EQ(batches[1].sort_columns[1].column, 3);
+    EXPECT_EQ(batches[1].order_column, -1);
+    EXPECT_EQ(keys_of(batches[1].objects[0]),
+              (std::vector<std::string>{"title", "playlist_track"}));
+    EXPECT_EQ(batches[1].objects[1].first_column, 2);
+
+    batches = eager_batches(root, true, 0, true);
     ASSERT_EQ(batches.size(), 2u);
     EXPECT_EQ(batches[1].sql,
               "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($1)) WITH ORDINALITY AS k(c1, n) "

@@ -17,6 +17,12 @@
 
 namespace data_bridge {
 
+// A result column rows are ordered by.
+struct SortColumn {
+    int column = -1;  // 0-based
+    bool descending = false;
+};
+
 // One key of a rendered row: a column of the statement's result, a relation loaded by another
 // batch, or a relation joined into this one.
 struct BatchField {
@@ -65,6 +71,11 @@ struct Batch {
     // at the top) and the executor orders them.
     std::vector<BatchObject> objects;
     int order_column = -1;
+    // Or, for the rows of a relation without a page of its own: each parent's rows are ordered
+    // by the executor, comparing these result columns as the statement's ORDER BY would (the
+    // type's default ordering, the column's collation, NULLs last ascending and first
+    // descending). One sort per parent key in the statement costs more than the probes.
+    std::vector<SortColumn> sort_columns;
     // Run once per tenant of the parent rows (EagerRelation::per_tenant), the parents of one
     // tenant at a time: parent_key_columns[tenant_key] holds each parent's tenant. After its key
     // arrays the statement takes the parent rows' numbers (bigint[], 1-based), then the tenant.
@@ -107,7 +118,9 @@ std::string streamed_top_sql(const Batch& top);
 // The batches of a tree, parents before children. `spec_parameters`: how many parameters the
 // spec's own values take ($1 .. $n); each batch's key arrays follow them. `as_array`: the top
 // level is a list (ordered, paged) rather than one row. Right and full joins are not batched.
-std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array,
-                                 std::size_t spec_parameters);
+// `statement_sorts`: every batch's statement orders its rows itself (no sort_columns; Citus runs
+// the statements, and keeps to the forms it was tested with).
+std::vector<Batch> eager_batches(const EagerLevel& root, bool as_array, std::size_t spec_parameters,
+                                 bool statement_sorts = false);
 
 }  // namespace data_bridge

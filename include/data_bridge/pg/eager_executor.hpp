@@ -38,7 +38,8 @@ struct EagerProgram {
 
 // The program of a tree of levels, or nullptr when a join key's type has no array type (the
 // caller then runs the single-statement form).
-// `custom_plans`: every statement planned for its values (see EagerProgram).
+// `custom_plans`: every statement planned for its values (see EagerProgram), and ordering its
+// rows itself.
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
                                                   std::size_t spec_parameters, bool custom_plans);
 
