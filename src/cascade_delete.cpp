@@ -894,10 +894,26 @@ void add_referencing_tables(Oid root, std::vector<Oid>& tables) {
     }
 }
 
+// Whether keys other than a table's own reach its rows: keys declared on a partitioned table it
+// is a partition of, or on one of its partitions. A tenant's walk follows only the table's own.
+bool family_keys_reach(const FkGraph& graph, Oid table) {
+    TableFamily family = family_of(table);
+    for (Oid ancestor : family.ancestors) {
+        if (!graph.referencing(ancestor).empty())
+            return true;
+    }
+    for (Oid member : family.members) {
+        if (member != table && !graph.referencing(member).empty())
+            return true;
+    }
+    return false;
+}
+
 // Refuses (before anything changes) a cascade on Citus that data_bridge cannot count exactly: one
 // that leaves the root rows' tenant (tenant_cascade_keys): its rows would be on other workers.
 // For delete_plan (`plan`), the tables that reference them through any key are read too, as the
-// caller (see TenantScope): each must be one the caller may read in full, and not partitioned.
+// caller (see TenantScope): each must be one the caller may read in full, and reached through
+// its own keys only (family_keys_reach).
 CascadeCount cascade_count(Oid root, bool plan = false) {
     CascadeCount count;
     if (!pg::citus_present())
@@ -934,22 +950,25 @@ CascadeCount cascade_count(Oid root, bool plan = false) {
         count.scope.columns[table] = pg::distribution_column(table);
         if (!plan)
             continue;
-        // Keys of a partitioned table reach its partitions' rows and the other way round; the
-        // walk follows keys of the tables themselves.
+        // A partitioned table is read whole (its partitions' rows are its own) and followed
+        // through the keys that reference it; keys of a partitioned table reach its partitions'
+        // rows and the other way round, which the walk does not follow on Citus.
         bool partitioned = pg::guarded([table] {
             return get_rel_relkind(table) == RELKIND_PARTITIONED_TABLE ||
                    get_rel_relispartition(table);
         });
-        if (partitioned)
+        if (partitioned && family_keys_reach(pg::foreign_key_graph(), table))
             throw Error(
                 sqlstate::kFeatureNotSupported,
                 table == root
-                    ? fmt::format("\"{}\" is a partitioned Citus table or a partition of one",
+                    ? fmt::format("foreign keys reach \"{}\" through its partitioned table or "
+                                  "its partitions",
                                   pg::relation_name(root))
-                    : fmt::format("the cascade from \"{}\" reaches \"{}\", a partitioned "
-                                  "Citus table or a partition of one",
+                    : fmt::format("the cascade from \"{}\" reaches \"{}\", which foreign "
+                                  "keys reach through its partitioned table or its partitions",
                                   pg::relation_name(root), pg::relation_name(table)),
-                "delete_plan does not walk partitioned Citus tables yet.",
+                "On Citus, delete_plan follows only the keys that reference the tables it "
+                "reaches themselves.",
                 "Use delete_with_cascade inside BEGIN ... ROLLBACK.");
         if (!caller_sees_all_rows(table)) {
             throw Error(sqlstate::kInsufficientPrivilege,

@@ -241,8 +241,9 @@ INSERT INTO swatches SELECT s, g FROM unnest(enum_range(NULL::shade)) s, generat
 SELECT delete_with_cascade('palettes', 'red'::text) AS red, delete_many_with_cascade('palettes', '{green}'::text) AS green;
 SELECT count(*) AS swatches_left FROM swatches;
 
--- Partitioned distributed tables: counted by each partition's shard; delete_plan does not walk
--- them yet (refused before anything changes).
+-- Partitioned distributed tables: counted by each partition's shard. delete_plan reads a
+-- partitioned table whole and follows the keys that reference it; it refuses (before anything
+-- changes) a partition whose rows its partitioned table's keys reach.
 CREATE TABLE events (org_id bigint, id int, day date, PRIMARY KEY (org_id, id, day)) PARTITION BY RANGE (day);
 CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 CREATE TABLE event_notes (org_id bigint, id int, event_id int, day date, PRIMARY KEY (org_id, id));
@@ -251,13 +252,48 @@ SELECT create_distributed_table('event_notes', 'org_id', colocate_with => 'orgs'
 ALTER TABLE event_notes ADD FOREIGN KEY (org_id, event_id, day) REFERENCES events ON DELETE CASCADE;
 INSERT INTO events VALUES (2, 1, '2025-05-01'), (2, 2, '2025-06-01');
 INSERT INTO event_notes VALUES (2, 1, 1, '2025-05-01'), (2, 2, 1, '2025-05-01'), (2, 3, 2, '2025-06-01');
-SELECT * FROM delete_plan('events', '{"org_id": 2, "id": 1, "day": "2025-05-01"}');
+SELECT depth, table_name, rows FROM delete_plan('events', '{"org_id": 2, "id": 1, "day": "2025-05-01"}') ORDER BY depth;
+SELECT * FROM delete_plan('events_2025', '{"org_id": 2, "id": 2, "day": "2025-06-01"}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT delete_with_cascade('events', '{"org_id": 2, "id": 1, "day": "2025-05-01"}') AS from_parent,
        delete_with_cascade('events_2025', '{"org_id": 2, "id": 2, "day": "2025-06-01"}') AS from_partition;
 SELECT count(*) AS events FROM events;
 SELECT count(*) AS notes FROM event_notes;
 DROP TABLE event_notes, events;
+
+-- Partitioned tables referencing partitioned tables, two levels down: each level's plan adds up
+-- to what the delete counts, for one tenant and from the tenant's root row.
+CREATE TABLE p_orgs (org_id bigint PRIMARY KEY);
+CREATE TABLE p_events (org_id bigint REFERENCES p_orgs ON DELETE CASCADE, id int, day date,
+                       PRIMARY KEY (org_id, id, day)) PARTITION BY RANGE (day);
+CREATE TABLE p_events_2025 PARTITION OF p_events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE p_events_2026 PARTITION OF p_events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE p_notes (org_id bigint, id int, event_id int, day date, PRIMARY KEY (org_id, id, day),
+                      FOREIGN KEY (org_id, event_id, day) REFERENCES p_events ON DELETE CASCADE)
+    PARTITION BY RANGE (day);
+CREATE TABLE p_notes_2025 PARTITION OF p_notes FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE p_notes_2026 PARTITION OF p_notes FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE p_replies (org_id bigint, id int, note_id int, note_day date, PRIMARY KEY (org_id, id),
+                        FOREIGN KEY (org_id, note_id, note_day) REFERENCES p_notes ON DELETE CASCADE);
+-- Citus adds no foreign key to a partitioned table once distributed: they are declared first.
+SELECT create_distributed_table('p_orgs', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('p_events', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('p_notes', 'org_id', colocate_with => 'orgs');
+SELECT create_distributed_table('p_replies', 'org_id', colocate_with => 'orgs');
+INSERT INTO p_orgs SELECT g FROM generate_series(1, 6) g;
+INSERT INTO p_events SELECT o, e, d FROM generate_series(1, 6) o, generate_series(1, 5) e,
+                                         (VALUES (date '2025-03-01'), (date '2026-03-01')) v(d);
+INSERT INTO p_notes SELECT o, e * 10 + n, e, d FROM generate_series(1, 6) o, generate_series(1, 5) e,
+                           generate_series(1, 3) n, (VALUES (date '2025-03-01'), (date '2026-03-01')) v(d);
+INSERT INTO p_replies SELECT o, row_number() OVER (PARTITION BY o), n.id, n.day
+FROM generate_series(1, 6) o JOIN p_notes n ON n.org_id = o, generate_series(1, 2);
+SELECT depth, table_name, rows FROM delete_plan('p_orgs', 3) ORDER BY depth;
+SELECT depth, table_name, rows FROM delete_plan('p_events', '{"org_id": 2, "id": 1, "day": "2026-03-01"}') ORDER BY depth;
+SELECT (SELECT sum(rows) FROM delete_plan('p_orgs', 3)) AS planned, delete_with_cascade('p_orgs', 3) AS deleted;
+SELECT (SELECT sum(rows) FROM delete_plan('p_events', '{"org_id": 2, "id": 1, "day": "2026-03-01"}')) AS planned,
+       delete_with_cascade('p_events', '{"org_id": 2, "id": 1, "day": "2026-03-01"}') AS deleted;
+SELECT (SELECT count(*) FROM p_notes) AS notes, (SELECT count(*) FROM p_replies) AS replies;
+DROP TABLE p_replies, p_notes, p_events, p_orgs;
 
 -- From a reference table a cascade reaches every tenant: refused; nothing changes.
 ALTER TABLE members DROP CONSTRAINT members_kind;
