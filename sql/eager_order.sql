@@ -1,7 +1,8 @@
--- The rows of a relation without a page of their own are ordered by the executor, not by a sort
--- per parent key in the statement: compared here with ORDER BY written by hand, for collations
--- (ICU, "C", nondeterministic), NULLs first and last, arrays and descending terms, and a type
--- without an ordering operator, which fails as ORDER BY does.
+-- The rows of a relation without a page of their own, ordered by columns it renders, are ordered
+-- by the executor, not by a sort per parent key in the statement: compared here with ORDER BY
+-- written by hand, for collations (ICU, "C", nondeterministic), NULLs first and last, arrays,
+-- descending terms and a parent with many rows (abbreviated values), and a type without an
+-- ordering operator, which fails as ORDER BY does.
 \set SHOW_CONTEXT never
 SELECT setseed(0.4242);
 
@@ -27,6 +28,14 @@ FROM generate_series(1, 600) g,
      LATERAL (SELECT CASE WHEN random() < 0.1 THEN NULL
                           ELSE (ARRAY['a', 'A', 'b', 'B', 'z', 'ä', 'Ä', 'å', 'ab', 'aB', 'Z', ''])
                                [1 + (random() * 11)::int] END AS w, g AS gg) AS words;
+-- One parent with many rows: its sort compares abbreviated values first.
+INSERT INTO eo.children
+SELECT 1000 + g, 40, w, w, w, (random() * 5)::int, ARRAY[(random() * 3)::int], '{}'
+FROM generate_series(1, 300) g,
+     LATERAL (SELECT CASE WHEN random() < 0.1 THEN NULL
+                          ELSE (ARRAY['a', 'A', 'b', 'B', 'z', 'ä', 'Ä', 'å', 'ab', 'aB', 'Z', ''])
+                               [1 + (random() * 11)::int] || repeat('x', (random() * 3)::int) END AS w,
+                     g AS gg) AS words;
 ANALYZE eo.parents, eo.children;
 
 -- Each parent's children ids, as data_bridge orders them and as ORDER BY does.
@@ -68,5 +77,32 @@ SELECT pg_temp.mismatches('word', true) AS again;
 SELECT fetch_many_with_relations('eo.parents',
     '[{"name": "children", "table": "eo.children", "foreign_key": "parent_id", "order_by": "doc"}]', NULL, '"id"', 5);
 SELECT id FROM eo.children ORDER BY doc;
+
+-- The check comes before the batch's statement runs, as ORDER BY's did: an error a row would
+-- raise does not come first.
+CREATE VIEW eo.failing AS SELECT id, parent_id, doc, 1 / (id - 2) AS z FROM eo.children;
+SELECT fetch_one_with_relations('eo.parents', (SELECT parent_id FROM eo.children WHERE id = 2),
+    '[{"name": "children", "table": "eo.failing", "foreign_key": "parent_id",
+       "reference_column": "id", "order_by": "doc"}]');
+
+-- A term the rows do not render: the statement sorts (the load reads only what it renders, as
+-- data_bridge.max_load_size counts it).
+CREATE TABLE eo.revisions (id int PRIMARY KEY, parent_id int REFERENCES eo.parents, title text);
+CREATE INDEX ON eo.revisions (parent_id);
+INSERT INTO eo.revisions SELECT g, 1, repeat(md5(g::text), 64) FROM generate_series(1, 2000) g;
+SET data_bridge.max_load_size = '2MB';
+SELECT jsonb_array_length(fetch_one_with_relations('eo.parents', 1,
+    '[{"name": "revisions", "table": "eo.revisions", "foreign_key": "parent_id",
+       "select_columns": ["id"], "order_by": [["title", "desc"]]}]') -> 'revisions') AS revisions,
+       (SELECT (fetch_one_with_relations('eo.parents', 1,
+           '[{"name": "revisions", "table": "eo.revisions", "foreign_key": "parent_id",
+              "select_columns": ["id"], "order_by": [["title", "desc"]]}]') -> 'revisions' -> 0 -> 'id')::int
+        = (SELECT id FROM eo.revisions ORDER BY title DESC LIMIT 1)) AS first_is_last_title;
+RESET data_bridge.max_load_size;
+
+-- A term repeated thousands of times is one sort column.
+SELECT jsonb_array_length(fetch_one_with_relations('eo.parents', 1, jsonb_build_array(jsonb_build_object(
+    'name', 'revisions', 'table', 'eo.revisions', 'foreign_key', 'parent_id', 'select_columns', '["id"]'::jsonb,
+    'order_by', (SELECT jsonb_agg('id'::text) FROM generate_series(1, 5000))))) -> 'revisions') AS revisions;
 
 DROP SCHEMA eo CASCADE;

@@ -5,6 +5,7 @@
 #include "data_bridge/core/sql_text.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <cstring>
 
@@ -175,10 +176,14 @@ class BatchBuilder {
         Selection own = select_object(level, batch, 0, "s", false, next_column);
         bool has_joins = std::any_of(level.relations.begin(), level.relations.end(),
                                      [](const EagerRelation& r) { return joins_into_parent(r); });
-        bool sorted_here = relation != nullptr && executor_sorts(level, *relation, shape);
-        if (sorted_here)
-            batch.sort_columns = sort_columns(level, own, next_column);
-        else if (relation == nullptr ? has_joins : shape == EagerShape::kArray)
+        bool sorted_here = false;
+        if (relation != nullptr && executor_sorts(level, *relation, shape)) {
+            if (auto columns = selected_sort_columns(level, own, next_column)) {
+                batch.sort_columns = std::move(*columns);
+                sorted_here = true;
+            }
+        }
+        if (!sorted_here && (relation == nullptr ? has_joins : shape == EagerShape::kArray))
             batch.order_column = next_column++;
         std::vector<std::string> joins;
         std::vector<Pending> pending;
@@ -240,11 +245,13 @@ class BatchBuilder {
                !relation.keys_joined && level.limit_param.empty() && level.offset_param.empty();
     }
 
-    // The level's order terms as result columns: a term the row already selects (a junction's
-    // column is written in parentheses) is its column; any other (a related value, a column not
-    // rendered) is selected after the row's items.
-    static std::vector<SortColumn> sort_columns(const EagerLevel& level, Selection& own,
-                                                int& next_column) {
+    // The level's order terms as the result columns the row selects (a junction's column is
+    // written in parentheses), each column once (a repeated term decides nothing); none when a
+    // term is not selected (a related value, a column not rendered): the statement sorts then,
+    // so that the load reads no column it does not render.
+    static std::optional<std::vector<SortColumn>> selected_sort_columns(const EagerLevel& level,
+                                                                        const Selection& own,
+                                                                        int next_column) {
         int first = next_column - static_cast<int>(own.items.size());
         std::vector<SortColumn> columns;
         for (const auto& term : level.order) {
@@ -253,12 +260,12 @@ class BatchBuilder {
             auto found = std::find_if(
                 own.items.begin(), own.items.end(),
                 [&item](const std::string& it) { return it == item || "(" + it + ")" == item; });
+            if (found == own.items.end())
+                return std::nullopt;
             int column = first + static_cast<int>(found - own.items.begin());
-            if (found == own.items.end()) {
-                own.items.push_back(item);
-                column = next_column++;
-            }
-            columns.push_back({column, term.descending});
+            if (std::none_of(columns.begin(), columns.end(),
+                             [column](const SortColumn& c) { return c.column == column; }))
+                columns.push_back({column, term.descending});
         }
         return columns;
     }

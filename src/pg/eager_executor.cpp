@@ -116,24 +116,79 @@ void check_column_type(TupleDesc descriptor, int column, Oid expected) {
     }
 }
 
+// The ordering operator ORDER BY takes for a type: "<" of its default btree operator class, or
+// ">" descending; the error ORDER BY raises when there is none.
+Oid ordering_operator(Oid type, bool descending) {
+    TypeCacheEntry* entry =
+        lookup_type_cache(type, descending ? TYPECACHE_GT_OPR : TYPECACHE_LT_OPR);
+    Oid op = descending ? entry->gt_opr : entry->lt_opr;
+    if (!OidIsValid(op)) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
+                        errmsg("could not identify an ordering operator for type %s",
+                               format_type_be(type)),
+                        errhint("Use an explicit ordering operator or modify the query.")));
+    }
+    return op;
+}
+
+// Before a batch the executor orders runs, as the statement's ORDER BY did when it was prepared:
+// each sort column (a rendered one) has an ordering operator.
+void check_sort_columns(const EagerProgram& program, std::size_t b) {
+    for (const SortColumn& sort : program.batches[b].sort_columns) {
+        for (const RenderedResultColumn& column : program.rendered[b]) {
+            if (column.column == sort.column) {
+                Oid type = column.result_type;
+                bool descending = sort.descending;
+                guarded([type, descending] { ordering_operator(type, descending); });
+            }
+        }
+    }
+}
+
 // The sort columns' values of every row (value k of row i at [k * count + i]) and how to
-// compare them.
+// compare them. The first column of a parent with many rows is compared by its abbreviated
+// values first (as tuplesort does), where its type has them.
 struct RowSort {
     int key_count;
     SortSupportData* keys;
     Datum* values;
     bool* nulls;
     uint64 count;
+    Datum* abbreviated;  // by row; filled for the parent being sorted when use_abbreviated
+    bool use_abbreviated;
 };
+
+// Parents with at least this many rows compare abbreviated values first: computing them costs
+// more than it saves on a few rows.
+constexpr uint64 kAbbreviateFrom = 64;
 
 int compare_sorted_rows(const void* a, const void* b, void* arg) {
     const auto* sort = static_cast<const RowSort*>(arg);
     uint64 x = *static_cast<const uint64*>(a);
     uint64 y = *static_cast<const uint64*>(b);
+    // A user's comparison function may be slow: the sort stops when the query is cancelled.
+    CHECK_FOR_INTERRUPTS();
     for (int k = 0; k < sort->key_count; k++) {
         uint64 at = k * sort->count;
-        int result = ApplySortComparator(sort->values[at + x], sort->nulls[at + x],
-                                         sort->values[at + y], sort->nulls[at + y], &sort->keys[k]);
+        const SortSupportData* key = &sort->keys[k];
+        int result;
+        if (k == 0 && sort->use_abbreviated) {
+            result = ApplySortComparator(sort->abbreviated[x], sort->nulls[x], sort->abbreviated[y],
+                                         sort->nulls[y], const_cast<SortSupport>(key));
+            if (result == 0)
+                result =
+                    ApplySortAbbrevFullComparator(sort->values[x], sort->nulls[x], sort->values[y],
+                                                  sort->nulls[y], const_cast<SortSupport>(key));
+        } else if (key->abbrev_converter != nullptr) {
+            // Prepared for abbreviation: the full comparator is the authoritative one.
+            result = ApplySortAbbrevFullComparator(sort->values[at + x], sort->nulls[at + x],
+                                                   sort->values[at + y], sort->nulls[at + y],
+                                                   const_cast<SortSupport>(key));
+        } else {
+            result =
+                ApplySortComparator(sort->values[at + x], sort->nulls[at + x], sort->values[at + y],
+                                    sort->nulls[at + y], const_cast<SortSupport>(key));
+        }
         if (result != 0)
             return result;
     }
@@ -141,37 +196,34 @@ int compare_sorted_rows(const void* a, const void* b, void* arg) {
 }
 
 // Orders each parent's rows (grouped in rows.order) by the sort columns, as ORDER BY does: the
-// ordering operator of the type's default btree operator class (its "<", or ">" descending,
-// nulls first then), under the column's collation. The operators are looked up even when there
-// is nothing to sort, so a type without one fails as the statement's ORDER BY would.
+// type's ordering operator (ordering_operator), under the column's collation, NULLs first
+// descending. The arrays are bounded by the rows read: the budget charges more per column.
 void sort_parent_rows(BatchRows& rows, uint64 parent_count, const SortColumn* columns,
                       int column_count) {
     TupleDesc descriptor = rows.table->tupdesc;
     RowSort sort{column_count,
                  static_cast<SortSupportData*>(palloc0(sizeof(SortSupportData) * column_count)),
-                 nullptr, nullptr, rows.count};
+                 nullptr,
+                 nullptr,
+                 rows.count,
+                 nullptr,
+                 false};
     for (int k = 0; k < column_count; k++) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, columns[k].column);
         bool descending = columns[k].descending;
-        TypeCacheEntry* type = lookup_type_cache(attribute->atttypid,
-                                                 descending ? TYPECACHE_GT_OPR : TYPECACHE_LT_OPR);
-        Oid op = descending ? type->gt_opr : type->lt_opr;
-        if (!OidIsValid(op)) {
-            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
-                            errmsg("could not identify an ordering operator for type %s",
-                                   format_type_be(attribute->atttypid)),
-                            errhint("Use an explicit ordering operator or modify the query.")));
-        }
+        Oid op = ordering_operator(attribute->atttypid, descending);
         SortSupport key = &sort.keys[k];
         key->ssup_cxt = CurrentMemoryContext;
         key->ssup_collation = attribute->attcollation;
         key->ssup_nulls_first = descending;
+        key->abbreviate = k == 0;
         PrepareSortSupportFromOrderingOp(op, key);
     }
     if (rows.count < 2)
         return;
-    sort.values = static_cast<Datum*>(palloc(sizeof(Datum) * column_count * rows.count));
-    sort.nulls = static_cast<bool*>(palloc(sizeof(bool) * column_count * rows.count));
+    Size cells = static_cast<Size>(column_count) * rows.count;
+    sort.values = static_cast<Datum*>(palloc_extended(sizeof(Datum) * cells, MCXT_ALLOC_HUGE));
+    sort.nulls = static_cast<bool*>(palloc_extended(sizeof(bool) * cells, MCXT_ALLOC_HUGE));
     for (uint64 i = 0; i < rows.count; i++) {
         for (int k = 0; k < column_count; k++) {
             uint64 at = k * rows.count + i;
@@ -179,12 +231,27 @@ void sort_parent_rows(BatchRows& rows, uint64 parent_count, const SortColumn* co
                                             &sort.nulls[at]);
         }
     }
+    SortSupport first_key = &sort.keys[0];
     for (uint64 p = 0; p < parent_count; p++) {
+        CHECK_FOR_INTERRUPTS();
         uint64 first = rows.starts[p];
         uint64 count = rows.starts[p + 1] - first;
-        if (count > 1)
-            qsort_arg(rows.order + first, count, sizeof(uint64), compare_sorted_rows, &sort);
-        CHECK_FOR_INTERRUPTS();
+        if (count < 2)
+            continue;
+        sort.use_abbreviated = first_key->abbrev_converter != nullptr && count >= kAbbreviateFrom;
+        if (sort.use_abbreviated) {
+            if (sort.abbreviated == nullptr) {
+                sort.abbreviated = static_cast<Datum*>(
+                    palloc_extended(sizeof(Datum) * rows.count, MCXT_ALLOC_HUGE));
+            }
+            for (uint64 i = first; i < first + count; i++) {
+                uint64 row = rows.order[i];
+                sort.abbreviated[row] =
+                    sort.nulls[row] ? (Datum)0
+                                    : first_key->abbrev_converter(sort.values[row], first_key);
+            }
+        }
+        qsort_arg(rows.order + first, count, sizeof(uint64), compare_sorted_rows, &sort);
     }
 }
 
@@ -1205,6 +1272,7 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         PlanChoice choice = program.custom_plans ? PlanChoice::kCustom
                             : batch.parent >= 0  ? PlanChoice::kGeneric
                                                  : PlanChoice::kAuto;
+        check_sort_columns(program, b);
         SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
         uint64 processed =
             batch.index_probes && choice == PlanChoice::kGeneric

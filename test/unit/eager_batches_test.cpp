@@ -127,17 +127,26 @@ TEST(EagerBatches, RowsWithoutAPageAreOrderedByTheExecutor) {
     std::vector<Batch> paged = eager_batches(root, true, 2);
     EXPECT_TRUE(contains(paged[1].sql, "ORDER BY t2.created DESC, t2.id LIMIT"));
     EXPECT_TRUE(paged[1].sort_columns.empty());
+    // A term the row does not render (created, id): the statement sorts, so that the load reads
+    // no column it does not render.
     posts.level.limit_param.clear();
+    std::vector<Batch> unrendered = eager_batches(root, true, 2);
+    EXPECT_TRUE(contains(unrendered[1].sql, "pg_catalog.row_number() OVER (ORDER BY t2.created"));
+    EXPECT_TRUE(unrendered[1].sort_columns.empty());
+    EXPECT_EQ(unrendered[1].order_column, 2);
+    // Every term rendered, one repeated: each column once, the first term's direction.
+    posts.level.rendered = {column("title"), column("id"), column("created")};
+    posts.level.order = {{"created", true}, {"id", false}, {"created", false}};
     std::vector<Batch> batches = eager_batches(root, true, 2);
     EXPECT_EQ(batches[1].sql,
               "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
-              "CROSS JOIN LATERAL (SELECT t2.title AS v1, t2.created AS v2, t2.id AS v3 FROM "
+              "CROSS JOIN LATERAL (SELECT t2.title AS v1, t2.id AS v2, t2.created AS v3 FROM "
               "public.posts AS t2 WHERE t2.author_id OPERATOR(pg_catalog.=) k.c1 AND t2.draft IS "
               "FALSE OFFSET 0) AS s");
     ASSERT_EQ(batches[1].sort_columns.size(), 2u);
-    EXPECT_EQ(batches[1].sort_columns[0].column, 2);
+    EXPECT_EQ(batches[1].sort_columns[0].column, 3);
     EXPECT_TRUE(batches[1].sort_columns[0].descending);
-    EXPECT_EQ(batches[1].sort_columns[1].column, 3);
+    EXPECT_EQ(batches[1].sort_columns[1].column, 2);
     EXPECT_FALSE(batches[1].sort_columns[1].descending);
     EXPECT_EQ(batches[1].order_column, -1);
     // Citus runs the statements: they number the rows themselves.
@@ -145,7 +154,7 @@ TEST(EagerBatches, RowsWithoutAPageAreOrderedByTheExecutor) {
     EXPECT_TRUE(
         contains(numbered[1].sql, "pg_catalog.row_number() OVER (ORDER BY t2.created DESC"));
     EXPECT_TRUE(numbered[1].sort_columns.empty());
-    EXPECT_EQ(numbered[1].order_column, 2);
+    EXPECT_EQ(numbered[1].order_column, 4);
 }
 
 TEST(EagerBatches, GroupedValuesJoinOneScanOnTheKey) {
@@ -548,25 +557,26 @@ TEST(EagerBatches, ManyToManyJoinsTheJunctionIntoTheFromItem) {
     tracks.join_count = 1;
     root.relations = {tracks};
 
+    // Its terms rendered (the junction's column, in parentheses, is the one rendered; the key
+    // is rendered too): ordered by the executor.
+    tracks.level.rendered = {column("title"), column("id")};
+    root.relations = {tracks};
     std::vector<Batch> batches = eager_batches(root, true, 0);
     ASSERT_EQ(batches.size(), 2u);
-    // Ordered by the executor: the junction's column is the one rendered (v2, column 2), the
-    // key is selected after the row's items (v3).
     EXPECT_EQ(batches[1].sql,
               "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($1)) WITH ORDINALITY AS k(c1, n) "
-              "CROSS JOIN LATERAL (SELECT t1.title AS v1, t2.position AS v2, t1.id AS v3 "
+              "CROSS JOIN LATERAL (SELECT t1.title AS v1, t1.id AS v2, t2.position AS v3 "
               "FROM public.track AS t1 JOIN public.playlist_track AS t2 ON "
               "t1.id OPERATOR(pg_catalog.=) t2.track_id "
               "WHERE t2.playlist_id OPERATOR(pg_catalog.=) k.c1 OFFSET 0) AS s");
     ASSERT_EQ(batches[1].sort_columns.size(), 2u);
-    EXPECT_EQ(batches[1].sort_columns[0].column, 2);
-    EXPECT_EQ(batches[1].sort_columns[1].column, 3);
+    EXPECT_EQ(batches[1].sort_columns[0].column, 3);
+    EXPECT_EQ(batches[1].sort_columns[1].column, 2);
     EXPECT_EQ(batches[1].order_column, -1);
-    EXPECT_EQ(keys_of(batches[1].objects[0]),
-              (std::vector<std::string>{"title", "playlist_track"}));
-    EXPECT_EQ(batches[1].objects[1].first_column, 2);
 
-    batches = eager_batches(root, true, 0, true);
+    tracks.level.rendered = {column("title")};
+    root.relations = {tracks};
+    batches = eager_batches(root, true, 0);
     ASSERT_EQ(batches.size(), 2u);
     EXPECT_EQ(batches[1].sql,
               "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($1)) WITH ORDINALITY AS k(c1, n) "

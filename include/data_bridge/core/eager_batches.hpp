@@ -71,10 +71,11 @@ struct Batch {
     // at the top) and the executor orders them.
     std::vector<BatchObject> objects;
     int order_column = -1;
-    // Or, for the rows of a relation without a page of its own: each parent's rows are ordered
-    // by the executor, comparing these result columns as the statement's ORDER BY would (the
-    // type's default ordering, the column's collation, NULLs last ascending and first
-    // descending). One sort per parent key in the statement costs more than the probes.
+    // Or, for the rows of a relation without a page of its own that renders every column it is
+    // ordered by: each parent's rows are ordered by the executor, comparing these result columns
+    // as the statement's ORDER BY would (the type's default ordering, the column's collation,
+    // NULLs last ascending and first descending). One sort per parent key in the statement
+    // costs more than the probes.
     std::vector<SortColumn> sort_columns;
     // Run once per tenant of the parent rows (EagerRelation::per_tenant), the parents of one
     // tenant at a time: parent_key_columns[tenant_key] holds each parent's tenant. After its key
