@@ -7,6 +7,7 @@
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/datum.hpp"
+#include "data_bridge/pg/jsonb_writer.hpp"
 #include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/settings.hpp"
 #include "data_bridge/pg/spi.hpp"
@@ -608,9 +609,11 @@ void shared_result(JsonbValue* out, JsonbValue* data, const SharedLists* shared)
     out->val.object.pairs = pairs;
 }
 
-// Where a load's values go, with the same calls for both: a JsonbValue tree (the jsonb result,
-// and streamed rows) or json text written as it goes (the json forms: no tree, no numeric for
-// an integer). Both are plain values, as code inside guarded() needs.
+// Where a load's values go, with the same calls for all three: a JsonbValue tree (the jsonb
+// result with shared relations, whose lists are put together at the end), json text written as
+// it goes (the json forms: no tree, no numeric for an integer), or jsonb written as it goes
+// (BinOut, every other jsonb result and streamed row). All are plain values, as code inside
+// guarded() needs.
 struct TreeOut {
     JsonbValue* value;
     SharedLists* shared = nullptr;  // the call's shared lists, when it has shared relations
@@ -637,7 +640,7 @@ struct TreeOut {
     void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
         render_value(renderer, datum, is_null, value);
     }
-    Object begin_object(std::size_t fields) const {
+    Object begin_object(const BatchField* const*, int fields) const {
         return {static_cast<JsonbPair*>(palloc(sizeof(JsonbPair) * (fields + 1))), 0};
     }
     TreeOut field(Object& object, const std::string& key) const {
@@ -708,7 +711,7 @@ struct TextOut {
             append_json_text(text, &scalar);
         }
     }
-    Object begin_object(std::size_t) const {
+    Object begin_object(const BatchField* const*, int) const {
         appendStringInfoChar(text, '{');
         return {true};
     }
@@ -732,6 +735,68 @@ struct TextOut {
         return *this;
     }
     void end_array(const Array&) const { appendStringInfoChar(text, ']'); }
+};
+
+// Writes the jsonb result in its on-disk form as it goes (jsonb_writer.hpp): no JsonbValue tree
+// to build and convert, no numeric kept per integer. Programs with shared relations render
+// through TreeOut (their lists are put together at the end).
+struct BinOut {
+    StringInfo buffer;
+    JsonbSlot slot;
+    SharedLists* shared = nullptr;  // never set: see above
+
+    using Object = JsonbOpen;
+    using Array = JsonbOpen;
+
+    void null() const { jsonb_write_null(buffer, slot); }
+    void boolean(bool truth) const { jsonb_write_bool(buffer, slot, truth); }
+    void integer(int64 number) const {
+        Numeric value = int64_to_numeric(number);
+        jsonb_write_numeric(buffer, slot, value);
+        pfree(value);
+    }
+    void jsonb(Datum document) const {
+        jsonb_write_document(buffer, slot, DatumGetJsonbP(document));
+    }
+    void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
+        if (is_null) {
+            null();
+        } else if (renderer->rendering == JsonbRendering::kInteger) {
+            integer(renderer->base_type == INT2OID   ? DatumGetInt16(datum)
+                    : renderer->base_type == INT4OID ? DatumGetInt32(datum)
+                                                     : DatumGetInt64(datum));
+        } else if (renderer->rendering == JsonbRendering::kJsonb ||
+                   renderer->rendering == JsonbRendering::kSql) {
+            jsonb(datum);
+        } else {
+            JsonbValue scalar;
+            render_value(renderer, datum, false, &scalar);
+            jsonb_write_scalar(buffer, slot, &scalar);
+        }
+    }
+    // The object's keys are written first: all of them, in the order the fields come.
+    Object begin_object(const BatchField* const* fields, int count) const {
+        constexpr int kOnStack = 32;
+        const char* key_stack[kOnStack];
+        int length_stack[kOnStack];
+        const char** keys = count <= kOnStack
+                                ? key_stack
+                                : static_cast<const char**>(palloc(sizeof(char*) * count));
+        int* lengths =
+            count <= kOnStack ? length_stack : static_cast<int*>(palloc(sizeof(int) * count));
+        for (int i = 0; i < count; i++) {
+            keys[i] = fields[i]->key.data();
+            lengths[i] = static_cast<int>(fields[i]->key.size());
+        }
+        return jsonb_begin_object(buffer, slot, keys, lengths, count);
+    }
+    BinOut field(Object& object, const std::string&) const {
+        return {buffer, jsonb_next_value(&object)};
+    }
+    void end_object(Object& object) const { jsonb_end(buffer, &object); }
+    Array begin_array(int count) const { return jsonb_begin_array(buffer, slot, count); }
+    BinOut element(Array& array) const { return {buffer, jsonb_next_element(&array)}; }
+    void end_array(Array& array) const { jsonb_end(buffer, &array); }
 };
 
 template <typename Out>
@@ -857,13 +922,25 @@ void render_object(const EagerProgram& program, BatchRows* rows, int batch_index
                        ? mine.repeated[row]
                        : repeats_ancestor(program, rows, {batch_index, object_index, row});
     }
-    auto fields = out.begin_object(object.fields.size());
+    // The fields it renders, known before the first (the jsonb writer puts keys first).
+    constexpr std::size_t kOnStack = 32;
+    const BatchField* on_stack[kOnStack];
+    const BatchField** included =
+        object.fields.size() <= kOnStack
+            ? on_stack
+            : static_cast<const BatchField**>(palloc(sizeof(BatchField*) * object.fields.size()));
+    int count = 0;
     for (const BatchField& field : object.fields) {
         if (skip != nullptr && field.key == *skip && field.object >= 0)
             continue;
         if ((field.mark && !repeated) ||
             (repeated && field.recursion == object.recursion && !field.mark))
             continue;
+        included[count++] = &field;
+    }
+    auto fields = out.begin_object(included, count);
+    for (int i = 0; i < count; i++) {
+        const BatchField& field = *included[i];
         Out value = out.field(fields, field.key);
         if (field.mark) {
             value.boolean(true);
@@ -1377,12 +1454,13 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
             MemoryContextSwitchTo(previous);
             return built;
         }
-        JsonbValue value;
-        render_related(*code, rows, 0, 0, TreeOut{&value});
+        // Written in the result's context; everything else stays in the SPI connection's.
         MemoryContext previous = MemoryContextSwitchTo(result_context);
-        auto* built = reinterpret_cast<Pointer>(JsonbValueToJsonb(&value));
+        StringInfoData buffer;
+        jsonb_writer_start(&buffer, expected);
         MemoryContextSwitchTo(previous);
-        return built;
+        render_related(*code, rows, 0, 0, BinOut{&buffer, jsonb_writer_top()});
+        return reinterpret_cast<Pointer>(jsonb_writer_finish(&buffer));
     });
     spi_finish();
     *is_null = result == nullptr;
@@ -1467,12 +1545,12 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const
     for (uint64 i = 0; i < fetched; i++) {
         const EagerProgram* code = &program;
         Datum row = guarded([code, rows, i, rows_context] {
-            JsonbValue value;
-            render_row(*code, rows, 0, rows[0].order[i], TreeOut{&value});
             MemoryContext previous = MemoryContextSwitchTo(rows_context);
-            Jsonb* built = JsonbValueToJsonb(&value);
+            StringInfoData buffer;
+            jsonb_writer_start(&buffer, 0);
             MemoryContextSwitchTo(previous);
-            return JsonbPGetDatum(built);
+            render_row(*code, rows, 0, rows[0].order[i], BinOut{&buffer, jsonb_writer_top()});
+            return JsonbPGetDatum(jsonb_writer_finish(&buffer));
         });
         rows_out.push_back(row);
     }
