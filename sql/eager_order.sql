@@ -85,6 +85,17 @@ SELECT fetch_one_with_relations('eo.parents', (SELECT parent_id FROM eo.children
     '[{"name": "children", "table": "eo.failing", "foreign_key": "parent_id",
        "reference_column": "id", "order_by": "doc"}]');
 
+-- The same when the column is selected only as a nested relation's key (xid has no ordering
+-- operator): not a sort column of the executor's, so ORDER BY's own check comes first.
+CREATE TABLE eo.boxes (id int PRIMARY KEY, parent_id int REFERENCES eo.parents, x xid, d int);
+CREATE VIEW eo.box_view AS SELECT id, parent_id, x, 10 / d AS q FROM eo.boxes;
+CREATE TABLE eo.labels (id int PRIMARY KEY, box_x xid);
+INSERT INTO eo.boxes VALUES (1, 1, '5', 1), (2, 1, '6', 0);
+SELECT fetch_with_relations('{"table": "eo.parents", "filter": {"id": 1}, "relations": [{"name": "boxes",
+    "table": "eo.box_view", "foreign_key": "parent_id", "reference_column": "id", "order_by": "x",
+    "select_columns": ["id", "q"], "relations": [{"name": "labels", "table": "eo.labels",
+    "foreign_key": "box_x", "reference_column": "x", "direction": "one_to_many"}]}]}');
+
 -- A term the rows do not render: the statement sorts (the load reads only what it renders, as
 -- data_bridge.max_load_size counts it).
 CREATE TABLE eo.revisions (id int PRIMARY KEY, parent_id int REFERENCES eo.parents, title text);

@@ -245,22 +245,27 @@ class BatchBuilder {
                !relation.keys_joined && level.limit_param.empty() && level.offset_param.empty();
     }
 
-    // The level's order terms as the result columns the row selects (a junction's column is
+    // The level's order terms as the result columns the row renders (a junction's column is
     // written in parentheses), each column once (a repeated term decides nothing); none when a
-    // term is not selected (a related value, a column not rendered): the statement sorts then,
-    // so that the load reads no column it does not render.
+    // term is not rendered (a related value, a column only selected as a nested relation's key,
+    // or not at all): the statement sorts then, so that the load reads no column it does not
+    // render, and every sort column's type is checked before the statement runs.
     static std::optional<std::vector<SortColumn>> selected_sort_columns(const EagerLevel& level,
                                                                         const Selection& own,
                                                                         int next_column) {
         int first = next_column - static_cast<int>(own.items.size());
+        // The rendered items come first (select_object): the row's columns, then its junction's.
+        auto rendered_end =
+            own.items.begin() +
+            static_cast<std::ptrdiff_t>(level.rendered.size() + level.through.rendered.size());
         std::vector<SortColumn> columns;
         for (const auto& term : level.order) {
             bool expression = !term.column.empty() && term.column.front() == '(';
             std::string item = expression ? term.column : level.alias + "." + term.column;
             auto found = std::find_if(
-                own.items.begin(), own.items.end(),
+                own.items.begin(), rendered_end,
                 [&item](const std::string& it) { return it == item || "(" + it + ")" == item; });
-            if (found == own.items.end())
+            if (found == rendered_end)
                 return std::nullopt;
             int column = first + static_cast<int>(found - own.items.begin());
             if (std::none_of(columns.begin(), columns.end(),

@@ -134,6 +134,13 @@ TEST(EagerBatches, RowsWithoutAPageAreOrderedByTheExecutor) {
     EXPECT_TRUE(contains(unrendered[1].sql, "pg_catalog.row_number() OVER (ORDER BY t2.created"));
     EXPECT_TRUE(unrendered[1].sort_columns.empty());
     EXPECT_EQ(unrendered[1].order_column, 2);
+    // A term selected only as a nested relation's key is not rendered: the statement sorts.
+    EagerRelation nested = relation("notes", EagerShape::kArray);
+    nested.join = {join("post_created", "created")};
+    posts.level.relations = {nested};
+    posts.level.order = {{"created", false}};
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].sort_columns.empty());
+    posts.level.relations.clear();
     // Every term rendered, one repeated: each column once, the first term's direction.
     posts.level.rendered = {column("title"), column("id"), column("created")};
     posts.level.order = {{"created", true}, {"id", false}, {"created", false}};
