@@ -216,21 +216,10 @@ JsonbSlot jsonb_next_value(JsonbOpen* object) {
 }
 
 void jsonb_end(StringInfo buffer, JsonbOpen* container) {
-    if (container->object && container->next != container->count)
-        elog(ERROR, "data_bridge: a jsonb object ended with values missing");
-    if (!container->object && container->next < container->count) {
-        // Fewer elements than announced: the unused entries go, the data moves up with its base
-        // (entries' end offsets count from it).
-        int unused = static_cast<int>(sizeof(JEntry)) * (container->count - container->next);
-        char* data = buffer->data + container->base;
-        std::memmove(data - unused, data, buffer->len - container->base);
-        buffer->len -= unused;
-        buffer->data[buffer->len] = '\0';
-        container->base -= unused;
-        container->count = container->next;
-        uint32 header = static_cast<uint32>(container->count) | JB_FARRAY;
-        std::memcpy(buffer->data + container->start, &header, sizeof(header));
-    }
+    // The entries were reserved for exactly this many: every caller announces what it writes.
+    if (container->next != container->count)
+        elog(ERROR, "data_bridge: a jsonb container ended with %d of its %d entries",
+             container->next, container->count);
     if (buffer->len - container->start > JENTRY_OFFLENMASK)
         elements_too_large(container->object);
     set_entry(buffer, container->slot, JENTRY_ISCONTAINER, container->value_start);

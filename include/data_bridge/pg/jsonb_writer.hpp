@@ -2,8 +2,8 @@
 // in between: the layout convertToJsonb() gives the tree (a container's header, its entries,
 // an object's keys before its values, numbers and containers aligned to 4 bytes, every 32nd
 // entry an end offset), with its limits and errors. Containers are written in place, so their
-// sizes must be known when they begin: an array's element count (fewer may come), an object's
-// keys (sorted and unique, as jsonb keeps them). C-style functions over palloc'd memory, for
+// sizes must be known when they begin: an array's element count, an object's keys (sorted and
+// unique, as jsonb keeps them). C-style functions over palloc'd memory, for
 // code inside guarded().
 #pragma once
 
