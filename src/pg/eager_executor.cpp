@@ -668,6 +668,26 @@ struct TreeOut {
     }
 };
 
+// A column's value written by an Out that writes as it goes (TextOut, BinOut): NULL, an integer
+// and embedded jsonb by its own calls (no numeric built, no tree); any other scalar rendered as
+// to_jsonb renders it and handed to `scalar`.
+template <typename Out, typename Scalar>
+void write_column(const Out& out, const ColumnRenderer* renderer, Datum datum, bool is_null,
+                  Scalar scalar) {
+    if (is_null) {
+        out.null();
+    } else if (renderer->rendering == JsonbRendering::kInteger) {
+        out.integer(integer_value(renderer, datum));
+    } else if (renderer->rendering == JsonbRendering::kJsonb ||
+               renderer->rendering == JsonbRendering::kSql) {
+        out.jsonb(datum);
+    } else {
+        JsonbValue value;
+        render_value(renderer, datum, false, &value);
+        scalar(&value);
+    }
+}
+
 // Prints what jsonb_out prints for the tree TreeOut builds: ", " between items, ": " after keys.
 // `shared`: the call's shared lists, when it has shared relations.
 struct TextOut {
@@ -696,20 +716,8 @@ struct TextOut {
         JsonbToCString(text, &parsed->root, static_cast<int>(VARSIZE(parsed)));
     }
     void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
-        if (is_null) {
-            null();
-        } else if (renderer->rendering == JsonbRendering::kInteger) {
-            integer(renderer->base_type == INT2OID   ? DatumGetInt16(datum)
-                    : renderer->base_type == INT4OID ? DatumGetInt32(datum)
-                                                     : DatumGetInt64(datum));
-        } else if (renderer->rendering == JsonbRendering::kJsonb ||
-                   renderer->rendering == JsonbRendering::kSql) {
-            jsonb(datum);
-        } else {
-            JsonbValue scalar;
-            render_value(renderer, datum, false, &scalar);
-            append_json_text(text, &scalar);
-        }
+        write_column(*this, renderer, datum, is_null,
+                     [this](const JsonbValue* scalar) { append_json_text(text, scalar); });
     }
     Object begin_object(const BatchField* const*, int) const {
         appendStringInfoChar(text, '{');
@@ -759,20 +767,9 @@ struct BinOut {
         jsonb_write_document(buffer, slot, DatumGetJsonbP(document));
     }
     void column(const ColumnRenderer* renderer, Datum datum, bool is_null) const {
-        if (is_null) {
-            null();
-        } else if (renderer->rendering == JsonbRendering::kInteger) {
-            integer(renderer->base_type == INT2OID   ? DatumGetInt16(datum)
-                    : renderer->base_type == INT4OID ? DatumGetInt32(datum)
-                                                     : DatumGetInt64(datum));
-        } else if (renderer->rendering == JsonbRendering::kJsonb ||
-                   renderer->rendering == JsonbRendering::kSql) {
-            jsonb(datum);
-        } else {
-            JsonbValue scalar;
-            render_value(renderer, datum, false, &scalar);
-            jsonb_write_scalar(buffer, slot, &scalar);
-        }
+        write_column(*this, renderer, datum, is_null, [this](const JsonbValue* scalar) {
+            jsonb_write_scalar(buffer, slot, scalar);
+        });
     }
     // The object's keys are written first: all of them, in the order the fields come.
     Object begin_object(const BatchField* const* fields, int count) const {

@@ -87,6 +87,12 @@ void numeric_value(Numeric number, JsonbValue* out) {
 
 }  // namespace
 
+int64 integer_value(const ColumnRenderer* renderer, Datum value) {
+    return renderer->base_type == INT2OID   ? DatumGetInt16(value)
+           : renderer->base_type == INT4OID ? DatumGetInt32(value)
+                                            : DatumGetInt64(value);
+}
+
 void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, JsonbValue* out) {
     if (is_null) {
         out->type = jbvNull;
@@ -97,13 +103,9 @@ void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, Jso
             out->type = jbvBool;
             out->val.boolean = DatumGetBool(value);
             return;
-        case JsonbRendering::kInteger: {
-            int64 number = renderer->base_type == INT2OID   ? DatumGetInt16(value)
-                           : renderer->base_type == INT4OID ? DatumGetInt32(value)
-                                                            : DatumGetInt64(value);
-            numeric_value(int64_to_numeric(number), out);
+        case JsonbRendering::kInteger:
+            numeric_value(int64_to_numeric(integer_value(renderer, value)), out);
             return;
-        }
         case JsonbRendering::kNumeric: {
             Numeric number = DatumGetNumeric(value);
             if (numeric_is_nan(number) || numeric_is_inf(number))

@@ -43,6 +43,9 @@ void prepare_renderer(ColumnRenderer* renderer, const ColumnRendering& rendering
 // The value as a JsonbValue (inside guarded(); may point into the datum's memory).
 void render_value(const ColumnRenderer* renderer, Datum value, bool is_null, JsonbValue* out);
 
+// A kInteger column's value (int2, int4, int8, or a domain over one).
+int64 integer_value(const ColumnRenderer* renderer, Datum value);
+
 // A jsonb datum as a JsonbValue tree (inside guarded()).
 void jsonb_datum_value(Datum jsonb, JsonbValue* out);
 
