@@ -170,8 +170,9 @@ class BatchBuilder {
         }
 
         // The batch's own row (selected by the FROM item s), its place r when the statement
-        // does not sort (arrays below the top; the top when rows are joined into it) or the
-        // columns the executor orders by, then the rows joined into it.
+        // does not sort (arrays below the top; a top array when rows are joined into it) or the
+        // columns the executor orders by, then the rows joined into it. A top object is one row
+        // by its key: nothing to order.
         int next_column = relation == nullptr ? 0 : 1;
         Selection own = select_object(level, batch, 0, "s", false, next_column);
         bool has_joins = std::any_of(level.relations.begin(), level.relations.end(),
@@ -183,7 +184,7 @@ class BatchBuilder {
                 sorted_here = true;
             }
         }
-        if (!sorted_here && (relation == nullptr ? has_joins : shape == EagerShape::kArray))
+        if (!sorted_here && shape == EagerShape::kArray && (relation != nullptr || has_joins))
             batch.order_column = next_column++;
         std::vector<std::string> joins;
         std::vector<Pending> pending;
@@ -507,20 +508,24 @@ class BatchBuilder {
     }
 
     // The top rows with rows joined into them: the page first, so that the joins run for its
-    // rows only, numbered (r) in its order.
+    // rows only, numbered (r) in its order. The one row of a top object needs no number.
     static std::string joined_top_sql(const EagerLevel& level, EagerShape shape,
                                       const std::vector<std::string>& items,
                                       const std::vector<std::string>& joins) {
+        if (shape != EagerShape::kArray) {
+            return fmt::format("SELECT {} FROM (SELECT {} FROM {} AS {}{}) AS s{}",
+                               outputs(joins.size(), false), select_list(items), level.table,
+                               level.alias, where_sql(level.conditions),
+                               fmt::format("{}", fmt::join(joins, "")));
+        }
         std::string order = order_terms(level);
         std::string rows =
             fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r FROM {} AS {}{}",
                         select_list(items), order.empty() ? "" : "ORDER BY " + order, level.table,
                         level.alias, where_sql(level.conditions));
-        if (shape == EagerShape::kArray) {
-            if (!order.empty())
-                rows += " ORDER BY " + order;
-            rows += page_sql(level);
-        }
+        if (!order.empty())
+            rows += " ORDER BY " + order;
+        rows += page_sql(level);
         return fmt::format("SELECT {} FROM ({}) AS s{}", outputs(joins.size(), false), rows,
                            fmt::format("{}", fmt::join(joins, "")));
     }

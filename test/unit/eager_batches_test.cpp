@@ -389,10 +389,12 @@ TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     std::vector<Batch> batches = eager_batches(root, false, 2);
     ASSERT_EQ(batches.size(), 3u);
     EXPECT_EQ(batches[0].shape, EagerShape::kObject);
+    // One row by its key: not numbered.
     EXPECT_TRUE(contains(batches[0].sql,
-                         "pg_catalog.row_number() OVER (ORDER BY t0.id) AS r FROM "
-                         "public.users AS t0 WHERE t0.id OPERATOR(pg_catalog.=) "
+                         " FROM public.users AS t0 WHERE t0.id OPERATOR(pg_catalog.=) "
                          "$1) AS s LEFT JOIN LATERAL"));
+    EXPECT_FALSE(contains(batches[0].sql, "row_number"));
+    EXPECT_EQ(batches[0].order_column, -1);
     // posts (batch 1) sends its id and site, selected after its rendered column.
     EXPECT_EQ(batches[2].parent, 1);
     EXPECT_EQ(batches[2].parent_key_columns, (std::vector<int>{2, 3}));
