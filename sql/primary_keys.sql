@@ -1,0 +1,43 @@
+-- A table's primary key, read as the relcache records it (its index's key columns, named by the
+-- table's descriptor), and from pg_constraint where the relcache leaves it out (a deferrable
+-- key): each function that takes a key finds the same columns.
+CREATE TABLE pk_dropped (gone int, b text, a int, note text, PRIMARY KEY (b, a) INCLUDE (note));
+ALTER TABLE pk_dropped DROP COLUMN gone;
+INSERT INTO pk_dropped VALUES ('x', 1, 'first'), ('y', 2, 'second');
+CREATE TABLE pk_dropped_child (id int PRIMARY KEY, b text, a int, FOREIGN KEY (b, a) REFERENCES pk_dropped ON DELETE CASCADE);
+INSERT INTO pk_dropped_child VALUES (1, 'x', 1), (2, 'x', 1), (3, 'y', 2);
+-- Key columns in the key's order (b, a), not the table's; the INCLUDE column is not a key column.
+SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a": 1}'::jsonb, '[{"name": "children", "table": "pk_dropped_child"}]');
+SELECT fetch_with_relations('{"table": "pk_dropped", "id": {"a": 2, "b": "y"}}');
+SELECT * FROM delete_plan('pk_dropped', '{"b": "x", "a": 1}'::jsonb) ORDER BY table_name;
+SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a": 1, "note": "first"}'::jsonb);
+
+-- A renamed key column: the next call names it anew.
+ALTER TABLE pk_dropped RENAME COLUMN a TO a_renamed;
+SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a_renamed": 1}'::jsonb);
+SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a": 1}'::jsonb);
+
+-- A deferrable primary key (the relcache does not record it as the primary key).
+CREATE TABLE pk_deferrable (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text);
+INSERT INTO pk_deferrable VALUES (1, 'one'), (2, 'two');
+SELECT fetch_one_with_relations('pk_deferrable', 1);
+SELECT * FROM delete_plan('pk_deferrable', 2);
+BEGIN;
+SELECT * FROM delete_with_cascade('pk_deferrable', 2);
+ROLLBACK;
+-- Dropped: no key any more.
+ALTER TABLE pk_deferrable DROP CONSTRAINT pk_deferrable_pkey;
+SELECT fetch_one_with_relations('pk_deferrable', 2);
+-- Made again on another column, immediate: the relcache records it.
+ALTER TABLE pk_deferrable ADD PRIMARY KEY (name);
+SELECT fetch_one_with_relations('pk_deferrable', 'two'::text);
+SELECT fetch_one_with_relations('pk_deferrable', 2);
+
+-- A partitioned table's key (a partitioned index).
+CREATE TABLE pk_parted (region text, id int, v text, PRIMARY KEY (region, id)) PARTITION BY LIST (region);
+CREATE TABLE pk_parted_eu PARTITION OF pk_parted FOR VALUES IN ('eu');
+INSERT INTO pk_parted VALUES ('eu', 1, 'one');
+SELECT fetch_one_with_relations('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
+SELECT * FROM delete_plan('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
+
+DROP TABLE pk_parted, pk_deferrable, pk_dropped_child, pk_dropped;
