@@ -40,4 +40,25 @@ INSERT INTO pk_parted VALUES ('eu', 1, 'one');
 SELECT fetch_one_with_relations('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
 SELECT * FROM delete_plan('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
 
-DROP TABLE pk_parted, pk_deferrable, pk_dropped_child, pk_dropped;
+-- Read from the relcache, the key holds the lock a SELECT of the table takes, for a role that
+-- could take it with LOCK TABLE (a right to read or change the table); for another it comes from
+-- pg_constraint, with no lock, and the refusal is the statement's own.
+CREATE ROLE pk_stranger NOLOGIN;
+CREATE TABLE pk_locked (id int PRIMARY KEY);
+INSERT INTO pk_locked VALUES (1);
+GRANT REFERENCES ON pk_locked TO pk_stranger;
+SET ROLE pk_stranger;
+SELECT fetch_one_with_relations('pk_locked', 1);
+SELECT * FROM delete_plan('pk_locked', 1);
+RESET ROLE;
+GRANT SELECT ON pk_locked TO pk_stranger;
+BEGIN;
+SET LOCAL ROLE pk_stranger;
+SELECT fetch_one_with_relations('pk_locked', 1);
+RESET ROLE;
+SELECT mode FROM pg_locks WHERE relation = 'pk_locked'::regclass AND pid = pg_backend_pid();
+ROLLBACK;
+REVOKE ALL ON pk_locked FROM pk_stranger;
+DROP ROLE pk_stranger;
+
+DROP TABLE pk_locked, pk_parted, pk_deferrable, pk_dropped_child, pk_dropped;

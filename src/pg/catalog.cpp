@@ -24,6 +24,7 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_statistic.h"
+#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -186,7 +187,12 @@ void learn_key_equalities(Oid index_oid) {
 // a deferrable one, which it leaves out). The statement a key is read for opens the table and its
 // indexes anyway: nothing here is read twice.
 int read_primary_key_from_relcache(Oid relid, char** names) {
-    // The lock a SELECT of the table takes; held, as the statement's would be.
+    // The lock a SELECT of the table takes, held as the statement's would be; only for a caller
+    // who may take it with LOCK TABLE (a right to read or change the table): a role without one
+    // must not keep a lock on the table past an error a subtransaction caught.
+    AclMode may_lock = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE;
+    if (pg_class_aclcheck(relid, GetUserId(), may_lock) != ACLCHECK_OK)
+        return -1;
     Relation table = try_relation_open(relid, AccessShareLock);
     if (table == nullptr)
         return -1;
