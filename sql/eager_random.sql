@@ -149,4 +149,41 @@ SELECT count(*) AS specs, count(*) FILTER (WHERE same) AS identical,
        count(*) FILTER (WHERE spec::text LIKE '%"offset"%') AS with_offsets
 FROM outcomes;
 SELECT case_no, spec FROM outcomes WHERE NOT same;
+
+-- One row by key (a spec's "id", fetch_one_with_relations): the oracle's row of that key, or
+-- null when there is none (keys past the last row too) or an inner join leaves it out.
+CREATE TEMP TABLE one_outcomes (case_no int, spec jsonb, found boolean, same boolean);
+DO $$
+DECLARE
+    case_no int;
+    tbl text;
+    level record;
+    key int;
+    spec jsonb;
+    expected jsonb;
+BEGIN
+    FOR case_no IN 1 .. 150 LOOP
+        tbl := (ARRAY['users', 'posts', 'comments'])[1 + (random() * 2)::int];
+        SELECT * INTO level FROM pg_temp.random_level(tbl, 't', 1 + (random() * 2)::int);
+        key := (random() * 420)::int;
+        spec := jsonb_build_object('table', 'er.' || tbl, 'id', key) || level.spec;
+        EXECUTE format('SELECT %s FROM er.%I t WHERE t.id = %s AND %s', level.expr, tbl, key, level.cond)
+            INTO expected;
+        -- fetch_one_with_relations renders every column: against the oracle when the spec
+        -- selects no columns of the top row, else against the same spec without them.
+        INSERT INTO one_outcomes VALUES (case_no, spec, expected IS NOT NULL,
+            fetch_with_relations(spec) IS NOT DISTINCT FROM expected
+            AND fetch_with_relations_json(spec)::text IS NOT DISTINCT FROM expected::text
+            AND fetch_one_with_relations('er.' || tbl, key, COALESCE(level.spec -> 'relations', '[]'))
+                IS NOT DISTINCT FROM CASE WHEN spec ? 'select_columns'
+                                          THEN fetch_with_relations(spec - 'select_columns')
+                                          ELSE expected END);
+    END LOOP;
+END $$;
+SELECT count(*) AS specs, count(*) FILTER (WHERE same) AS identical,
+       count(*) FILTER (WHERE spec::text LIKE '%"inner"%') AS with_inner_joins,
+       count(*) FILTER (WHERE NOT spec ? 'select_columns') AS every_column,
+       count(*) FILTER (WHERE found) AS found
+FROM one_outcomes;
+SELECT case_no, spec FROM one_outcomes WHERE NOT same;
 DROP SCHEMA er CASCADE;
