@@ -1,6 +1,5 @@
--- A table's primary key, read as the relcache records it (its index's key columns, named by the
--- table's descriptor), and from pg_constraint where the relcache leaves it out (a deferrable
--- key): each function that takes a key finds the same columns.
+-- A table's primary key as the functions that take a key find it: its columns in the key's order,
+-- by their current names, deferrable or not, on partitioned tables too.
 CREATE TABLE pk_dropped (gone int, b text, a int, note text, PRIMARY KEY (b, a) INCLUDE (note));
 ALTER TABLE pk_dropped DROP COLUMN gone;
 INSERT INTO pk_dropped VALUES ('x', 1, 'first'), ('y', 2, 'second');
@@ -17,7 +16,7 @@ ALTER TABLE pk_dropped RENAME COLUMN a TO a_renamed;
 SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a_renamed": 1}'::jsonb);
 SELECT fetch_one_with_relations('pk_dropped', '{"b": "x", "a": 1}'::jsonb);
 
--- A deferrable primary key (the relcache does not record it as the primary key).
+-- A deferrable primary key.
 CREATE TABLE pk_deferrable (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, name text);
 INSERT INTO pk_deferrable VALUES (1, 'one'), (2, 'two');
 SELECT fetch_one_with_relations('pk_deferrable', 1);
@@ -28,7 +27,7 @@ ROLLBACK;
 -- Dropped: no key any more.
 ALTER TABLE pk_deferrable DROP CONSTRAINT pk_deferrable_pkey;
 SELECT fetch_one_with_relations('pk_deferrable', 2);
--- Made again on another column, immediate: the relcache records it.
+-- Made again on another column.
 ALTER TABLE pk_deferrable ADD PRIMARY KEY (name);
 SELECT fetch_one_with_relations('pk_deferrable', 'two'::text);
 SELECT fetch_one_with_relations('pk_deferrable', 2);
@@ -40,9 +39,9 @@ INSERT INTO pk_parted VALUES ('eu', 1, 'one');
 SELECT fetch_one_with_relations('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
 SELECT * FROM delete_plan('pk_parted', '{"region": "eu", "id": 1}'::jsonb);
 
--- Read from the relcache, the key holds the lock a SELECT of the table takes, for a role that
--- could take it with LOCK TABLE (a right to read or change the table); for another it comes from
--- pg_constraint, with no lock, and the refusal is the statement's own.
+-- Reading the key takes no lock (the write functions then take their statement's locks, and no
+-- weaker one first: test/isolation/specs/write_lock_order.spec): a role with only REFERENCES is
+-- refused by the statement itself; with SELECT the lock held is the SELECT's.
 CREATE ROLE pk_stranger NOLOGIN;
 CREATE TABLE pk_locked (id int PRIMARY KEY);
 INSERT INTO pk_locked VALUES (1);

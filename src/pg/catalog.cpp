@@ -24,7 +24,6 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_statistic.h"
-#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -182,54 +181,8 @@ void learn_key_equalities(Oid index_oid) {
     ReleaseSysCache(tuple);
 }
 
-// The primary key from the relcache: its index's columns, named by the table's descriptor, and
-// their equalities learnt from its classes. -1 when the relcache records no primary key (none, or
-// a deferrable one, which it leaves out). The statement a key is read for opens the table and its
-// indexes anyway: nothing here is read twice.
-int read_primary_key_from_relcache(Oid relid, char** names) {
-    // The lock a SELECT of the table takes, held as the statement's would be; only for a caller
-    // who may take it with LOCK TABLE (a right to read or change the table): a role without one
-    // must not keep a lock on the table past an error a subtransaction caught.
-    AclMode may_lock = ACL_SELECT | ACL_INSERT | ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE;
-    if (pg_class_aclcheck(relid, GetUserId(), may_lock) != ACLCHECK_OK)
-        return -1;
-    Relation table = try_relation_open(relid, AccessShareLock);
-    if (table == nullptr)
-        return -1;
-    int count = -1;
-    Oid index_oid = RelationGetPrimaryKeyIndex(table);
-    HeapTuple tuple = OidIsValid(index_oid)
-                          ? SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index_oid))
-                          : nullptr;
-    if (HeapTupleIsValid(tuple)) {
-        auto* index = (Form_pg_index)GETSTRUCT(tuple);
-        bool isnull;
-        Datum classes = SysCacheGetAttr(INDEXRELID, tuple, Anum_pg_index_indclass, &isnull);
-        auto* opclasses = isnull ? nullptr : (oidvector*)DatumGetPointer(classes);
-        TupleDesc descriptor = RelationGetDescr(table);
-        count = 0;
-        for (int i = 0; i < index->indnkeyatts && i < INDEX_MAX_KEYS; i++) {
-            AttrNumber attnum = index->indkey.values[i];
-            if (attnum <= 0 || attnum > descriptor->natts) {
-                count = -1;  // not a plain column: left to pg_constraint
-                break;
-            }
-            Form_pg_attribute column = TupleDescAttr(descriptor, attnum - 1);
-            names[count++] = pstrdup(NameStr(column->attname));
-            if (opclasses != nullptr && i < opclasses->dim1)
-                learn_equality(column->atttypid, opclasses->values[i]);
-        }
-        ReleaseSysCache(tuple);
-    }
-    relation_close(table, NoLock);
-    return count;
-}
-
 // Fills `names` (INDEX_MAX_KEYS entries) with the primary key's column names; returns the count.
 int read_primary_key(Oid relid, char** names) {
-    int known = read_primary_key_from_relcache(relid, names);
-    if (known >= 0)
-        return known;
     Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
