@@ -60,4 +60,22 @@ ROLLBACK;
 REVOKE ALL ON pk_locked FROM pk_stranger;
 DROP ROLE pk_stranger;
 
+-- One row by key finds more than one: rows of an inheritance child with the same key, or a
+-- duplicate a deferred key allows until commit. Refused (21000), not one of them picked.
+CREATE TABLE pk_inherited_child (extra int) INHERITS (pk_locked);
+INSERT INTO pk_inherited_child VALUES (1, 5);
+SELECT fetch_one_with_relations('pk_locked', 1);
+SELECT fetch_with_relations('{"table": "pk_locked", "id": 1}');
+SELECT fetch_one_with_relations_json('pk_locked', 1);
+SELECT fetch_one_with_relations('pk_inherited_child', 1);
+DROP TABLE pk_inherited_child;
+CREATE TABLE pk_deferred (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, v text);
+INSERT INTO pk_deferred VALUES (1, 'first');
+BEGIN;
+INSERT INTO pk_deferred VALUES (1, 'second');
+SELECT fetch_one_with_relations('pk_deferred', 1);
+ROLLBACK;
+SELECT fetch_one_with_relations('pk_deferred', 1);
+DROP TABLE pk_deferred;
+
 DROP TABLE pk_locked, pk_parted, pk_deferrable, pk_dropped_child, pk_dropped;

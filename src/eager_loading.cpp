@@ -1111,7 +1111,11 @@ Datum execute(FunctionCallInfo fcinfo, const std::string& sql, const pg::Paramet
     rows_statement = GetCurrentStatementStartTimestamp();
     pg::SingleValue result;
     try {
-        result = pg::query_single_value(sql, parameters, true, choice);
+        // One statement for a list returns one row (the array); for one row by key, each row
+        // of the key.
+        result = pg::query_single_value(sql, parameters, true, choice, true);
+        if (result.more)
+            pg::refuse_rows_sharing_the_key();
     } catch (...) {
         rows_rendered = outer_rows;
         rows_statement = outer_statement;

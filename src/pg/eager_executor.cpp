@@ -1398,6 +1398,13 @@ Datum jsonb_as_json_text(Datum jsonb) {
     });
 }
 
+void refuse_rows_sharing_the_key() {
+    throw Error(sqlstate::kCardinalityViolation, "more than one row has the key",
+                "Rows of inheritance children, or a duplicate a deferred primary key allows until "
+                "commit, share it.",
+                "Load the rows with a filter instead.");
+}
+
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
                         bool* is_null) {
     MemoryContext result_context = CurrentMemoryContext;
@@ -1409,6 +1416,8 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
     ReadBudget budget = load_budget();
     run_batches(program, spec, rows, 0, 0, &budget);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
+    if (!as_array && rows[0].starts[1] - rows[0].starts[0] > 1)
+        refuse_rows_sharing_the_key();
     const EagerProgram* code = &program;
     // The rows' size as read (with a rendering estimate per column) is about the text's: reserved
     // at once, the text grows without copying itself over and over.

@@ -504,12 +504,13 @@ std::string Parameters::add(Oid type, Datum value, bool is_null) {
 }
 
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
-                               PlanChoice choice) {
+                               PlanChoice choice, bool look_for_more) {
     spi_connect();
     SPIPlanPtr plan = cached_plan(sql, parameters.types, choice);
-    uint64 rows = execute_plan(plan, parameters.values, parameters.nulls, read_only, 1);
+    uint64 rows =
+        execute_plan(plan, parameters.values, parameters.nulls, read_only, look_for_more ? 2 : 1);
     SingleValue result = guarded([rows] {
-        SingleValue out{(Datum)0, true};
+        SingleValue out{(Datum)0, true, rows > 1};
         if (rows > 0) {
             Form_pg_attribute attribute = TupleDescAttr(SPI_tuptable->tupdesc, 0);
             Datum value =

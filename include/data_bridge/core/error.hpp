@@ -17,6 +17,7 @@ inline constexpr const char* kInvalidTextRepresentation = "22P02";
 inline constexpr const char* kNullValueNotAllowed = "22004";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kForeignKeyViolation = "23503";
+inline constexpr const char* kCardinalityViolation = "21000";
 inline constexpr const char* kUndefinedTable = "42P01";
 inline constexpr const char* kUndefinedColumn = "42703";
 inline constexpr const char* kUndefinedObject = "42704";

@@ -57,6 +57,11 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
 // The budget of one load (or one chunk of a stream): data_bridge.max_load_size.
 ReadBudget load_budget();
 
+// Refuses (21000) a load of one row by its primary key that found more than one: rows of
+// inheritance children, or a duplicate a deferred key allows until commit. A plain SELECT by the
+// key returns them all; the load does not pick one.
+[[noreturn]] void refuse_rows_sharing_the_key();
+
 // A jsonb datum as json text, as jsonb_out prints it (the one-statement loads' json form).
 Datum jsonb_as_json_text(Datum jsonb);
 

@@ -95,13 +95,15 @@ int64 kept_plan_bytes();
 
 struct SingleValue {
     Datum value;
-    bool is_null;  // no row, or a NULL
+    bool is_null;       // no row, or a NULL
+    bool more = false;  // a second row came (only looked for when asked)
 };
 
 // Connects SPI, runs the statement with a plan cached across calls, copies the first column of
-// the first row out of SPI's memory, and disconnects.
+// the first row out of SPI's memory, and disconnects. `look_for_more`: reads a second row too,
+// to tell whether there was one (SingleValue::more).
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
-                               PlanChoice choice = PlanChoice::kAuto);
+                               PlanChoice choice = PlanChoice::kAuto, bool look_for_more = false);
 
 // The function's result from a single value: the value, or SQL NULL.
 inline Datum value_or_null(FunctionCallInfo fcinfo, const SingleValue& result) {
