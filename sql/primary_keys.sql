@@ -67,7 +67,14 @@ INSERT INTO pk_inherited_child VALUES (1, 5);
 SELECT fetch_one_with_relations('pk_locked', 1);
 SELECT fetch_with_relations('{"table": "pk_locked", "id": 1}');
 SELECT fetch_one_with_relations_json('pk_locked', 1);
+SELECT fetch_rows_with_relations('{"table": "pk_locked", "id": 1}');
+-- Refused before the rows are counted against data_bridge.max_rows.
+SET data_bridge.max_rows = 1;
+SELECT fetch_one_with_relations('pk_locked', 1);
+RESET data_bridge.max_rows;
 SELECT fetch_one_with_relations('pk_inherited_child', 1);
+-- A list has every row.
+SELECT fetch_many_with_relations('pk_locked', '[]', filter => '{"id": 1}');
 DROP TABLE pk_inherited_child;
 CREATE TABLE pk_deferred (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, v text);
 INSERT INTO pk_deferred VALUES (1, 'first');

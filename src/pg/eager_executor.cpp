@@ -1354,6 +1354,9 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                                      batch.probe_table, batch.probe_column)
                 : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
         SPITupleTable* table = SPI_tuptable;
+        // One row by key: refused before its relations are read, or its rows counted.
+        if (batch.parent < 0 && batch.shape == EagerShape::kObject && processed > 1)
+            refuse_rows_sharing_the_key();
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)
             throw eager_row_budget_exceeded(limit);
@@ -1400,9 +1403,11 @@ Datum jsonb_as_json_text(Datum jsonb) {
 
 void refuse_rows_sharing_the_key() {
     throw Error(sqlstate::kCardinalityViolation, "more than one row has the key",
-                "Rows of inheritance children, or a duplicate a deferred primary key allows until "
-                "commit, share it.",
-                "Load the rows with a filter instead.");
+                "A SELECT by the primary key finds several rows: rows of inheritance children (a "
+                "primary key does not span them), or a duplicate a deferred primary key allows "
+                "until commit.",
+                "Load a child table by its own key, or the rows with fetch_many_with_relations and "
+                "a filter.");
 }
 
 Datum run_eager_program(const EagerProgram& program, const Parameters& spec, ResultFormat format,
@@ -1416,8 +1421,6 @@ Datum run_eager_program(const EagerProgram& program, const Parameters& spec, Res
     ReadBudget budget = load_budget();
     run_batches(program, spec, rows, 0, 0, &budget);
     bool as_array = program.batches[0].shape == EagerShape::kArray;
-    if (!as_array && rows[0].starts[1] - rows[0].starts[0] > 1)
-        refuse_rows_sharing_the_key();
     const EagerProgram* code = &program;
     // The rows' size as read (with a rendering estimate per column) is about the text's: reserved
     // at once, the text grows without copying itself over and over.
@@ -1534,11 +1537,16 @@ bool next_eager_chunk(const EagerProgram& program, const Parameters& spec, const
     // Only one chunk is held at a time: each has the whole size budget.
     ReadBudget budget = load_budget();
     SPITupleTable* table = nullptr;
-    uint64 fetched = fetch_charged(cursor, chunk_rows, &budget, &table);
+    // One row by key: a second row is looked for in the same chunk (and refused), so that the
+    // stream returns what the other forms return.
+    bool one_row = program.batches[0].shape == EagerShape::kObject;
+    uint64 fetched = fetch_charged(cursor, one_row ? 2 : chunk_rows, &budget, &table);
     if (fetched == 0) {
         spi_finish();
         return false;
     }
+    if (one_row && fetched > 1)
+        refuse_rows_sharing_the_key();
     // The chunk's rows and relations live in the SPI connection's memory, gone at its end;
     // only the rendered rows are kept, in rows_context.
     BatchRows* rows = guarded([batch_count] {
