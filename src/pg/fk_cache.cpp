@@ -15,6 +15,7 @@
 extern "C" {
 #include "access/relation.h"
 #include "catalog/index.h"
+#include "storage/lmgr.h"
 #include "utils/inval.h"
 }
 
@@ -243,12 +244,30 @@ void mix_class_row(uint64_t& hash, const FormData_pg_class* form) {
     mix(hash, &form->relkind, sizeof form->relkind);
 }
 
+// A table's signature, or none when its lock was not free (Signature::known false).
+struct Signature {
+    bool known;
+    uint64_t hash;
+};
+
 // What remembered statements depend on in a table: its name and schema, its columns and their
-// types, its indexes. 0 when the table is gone. Raises errors: call inside guarded().
-uint64_t relation_signature(Oid relid) {
-    Relation relation = try_relation_open(relid, AccessShareLock);
+// types, its indexes. 0 when the table is gone. `wait`: whether to wait for the table's lock (a
+// transaction changing the table holds it); without, unknown while it is held. Raises errors:
+// call inside guarded().
+Signature relation_signature(Oid relid, bool wait) {
+    Relation relation = nullptr;
+    if (wait) {
+        relation = try_relation_open(relid, AccessShareLock);
+    } else if (ConditionalLockRelationOid(relid, AccessShareLock)) {
+        if (SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+            relation = relation_open(relid, NoLock);
+        else
+            UnlockRelationOid(relid, AccessShareLock);
+    } else {
+        return Signature{false, 0};
+    }
     if (relation == nullptr)
-        return 0;
+        return Signature{true, 0};
     uint64_t hash = kHashStart;
     mix_class_row(hash, relation->rd_rel);
     TupleDesc descriptor = RelationGetDescr(relation);
@@ -279,7 +298,7 @@ uint64_t relation_signature(Oid relid) {
         mix(hash, index, sizeof *index);
     }
     relation_close(relation, AccessShareLock);
-    return hash;
+    return Signature{true, hash};
 }
 
 // The model's part of a table's pg_class row (0 when the table is gone); raises errors: call
@@ -298,8 +317,11 @@ uint64_t class_signature(Oid relid) {
     return hash;
 }
 
-uint64_t signature_of(Oid relid) {
-    uint64_t hash = guarded([relid] { return relation_signature(relid); });
+Signature signature_of(Oid relid, bool wait) {
+    Signature signature = guarded([relid, wait] { return relation_signature(relid, wait); });
+    if (!signature.known)
+        return signature;
+    uint64_t& hash = signature.hash;
     // How Citus places the table (create_distributed_table changes nothing else of it): a
     // remembered load's statements depend on it.
     if (citus_present()) {
@@ -308,7 +330,7 @@ uint64_t signature_of(Oid relid) {
         mix(hash, citus.distribution_column.data(), citus.distribution_column.size());
         mix(hash, &citus.colocation, sizeof citus.colocation);
     }
-    return hash;
+    return signature;
 }
 
 // Whether a table's keys read again from the catalogs differ from the list the graph holds
@@ -421,10 +443,17 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
             settled->second.changes_seen == catalog_changes &&
             settled->second.class_signature == now_class)
             continue;  // statistics only (see catalog_changes)
+        bool compared = true;
         if (watched_tables.count(relid) != 0) {
-            uint64_t now = signature_of(relid);
-            if (watched_tables[relid] != now) {
-                watched_tables[relid] = now;
+            // Without waiting for the table's lock: the call may already hold locks that the
+            // transaction holding it waits for. While it is held, the remembered shapes go, as
+            // for a change, and the table is compared when that transaction's change arrives.
+            Signature now = signature_of(relid, false);
+            if (!now.known) {
+                compared = false;
+                generation++;
+            } else if (watched_tables[relid] != now.hash) {
+                watched_tables[relid] = now.hash;
                 watch_column_types(relid);  // a column of a new type
                 generation++;
             }
@@ -438,7 +467,7 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
                      (current_graph != nullptr && current_graph->involves(relid));
         if (settled_tables.size() >= kMaxOtherRelations)
             settled_tables.clear();  // only costs full comparisons
-        if (known)
+        if (known && compared)
             settled_tables[relid] = SettledTable{now_class, changes_before};
     }
 }
@@ -531,7 +560,8 @@ void record_type_schema(Oid type) {
 void watch_table(RelationId relid) {
     if (watched_tables.count(relid) != 0)
         return;
-    uint64_t signature = signature_of(relid);
+    // Planning a statement on the table, which waits for its lock too.
+    uint64_t signature = signature_of(relid, true).hash;
     watch_column_types(relid);
     watched_tables.emplace(relid, signature);
 }
