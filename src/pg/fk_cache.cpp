@@ -447,10 +447,13 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
         if (watched_tables.count(relid) != 0) {
             // Without waiting for the table's lock: the call may already hold locks that the
             // transaction holding it waits for. While it is held, the remembered shapes go, as
-            // for a change, and the table is compared when that transaction's change arrives.
+            // for a change, and the table is no longer watched: a load planned on it again
+            // watches it anew, with the signature of what it was planned on.
             Signature now = signature_of(relid, false);
             if (!now.known) {
                 compared = false;
+                watched_tables.erase(relid);
+                settled_tables.erase(relid);
                 generation++;
             } else if (watched_tables[relid] != now.hash) {
                 watched_tables[relid] = now.hash;
