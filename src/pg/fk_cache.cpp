@@ -146,41 +146,6 @@ void on_type_change(Datum, int, uint32 hash) {
     }
 }
 
-// The syscache hash values of a table's column types, for watched_type_hashes (palloc'd array,
-// `count` entries; inside guarded()).
-uint32* column_type_hashes(Oid relid, int* count) {
-    *count = 0;
-    Relation relation = try_relation_open(relid, AccessShareLock);
-    if (relation == nullptr)
-        return nullptr;
-    TupleDesc descriptor = RelationGetDescr(relation);
-    auto* hashes = static_cast<uint32*>(palloc(sizeof(uint32) * (descriptor->natts + 1)));
-    for (int i = 0; i < descriptor->natts; i++) {
-        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
-        if (!attribute->attisdropped)
-            hashes[(*count)++] =
-                GetSysCacheHashValue1(TYPEOID, ObjectIdGetDatum(attribute->atttypid));
-    }
-    relation_close(relation, AccessShareLock);
-    return hashes;
-}
-
-void watch_column_types(Oid relid) {
-    struct Hashes {
-        uint32* values;
-        int count;
-    };
-    Hashes hashes = guarded([relid] {
-        Hashes out{nullptr, 0};
-        out.values = column_type_hashes(relid, &out.count);
-        return out;
-    });
-    for (int i = 0; i < hashes.count; i++)
-        watched_type_hashes.insert(hashes.values[i]);
-    if (hashes.values != nullptr)
-        guarded([hashes] { pfree(hashes.values); });
-}
-
 // Bumps the generation when a type the watched tables' columns use has changed.
 void settle_types() {
     if (!every_type_changed && changed_type_hashes.empty())
@@ -244,11 +209,18 @@ void mix_class_row(uint64_t& hash, const FormData_pg_class* form) {
     mix(hash, &form->relkind, sizeof form->relkind);
 }
 
-// A table's signature, or none when its lock was not free (Signature::known false).
+// A table's signature, or none when its lock was not free (Signature::known false), with the
+// syscache hash values of its column types (palloc'd, for watched_type_hashes).
 struct Signature {
     bool known;
     uint64_t hash;
+    uint32* type_hashes;
+    int type_count;
 };
+
+// The signature a watched table has while it could not be compared (its lock was held): never a
+// table's own, so the next comparison counts as a change.
+constexpr uint64_t kUnknownSignature = ~0ULL;
 
 // What remembered statements depend on in a table: its name and schema, its columns and their
 // types, its indexes. 0 when the table is gone. `wait`: whether to wait for the table's lock (a
@@ -264,15 +236,20 @@ Signature relation_signature(Oid relid, bool wait) {
         else
             UnlockRelationOid(relid, AccessShareLock);
     } else {
-        return Signature{false, 0};
+        return Signature{false, 0, nullptr, 0};
     }
     if (relation == nullptr)
-        return Signature{true, 0};
+        return Signature{true, 0, nullptr, 0};
     uint64_t hash = kHashStart;
     mix_class_row(hash, relation->rd_rel);
     TupleDesc descriptor = RelationGetDescr(relation);
+    auto* types = static_cast<uint32*>(palloc(sizeof(uint32) * (descriptor->natts + 1)));
+    int type_count = 0;
     for (int i = 0; i < descriptor->natts; i++) {
         Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        if (!attribute->attisdropped)
+            types[type_count++] =
+                GetSysCacheHashValue1(TYPEOID, ObjectIdGetDatum(attribute->atttypid));
         mix(hash, NameStr(attribute->attname), strlen(NameStr(attribute->attname)));
         mix(hash, &attribute->atttypid, sizeof attribute->atttypid);
         mix(hash, &attribute->atttypmod, sizeof attribute->atttypmod);
@@ -298,7 +275,7 @@ Signature relation_signature(Oid relid, bool wait) {
         mix(hash, index, sizeof *index);
     }
     relation_close(relation, AccessShareLock);
-    return Signature{true, hash};
+    return Signature{true, hash, types, type_count};
 }
 
 // The model's part of a table's pg_class row (0 when the table is gone); raises errors: call
@@ -330,7 +307,19 @@ Signature signature_of(Oid relid, bool wait) {
         mix(hash, citus.distribution_column.data(), citus.distribution_column.size());
         mix(hash, &citus.colocation, sizeof citus.colocation);
     }
+    if (hash == kUnknownSignature)
+        hash ^= 1;
     return signature;
+}
+
+// Watches the types of the table's columns (a type changed is a change of the table) and frees
+// the list.
+void watch_column_types(const Signature& signature) {
+    for (int i = 0; i < signature.type_count; i++)
+        watched_type_hashes.insert(signature.type_hashes[i]);
+    uint32* hashes = signature.type_hashes;
+    if (hashes != nullptr)
+        guarded([hashes] { pfree(hashes); });
 }
 
 // Whether a table's keys read again from the catalogs differ from the list the graph holds
@@ -447,18 +436,23 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
         if (watched_tables.count(relid) != 0) {
             // Without waiting for the table's lock: the call may already hold locks that the
             // transaction holding it waits for. While it is held, the remembered shapes go, as
-            // for a change, and the table is no longer watched: a load planned on it again
-            // watches it anew, with the signature of what it was planned on.
+            // for a change, and the table stays watched under a signature no table has: its next
+            // invalidation (that transaction's change, arriving even while a load planned on it
+            // waits for its lock) makes it a suspect again, compared as changed.
             Signature now = signature_of(relid, false);
             if (!now.known) {
                 compared = false;
-                watched_tables.erase(relid);
+                if (watched_tables[relid] != kUnknownSignature) {
+                    watched_tables[relid] = kUnknownSignature;
+                    generation++;
+                }
                 settled_tables.erase(relid);
-                generation++;
-            } else if (watched_tables[relid] != now.hash) {
-                watched_tables[relid] = now.hash;
-                watch_column_types(relid);  // a column of a new type
-                generation++;
+            } else {
+                if (watched_tables[relid] != now.hash) {
+                    watched_tables[relid] = now.hash;
+                    generation++;
+                }
+                watch_column_types(now);  // a column of a new type
             }
         }
         if (!graph_is_stale && current_graph != nullptr && current_graph->involves(relid) &&
@@ -563,10 +557,28 @@ void record_type_schema(Oid type) {
 void watch_table(RelationId relid) {
     if (watched_tables.count(relid) != 0)
         return;
-    // Planning a statement on the table, which waits for its lock too.
-    uint64_t signature = signature_of(relid, true).hash;
-    watch_column_types(relid);
-    watched_tables.emplace(relid, signature);
+    // Watched before its lock is waited for (a statement planned on the table waits for it
+    // too), so that a change committed meanwhile makes it a suspect instead of passing unseen.
+    // The load being planned read some of the table's facts before: when the table changed
+    // while this waited, it is not remembered (the generation moves on).
+    uint64_t class_before = guarded([relid] { return class_signature(relid); });
+    uint64_t changes_before = catalog_changes;
+    bool was_suspect = suspect_tables.count(relid) != 0;
+    watched_tables.emplace(relid, kUnknownSignature);
+    Signature signature{};
+    try {
+        signature = signature_of(relid, true);
+    } catch (...) {
+        watched_tables.erase(relid);
+        throw;
+    }
+    watch_column_types(signature);
+    watched_tables[relid] = signature.hash;
+    bool changed = catalog_changes != changes_before ||
+                   (!was_suspect && suspect_tables.count(relid) != 0) ||
+                   guarded([relid] { return class_signature(relid); }) != class_before;
+    if (changed)
+        generation++;
 }
 
 const FkGraph& foreign_key_graph() {
