@@ -278,4 +278,18 @@ DROP TABLE mi_k2;
 DROP TYPE mi_num CASCADE;
 DROP SCHEMA mi_eq_a, mi_eq_b CASCADE;
 
+-- A dropped table leaves no entry behind: a session that loads and drops tables over and over
+-- (temporary tables, rotated partitions) watches as many tables as it has, not every one it had.
+SELECT watched_tables AS watched_before FROM cache_stats() \gset
+DO $$
+BEGIN
+    FOR i IN 1 .. 40 LOOP
+        CREATE TEMP TABLE mi_scratch (id int PRIMARY KEY, v text);
+        INSERT INTO mi_scratch VALUES (1, 'x');
+        PERFORM fetch_one_with_relations('mi_scratch', 1);
+        DROP TABLE mi_scratch;
+    END LOOP;
+END $$;
+SELECT watched_tables - :watched_before <= 1 AS bounded FROM cache_stats();
+
 DROP TABLE mi_likes, mi_posts, mi_users, mi_other;

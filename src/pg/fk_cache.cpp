@@ -435,23 +435,31 @@ void settle(std::vector<Oid>& suspects, const std::vector<Oid>& others) {
         bool compared = true;
         if (watched_tables.count(relid) != 0) {
             // Without waiting for the table's lock: the call may already hold locks that the
-            // transaction holding it waits for. While it is held, the remembered shapes go, as
-            // for a change, and the table stays watched under a signature no table has: its next
-            // invalidation (that transaction's change, arriving even while a load planned on it
-            // waits for its lock) makes it a suspect again, compared as changed.
+            // transaction holding it waits for. While it is held, the remembered shapes go (once),
+            // as for a change, and the table stays watched under a signature no table has: no
+            // shape depends on it until a load planned on it watches it again (watch_table), and
+            // its next invalidation makes it a suspect again.
             Signature now = signature_of(relid, false);
+            uint64_t& held = watched_tables[relid];
             if (!now.known) {
                 compared = false;
-                if (watched_tables[relid] != kUnknownSignature) {
-                    watched_tables[relid] = kUnknownSignature;
+                if (held != kUnknownSignature) {
+                    held = kUnknownSignature;
                     generation++;
                 }
                 settled_tables.erase(relid);
+            } else if (now.hash == 0) {
+                // Dropped: what depended on it goes, and so does its entry.
+                compared = false;
+                watched_tables.erase(relid);
+                settled_tables.erase(relid);
+                generation++;
             } else {
-                if (watched_tables[relid] != now.hash) {
-                    watched_tables[relid] = now.hash;
+                // Unknown since its lock was held, with nothing planned on it since: nothing to
+                // drop.
+                if (held != now.hash && held != kUnknownSignature)
                     generation++;
-                }
+                held = now.hash;
                 watch_column_types(now);  // a column of a new type
             }
         }
@@ -555,7 +563,8 @@ void record_type_schema(Oid type) {
 }
 
 void watch_table(RelationId relid) {
-    if (watched_tables.count(relid) != 0)
+    auto watched = watched_tables.find(relid);
+    if (watched != watched_tables.end() && watched->second != kUnknownSignature)
         return;
     // Watched before its lock is waited for (a statement planned on the table waits for it
     // too), so that a change committed meanwhile makes it a suspect instead of passing unseen.
@@ -564,7 +573,7 @@ void watch_table(RelationId relid) {
     uint64_t class_before = guarded([relid] { return class_signature(relid); });
     uint64_t changes_before = catalog_changes;
     bool was_suspect = suspect_tables.count(relid) != 0;
-    watched_tables.emplace(relid, kUnknownSignature);
+    watched_tables[relid] = kUnknownSignature;
     Signature signature{};
     try {
         signature = signature_of(relid, true);
