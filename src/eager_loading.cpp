@@ -917,6 +917,12 @@ class EagerPlanner {
             relation.probe_table = child;
             relation.probe_column = joined.child_columns[0];
         }
+        // An index on one column compared by value: every parent's rows in one scan.
+        relation.keys_matched_by_value =
+            indexed && !spec.through && !spec.recursive && !per_tenant &&
+            relation.join.size() == 1 && pg::key_matches_by_value(relation.join[0].parent_type) &&
+            pg::column_info(child, joined.child_columns[0]).type == relation.join[0].parent_type &&
+            relation.join[0].equals == "OPERATOR(pg_catalog.=)" && !pg::citus_table(child).managed;
         // Nothing to probe: a scan per key would read the table once per parent row. Only a
         // plain table without children (a view's LATERAL subquery gets the key pushed into it, a
         // partitioned table's is pruned to a partition or probes its partitions' indexes), and

@@ -44,6 +44,35 @@ void group_by_parent(const std::uint64_t* parents, const std::int64_t* places, s
     }
 }
 
+namespace {
+
+bool key_less(const KeyedParent& a, const KeyedParent& b) noexcept {
+    return a.key.high != b.key.high ? a.key.high < b.key.high : a.key.low < b.key.low;
+}
+
+bool same_key(const KeyImage& a, const KeyImage& b) noexcept {
+    return a.high == b.high && a.low == b.low;
+}
+
+}  // namespace
+
+bool sort_parents_by_key(KeyedParent* parents, std::size_t count) noexcept {
+    std::sort(parents, parents + count, key_less);
+    for (std::size_t i = 1; i < count; i++) {
+        if (same_key(parents[i - 1].key, parents[i].key))
+            return false;
+    }
+    return true;
+}
+
+std::int64_t parent_with_key(const KeyedParent* parents, std::size_t count, KeyImage key) noexcept {
+    KeyedParent wanted{key, 0};
+    const KeyedParent* found = std::lower_bound(parents, parents + count, wanted, key_less);
+    if (found == parents + count || !same_key(found->key, key))
+        return -1;
+    return static_cast<std::int64_t>(found->parent);
+}
+
 bool jsonb_key_less(const std::string& a, const std::string& b) {
     if (a.size() != b.size())
         return a.size() < b.size();
@@ -189,9 +218,12 @@ class BatchBuilder {
         std::vector<std::string> joins;
         std::vector<Pending> pending;
         attach_relations(level, batch, 0, own, next_column, joins, pending);
-        if (sorted_here)
+        if (sorted_here) {
             batch.sql = unsorted_related_sql(level, *relation, own.items, joins);
-        else if (relation != nullptr)
+            if (relation->keys_matched_by_value && relation->join.size() == 1 &&
+                !relation->per_tenant && level.recursion == 0)
+                batch.keyset_sql = keyset_related_sql(level, *relation, own.items, joins);
+        } else if (relation != nullptr)
             batch.sql = related_sql(level, *relation, shape, own.items, joins);
         else if (has_joins)
             batch.sql = joined_top_sql(level, shape, own.items, joins);
@@ -614,6 +646,22 @@ class BatchBuilder {
             outputs(joins.size(), true), keys_sql(relation), select_list(items), from_sql(level),
             where_sql(related_conditions(level, relation)),
             fmt::format("{}", fmt::join(joins, "")));
+    }
+
+    // The same rows for every parent key in one scan (Batch::keyset_sql): the key array taken
+    // whole by `= ANY`, each row led by its join key, by which the executor finds its parent.
+    std::string keyset_related_sql(const EagerLevel& level, const EagerRelation& relation,
+                                   const std::vector<std::string>& items,
+                                   const std::vector<std::string>& joins) const {
+        const EagerJoinColumn& join = relation.join[0];
+        std::string key = join_child_sql(level.alias, join);
+        std::vector<std::string> conditions{
+            fmt::format("{} {} ANY (${})", key, join.equals, spec_parameters_ + 1)};
+        std::vector<std::string> own = own_conditions(relation);
+        conditions.insert(conditions.end(), own.begin(), own.end());
+        return fmt::format("SELECT {} FROM (SELECT {} AS k, {} FROM {}{}) AS s{}",
+                           outputs(joins.size(), false), key, select_list(items), from_sql(level),
+                           where_sql(conditions), fmt::format("{}", fmt::join(joins, "")));
     }
 
     // A per-tenant count or aggregate: its value over each parent key's rows (one row per key,

@@ -19,9 +19,14 @@ extern "C" {
 #include "utils/json.h"
 #include "utils/sortsupport.h"
 #include "utils/typcache.h"
+#include "utils/uuid.h"
 }
 
 namespace data_bridge::pg {
+
+bool key_matches_by_value(Oid type) {
+    return type == INT2OID || type == INT4OID || type == INT8OID || type == UUIDOID;
+}
 
 std::shared_ptr<const EagerProgram> eager_program(const EagerLevel& root, bool as_array,
                                                   std::size_t spec_parameters, bool custom_plans) {
@@ -101,11 +106,31 @@ struct BatchRows {
     Datum* values;              // one row, deformed
     bool* nulls;
     uint64* parents;  // by row: its parent row (0-based; all 0 at the top)
-    bool* repeated;   // a recursion's level: by row, whether it repeats an ancestor; else null
+    // A batch that ran its keyset_sql: the parent rows by key (sorted), which column 0 names.
+    const KeyedParent* keyed;
+    uint64 keyed_count;
+    bool* repeated;  // a recursion's level: by row, whether it repeats an ancestor; else null
     // A values batch (is_values_batch): an aggregate over no rows, for parents without a row.
     Datum empty_value;
     bool empty_null;
 };
+
+// A key's image (core KeyImage): equal images for equal keys of a type key_matches_by_value
+// accepts, as its equality decides.
+KeyImage key_image(Oid type, Datum value) {
+    KeyImage image;
+    if (type == UUIDOID) {
+        const pg_uuid_t* uuid = DatumGetUUIDP(value);
+        static_assert(sizeof(uuid->data) == sizeof(image.high) + sizeof(image.low), "16 bytes");
+        memcpy(&image.high, uuid->data, sizeof(image.high));
+        memcpy(&image.low, uuid->data + sizeof(image.high), sizeof(image.low));
+        return image;
+    }
+    image.low = static_cast<std::uint64_t>(type == INT2OID   ? DatumGetInt16(value)
+                                           : type == INT4OID ? DatumGetInt32(value)
+                                                             : DatumGetInt64(value));
+    return image;
+}
 
 // A table altered by another session while this call waited for its lock: the statement is
 // re-planned with the new column types, which the program's conversions do not expect.
@@ -264,9 +289,18 @@ void order_rows(BatchRows& rows, uint64 parent_count, bool below_top, int order_
     int64* places = nullptr;
     if (order_column >= 0)
         places = static_cast<int64*>(palloc(sizeof(int64) * (rows.count + 1)));
+    Oid key_type = TupleDescAttr(descriptor, 0)->atttypid;
     for (uint64 i = 0; i < rows.count; i++) {
         bool is_null;
-        if (below_top) {
+        if (below_top && rows.keyed != nullptr) {
+            Datum key = SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null);
+            int64 parent =
+                is_null ? -1
+                        : parent_with_key(rows.keyed, rows.keyed_count, key_image(key_type, key));
+            if (parent < 0)
+                elog(ERROR, "data_bridge: eager load batch returned a row of no parent key");
+            parents[i] = static_cast<uint64>(parent);
+        } else if (below_top) {
             int64 number =
                 DatumGetInt64(SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null));
             if (is_null || number < 1 || static_cast<uint64>(number) > parent_count)
@@ -403,6 +437,28 @@ Datum key_array(const BatchRows& parent, int column, Oid element_type, const boo
             nulls[i] = true;
     }
     return array_datum(element_type, values, nulls, count);
+}
+
+// The parent rows by their key's value (column `column`, of a type key_matches_by_value
+// accepts), NULL keys left out; null when two rows share a key.
+const KeyedParent* keyed_parents(const BatchRows& parent, int column, Oid type, uint64* count) {
+    check_column_type(parent.table->tupdesc, column, type);
+    auto* keyed = static_cast<KeyedParent*>(
+        palloc_extended(sizeof(KeyedParent) * (parent.count + 1), MCXT_ALLOC_HUGE));
+    uint64 taken = 0;
+    for (uint64 i = 0; i < parent.count; i++) {
+        bool is_null;
+        Datum key =
+            SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &is_null);
+        if (!is_null)
+            keyed[taken++] = {key_image(type, key), i};
+    }
+    if (!sort_parents_by_key(keyed, taken)) {
+        pfree(keyed);
+        return nullptr;
+    }
+    *count = taken;
+    return keyed;
 }
 
 // The shared relations' lists of one call: per list (EagerProgram::shared_lists), each distinct
@@ -1347,12 +1403,34 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                             : batch.parent >= 0  ? PlanChoice::kGeneric
                                                  : PlanChoice::kAuto;
         check_sort_columns(program, b);
-        SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
-        uint64 processed =
-            batch.index_probes && choice == PlanChoice::kGeneric
-                ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit, budget,
-                                     batch.probe_table, batch.probe_column)
-                : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit, budget);
+        // Parents with distinct keys: every parent's rows in one scan, matched by key.
+        rows[b].keyed = nullptr;
+        if (batch.parent >= 0 && !batch.keyset_sql.empty()) {
+            const BatchRows& parent = rows[batch.parent];
+            int column = batch.parent_key_columns[0];
+            Oid type = batch.key_types[0];
+            uint64* keyed_count = &rows[b].keyed_count;
+            rows[b].keyed = guarded([&parent, column, type, keyed_count] {
+                return keyed_parents(parent, column, type, keyed_count);
+            });
+        }
+        uint64 processed;
+        if (rows[b].keyed != nullptr) {
+            SPIPlanPtr plan = cached_plan(batch.keyset_sql, parameters.types, choice);
+            processed =
+                choice == PlanChoice::kGeneric
+                    ? execute_key_set(plan, parameters.values, parameters.nulls, row_limit, budget)
+                    : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit,
+                                   budget);
+        } else {
+            SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
+            processed =
+                batch.index_probes && choice == PlanChoice::kGeneric
+                    ? execute_key_probes(plan, parameters.values, parameters.nulls, row_limit,
+                                         budget, batch.probe_table, batch.probe_column)
+                    : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit,
+                                   budget);
+        }
         SPITupleTable* table = SPI_tuptable;
         // One row by key: refused before its relations are read, or its rows counted.
         if (batch.parent < 0 && batch.shape == EagerShape::kObject && processed > 1)

@@ -313,16 +313,17 @@ bool generic_plan_ready(SPIPlanPtr plan) {
     return source->is_valid && source->gplan != nullptr && source->gplan->is_valid;
 }
 
-// Builds the kept plan's generic plan with bitmap scans off, in a GUC nest level of its own (as
-// PostgreSQL's RI_Initial_Check sets work_mem), popped before anything runs: nothing but the
-// planning sees the setting. Left to the caller's settings when they turned either scan off.
-void plan_index_probes(SPIPlanPtr plan) {
-    int nest_level = guarded([] {
-        if (!enable_bitmapscan || !enable_indexscan)
+// Builds the kept plan's generic plan with the scan `scan_setting` ("enable_bitmapscan",
+// "enable_seqscan") off, in a GUC nest level of its own (as PostgreSQL's RI_Initial_Check sets
+// work_mem), popped before anything runs: nothing but the planning sees the setting. Left to the
+// caller's settings when they turned a scan off.
+void plan_without(SPIPlanPtr plan, const char* scan_setting) {
+    int nest_level = guarded([scan_setting] {
+        if (!enable_bitmapscan || !enable_indexscan || !enable_seqscan)
             return -1;
         int level = NewGUCNestLevel();
-        set_config_option("enable_bitmapscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                          true, 0, false);
+        set_config_option(scan_setting, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                          false);
         return level;
     });
     if (nest_level < 0)
@@ -356,7 +357,18 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
     });
     // Decided when the plan is built, by the statistics and policies of that moment.
     if (!ready && few_rows_per_key(probed_table, probed_column))
-        plan_index_probes(plan);
+        plan_without(plan, "enable_bitmapscan");
+    return execute_plan(plan, values, nulls, true, row_limit, budget);
+}
+
+uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
+                       const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
+    bool ready = guarded([plan] {
+        AcceptInvalidationMessages();
+        return generic_plan_ready(plan);
+    });
+    if (!ready)
+        plan_without(plan, "enable_seqscan");
     return execute_plan(plan, values, nulls, true, row_limit, budget);
 }
 

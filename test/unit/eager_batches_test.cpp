@@ -463,6 +463,47 @@ TEST(EagerBatches, GroupByParentKeepsOrSortsEachParentsRows) {
     EXPECT_EQ(starts, (std::vector<std::uint64_t>{0, 0, 0, 0}));
 }
 
+TEST(EagerBatches, KeysMatchedByValueReadEveryParentsRowsInOneScan) {
+    EagerLevel root = users_tree();
+    EagerRelation& posts = root.relations[1];
+    posts.level.limit_param.clear();
+    posts.level.rendered = {column("title"), column("id"), column("created")};
+    // Not allowed (a key type compared otherwise than by value): probes only.
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
+    posts.keys_matched_by_value = true;
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    EXPECT_EQ(batches[1].keyset_sql,
+              "SELECT s.* FROM (SELECT t2.author_id AS k, t2.title AS v1, t2.id AS v2, t2.created "
+              "AS v3 FROM public.posts AS t2 WHERE t2.author_id OPERATOR(pg_catalog.=) ANY ($3) "
+              "AND t2.draft IS FALSE) AS s");
+    // The probing form stays, for parents sharing a key; the columns are the same in both.
+    EXPECT_TRUE(contains(batches[1].sql, "WITH ORDINALITY AS k(c1, n)"));
+    EXPECT_EQ(batches[1].sort_columns.size(), 2u);
+    // A page per parent, or the statement sorting: LIMIT and row numbers need the probes.
+    posts.level.limit_param = "$2";
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
+    posts.level.limit_param.clear();
+    EXPECT_TRUE(eager_batches(root, true, 2, true)[1].keyset_sql.empty());
+    // Two join columns: probes.
+    posts.join.push_back(join("tenant", "tenant"));
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
+}
+
+TEST(EagerBatches, ParentsFoundByTheirKeysValue) {
+    std::vector<KeyedParent> parents = {{{0, 30}, 0}, {{0, 10}, 1}, {{1, 10}, 2}, {{0, 20}, 3}};
+    ASSERT_TRUE(sort_parents_by_key(parents.data(), parents.size()));
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {0, 30}), 0);
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {0, 10}), 1);
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {1, 10}), 2);
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {0, 20}), 3);
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {0, 40}), -1);
+    EXPECT_EQ(parent_with_key(parents.data(), parents.size(), {1, 0}), -1);
+    EXPECT_EQ(parent_with_key(parents.data(), 0, {0, 10}), -1);
+    // Two parents with one key: refused (a row would belong to both).
+    parents.push_back({{0, 20}, 4});
+    EXPECT_FALSE(sort_parents_by_key(parents.data(), parents.size()));
+}
+
 TEST(EagerBatches, ARowWithNothingToSelectIsStillThere) {
     EagerLevel root;
     root.table = "public.t";

@@ -86,6 +86,10 @@ struct Batch {
     bool index_probes = false;
     std::uint32_t probe_table = 0;
     std::string probe_column;
+    // The same rows for parents whose keys are all distinct (EagerRelation::keys_matched_by_value):
+    // one scan for every key (`= ANY` of the key array), column 0 the row's join key rather than
+    // its parent's number; the executor finds the parent by the key's value. "": probe by key.
+    std::string keyset_sql;
     // A per-tenant relation's count or aggregate (shape kCount or kAggregate): one row per parent
     // of a tenant, the parent's number and then the value; a parent without a tenant gets the value
     // over no rows, 0 for a count, for an aggregate what empty_sql returns. When no parent has a
@@ -111,6 +115,24 @@ bool jsonb_key_less(const std::string& a, const std::string& b);
 void group_by_parent(const std::uint64_t* parents, const std::int64_t* places, std::size_t count,
                      std::size_t parent_count, std::uint64_t* starts,
                      std::uint64_t* order) noexcept;
+
+// A single-column key's value as two words (an integer's, a uuid's 16 bytes), for matching a
+// related row's join key to its parent's by value (Batch::keyset_sql).
+struct KeyImage {
+    std::uint64_t high = 0;
+    std::uint64_t low = 0;
+};
+struct KeyedParent {
+    KeyImage key;
+    std::uint64_t parent = 0;  // the parent row (0-based)
+};
+
+// Sorts `parents` by key; false when two share a key (a related row would belong to both: the
+// batch then probes key by key). Allocates nothing and cannot throw.
+bool sort_parents_by_key(KeyedParent* parents, std::size_t count) noexcept;
+
+// The parent of the row with key `key` in `parents` (sorted by sort_parents_by_key), or -1.
+std::int64_t parent_with_key(const KeyedParent* parents, std::size_t count, KeyImage key) noexcept;
 
 // The top batch's statement for reading its rows through a cursor: in their order (the
 // statement alone leaves that to the executor when rows are joined into it).

@@ -36,6 +36,11 @@ struct EagerProgram {
     std::vector<std::vector<int>> column_shapes;
 };
 
+// Whether a join key of this type (the same on both sides, compared by pg_catalog's "=") can be
+// matched to its parent's by its stored value: integers and uuid, whose equality is that of the
+// value (EagerRelation::keys_matched_by_value).
+bool key_matches_by_value(Oid type);
+
 // The program of a tree of levels, or nullptr when a join key's type has no array type (the
 // caller then runs the single-statement form).
 // `custom_plans`: every statement planned for its values (see EagerProgram), and ordering its

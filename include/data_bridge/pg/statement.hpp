@@ -60,6 +60,14 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
                           const std::vector<char>& nulls, long row_limit, ReadBudget* budget,
                           Oid probed_table, const std::string& probed_column);
 
+// The same for a kept generic plan that reads the rows of every key of an array at once (`= ANY`,
+// Batch::keyset_sql) from a table with an index leading with the key column: when the plan is
+// (re)built here, it is built with sequential scans off (unless the caller turned a scan off),
+// so that the keys go to the index. A generic plan guesses ten keys: for more rows per key than
+// that guess allows it would scan the whole table and compare every row with every key.
+uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
+                       const std::vector<char>& nulls, long row_limit, ReadBudget* budget);
+
 // Adds rows already read (a cursor's chunk) to the budget: 54000 past the limit.
 void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count);
 
