@@ -447,6 +447,8 @@ const KeyedParent* keyed_parents(const BatchRows& parent, int column, Oid type, 
         palloc_extended(sizeof(KeyedParent) * (parent.count + 1), MCXT_ALLOC_HUGE));
     uint64 taken = 0;
     for (uint64 i = 0; i < parent.count; i++) {
+        if ((i & 4095) == 0)
+            CHECK_FOR_INTERRUPTS();
         bool is_null;
         Datum key =
             SPI_getbinval(parent.table->vals[i], parent.table->tupdesc, column + 1, &is_null);
