@@ -917,12 +917,6 @@ class EagerPlanner {
             relation.probe_table = child;
             relation.probe_column = joined.child_columns[0];
         }
-        // An index on one column compared by value: every parent's rows in one scan.
-        relation.keys_matched_by_value =
-            indexed && !spec.through && !spec.recursive && !per_tenant &&
-            relation.join.size() == 1 && pg::key_matches_by_value(relation.join[0].parent_type) &&
-            pg::column_info(child, joined.child_columns[0]).type == relation.join[0].parent_type &&
-            relation.join[0].equals == "OPERATOR(pg_catalog.=)" && !pg::citus_table(child).managed;
         // Nothing to probe: a scan per key would read the table once per parent row. Only a
         // plain table without children (a view's LATERAL subquery gets the key pushed into it, a
         // partitioned table's is pruned to a partition or probes its partitions' indexes), and
@@ -934,6 +928,16 @@ class EagerPlanner {
                 return get_rel_relkind(child) == RELKIND_RELATION && !has_subclass(child);
             }) &&
             !pg::citus_table(child).managed;
+        // Probed by a btree that takes the keys whole, on one column compared by value: every
+        // parent's rows in one index scan, its plan certain (see Batch::keyset_sql). Not a
+        // partitioned table (every partition would be searched for every key), nor a Citus one.
+        relation.keys_matched_by_value =
+            relation.index_probes && !spec.recursive && !per_tenant && plain_table &&
+            relation.join.size() == 1 && pg::key_matches_by_value(relation.join[0].parent_type) &&
+            pg::column_info(child, joined.child_columns[0]).type == relation.join[0].parent_type &&
+            relation.join[0].equals == "OPERATOR(pg_catalog.=)" &&
+            pg::has_index_leading_with(child, joined.child_columns[0],
+                                       pg::IndexKinds::kDefaultBtree);
         relation.keys_joined = !spec.through && !spec.recursive && !indexed && !per_tenant &&
                                joined.parent_columns.size() == 1 &&
                                unique_column(parent, joined.parent_columns[0]) && plain_table;

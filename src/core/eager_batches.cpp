@@ -220,8 +220,8 @@ class BatchBuilder {
         attach_relations(level, batch, 0, own, next_column, joins, pending);
         if (sorted_here) {
             batch.sql = unsorted_related_sql(level, *relation, own.items, joins);
-            if (relation->keys_matched_by_value && relation->join.size() == 1 &&
-                !relation->per_tenant && level.recursion == 0)
+            if (relation->keys_matched_by_value && batch.index_probes &&
+                relation->join.size() == 1 && !relation->per_tenant && level.recursion == 0)
                 batch.keyset_sql = keyset_related_sql(level, *relation, own.items, joins);
         } else if (relation != nullptr)
             batch.sql = related_sql(level, *relation, shape, own.items, joins);

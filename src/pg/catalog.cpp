@@ -21,6 +21,7 @@ extern "C" {
 #include "utils/rel.h"
 #include "parser/parse_oper.h"
 #include "catalog/pg_am.h"
+#include "commands/defrem.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_statistic.h"
@@ -395,12 +396,15 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
     return qualified_operator_sql(guarded([&] { return quote_identifier(schema); }), symbol);
 }
 
-bool has_index_leading_with(Oid relid, const std::string& column) {
+bool has_index_leading_with(Oid relid, const std::string& column, IndexKinds kinds) {
     const char* name = column.c_str();
-    return guarded([relid, name] {
+    return guarded([relid, name, kinds] {
         AttrNumber attnum = get_attnum(relid, name);
         if (attnum <= 0)
             return false;
+        Oid default_btree = kinds == IndexKinds::kDefaultBtree
+                                ? GetDefaultOpClass(get_atttype(relid, attnum), BTREE_AM_OID)
+                                : InvalidOid;
         Relation relation = relation_open(relid, AccessShareLock);
         List* indexes = RelationGetIndexList(relation);
         relation_close(relation, AccessShareLock);
@@ -415,6 +419,13 @@ bool has_index_leading_with(Oid relid, const std::string& column) {
             bool leads = index->indisvalid && index->indnkeyatts > 0 &&
                          index->indkey.values[0] == attnum &&
                          heap_attisnull(index_tuple, Anum_pg_index_indpred, nullptr);
+            if (leads && kinds == IndexKinds::kDefaultBtree) {
+                bool is_null;
+                Datum classes =
+                    SysCacheGetAttr(INDEXRELID, index_tuple, Anum_pg_index_indclass, &is_null);
+                leads = !is_null && OidIsValid(default_btree) &&
+                        ((oidvector*)DatumGetPointer(classes))->values[0] == default_btree;
+            }
             ReleaseSysCache(index_tuple);
             if (!leads)
                 continue;
@@ -423,7 +434,8 @@ bool has_index_leading_with(Oid relid, const std::string& column) {
                 continue;
             Oid method = ((Form_pg_class)GETSTRUCT(class_tuple))->relam;
             ReleaseSysCache(class_tuple);
-            if (method == BTREE_AM_OID || method == HASH_AM_OID) {
+            if (method == BTREE_AM_OID ||
+                (method == HASH_AM_OID && kinds == IndexKinds::kBtreeOrHash)) {
                 found = true;
                 break;
             }

@@ -106,14 +106,20 @@ struct BatchRows {
     Datum* values;              // one row, deformed
     bool* nulls;
     uint64* parents;  // by row: its parent row (0-based; all 0 at the top)
-    // A batch that ran its keyset_sql: the parent rows by key (sorted), which column 0 names.
+    // A batch that ran its keyset_sql: the parent rows by key (sorted), which column 0 names,
+    // of type keyed_type.
     const KeyedParent* keyed;
     uint64 keyed_count;
+    Oid keyed_type;
     bool* repeated;  // a recursion's level: by row, whether it repeats an ancestor; else null
     // A values batch (is_values_batch): an aggregate over no rows, for parents without a row.
     Datum empty_value;
     bool empty_null;
 };
+
+// Parent rows from which a batch reads its rows by key set (Batch::keyset_sql): one parent is
+// one probe either way, and skips revalidating the set's plan.
+constexpr uint64 kKeySetFrom = 2;
 
 // A key's image (core KeyImage): equal images for equal keys of a type key_matches_by_value
 // accepts, as its equality decides.
@@ -289,14 +295,15 @@ void order_rows(BatchRows& rows, uint64 parent_count, bool below_top, int order_
     int64* places = nullptr;
     if (order_column >= 0)
         places = static_cast<int64*>(palloc(sizeof(int64) * (rows.count + 1)));
-    Oid key_type = TupleDescAttr(descriptor, 0)->atttypid;
+    if (below_top && rows.keyed != nullptr)
+        check_column_type(descriptor, 0, rows.keyed_type);
     for (uint64 i = 0; i < rows.count; i++) {
         bool is_null;
         if (below_top && rows.keyed != nullptr) {
             Datum key = SPI_getbinval(rows.table->vals[i], descriptor, 1, &is_null);
-            int64 parent =
-                is_null ? -1
-                        : parent_with_key(rows.keyed, rows.keyed_count, key_image(key_type, key));
+            int64 parent = is_null ? -1
+                                   : parent_with_key(rows.keyed, rows.keyed_count,
+                                                     key_image(rows.keyed_type, key));
             if (parent < 0)
                 elog(ERROR, "data_bridge: eager load batch returned a row of no parent key");
             parents[i] = static_cast<uint64>(parent);
@@ -1407,11 +1414,13 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         check_sort_columns(program, b);
         // Parents with distinct keys: every parent's rows in one scan, matched by key.
         rows[b].keyed = nullptr;
-        if (batch.parent >= 0 && !batch.keyset_sql.empty()) {
+        if (batch.parent >= 0 && !batch.keyset_sql.empty() && choice == PlanChoice::kGeneric &&
+            rows[batch.parent].count >= kKeySetFrom && key_set_possible(batch.probe_table)) {
             const BatchRows& parent = rows[batch.parent];
             int column = batch.parent_key_columns[0];
             Oid type = batch.key_types[0];
             uint64* keyed_count = &rows[b].keyed_count;
+            rows[b].keyed_type = type;
             rows[b].keyed = guarded([&parent, column, type, keyed_count] {
                 return keyed_parents(parent, column, type, keyed_count);
             });
@@ -1420,10 +1429,7 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         if (rows[b].keyed != nullptr) {
             SPIPlanPtr plan = cached_plan(batch.keyset_sql, parameters.types, choice);
             processed =
-                choice == PlanChoice::kGeneric
-                    ? execute_key_set(plan, parameters.values, parameters.nulls, row_limit, budget)
-                    : execute_plan(plan, parameters.values, parameters.nulls, true, row_limit,
-                                   budget);
+                execute_key_set(plan, parameters.values, parameters.nulls, row_limit, budget);
         } else {
             SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
             processed =

@@ -2,6 +2,7 @@
 
 #include "data_bridge/pg/statement.hpp"
 
+#include <initializer_list>
 #include <unordered_map>
 #include <vector>
 
@@ -313,21 +314,18 @@ bool generic_plan_ready(SPIPlanPtr plan) {
     return source->is_valid && source->gplan != nullptr && source->gplan->is_valid;
 }
 
-// Builds the kept plan's generic plan with the scan `scan_setting` ("enable_bitmapscan",
-// "enable_seqscan") off, in a GUC nest level of its own (as PostgreSQL's RI_Initial_Check sets
-// work_mem), popped before anything runs: nothing but the planning sees the setting. Left to the
-// caller's settings when they turned a scan off.
-void plan_without(SPIPlanPtr plan, const char* scan_setting) {
-    int nest_level = guarded([scan_setting] {
-        if (!enable_bitmapscan || !enable_indexscan || !enable_seqscan)
-            return -1;
+// Revalidates (and if need be builds) the kept plan's generic plan with the scans `scans` off,
+// in a GUC nest level of its own (as PostgreSQL's RI_Initial_Check sets work_mem), popped before
+// anything runs: nothing but the planning sees the settings.
+void plan_with_scans_off(SPIPlanPtr plan, std::initializer_list<const char*> scans) {
+    int nest_level = guarded([scans] {
         int level = NewGUCNestLevel();
-        set_config_option(scan_setting, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                          false);
+        for (const char* scan : scans) {
+            set_config_option(scan, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                              false);
+        }
         return level;
     });
-    if (nest_level < 0)
-        return;
     // Planning may run the caller's code (a function folded as a constant): the plan is in use.
     executing++;
     try {
@@ -356,20 +354,21 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
         return generic_plan_ready(plan);
     });
     // Decided when the plan is built, by the statistics and policies of that moment.
-    if (!ready && few_rows_per_key(probed_table, probed_column))
-        plan_without(plan, "enable_bitmapscan");
+    // Left to the caller's settings when they turned either scan off.
+    if (!ready && enable_bitmapscan && enable_indexscan &&
+        few_rows_per_key(probed_table, probed_column))
+        plan_with_scans_off(plan, {"enable_bitmapscan"});
     return execute_plan(plan, values, nulls, true, row_limit, budget);
 }
 
 uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
                        const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
-    bool ready = guarded([plan] {
-        AcceptInvalidationMessages();
-        return generic_plan_ready(plan);
-    });
-    if (!ready)
-        plan_without(plan, "enable_seqscan");
+    plan_with_scans_off(plan, {"enable_seqscan", "enable_bitmapscan"});
     return execute_plan(plan, values, nulls, true, row_limit, budget);
+}
+
+bool key_set_possible(Oid table) {
+    return enable_indexscan && !row_security_enabled(table);
 }
 
 OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,

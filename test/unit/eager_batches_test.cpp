@@ -468,6 +468,7 @@ TEST(EagerBatches, KeysMatchedByValueReadEveryParentsRowsInOneScan) {
     EagerRelation& posts = root.relations[1];
     posts.level.limit_param.clear();
     posts.level.rendered = {column("title"), column("id"), column("created")};
+    posts.index_probes = true;
     // Not allowed (a key type compared otherwise than by value): probes only.
     EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
     posts.keys_matched_by_value = true;
@@ -484,6 +485,11 @@ TEST(EagerBatches, KeysMatchedByValueReadEveryParentsRowsInOneScan) {
     EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
     posts.level.limit_param.clear();
     EXPECT_TRUE(eager_batches(root, true, 2, true)[1].keyset_sql.empty());
+    // Not probed by index (a filter, an inner join, a joined table without an index): the plan
+    // would not be certain.
+    posts.index_probes = false;
+    EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());
+    posts.index_probes = true;
     // Two join columns: probes.
     posts.join.push_back(join("tenant", "tenant"));
     EXPECT_TRUE(eager_batches(root, true, 2)[1].keyset_sql.empty());

@@ -95,10 +95,11 @@ struct EagerRelation {
     // parents' keys are joined to the related rows in one join PostgreSQL plans as it sees fit
     // (a hash join over one scan), not probed key by key (a scan of the table per key).
     bool keys_joined = false;
-    // With index_probes, a single join column of a type whose equality is that of the stored
-    // value (integers, uuid; the same type on both sides): when the parents' keys are distinct,
-    // one scan reads every parent's rows (`= ANY` of the keys: one bitmap or array index scan
-    // instead of a probe per key) and the executor matches each row to its parent by the key.
+    // With index_probes, a plain table, a btree of the type's default operator class leading
+    // with the single join column, of a type whose equality is that of the stored value
+    // (integers, uuid; the same type on both sides): when the parents' keys are distinct, one
+    // index scan reads every parent's rows (`= ANY` of the keys instead of a probe per key) and
+    // the executor matches each row to its parent by the key.
     bool keys_matched_by_value = false;
     // kCount, kAggregate on such a table, the join columns of the parent's types: the values of
     // every parent come from one grouped scan joined on the key, not a scan per parent row.

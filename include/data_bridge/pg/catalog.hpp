@@ -77,8 +77,11 @@ void register_catalog_callbacks();
 std::string binary_operator_sql(Oid type, const char* symbol, const std::string& path);
 
 // Whether an index scan can probe the table by the column: a valid, non-partial btree or hash
-// index whose first key column it is.
-bool has_index_leading_with(Oid relid, const std::string& column);
+// index whose first key column it is (kDefaultBtree: a btree with the column type's default
+// operator class, which takes an array of keys whole and never rechecks a row).
+enum class IndexKinds : uint8 { kBtreeOrHash, kDefaultBtree };
+bool has_index_leading_with(Oid relid, const std::string& column,
+                            IndexKinds kinds = IndexKinds::kBtreeOrHash);
 
 // The rows one non-null value of the column has on average, from the table's statistics
 // (ANALYZE; of its whole tree for a partitioned table); -1 when there are none (and for an

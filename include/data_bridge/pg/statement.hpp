@@ -61,12 +61,21 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
                           Oid probed_table, const std::string& probed_column);
 
 // The same for a kept generic plan that reads the rows of every key of an array at once (`= ANY`,
-// Batch::keyset_sql) from a table with an index leading with the key column: when the plan is
-// (re)built here, it is built with sequential scans off (unless the caller turned a scan off),
-// so that the keys go to the index. A generic plan guesses ten keys: for more rows per key than
-// that guess allows it would scan the whole table and compare every row with every key.
+// Batch::keyset_sql) from a table with a btree of the key type's default operator class leading
+// with the key column: its generic plan is revalidated (and if need be built) on every call with
+// sequential and bitmap scans off, so that it is an index scan taking the keys whole. Any other
+// plan compares each row it reads with every key of the array in turn (PostgreSQL hashes a
+// constant array, not a parameter), and a bitmap heap scan rechecks the rows of its lossy pages
+// so; a generic plan guesses ten keys. Revalidated on every call, as PostgreSQL re-plans a kept
+// plan on its own too (another search_path or role): the locks taken stay until the transaction
+// ends, so the execution takes the plan made here. Only the planning sees the settings.
 uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
                        const std::vector<char>& nulls, long row_limit, ReadBudget* budget);
+
+// Whether execute_key_set may read `table`: index scans not turned off by the caller, and no
+// row-level security (a policy's condition may take the plan to another index, where the keys
+// would be compared row by row).
+bool key_set_possible(Oid table);
 
 // Adds rows already read (a cursor's chunk) to the budget: 54000 past the limit.
 void charge_rows(ReadBudget* budget, const SPITupleTable* table, uint64 count);
