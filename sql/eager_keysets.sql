@@ -126,6 +126,17 @@ SET statement_timeout = '5s';
 SELECT pg_temp.hub_items() AS items;
 SET search_path = public, pg_catalog;
 SELECT pg_temp.hub_items() AS items_after_search_path, current_setting('enable_seqscan') AS seqscan;
+-- A plan that would compare rows with the keys runs nothing: the call probes key by key. Here a
+-- covering index (id, hub_id) wins the generic plan over the index on hub_id, as an index-only
+-- scan filtering each of the 150,000 rows by the 20,000 keys.
+CREATE TABLE ek.items2 (id int PRIMARY KEY, hub_id int REFERENCES ek.hubs, filler text);
+INSERT INTO ek.items2 SELECT g, 15001 + (hashint4(g) & 4095) % 500, repeat('x', 200) FROM generate_series(1, 150000) g;
+CREATE INDEX ON ek.items2 (hub_id);
+CREATE INDEX ON ek.items2 (id, hub_id);
+VACUUM ANALYZE ek.items2;
+SET statement_timeout = '2s';
+SELECT jsonb_array_length(fetch_many_with_relations('ek.hubs',
+           '[{"name": "items", "table": "ek.items2", "select_columns": ["id"]}]', NULL, '"id"', 20000)) AS hubs;
 RESET search_path;
 RESET statement_timeout;
 

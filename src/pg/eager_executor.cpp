@@ -1425,12 +1425,16 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                 return keyed_parents(parent, column, type, keyed_count);
             });
         }
-        uint64 processed;
+        uint64 processed = 0;
         if (rows[b].keyed != nullptr) {
             SPIPlanPtr plan = cached_plan(batch.keyset_sql, parameters.types, choice);
-            processed =
-                execute_key_set(plan, parameters.values, parameters.nulls, row_limit, budget);
-        } else {
+            int key_param = static_cast<int>(spec.values.size()) + 1;
+            if (!execute_key_set(plan, parameters.values, parameters.nulls, key_param, row_limit,
+                                 budget, &processed)) {
+                rows[b].keyed = nullptr;  // planned otherwise (a change, another index): probes
+            }
+        }
+        if (rows[b].keyed == nullptr) {
             SPIPlanPtr plan = cached_plan(batch.sql, parameters.types, choice);
             processed =
                 batch.index_probes && choice == PlanChoice::kGeneric

@@ -12,6 +12,8 @@
 #include "data_bridge/pg/spi.hpp"
 
 extern "C" {
+#include "nodes/nodeFuncs.h"
+#include "nodes/plannodes.h"
 #include "access/detoast.h"
 #include "executor/spi_priv.h"
 #include "executor/tuptable.h"
@@ -314,10 +316,77 @@ bool generic_plan_ready(SPIPlanPtr plan) {
     return source->is_valid && source->gplan != nullptr && source->gplan->is_valid;
 }
 
+// Whether the expression holds the parameter *param ($n).
+bool holds_parameter(Node* node, void* param) {
+    if (node == nullptr)
+        return false;
+    if (IsA(node, Param)) {
+        auto* found = (Param*)node;
+        return found->paramkind == PARAM_EXTERN && found->paramid == *(int*)param;
+    }
+    // PostgreSQL 15 declares the walker unprototyped; void (*)() is the cast GCC leaves alone.
+    auto walker = reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(holds_parameter));
+    return expression_tree_walker(node, walker, param);
+}
+
+// Whether an index scan's conditions take the array $param whole on the index's first column:
+// `column = ANY ($param)`, the column possibly relabelled.
+bool keys_lead_index_conditions(List* conditions, int param) {
+    bool found = false;
+    ListCell* cell;
+    foreach (cell, conditions) {
+        auto* condition = (Node*)lfirst(cell);
+        if (!holds_parameter(condition, &param))
+            continue;
+        if (!IsA(condition, ScalarArrayOpExpr))
+            return false;
+        auto* column = (Node*)linitial(((ScalarArrayOpExpr*)condition)->args);
+        while (IsA(column, RelabelType))
+            column = (Node*)((RelabelType*)column)->arg;
+        if (!IsA(column, Var) || ((Var*)column)->varattno != 1)
+            return false;
+        found = true;
+    }
+    return found;
+}
+
+// Whether the plan reads the key array $param only as the condition of an index scan that takes
+// it whole: the scan the rows come from (the plan's outer side, under the LATERAL joins) is an
+// index or index-only scan with `= ANY ($param)` on its index's first column, and no filter or
+// join compares rows with the keys. Any other plan (a filter, a bitmap's recheck, the array on
+// a later column) compares each row it reads with every key in turn.
+bool reads_keys_by_index(CachedPlan* built, int param) {
+    if (list_length(built->stmt_list) != 1)
+        return false;
+    Plan* node = linitial_node(PlannedStmt, built->stmt_list)->planTree;
+    while (node != nullptr) {
+        if (holds_parameter((Node*)node->qual, &param))
+            return false;
+        if (IsA(node, NestLoop) || IsA(node, HashJoin) || IsA(node, MergeJoin)) {
+            if (holds_parameter((Node*)((Join*)node)->joinqual, &param))
+                return false;
+        }
+        if (IsA(node, SubqueryScan)) {
+            node = ((SubqueryScan*)node)->subplan;
+            continue;
+        }
+        if (node->lefttree == nullptr)
+            break;
+        node = node->lefttree;
+    }
+    if (node != nullptr && IsA(node, IndexScan))
+        return keys_lead_index_conditions(((IndexScan*)node)->indexqual, param);
+    if (node != nullptr && IsA(node, IndexOnlyScan))
+        return keys_lead_index_conditions(((IndexOnlyScan*)node)->indexqual, param);
+    return false;
+}
+
 // Revalidates (and if need be builds) the kept plan's generic plan with the scans `scans` off,
 // in a GUC nest level of its own (as PostgreSQL's RI_Initial_Check sets work_mem), popped before
-// anything runs: nothing but the planning sees the settings.
-void plan_with_scans_off(SPIPlanPtr plan, std::initializer_list<const char*> scans) {
+// anything runs: nothing but the planning sees the settings. With `key_param` (> 0): whether
+// the plan reads that key array by index (reads_keys_by_index); else true.
+bool plan_with_scans_off(SPIPlanPtr plan, std::initializer_list<const char*> scans,
+                         int key_param = 0) {
     int nest_level = guarded([scans] {
         int level = NewGUCNestLevel();
         for (const char* scan : scans) {
@@ -328,11 +397,15 @@ void plan_with_scans_off(SPIPlanPtr plan, std::initializer_list<const char*> sca
     });
     // Planning may run the caller's code (a function folded as a constant): the plan is in use.
     executing++;
+    bool by_index = true;
     try {
-        guarded([plan] {
+        by_index = guarded([plan, key_param] {
             CachedPlan* built = SPI_plan_get_cached_plan(plan);
-            if (built != nullptr)
-                ReleaseCachedPlan(built, plan->saved ? CurrentResourceOwner : nullptr);
+            if (built == nullptr)
+                return key_param <= 0;
+            bool reads = key_param <= 0 || reads_keys_by_index(built, key_param);
+            ReleaseCachedPlan(built, plan->saved ? CurrentResourceOwner : nullptr);
+            return reads;
         });
     } catch (...) {
         executing--;
@@ -341,6 +414,7 @@ void plan_with_scans_off(SPIPlanPtr plan, std::initializer_list<const char*> sca
     }
     executing--;
     guarded([nest_level] { AtEOXact_GUC(true, nest_level); });
+    return by_index;
 }
 
 }  // namespace
@@ -361,10 +435,13 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
     return execute_plan(plan, values, nulls, true, row_limit, budget);
 }
 
-uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
-                       const std::vector<char>& nulls, long row_limit, ReadBudget* budget) {
-    plan_with_scans_off(plan, {"enable_seqscan", "enable_bitmapscan"});
-    return execute_plan(plan, values, nulls, true, row_limit, budget);
+bool execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
+                     const std::vector<char>& nulls, int key_param, long row_limit,
+                     ReadBudget* budget, uint64* processed) {
+    if (!plan_with_scans_off(plan, {"enable_seqscan", "enable_bitmapscan"}, key_param))
+        return false;
+    *processed = execute_plan(plan, values, nulls, true, row_limit, budget);
+    return true;
 }
 
 bool key_set_possible(Oid table) {

@@ -60,17 +60,19 @@ uint64 execute_key_probes(SPIPlanPtr plan, const std::vector<Datum>& values,
                           const std::vector<char>& nulls, long row_limit, ReadBudget* budget,
                           Oid probed_table, const std::string& probed_column);
 
-// The same for a kept generic plan that reads the rows of every key of an array at once (`= ANY`,
-// Batch::keyset_sql) from a table with a btree of the key type's default operator class leading
-// with the key column: its generic plan is revalidated (and if need be built) on every call with
-// sequential and bitmap scans off, so that it is an index scan taking the keys whole. Any other
-// plan compares each row it reads with every key of the array in turn (PostgreSQL hashes a
-// constant array, not a parameter), and a bitmap heap scan rechecks the rows of its lossy pages
-// so; a generic plan guesses ten keys. Revalidated on every call, as PostgreSQL re-plans a kept
-// plan on its own too (another search_path or role): the locks taken stay until the transaction
-// ends, so the execution takes the plan made here. Only the planning sees the settings.
-uint64 execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
-                       const std::vector<char>& nulls, long row_limit, ReadBudget* budget);
+// The same for a kept generic plan that reads the rows of every key of an array at once (`= ANY`
+// the array $key_param, Batch::keyset_sql) from a table with a btree of the key type's default
+// operator class leading with the key column. Its generic plan is revalidated (and if need be
+// built) on every call with sequential and bitmap scans off (PostgreSQL re-plans a kept plan on
+// its own too: another search_path or role, a change that arrived while waiting for a lock), and
+// runs only when it is an index scan taking the array whole on the index's first column
+// (reads_keys_by_index): any other plan compares each row it reads with every key in turn
+// (PostgreSQL hashes a constant array, not a parameter), and a generic plan guesses ten keys.
+// The locks taken stay until the transaction ends, so the execution takes the plan checked.
+// Returns false, having run nothing, when the plan is another: the caller probes key by key.
+bool execute_key_set(SPIPlanPtr plan, const std::vector<Datum>& values,
+                     const std::vector<char>& nulls, int key_param, long row_limit,
+                     ReadBudget* budget, uint64* processed);
 
 // Whether execute_key_set may read `table`: index scans not turned off by the caller, and no
 // row-level security (a policy's condition may take the plan to another index, where the keys
