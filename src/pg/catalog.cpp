@@ -21,7 +21,6 @@ extern "C" {
 #include "utils/rel.h"
 #include "parser/parse_oper.h"
 #include "catalog/pg_am.h"
-#include "commands/defrem.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_statistic.h"
@@ -396,15 +395,28 @@ std::string binary_operator_sql(Oid type, const char* symbol, const std::string&
     return qualified_operator_sql(guarded([&] { return quote_identifier(schema); }), symbol);
 }
 
+namespace {
+
+// Whether the operator class is `type`'s own default btree class (one catalog-cache lookup).
+bool default_btree_class(Oid opclass, Oid type) {
+    HeapTuple tuple = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclass));
+    if (!HeapTupleIsValid(tuple))
+        return false;
+    auto* form = (Form_pg_opclass)GETSTRUCT(tuple);
+    bool own = form->opcmethod == BTREE_AM_OID && form->opcdefault && form->opcintype == type;
+    ReleaseSysCache(tuple);
+    return own;
+}
+
+}  // namespace
+
 bool has_index_leading_with(Oid relid, const std::string& column, IndexKinds kinds) {
     const char* name = column.c_str();
     return guarded([relid, name, kinds] {
         AttrNumber attnum = get_attnum(relid, name);
         if (attnum <= 0)
             return false;
-        Oid default_btree = kinds == IndexKinds::kDefaultBtree
-                                ? GetDefaultOpClass(get_atttype(relid, attnum), BTREE_AM_OID)
-                                : InvalidOid;
+        Oid type = get_atttype(relid, attnum);
         Relation relation = relation_open(relid, AccessShareLock);
         List* indexes = RelationGetIndexList(relation);
         relation_close(relation, AccessShareLock);
@@ -423,8 +435,8 @@ bool has_index_leading_with(Oid relid, const std::string& column, IndexKinds kin
                 bool is_null;
                 Datum classes =
                     SysCacheGetAttr(INDEXRELID, index_tuple, Anum_pg_index_indclass, &is_null);
-                leads = !is_null && OidIsValid(default_btree) &&
-                        ((oidvector*)DatumGetPointer(classes))->values[0] == default_btree;
+                leads = !is_null && default_btree_class(
+                                        ((oidvector*)DatumGetPointer(classes))->values[0], type);
             }
             ReleaseSysCache(index_tuple);
             if (!leads)
