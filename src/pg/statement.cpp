@@ -320,6 +320,7 @@ bool generic_plan_ready(SPIPlanPtr plan) {
 bool holds_parameter(Node* node, void* param) {
     if (node == nullptr)
         return false;
+    check_stack_depth();
     if (IsA(node, Param)) {
         auto* found = (Param*)node;
         return found->paramkind == PARAM_EXTERN && found->paramid == *(int*)param;
