@@ -7,6 +7,7 @@
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/snapshot_guard.hpp"
 
 extern "C" {
 #include "miscadmin.h"
@@ -65,6 +66,7 @@ void _PG_init(void) {
     data_bridge::pg::define_settings();
     data_bridge::pg::register_fk_cache_callbacks();
     data_bridge::pg::register_catalog_callbacks();
+    data_bridge::pg::register_snapshot_guard();
     if (process_shared_preload_libraries_in_progress) {
         try {
             bind_cxx_runtime();

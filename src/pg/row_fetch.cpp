@@ -3,6 +3,7 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/snapshot_guard.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -160,6 +161,7 @@ Datum row_to_jsonb(Relation heap, HeapTuple tuple) {
 // The row of the opened table whose indexed column equals `value`, as a copy (nullptr: none),
 // by the index's own equality, under the statement's snapshot.
 HeapTuple read_by_index(Relation heap, Oid index_oid, Datum value) {
+    refuse_storage_newer_than(heap, GetActiveSnapshot());
     Relation index = index_open(index_oid, AccessShareLock);
     Oid equals = index_equality(index);
     ScanKeyData key;

@@ -9,6 +9,7 @@
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/catalog.hpp"
 #include "data_bridge/pg/settings.hpp"
+#include "data_bridge/pg/snapshot_guard.hpp"
 #include "data_bridge/pg/spi.hpp"
 
 extern "C" {
@@ -279,6 +280,7 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
     Datum* value_data = const_cast<Datum*>(values.data());
     const char* null_data = nulls.data();
     executing++;
+    const char* outer_statement = begin_own_statement(plan);
     uint64 processed = 0;
     try {
         processed = guarded([plan, value_data, null_data, read_only, row_limit, budget] {
@@ -293,13 +295,16 @@ uint64 execute_plan(SPIPlanPtr plan, const std::vector<Datum>& values,
         });
     } catch (Error& error) {
         executing--;
+        end_own_statement(outer_statement);
         drop_own_statement_context(error, plan);
         throw;
     } catch (...) {
         executing--;
+        end_own_statement(outer_statement);
         throw;
     }
     executing--;
+    end_own_statement(outer_statement);
     // Re-planned under a rule that now rewrites it into nothing: see depends_on_its_relations.
     if (!guarded([plan] { return depends_on_its_relations(plan); }))
         forget(plan);
@@ -463,6 +468,7 @@ OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
     // Opening plans the statement, which may run user code that calls data_bridge again: no
     // cached plan (this one included) is freed meanwhile.
     executing++;
+    const char* outer_statement = begin_own_statement(plan);
     Opened opened{};
     try {
         opened = guarded([plan, value_data, null_data] {
@@ -490,9 +496,11 @@ OpenCursor open_cursor(SPIPlanPtr plan, const std::vector<Datum>& values,
         });
     } catch (...) {
         executing--;
+        end_own_statement(outer_statement);
         throw;
     }
     executing--;
+    end_own_statement(outer_statement);
     OpenCursor cursor;
     cursor.name = opened.portal->name;
     cursor.portal = opened.portal;
