@@ -105,3 +105,47 @@ SET data_bridge.max_cascade_rows = 7;
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 DROP ROLE lim_prober;
+
+-- delete_plan's walk counts rows the caller may not read. Past data_bridge.max_cascade_rows it
+-- must not tell keys apart by how many such rows lie below a row whose DELETE deletes nothing
+-- (a policy, a soft-delete trigger): as a plain DELETE, the plan is the root's line alone. Where
+-- the caller's DELETE does run the cascade, the limit is its answer, as delete_with_cascade's.
+CREATE ROLE lim_eve NOLOGIN;
+GRANT USAGE ON SCHEMA public TO lim_eve;
+CREATE TABLE lo_root (id int PRIMARY KEY);
+CREATE TABLE lo_kid (id int PRIMARY KEY, root_id int REFERENCES lo_root ON DELETE CASCADE);
+INSERT INTO lo_root VALUES (1), (2), (3);
+INSERT INTO lo_kid SELECT g, 1 FROM generate_series(1, 5) g;   -- key 1: five rows below
+INSERT INTO lo_kid SELECT g, 2 FROM generate_series(6, 7) g;   -- key 2: two
+INSERT INTO lo_kid SELECT g, 3 FROM generate_series(8, 12) g;  -- key 3: five, deletable
+ALTER TABLE lo_root ENABLE ROW LEVEL SECURITY;
+CREATE POLICY seen ON lo_root FOR SELECT USING (true);
+CREATE POLICY gone ON lo_root FOR DELETE USING (id = 3);
+GRANT SELECT, DELETE ON lo_root TO lim_eve;                   -- nothing on lo_kid
+CREATE TABLE sd_root (id int PRIMARY KEY, deleted bool NOT NULL DEFAULT false);
+CREATE TABLE sd_kid (id int PRIMARY KEY, root_id int REFERENCES sd_root ON DELETE CASCADE);
+INSERT INTO sd_root VALUES (1), (2);
+INSERT INTO sd_kid SELECT g, CASE WHEN g <= 5 THEN 1 ELSE 2 END FROM generate_series(1, 7) g;
+CREATE FUNCTION sd_soft() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN UPDATE sd_root SET deleted = true WHERE id = OLD.id; RETURN NULL; END $$;
+CREATE TRIGGER soft BEFORE DELETE ON sd_root FOR EACH ROW EXECUTE FUNCTION sd_soft();
+GRANT SELECT, UPDATE, DELETE ON sd_root TO lim_eve;            -- nothing on sd_kid
+SET data_bridge.max_cascade_rows = 3;
+SET ROLE lim_eve;
+SELECT depth, table_name, rows, rows_exist FROM delete_plan('lo_root', 1);
+SELECT depth, table_name, rows, rows_exist FROM delete_plan('lo_root', 2);
+SELECT depth, table_name, rows, rows_exist FROM delete_plan('sd_root', 1);
+SELECT depth, table_name, rows, rows_exist FROM delete_plan('sd_root', 2);
+-- Key 3's DELETE runs the cascade: five rows, past the limit, for the plan and the delete alike.
+SELECT count(*) FROM delete_plan('lo_root', 3);
+\echo :LAST_ERROR_SQLSTATE
+SELECT delete_with_cascade('lo_root', 3);
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+RESET data_bridge.max_cascade_rows;
+SELECT (SELECT count(*) FROM lo_root) AS roots_left, (SELECT count(*) FROM lo_kid) AS kids_left,
+       (SELECT count(*) FROM sd_kid) AS soft_kids_left;
+DROP TABLE lo_kid, lo_root, sd_kid, sd_root;
+DROP FUNCTION sd_soft();
+DROP OWNED BY lim_eve;
+DROP ROLE lim_eve;

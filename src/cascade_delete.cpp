@@ -21,10 +21,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <unordered_set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,11 @@ void as_owner(Oid relid, Work work) {
     }
     SetUserIdAndSecContext(saved_user, saved_context);
 }
+
+// delete_plan's walk read more rows than data_bridge.max_cascade_rows. They include rows of
+// tables the caller may not read, so whether the caller is told is delete_plan's decision
+// (plan_past_limit).
+struct WalkPastLimit {};
 
 Error cascade_limit_exceeded(long limit) {
     return Error(sqlstate::kProgramLimitExceeded,
@@ -304,6 +311,11 @@ class CascadeWalk {
         return std::vector<std::string>(path.rbegin(), path.rend());
     }
     long root_rows() const { return root_rows_; }
+
+    // Whether the caller may read every table the walk read rows of in full.
+    bool read_only_readable(const std::function<bool(Oid)>& readable) const {
+        return std::all_of(read_tables_.begin(), read_tables_.end(), readable);
+    }
 
     // Whether every table from the root to the rows a step acts on is one the caller may read
     // in full: a line through any other table would tell, by being there, that rows exist in it.
@@ -602,9 +614,10 @@ class CascadeWalk {
         long limit = pg::max_cascade_rows;
         long counted = reached_rows();
         long room = limit > 0 ? std::max(0L, limit - counted) + 1 : 0;
+        read_tables_.insert(into.table);
         uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, true, room);
         if (limit > 0 && counted + (long)count > limit)
-            throw cascade_limit_exceeded(limit);
+            throw WalkPastLimit{};
         std::vector<std::string> columns = walk_columns(into.table);
         for (std::size_t c = 0; c < columns.size(); c++) {
             int attno = (int)c + 3;
@@ -821,6 +834,7 @@ class CascadeWalk {
     CascadeLedger ledger_;
     long root_rows_ = 0;
     TenantScope* tenant_;
+    std::set<Oid> read_tables_;  // the tables whose rows the walk read
 };
 
 void require_delete_privilege(Oid table) {
@@ -1070,7 +1084,7 @@ long counted_rows(Oid root, const std::vector<CountedTable>& tables,
 // DELETE FROM table AS t WHERE <key>, run as the caller: everything after it is PostgreSQL's
 // own doing. Returns the rows deleted from the tables the caller may see in full; rows the
 // caller cannot read are deleted (as a plain DELETE deletes them) but not counted.
-long native_delete(Oid table, const RootKey& key) {
+long native_delete(Oid table, const RootKey& key, long* deleted_roots = nullptr) {
     std::vector<CountedTable> tables = reachable_tables(table);
     bool counters = pgstat_track_counts;
     std::vector<long> before;
@@ -1079,6 +1093,8 @@ long native_delete(Oid table, const RootKey& key) {
             before.push_back(deleted_in_transaction(counted.leaf));
     }
     long roots = caller_delete(table, key);
+    if (deleted_roots != nullptr)
+        *deleted_roots = roots;
     // Without the counters (track_counts = off) only the caller's own statement is counted.
     if (!counters)
         return roots;
@@ -1632,6 +1648,33 @@ void refuse_paths_past_bound(const std::vector<CascadeStep>& steps) {
                     "Run delete_with_cascade inside BEGIN ... ROLLBACK to see its count.");
 }
 
+// delete_plan's walk stopped past data_bridge.max_cascade_rows. Its count includes rows the
+// caller may not read, and a caller who could tell an error from a plan by key would learn how
+// many there are below rows it cannot delete. So the error is raised where the caller may know
+// as much: every table the walk read is readable in full, or the caller's own DELETE (tried,
+// rolled back) deletes root rows and so runs the cascade, whose deleted rows PostgreSQL's
+// statistics count for the caller anyway. A DELETE that deletes no row (a policy, a trigger)
+// runs no cascade: returns normally, and the plan is the root's line alone. A Citus walk reads
+// as the caller.
+void plan_past_limit(Oid table, const RootKey& key, const CascadeCount& count,
+                     const CascadeWalk& walk, const std::function<bool(Oid)>& readable) {
+    long limit = pg::max_cascade_rows;
+    if (count.citus || walk.read_only_readable(readable))
+        throw cascade_limit_exceeded(limit);
+    long deleted_roots = 0;
+    std::optional<Error> outcome =
+        pg::try_and_roll_back([&] { native_delete(table, key, &deleted_roots); });
+    // Refused by a key: where, the plan would say; past the limit it cannot.
+    if (outcome && outcome->code() == sqlstate::kForeignKeyViolation)
+        throw cascade_limit_exceeded(limit);
+    // Anything else (the DELETE's own 54000, a trigger's or a policy's error) is the call's
+    // answer, as in a plan within the limit.
+    if (outcome)
+        throw *outcome;
+    if (deleted_roots > 0)
+        throw cascade_limit_exceeded(limit);
+}
+
 // delete_plan(tbl regclass, id anyelement): the dry run. Needs what the DELETE needs.
 Datum delete_plan_body(FunctionCallInfo fcinfo) {
     Oid table = PG_GETARG_OID(0);
@@ -1642,14 +1685,29 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     pg::spi_connect();
     // On Citus the walk reads the tenant's rows as the caller (see TenantScope).
     CascadeWalk walk(table, count.citus ? &count.scope : nullptr);
-    long roots = walk.find_root(key.matches, key.parameters);
-    if (roots > 0)
-        walk.walk();
-    refuse_paths_past_bound(walk.steps());
+    std::map<Oid, bool> readable_tables;
+    auto readable = [&readable_tables](Oid relid) {
+        auto found = readable_tables.find(relid);
+        if (found == readable_tables.end())
+            found = readable_tables.emplace(relid, caller_sees_all_rows(relid)).first;
+        return found->second;
+    };
+    long roots = 0;
+    bool past_limit = false;
+    try {
+        roots = walk.find_root(key.matches, key.parameters);
+        if (roots > 0)
+            walk.walk();
+    } catch (const WalkPastLimit&) {
+        plan_past_limit(table, key, count, walk, readable);
+        past_limit = true;  // the caller's DELETE deletes nothing
+    }
+    if (!past_limit)
+        refuse_paths_past_bound(walk.steps());
     // The DELETE itself, rolled back: PostgreSQL decides whether and where it fails.
     std::optional<Error> refusal;
     long roots_gone = 0;
-    if (roots > 0) {
+    if (roots > 0 && !past_limit) {
         refusal = pg::try_and_roll_back([&] {
             if (count.citus) {
                 caller_delete(table, key);
@@ -1692,18 +1750,12 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
         bool blocks;
         bool decided_at_commit;  // a deferred check: blocks is unknown until then
     };
-    std::map<Oid, bool> readable_tables;
-    auto readable = [&readable_tables](Oid relid) {
-        auto found = readable_tables.find(relid);
-        if (found == readable_tables.end())
-            found = readable_tables.emplace(relid, caller_sees_all_rows(relid)).first;
-        return found->second;
-    };
     std::vector<Line> lines;
     // The root rows are those the caller's own statement selected (and the caller's DELETE
     // reports how many go): their count is the caller's to see, whatever the policies.
     lines.push_back({0, {}, table, {}, "DELETE", refusal ? roots : roots_gone, true, false, false});
-    if (roots > 0) {
+    // A DELETE that deletes no row (a policy, a trigger) runs no cascade: nothing below it.
+    if (roots > 0 && (refusal || roots_gone > 0)) {
         for (const CascadeStep& step : walk.steps()) {
             bool acts =
                 step.rows > 0 || (step.kind != CascadeStepKind::kDelete && !step.matched.empty());
