@@ -256,3 +256,28 @@ SELECT fetch_one_with_relations('ko_docs', '{"doc": 1}'::jsonb) AS by_value;
 SELECT fetch_one_with_relations('ko_docs', '{"doc": 1}'::jsonb) AS by_value_again;
 SELECT fetch_one_with_relations('ko_docs', '{"a": 2}'::jsonb) AS other_value;
 DROP TABLE ko_docs, ko_posts, ko_users;
+
+-- A one-to-one relation by a DEFERRABLE unique constraint: a duplicate the transaction holds
+-- until commit is refused (21000) in the batched form and in the single statement, where a plain
+-- join shows both rows; without one, the relation is an object as usual.
+CREATE TABLE du_users (id int PRIMARY KEY);
+CREATE TABLE du_profiles (id int PRIMARY KEY, user_id int REFERENCES du_users, bio text,
+                          CONSTRAINT du_one UNIQUE (user_id) DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE du_badges (id int PRIMARY KEY, user_id int REFERENCES du_users);
+INSERT INTO du_users VALUES (1), (2);
+INSERT INTO du_profiles VALUES (1, 1, 'a'), (2, 2, 'b');
+INSERT INTO du_badges VALUES (1, 1);
+SELECT fetch_many_with_relations('du_users', '[{"name": "profile", "table": "du_profiles"}]');
+BEGIN;
+INSERT INTO du_profiles VALUES (3, 1, 'until commit');
+SELECT u.id, count(p.id) AS profiles FROM du_users u JOIN du_profiles p ON p.user_id = u.id
+GROUP BY u.id ORDER BY u.id;
+SAVEPOINT batched;
+SELECT fetch_many_with_relations('du_users', '[{"name": "profile", "table": "du_profiles"}]');
+ROLLBACK TO SAVEPOINT batched;
+-- A full join makes it one statement.
+SELECT fetch_many_with_relations('du_users', '[{"name": "profile", "table": "du_profiles"},
+    {"name": "badges", "table": "du_badges", "join_type": "full"}]');
+ROLLBACK;
+SELECT fetch_one_with_relations('du_users', 1, '[{"name": "profile", "table": "du_profiles"}]');
+DROP TABLE du_badges, du_profiles, du_users;

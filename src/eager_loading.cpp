@@ -512,19 +512,19 @@ class EagerPlanner {
 
     // Whether one column's values are unique: by a unique index of the table, or of the table a
     // single-table view copies it from.
-    bool unique_column(Oid relid, const std::string& column) {
+    pg::Uniqueness unique_column(Oid relid, const std::string& column) {
         if (!pg::is_view(relid))
-            return pg::column_is_unique(relid, pg::column_info(relid, column).attnum);
+            return pg::column_uniqueness(relid, pg::column_info(relid, column).attnum);
         pg::ViewSources sources = pg::view_sources(relid);
         if (!sources.single_table)
-            return false;
+            return pg::Uniqueness::kNone;
         for (const pg::ViewColumn& source : sources.columns) {
             if (source.name == column && source.table != InvalidOid) {
-                return pg::column_is_unique(source.table,
-                                            pg::column_info(source.table, source.column).attnum);
+                return pg::column_uniqueness(source.table,
+                                             pg::column_info(source.table, source.column).attnum);
             }
         }
-        return false;
+        return pg::Uniqueness::kNone;
     }
 
     // How a relation's rows are found from its parent's: the related table, and the columns
@@ -874,10 +874,14 @@ class EagerPlanner {
         }
         // A foreign key's referenced columns are unique together; one column, by its index.
         // Rows through a junction are many.
+        pg::Uniqueness child_unique = !spec.through && joined.child_columns.size() == 1
+                                          ? unique_column(child, joined.child_columns[0])
+                                          : pg::Uniqueness::kNone;
         relation.at_most_one = spec.through ? false
                                : joined.child_columns.size() == 1
-                                   ? unique_column(child, joined.child_columns[0])
+                                   ? child_unique != pg::Uniqueness::kNone
                                    : joined.many_to_one;
+        relation.unique_at_commit = child_unique == pg::Uniqueness::kAtCommit;
         bool unique_child = !joined.many_to_one && relation.at_most_one;
         relation.shape = spec.count                                         ? EagerShape::kCount
                          : spec.aggregate                                   ? EagerShape::kAggregate
@@ -938,9 +942,11 @@ class EagerPlanner {
             relation.join[0].equals == "OPERATOR(pg_catalog.=)" &&
             pg::has_index_leading_with(child, joined.child_columns[0],
                                        pg::IndexKinds::kDefaultBtree);
-        relation.keys_joined = !spec.through && !spec.recursive && !indexed && !per_tenant &&
-                               joined.parent_columns.size() == 1 &&
-                               unique_column(parent, joined.parent_columns[0]) && plain_table;
+        relation.keys_joined =
+            !spec.through && !spec.recursive && !indexed && !per_tenant &&
+            joined.parent_columns.size() == 1 &&
+            unique_column(parent, joined.parent_columns[0]) == pg::Uniqueness::kImmediate &&
+            plain_table;
         // Grouping by the child's columns is matching them with the join's equality only when
         // the parent's keys are of the same types (GROUP BY uses the type's own equality).
         bool same_types = !joined.child_columns.empty();

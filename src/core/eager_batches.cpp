@@ -95,7 +95,8 @@ bool joins_into_parent(const EagerRelation& relation) {
     if (relation.per_tenant)
         return false;  // a statement of its own per tenant (Citus)
     return relation.shape == EagerShape::kCount || relation.shape == EagerShape::kAggregate ||
-           (relation.shape == EagerShape::kObject && relation.at_most_one);
+           (relation.shape == EagerShape::kObject && relation.at_most_one &&
+            !relation.unique_at_commit);
 }
 
 std::string select_list(const std::vector<std::string>& items) {
@@ -621,9 +622,11 @@ class BatchBuilder {
                 from_sql(level), where_sql(conditions), fmt::format("{}", fmt::join(joins, "")));
         }
         if (shape == EagerShape::kObject) {
-            // Several matches (no unique key on the join): the first in order.
-            rows = fmt::format("SELECT {}{}{} LIMIT 1", select_list(items), from,
-                               relation.at_most_one ? "" : order_by);
+            // Several matches (no unique key on the join): the first in order. A key unique only
+            // at commit: two rows at most, and the executor refuses a second.
+            rows = fmt::format("SELECT {}{}{} LIMIT {}", select_list(items), from,
+                               relation.at_most_one ? "" : order_by,
+                               relation.unique_at_commit ? 2 : 1);
         } else {
             // r: the row's place among its parent's rows.
             rows = fmt::format("SELECT {}, pg_catalog.row_number() OVER ({}) AS r{}{}{}",

@@ -64,8 +64,9 @@ std::string relation_sql(const EagerRelation& relation) {
         case EagerShape::kObject:
             break;
     }
-    return fmt::format("(SELECT {} FROM {}{}{} LIMIT 1)", row_document_sql(level), from_sql(level),
-                       level_where_sql(level), order_sql(level));
+    // A key unique only at commit reads two rows: PostgreSQL refuses a second (21000).
+    return fmt::format("(SELECT {} FROM {}{}{} LIMIT {})", row_document_sql(level), from_sql(level),
+                       level_where_sql(level), order_sql(level), relation.unique_at_commit ? 2 : 1);
 }
 
 }  // namespace

@@ -715,20 +715,28 @@ ViewSources view_sources(Oid relid) {
     return sources;
 }
 
-bool column_is_unique(Oid relid, AttrNumber attnum) {
+Uniqueness column_uniqueness(Oid relid, AttrNumber attnum) {
     return guarded([relid, attnum] {
         Relation pg_index = table_open(IndexRelationId, AccessShareLock);
         List* indexes = read_indexes(pg_index, relid);
         table_close(pg_index, AccessShareLock);
+        Uniqueness found = Uniqueness::kNone;
         ListCell* cell;
         foreach (cell, indexes) {
             const auto* index = (const IndexFacts*)lfirst(cell);
             if (index->unique && index->valid && !index->partial && index->nkeys == 1 &&
-                index->keys[0] == attnum)
-                return true;
+                index->keys[0] == attnum) {
+                if (index->immediate)
+                    return Uniqueness::kImmediate;
+                found = Uniqueness::kAtCommit;
+            }
         }
-        return false;
+        return found;
     });
+}
+
+bool column_is_unique(Oid relid, AttrNumber attnum) {
+    return column_uniqueness(relid, attnum) != Uniqueness::kNone;
 }
 
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {

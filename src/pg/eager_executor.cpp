@@ -117,6 +117,30 @@ struct BatchRows {
     bool empty_null;
 };
 
+// A one-to-one relation whose unique key is checked at commit (EagerRelation::unique_at_commit)
+// found a second row for a parent row: a duplicate the transaction holds until then. Refused, as
+// a load of one row by a key that several rows share is, rather than dropping rows silently.
+void refuse_second_related_row(const EagerProgram& program, std::size_t b, const BatchRows& rows,
+                               uint64 parent_count) {
+    for (uint64 p = 0; p < parent_count; p++) {
+        if (rows.starts[p + 1] - rows.starts[p] <= 1)
+            continue;
+        const Batch& batch = program.batches[b];
+        std::string name;
+        for (const BatchField& field :
+             program.batches[batch.parent].objects[batch.parent_object].fields) {
+            if (field.child == static_cast<int>(b))
+                name = field.key;
+        }
+        throw Error(
+            sqlstate::kCardinalityViolation,
+            fmt::format("one-to-one relation \"{}\" has more than one row for a parent row", name),
+            "Its unique key is checked at commit (DEFERRABLE), and this transaction holds "
+            "a duplicate until then.",
+            "Load it once the transaction has resolved the duplicate.");
+    }
+}
+
 // Parent rows from which a batch reads its rows by key set (Batch::keyset_sql): one parent is
 // one probe either way, and skips revalidating the set's plan.
 constexpr uint64 kKeySetFrom = 2;
@@ -1384,6 +1408,8 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
                     rendered += is_values_batch(batch) ? 0 : taken;
                     if (limit > 0 && rendered > limit)
                         throw eager_row_budget_exceeded(limit);
+                    if (batch.shape == EagerShape::kObject)
+                        refuse_second_related_row(program, b, rows[b], parent_count);
                 }
                 if (!batch.empty_sql.empty())
                     value_over_no_rows(batch, rows[b], parent_count);
@@ -1450,6 +1476,8 @@ long run_batches(const EagerProgram& program, const Parameters& spec, BatchRows*
         rendered += take_rows(program, b, rows, table, processed, parent_count, false);
         if (limit > 0 && rendered > limit)
             throw eager_row_budget_exceeded(limit);
+        if (batch.parent >= 0 && batch.shape == EagerShape::kObject)
+            refuse_second_related_row(program, b, rows[b], parent_count);
         if (batch.parent >= 0 && batch.objects[0].recursion != 0) {
             int index = static_cast<int>(b);
             guarded([&program, rows, index] { mark_repeated(program, rows, index); });

@@ -373,6 +373,22 @@ TEST(EagerBatches, NonUniqueObjectTakesTheFirstInOrderInABatch) {
     EXPECT_EQ(batches[1].order_column, -1);
 }
 
+TEST(EagerBatches, AKeyUniqueOnlyAtCommitReadsTwoRowsInABatch) {
+    EagerLevel root = users_tree();
+    root.relations[0].unique_at_commit = true;  // UNIQUE (user_id) DEFERRABLE
+    root.relations.pop_back();
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    // Not joined into the top statement (a duplicate would repeat the user): a batch of its own,
+    // two rows per key at most, so that the executor sees a second one and refuses it.
+    ASSERT_EQ(batches.size(), 3u);
+    EXPECT_FALSE(contains(batches[0].sql, "profiles"));
+    EXPECT_EQ(batches[1].shape, EagerShape::kObject);
+    EXPECT_EQ(batches[1].sql,
+              "SELECT k.n, s.* FROM ROWS FROM (pg_catalog.unnest($3)) WITH ORDINALITY AS k(c1, n) "
+              "CROSS JOIN LATERAL (SELECT t1.bio AS v1 FROM public.profiles AS t1 WHERE "
+              "t1.user_id OPERATOR(pg_catalog.=) k.c1 LIMIT 2) AS s");
+}
+
 TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     EagerLevel root = users_tree();
     root.conditions = {"t0.id OPERATOR(pg_catalog.=) $1"};

@@ -81,6 +81,10 @@ struct EagerRelation {
     std::size_t join_count = 0;         // the first conditions of `level` join it to the parent
     std::vector<EagerJoinColumn> join;  // the same join, column by column
     bool at_most_one = false;           // the related side is unique on the join columns
+    // ... but only at commit (a DEFERRABLE unique constraint): a transaction may hold a duplicate
+    // until then. Its rows are read two at most, not joined into the parent's statement, and a
+    // second row is refused (21000), as a plain scalar subquery refuses it.
+    bool unique_at_commit = false;
     // kObject: each distinct rendered row once, in the result's "shared" list of this name; the
     // relation's value is its place there (the batched executor only).
     bool shared = false;

@@ -149,6 +149,11 @@ std::string distribution_column(Oid relid);
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);
 
+// The same, telling whether the uniqueness holds at every moment or only at commit (every such
+// index belongs to a DEFERRABLE constraint: a transaction may hold a duplicate until then).
+enum class Uniqueness : uint8 { kNone, kImmediate, kAtCommit };
+Uniqueness column_uniqueness(Oid relid, AttrNumber attnum);
+
 // Whether `column_type = value_type` resolves to an = operator of the schema that holds
 // `operator_type`'s own equality (pg_catalog for built-in types, citext's schema for citext),
 // with the implicit casts the parser would apply, as in a plain WHERE col = value: then a key is
