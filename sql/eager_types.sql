@@ -137,3 +137,32 @@ SELECT fetch_many_with_relations('pieces', '[{"name": "part", "table": "parts", 
 
 RESET search_path;
 DROP SCHEMA "Typed Things" CASCADE;
+
+-- Keys of a row type (a composite, a domain over one): one-to-many loads, a stream and a
+-- cascade's plan, against hand-written SQL.
+CREATE TYPE rk_pair AS (a int, b text);
+CREATE DOMAIN rk_dpair AS rk_pair CHECK ((VALUE).a > 0);
+CREATE TABLE rk_parents (id rk_pair PRIMARY KEY, label text);
+CREATE TABLE rk_children (id int PRIMARY KEY, pid rk_pair REFERENCES rk_parents ON DELETE CASCADE);
+CREATE TABLE rk_dparents (id rk_dpair PRIMARY KEY);
+CREATE TABLE rk_dchildren (id int PRIMARY KEY, pid rk_dpair REFERENCES rk_dparents);
+INSERT INTO rk_parents VALUES (ROW(1, 'x'), 'one'), (ROW(2, 'y, "z"'), 'two'), (ROW(3, NULL), 'three');
+INSERT INTO rk_children VALUES (1, ROW(1, 'x')), (2, ROW(2, 'y, "z"')), (3, ROW(1, 'x'));
+INSERT INTO rk_dparents VALUES (ROW(1, 'x')), (ROW(2, 'y'));
+INSERT INTO rk_dchildren VALUES (1, ROW(2, 'y')), (2, ROW(2, 'y'));
+SELECT fetch_with_relations('{"table": "rk_parents", "order_by": "label",
+    "relations": [{"name": "children", "table": "rk_children"}]}') =
+    (SELECT jsonb_agg(to_jsonb(p) || jsonb_build_object('children',
+        (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.id), '[]') FROM rk_children c
+         WHERE c.pid = p.id)) ORDER BY p.label) FROM rk_parents p) AS composite_keys_match;
+SELECT fetch_rows_with_relations('{"table": "rk_dparents", "order_by": "id",
+    "relations": [{"name": "children", "table": "rk_dchildren"}]}');
+CREATE TABLE rk_two (t int, p rk_pair, PRIMARY KEY (t, p));
+CREATE TABLE rk_refs (id int PRIMARY KEY, t int, p rk_pair, FOREIGN KEY (t, p) REFERENCES rk_two ON DELETE CASCADE);
+INSERT INTO rk_two VALUES (1, ROW(1, 'x'));
+INSERT INTO rk_refs VALUES (1, 1, ROW(1, 'x')), (2, 1, ROW(1, 'x'));
+SELECT depth, table_name, action, rows FROM delete_plan('rk_two', '{"t": 1, "p": "(1,x)"}'::jsonb);
+SELECT depth, table_name, action, rows FROM delete_plan('rk_parents', ROW(1, 'x')::rk_pair);
+DROP TABLE rk_refs, rk_two, rk_dchildren, rk_dparents, rk_children, rk_parents;
+DROP DOMAIN rk_dpair;
+DROP TYPE rk_pair;

@@ -732,7 +732,8 @@ class CascadeWalk {
                 [values_ref, taken_ref] { return value_array(*values_ref, *taken_ref); });
             pg::KeyComparison comparison = pg::reference_comparison(source_column, values.type);
             referencing.push_back({comparison.column, comparison.equals, comparison.convert_to,
-                                   parameters.add(array_type, array, false)});
+                                   parameters.add(array_type, array, false),
+                                   pg::is_row_type(values.type)});
         }
         std::string condition = referencing_condition(referencing) +
                                 tenant_condition(key.source_relid, "c", parameters);

@@ -828,6 +828,7 @@ class EagerPlanner {
             join.equals = pg::equality_operator_sql(child_column.type);
             join.parent_column = pg::quoted_identifier(joined.parent_columns[i]);
             join.parent_type = pg::column_info(parent, joined.parent_columns[i]).type;
+            join.row_value = pg::is_row_type(join.parent_type);
             columns.push_back(std::move(join));
         }
         return columns;

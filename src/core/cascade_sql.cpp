@@ -93,16 +93,19 @@ std::string referencing_condition(const std::vector<ReferencingColumn>& columns)
         matches.push_back({only.quoted, only.equals, any_value_sql(only.values, only.type)});
         return conditions("c", matches);
     }
-    std::vector<std::string> unnests, names;
+    std::vector<std::string> arrays, names;
+    bool row_values = false;
     for (std::size_t i = 0; i < columns.size(); i++) {
         const ReferencingColumn& column = columns[i];
-        unnests.push_back("pg_catalog.unnest(" + column.values + ")");
+        arrays.push_back(column.values);
         names.push_back(fmt::format("v{}", i + 1));
+        row_values = row_values || column.row_value;
         matches.push_back(
             {column.quoted, column.equals, value_sql(fmt::format("k.v{}", i + 1), column.type)});
     }
-    return fmt::format("EXISTS (SELECT 1 FROM ROWS FROM ({}) AS k({}) WHERE {})",
-                       fmt::join(unnests, ", "), fmt::join(names, ", "), conditions("c", matches));
+    return fmt::format("EXISTS (SELECT 1 FROM {} WHERE {})",
+                       array_rows_sql(arrays, names, "", "k", row_values),
+                       conditions("c", matches));
 }
 
 std::string closure_rows_sql(const WalkTable& table, const std::vector<std::string>& columns,

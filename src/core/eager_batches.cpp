@@ -580,18 +580,18 @@ class BatchBuilder {
     // batch gets some parents at a time: their numbers come as an array after the keys.
     std::string keys_sql(const EagerRelation& relation) const {
         std::vector<std::string> arrays, names;
+        bool row_values = false;
         for (std::size_t i = 0; i < relation.join.size(); i++) {
-            arrays.push_back(fmt::format("pg_catalog.unnest(${})", spec_parameters_ + i + 1));
+            arrays.push_back(fmt::format("${}", spec_parameters_ + i + 1));
             names.push_back(fmt::format("c{}", i + 1));
+            row_values = row_values || relation.join[i].row_value;
         }
         if (relation.per_tenant) {
-            arrays.push_back(
-                fmt::format("pg_catalog.unnest(${})", spec_parameters_ + relation.join.size() + 1));
-            return fmt::format("ROWS FROM ({}) AS k({}, n)", fmt::join(arrays, ", "),
-                               fmt::join(names, ", "));
+            arrays.push_back(fmt::format("${}", spec_parameters_ + relation.join.size() + 1));
+            names.push_back("n");
+            return array_rows_sql(arrays, names, "", "k", row_values);
         }
-        return fmt::format("ROWS FROM ({}) WITH ORDINALITY AS k({}, n)", fmt::join(arrays, ", "),
-                           fmt::join(names, ", "));
+        return array_rows_sql(arrays, names, "n", "k", row_values);
     }
 
     // The rows of every parent key come from a LATERAL subquery run once per key: a nested loop

@@ -17,6 +17,32 @@ std::string any_value_sql(const std::string& placeholder, const std::string& typ
                         : fmt::format("ANY (CAST({} AS {}[]))", placeholder, type);
 }
 
+std::string array_rows_sql(const std::vector<std::string>& arrays,
+                           const std::vector<std::string>& names, const std::string& ordinality,
+                           const std::string& alias, bool row_values) {
+    std::vector<std::string> calls;
+    for (const auto& array : arrays)
+        calls.push_back(fmt::format("pg_catalog.unnest({})", array));
+    if (!row_values) {
+        std::vector<std::string> columns = names;
+        if (!ordinality.empty())
+            columns.push_back(ordinality);
+        return fmt::format("ROWS FROM ({}){} AS {}({})", fmt::join(calls, ", "),
+                           ordinality.empty() ? "" : " WITH ORDINALITY", alias,
+                           fmt::join(columns, ", "));
+    }
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < calls.size() && i < names.size(); i++)
+        items.push_back(fmt::format("{} AS {}", calls[i], names[i]));
+    if (!ordinality.empty() && !arrays.empty()) {
+        items.push_back(
+            fmt::format("pg_catalog.generate_series(CAST(1 AS pg_catalog.int8), "
+                        "CAST(pg_catalog.cardinality({}) AS pg_catalog.int8)) AS {}",
+                        arrays[0], ordinality));
+    }
+    return fmt::format("(SELECT {}) AS {}", fmt::join(items, ", "), alias);
+}
+
 std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches) {
     std::vector<std::string> terms;
     for (const auto& match : matches) {

@@ -739,6 +739,10 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
     return column_uniqueness(relid, attnum) != Uniqueness::kNone;
 }
 
+bool is_row_type(Oid type) {
+    return guarded([type] { return type_is_rowtype(type); });
+}
+
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {
     return guarded([column_type, value_type, operator_type] {
         const char* schema = equality_schema(operator_type);

@@ -39,6 +39,16 @@ TEST(CascadeSql, ReferencingConditionCompositeKey) {
               "c.no OPERATOR(pg_catalog.=) CAST(k.v2 AS pg_catalog.int8))");
 }
 
+TEST(CascadeSql, ReferencingConditionKeyOfARowType) {
+    // unnest() in FROM would expand the row type's fields into columns of their own.
+    ReferencingColumn pair{"p", "OPERATOR(pg_catalog.=)", "", "$2"};
+    pair.row_value = true;
+    EXPECT_EQ(referencing_condition({{"t", "OPERATOR(pg_catalog.=)", "", "$1"}, pair}),
+              "EXISTS (SELECT 1 FROM (SELECT pg_catalog.unnest($1) AS v1, pg_catalog.unnest($2) "
+              "AS v2) AS k WHERE c.t OPERATOR(pg_catalog.=) k.v1 AND c.p OPERATOR(pg_catalog.=) "
+              "k.v2)");
+}
+
 TEST(CascadeSql, ClosureFollowsTheSelfReference) {
     std::string sql = closure_rows_sql({"public.nodes", false}, {"id"},
                                        {{"parent_id", "OPERATOR(pg_catalog.=)", 1, ""}}, "COND");

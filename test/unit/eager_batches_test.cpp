@@ -389,6 +389,20 @@ TEST(EagerBatches, AKeyUniqueOnlyAtCommitReadsTwoRowsInABatch) {
               "t1.user_id OPERATOR(pg_catalog.=) k.c1 LIMIT 2) AS s");
 }
 
+TEST(EagerBatches, KeysOfARowTypeAreUnnestedInASelectList) {
+    EagerLevel root = users_tree();
+    root.relations[1].join[0].row_value = true;  // posts by a composite-typed key
+    std::vector<Batch> batches = eager_batches(root, true, 2);
+    ASSERT_EQ(batches.size(), 2u);
+    // unnest() in FROM would expand the row into its fields; in a select list it stays one
+    // value, numbered alongside.
+    EXPECT_TRUE(contains(batches[1].sql,
+                         "FROM (SELECT pg_catalog.unnest($3) AS c1, pg_catalog.generate_series("
+                         "CAST(1 AS pg_catalog.int8), CAST(pg_catalog.cardinality($3) AS "
+                         "pg_catalog.int8)) AS n) AS k CROSS JOIN LATERAL"));
+    EXPECT_FALSE(contains(batches[1].sql, "ROWS FROM"));
+}
+
 TEST(EagerBatches, OneRowAtTheTopAndNestedLevels) {
     EagerLevel root = users_tree();
     root.conditions = {"t0.id OPERATOR(pg_catalog.=) $1"};

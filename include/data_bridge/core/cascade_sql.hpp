@@ -65,7 +65,8 @@ struct ReferencingColumn {
     std::string quoted;
     std::string equals;
     std::string type;
-    std::string values;  // the array parameter, "$n"
+    std::string values;      // the array parameter, "$n"
+    bool row_value = false;  // of a row type (see array_rows_sql)
 };
 
 // The rows of alias "c" that reference one of the given key values: c.col = ANY (...) for one

@@ -68,6 +68,7 @@ struct EagerJoinColumn {
     std::string equals;             // OPERATOR(schema.=)
     std::string parent_column;      // quoted, of the parent table
     std::uint32_t parent_type = 0;  // the parent column's type (an Oid; opaque here)
+    bool row_value = false;         // that type is a row type (see array_rows_sql)
 };
 
 // kCount: count(*) as a number; kAggregate: `aggregate` (a jsonb expression) of the related rows.

@@ -22,6 +22,15 @@ std::string value_sql(const std::string& placeholder, const std::string& type);
 // ANY over an array parameter, its elements converted to `type` first ("" for as they are).
 std::string any_value_sql(const std::string& placeholder, const std::string& type);
 
+// Array parameters read side by side as rows: "<from item> AS alias(names...)", one column per
+// array (`names`), plus `ordinality` (a bigint numbering the rows from 1) unless "". Built with
+// ROWS FROM (unnest(...), ...) WITH ORDINALITY, unless `row_values`: an array of a row type,
+// which unnest() in FROM would expand into the type's fields, is unnested in a select list
+// instead (arrays of one call have the same length: the rows pair up alike).
+std::string array_rows_sql(const std::vector<std::string>& arrays,
+                           const std::vector<std::string>& names, const std::string& ordinality,
+                           const std::string& alias, bool row_values);
+
 // "alias.col op param AND ..."
 std::string conditions(const std::string& alias, const std::vector<KeyMatch>& matches);
 

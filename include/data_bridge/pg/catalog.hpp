@@ -160,6 +160,10 @@ Uniqueness column_uniqueness(Oid relid, AttrNumber attnum);
 // compared as it is, without a cast that could round it (1.5 to 2).
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 
+// Whether values of the type are rows (a composite type, or a domain over one): unnest() in FROM
+// expands them into their fields.
+bool is_row_type(Oid type);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
