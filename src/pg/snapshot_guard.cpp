@@ -2,6 +2,9 @@
 
 extern "C" {
 #include "access/relation.h"
+#include "access/subtrans.h"
+#include "catalog/pg_am.h"
+#include "storage/bufmgr.h"
 #include "executor/executor.h"
 #include "executor/spi_priv.h"
 #include "utils/snapmgr.h"
@@ -17,8 +20,42 @@ ExecutorStart_hook_type previous_executor_start = nullptr;
 // code that it runs (a policy's function, a view's) are not data_bridge's to check.
 const char* own_statement = nullptr;
 
-// Whether the table's storage was set by a transaction the snapshot does not see. Called for
-// every table of every statement: the usual answer comes from the catalog cache alone.
+// Whether a row on the table's first page was written by the transaction (or a subtransaction
+// of the transaction) `writer`. A rewrite (ALTER TABLE) writes every row again under its own
+// transaction, and so does a TRUNCATE followed by inserts in the same transaction, filling the
+// new storage from its first page; VACUUM FULL, CLUSTER and SET TABLESPACE copy the rows with
+// their own xmin, and REFRESH MATERIALIZED VIEW writes them frozen.
+bool first_page_written_by(Oid relid, TransactionId writer) {
+    Relation heap = relation_open(relid, NoLock);
+    bool written = false;
+    if (heap->rd_rel->relam == HEAP_TABLE_AM_OID && RelationGetNumberOfBlocks(heap) > 0) {
+        // Not visible to the snapshot: at least its xmin, so at least TransactionXmin, which
+        // pg_subtrans covers.
+        TransactionId top = SubTransGetTopmostTransaction(writer);
+        Buffer buffer = ReadBuffer(heap, 0);
+        LockBuffer(buffer, BUFFER_LOCK_SHARE);
+        Page page = BufferGetPage(buffer);
+        OffsetNumber last = PageGetMaxOffsetNumber(page);
+        for (OffsetNumber at = FirstOffsetNumber; at <= last && !written; at++) {
+            ItemId item = PageGetItemId(page, at);
+            if (!ItemIdIsNormal(item))
+                continue;
+            auto tuple = (HeapTupleHeader)PageGetItem(page, item);
+            TransactionId xmin = HeapTupleHeaderGetRawXmin(tuple);
+            if (HeapTupleHeaderXminFrozen(tuple) || !TransactionIdIsNormal(xmin) ||
+                TransactionIdPrecedes(xmin, TransactionXmin))
+                continue;
+            written = xmin == writer || SubTransGetTopmostTransaction(xmin) == top;
+        }
+        UnlockReleaseBuffer(buffer);
+    }
+    relation_close(heap, NoLock);
+    return written;
+}
+
+// Whether the table's rows were written again by a transaction the snapshot does not see (its
+// storage replaced, the rows in it that transaction's). Called for every table of every
+// statement: the usual answer comes from the catalog cache alone.
 bool storage_newer_than(Oid relid, Snapshot snapshot) {
     HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
     if (!HeapTupleIsValid(tuple))
@@ -30,7 +67,8 @@ bool storage_newer_than(Oid relid, Snapshot snapshot) {
         !XidInMVCCSnapshot(changed_by, snapshot))
         return false;
     // The catalog row changed after the snapshot. A GRANT or a new column leaves the rows where
-    // the snapshot sees them; a new relfilenode (or no row at all: a table created since) does not.
+    // the snapshot sees them; a new relfilenode (or no row at all: a table created since) may
+    // not.
     Relation pg_class = table_open(RelationRelationId, AccessShareLock);
     ScanKeyData key;
     ScanKeyInit(&key, Anum_pg_class_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
@@ -40,24 +78,40 @@ bool storage_newer_than(Oid relid, Snapshot snapshot) {
         !HeapTupleIsValid(seen) || ((Form_pg_class)GETSTRUCT(seen))->relfilenode != storage;
     systable_endscan(scan);
     table_close(pg_class, AccessShareLock);
-    return newer;
+    return newer && first_page_written_by(relid, changed_by);
 }
 
 bool has_storage(char relkind) {
     return relkind == RELKIND_RELATION || relkind == RELKIND_MATVIEW;
 }
 
+bool checked_here(Snapshot snapshot) {
+    return !IsolationUsesXactSnapshot() && snapshot != nullptr && IsMVCCSnapshot(snapshot);
+}
+
+[[noreturn]] void refuse_storage(Relation heap) {
+    ereport(ERROR,
+            (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+             errmsg("could not read table \"%s\" as of this statement's snapshot",
+                    RelationGetRelationName(heap)),
+             errdetail("Another transaction rewrote the table (or truncated and filled it) and "
+                       "committed after the statement began: its rows are not visible to the "
+                       "statement."),
+             errhint("Run the call again."), errtable(heap)));
+    pg_unreachable();
+}
+
 // Every table the statement reads (partitions and a view's tables included: the plan's range
 // table), locked by now, against the statement's snapshot.
 void check_statement(QueryDesc* query) {
+    if (!checked_here(query->snapshot))
+        return;
     ListCell* cell;
     foreach (cell, query->plannedstmt->rtable) {
         auto* entry = lfirst_node(RangeTblEntry, cell);
-        if (entry->rtekind != RTE_RELATION || !has_storage(entry->relkind))
-            continue;
-        Relation heap = relation_open(entry->relid, NoLock);
-        refuse_storage_newer_than(heap, query->snapshot);
-        relation_close(heap, NoLock);
+        if (entry->rtekind == RTE_RELATION && has_storage(entry->relkind) &&
+            storage_newer_than(entry->relid, query->snapshot))
+            refuse_storage(relation_open(entry->relid, NoLock));
     }
 }
 
@@ -105,16 +159,8 @@ void end_own_statement(const char* previous) {
 }
 
 void refuse_storage_newer_than(Relation heap, Snapshot snapshot) {
-    if (IsolationUsesXactSnapshot() || snapshot == nullptr || !IsMVCCSnapshot(snapshot) ||
-        !storage_newer_than(RelationGetRelid(heap), snapshot))
-        return;
-    ereport(ERROR,
-            (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-             errmsg("could not read table \"%s\" as of this statement's snapshot",
-                    RelationGetRelationName(heap)),
-             errdetail("Another transaction truncated or rewrote the table and committed after "
-                       "the statement began: its rows are not visible to the statement."),
-             errhint("Run the call again."), errtable(heap)));
+    if (checked_here(snapshot) && storage_newer_than(RelationGetRelid(heap), snapshot))
+        refuse_storage(heap);
 }
 
 }  // namespace data_bridge::pg
