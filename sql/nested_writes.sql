@@ -270,3 +270,27 @@ SELECT count(*) > 40 AS many_documents, count(DISTINCT doc -> 'rw_child') > 20 A
 DROP TABLE rw_mismatches, rw_docs, rw_parent_tag, rw_grand, rw_child, rw_parent, rw_tag;
 DROP FUNCTION rw_contents(), rw_client_write(jsonb);
 DROP TABLE nw_post_tags, nw_tags, nw_comments, nw_posts, nw_profiles, nw_users, nw_lines, nw_orders, nw_categories;
+
+-- on_conflict finds each written row again by its conflict key as stored. A BEFORE INSERT
+-- trigger that changes the key (here: lower case) would leave a written row matching no object:
+-- refused (0A000) before any child is attached, rather than returning NULL or another row with
+-- the object's key. An object whose key the trigger leaves alone is written as usual.
+CREATE TABLE tk_tags (id serial PRIMARY KEY, name text UNIQUE);
+CREATE TABLE tk_items (id serial PRIMARY KEY, tag_id int REFERENCES tk_tags, note text);
+INSERT INTO tk_tags (name) VALUES ('Legacy');
+CREATE FUNCTION tk_lower() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN NEW.name := lower(NEW.name); RETURN NEW; END $$;
+CREATE TRIGGER tk_lower BEFORE INSERT ON tk_tags FOR EACH ROW EXECUTE FUNCTION tk_lower();
+SELECT insert_with_relations('tk_tags', '{"name": "Legacy", "items": [{"note": "child"}]}',
+    '[{"name": "items", "table": "tk_items"}]',
+    '{"do_nothing": true, "constraint": "tk_tags_name_key"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_with_relations('tk_tags', '[{"name": "Design"}]', '[]',
+    '{"do_nothing": true, "constraint": "tk_tags_name_key"}');
+SELECT insert_with_relations('tk_tags', '{"name": "plain", "items": [{"note": "kept"}]}',
+    '[{"name": "items", "table": "tk_items"}]',
+    '{"do_nothing": true, "constraint": "tk_tags_name_key"}') #- '{id}' #- '{items,0,id}'
+    #- '{items,0,tag_id}' AS written;
+SELECT t.name, i.note FROM tk_tags t LEFT JOIN tk_items i ON i.tag_id = t.id ORDER BY t.id;
+DROP TABLE tk_items, tk_tags;
+DROP FUNCTION tk_lower();

@@ -549,9 +549,11 @@ class Writer {
         return key;
     }
 
-    // (position, row) pairs of a statement over the rows at `positions`.
+    // (position, row) pairs of a statement over the rows at `positions`; `third`: the bigint of
+    // the third column (the same on every row; 0 for none).
     static std::vector<std::pair<long, JsonValue>> positioned_rows(
-        const std::string& sql, Datum rows, const std::vector<int>& positions) {
+        const std::string& sql, Datum rows, const std::vector<int>& positions,
+        long* third = nullptr) {
         pg::Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(INT8ARRAYOID,
@@ -565,15 +567,23 @@ class Writer {
                 long position;
                 Datum row;
                 bool row_null;
+                long third;
             };
-            Cell cell = pg::guarded([i] {
+            bool read_third = third != nullptr;
+            Cell cell = pg::guarded([i, read_third] {
                 bool is_null;
                 Cell c;
                 c.position = DatumGetInt64(
                     SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null));
                 c.row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &c.row_null);
+                c.third = read_third
+                              ? DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+                                                            SPI_tuptable->tupdesc, 3, &is_null))
+                              : 0;
                 return c;
             });
+            if (third != nullptr)
+                *third = cell.third;
             out.emplace_back(cell.position,
                              cell.row_null ? JsonValue() : pg::jsonb_to_value(cell.row));
         }
@@ -613,10 +623,33 @@ class Writer {
         std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
         std::string table_sql = pg::quoted_table(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
-            std::string sql = upsert_rows_sql(table_sql, read_table(table), group.columns,
-                                              on_conflict, target, key, update);
-            for (auto& [position, row] : positioned_rows(sql, rows, group.positions))
-                items[position - 1]->stored = std::move(row);
+            std::string sql =
+                upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
+            long unmatched = 0;
+            std::vector<int> not_written;
+            for (auto& [position, row] : positioned_rows(sql, rows, group.positions, &unmatched)) {
+                if (row.is_null())
+                    not_written.push_back(static_cast<int>(position));
+                else
+                    items[position - 1]->stored = std::move(row);
+            }
+            if (unmatched > 0) {
+                throw Error(sqlstate::kFeatureNotSupported,
+                            fmt::format("on_conflict cannot tell which object a row written to "
+                                        "\"{}\" is for",
+                                        pg::relation_name(table)),
+                            "A trigger or rule changed the conflict key of the row as it was "
+                            "written; each written row is found again by that key.",
+                            "Leave the key unchanged in the trigger, or write these rows "
+                            "without on_conflict.");
+            }
+            // The rows already there, in a statement of its own: its snapshot sees a row that
+            // another transaction committed while the INSERT waited for it.
+            if (!not_written.empty()) {
+                std::string existing = connect_rows_sql(table_sql, read_table(table), key);
+                for (auto& [position, row] : positioned_rows(existing, rows, not_written))
+                    items[position - 1]->stored = std::move(row);
+            }
         }
     }
 

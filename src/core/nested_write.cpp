@@ -145,9 +145,9 @@ std::string key_join(const std::vector<KeyColumn>& key, Name left_name) {
 
 }  // namespace
 
-std::string upsert_rows_sql(const std::string& table, const std::string& read_table,
-                            const std::vector<std::string>& columns, const OnConflict& on_conflict,
-                            const std::string& target, const std::vector<KeyColumn>& key,
+std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
+                            const OnConflict& on_conflict, const std::string& target,
+                            const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update) {
     std::vector<std::string> selected, keys, assignments;
     for (const std::string& column : columns)
@@ -159,22 +159,24 @@ std::string upsert_rows_sql(const std::string& table, const std::string& read_ta
     std::string action = on_conflict.action == OnConflict::Action::kUpdate
                              ? fmt::format("DO UPDATE SET {}", fmt::join(assignments, ", "))
                              : "DO NOTHING";
-    // The row already there (do_nothing) is read in the statement's snapshot: it was there
-    // before the statement, or the statement would have inserted it.
+    // Each written row is found again by its key as stored. A row written under another key
+    // (a trigger changed it) matches no object: counted in the third column, which the caller
+    // refuses. The rows already there (do_nothing) are read by the next statement, whose
+    // snapshot sees a row another transaction committed while this one waited for it.
+    std::string stored_key =
+        key_join(key, [](std::size_t i) { return fmt::format("w.k{}", i + 1); });
     return fmt::format(
         "WITH input AS ({input}), written AS (INSERT INTO {table} AS ins ({columns}) SELECT "
         "{selected} FROM input AS i ORDER BY i.n ON CONFLICT {target} {action} RETURNING "
         "pg_catalog.to_jsonb(ins.*) AS doc, {keys}) "
-        "SELECT i.n, COALESCE(w.doc, pg_catalog.to_jsonb(o.*)) FROM input AS i "
-        "LEFT JOIN written AS w ON {written_key} "
-        "LEFT JOIN {read_table} AS o ON w.doc IS NULL AND {old_key} ORDER BY i.n",
+        "SELECT i.n, w.doc, (SELECT pg_catalog.count(*) FROM written AS w WHERE NOT EXISTS "
+        "(SELECT FROM input AS i WHERE {stored_key})) FROM input AS i "
+        "LEFT JOIN written AS w ON {stored_key} ORDER BY i.n",
         fmt::arg("input", input_rows_sql(table)), fmt::arg("table", table),
-        fmt::arg("read_table", read_table), fmt::arg("columns", fmt::join(columns, ", ")),
+        fmt::arg("columns", fmt::join(columns, ", ")),
         fmt::arg("selected", fmt::join(selected, ", ")), fmt::arg("target", target),
         fmt::arg("action", action), fmt::arg("keys", fmt::join(keys, ", ")),
-        fmt::arg("written_key",
-                 key_join(key, [](std::size_t i) { return fmt::format("w.k{}", i + 1); })),
-        fmt::arg("old_key", key_join(key, [&key](std::size_t i) { return "o." + key[i].column; })));
+        fmt::arg("stored_key", stored_key));
 }
 
 std::string connect_rows_sql(const std::string& table, const std::string& read_table,

@@ -82,11 +82,10 @@ TEST(NestedWrite, OnConflictForms) {
               "invalid on_conflict.replace: unknown key");
 }
 
-TEST(NestedWrite, UpsertReturnsEachPositionsStoredRow) {
+TEST(NestedWrite, UpsertReturnsEachPositionsWrittenRow) {
     OnConflict update;
     update.action = OnConflict::Action::kUpdate;
-    std::string sql = upsert_rows_sql("public.tags", "ONLY public.tags", {"\"name\""}, update,
-                                      "ON CONSTRAINT \"k\"",
+    std::string sql = upsert_rows_sql("public.tags", {"\"name\""}, update, "ON CONSTRAINT \"k\"",
                                       {{"\"name\"", "OPERATOR(pg_catalog.=)"}}, {"\"name\""});
     EXPECT_EQ(sql,
               "WITH input AS (SELECT e.position AS n, r AS rec FROM "
@@ -96,13 +95,13 @@ TEST(NestedWrite, UpsertReturnsEachPositionsStoredRow) {
               "public.tags AS ins (\"name\") SELECT (i.rec).\"name\" FROM input AS i ORDER BY "
               "i.n ON CONFLICT ON CONSTRAINT \"k\" DO UPDATE SET \"name\" = EXCLUDED.\"name\" "
               "RETURNING pg_catalog.to_jsonb(ins.*) AS doc, ins.\"name\" AS k1) SELECT i.n, "
-              "COALESCE(w.doc, pg_catalog.to_jsonb(o.*)) FROM input AS i LEFT JOIN written AS w "
-              "ON w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\" LEFT JOIN ONLY public.tags AS o "
-              "ON w.doc IS NULL AND o.\"name\" OPERATOR(pg_catalog.=) (i.rec).\"name\" ORDER BY "
-              "i.n");
+              "w.doc, (SELECT pg_catalog.count(*) FROM written AS w WHERE NOT EXISTS (SELECT "
+              "FROM input AS i WHERE w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\")) FROM input "
+              "AS i LEFT JOIN written AS w ON w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\" "
+              "ORDER BY i.n");
     OnConflict nothing;
     nothing.action = OnConflict::Action::kNothing;
-    EXPECT_NE(upsert_rows_sql("t", "t", {"a"}, nothing, "(a)", {{"a", "="}}, {}).find("DO NOTHING"),
+    EXPECT_NE(upsert_rows_sql("t", {"a"}, nothing, "(a)", {{"a", "="}}, {}).find("DO NOTHING"),
               std::string::npos);
 }
 

@@ -46,13 +46,13 @@ struct KeyColumn {
 };
 
 // INSERT … ON CONFLICT `target` (ON CONSTRAINT "name", or the key's column list) of the rows at
-// positions $2 (1-based) of the jsonb array $1; returns (position, stored row as jsonb) for each,
-// the stored row being the inserted or updated one, or with do_nothing the row already there
-// (found by `key`, the constraint's columns, in `read_table`: "ONLY table" for a table, whose
-// inheritance children hold no row of its keys).
-std::string upsert_rows_sql(const std::string& table, const std::string& read_table,
-                            const std::vector<std::string>& columns, const OnConflict& on_conflict,
-                            const std::string& target, const std::vector<KeyColumn>& key,
+// positions $2 (1-based) of the jsonb array $1; returns (position, written row as jsonb or NULL,
+// written rows no object's key matches) for each: the inserted or updated row, found by `key`
+// (the constraint's columns) as stored. With do_nothing, the rows already there are read next,
+// by connect_rows_sql.
+std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
+                            const OnConflict& on_conflict, const std::string& target,
+                            const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update);
 
 // The existing rows matching each object at positions $2 of the jsonb array $1 on `key`:
