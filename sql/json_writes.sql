@@ -133,3 +133,29 @@ SELECT insert_many('ro_rows', '[{"id": 1}, {"id": 2}]', 'skip');
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 DROP TABLE ro_rows;
+
+-- Only the values an object gives are converted, as a plain INSERT converts only its values: a
+-- column of a NOT NULL domain (or a domain whose CHECK refuses NULL) left out takes its default,
+-- in every write and in a connect's lookup. Type modifiers apply as in the INSERT.
+CREATE DOMAIN jw_status AS text NOT NULL;
+CREATE DOMAIN jw_qty AS int CHECK (VALUE IS NOT NULL AND VALUE > 0);
+CREATE TABLE jw_orders (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note varchar(5),
+                        status jw_status DEFAULT 'new', qty jw_qty DEFAULT 1, price numeric(5,2));
+CREATE TABLE jw_lines (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                       order_id int REFERENCES jw_orders, status jw_status DEFAULT 'open');
+INSERT INTO jw_orders (note, price) VALUES ('plain', 1.005) RETURNING *;
+SELECT insert_one('jw_orders', '{"note": "one", "price": 2.345}');
+SELECT insert_many('jw_orders', '[{"note": "a"}, {"note": "b", "status": "held", "qty": 3}]');
+SELECT insert_with_relations('jw_orders', '{"note": "tree", "lines": [{}]}',
+    '[{"name": "lines", "table": "jw_lines"}]');
+SELECT insert_with_relations('jw_lines', '{"order": {"connect": {"id": 1}}}',
+    '[{"name": "order", "table": "jw_orders"}]');
+SELECT insert_one('jw_orders', '{"note": "too long"}');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO jw_orders (note) VALUES ('too long');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_one('jw_orders', '{"qty": 0}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT id, note, status, qty, price FROM jw_orders ORDER BY id;
+DROP TABLE jw_lines, jw_orders;
+DROP DOMAIN jw_status, jw_qty;

@@ -543,8 +543,9 @@ class Writer {
         std::vector<KeyColumn> key;
         for (const std::string& name : names) {
             pg::ColumnInfo column = pg::column_info(table, name);
-            key.push_back(
-                {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type)});
+            key.push_back({pg::quoted_identifier(column.name),
+                           pg::equality_operator_sql(column.type),
+                           pg::column_type_sql(column.type, column.typmod)});
         }
         return key;
     }
@@ -620,7 +621,9 @@ class Writer {
             }
         }
         std::vector<KeyColumn> key = key_columns(table, key_names);
-        std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
+        std::vector<std::string> update;
+        for (const JsonColumn& column : pg::checked_columns(table, on_conflict.update))
+            update.push_back(column.quoted);
         std::string table_sql = pg::quoted_table(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::string sql =
@@ -646,7 +649,7 @@ class Writer {
             // The rows already there, in a statement of its own: its snapshot sees a row that
             // another transaction committed while the INSERT waited for it.
             if (!not_written.empty()) {
-                std::string existing = connect_rows_sql(table_sql, read_table(table), key);
+                std::string existing = connect_rows_sql(read_table(table), key);
                 for (auto& [position, row] : positioned_rows(existing, rows, not_written))
                     items[position - 1]->stored = std::move(row);
             }
@@ -669,14 +672,12 @@ class Writer {
             array.elements.push_back(*item->object);
         }
         Datum rows = pg::value_to_jsonb(array);
-        std::string table_sql = pg::quoted_table(table);
         std::vector<int> matches(items.size(), 0);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::vector<std::string> names;
             for (const auto& member : items[group.positions[0] - 1]->object->members)
                 names.push_back(member.first);
-            std::string sql =
-                connect_rows_sql(table_sql, read_table(table), key_columns(table, names));
+            std::string sql = connect_rows_sql(read_table(table), key_columns(table, names));
             for (auto& [position, row] : positioned_rows(sql, rows, group.positions)) {
                 Item* item = items[position - 1];
                 if (++matches[position - 1] > 1) {

@@ -20,14 +20,15 @@ namespace {
 // Checks every key against the table's columns; all unknown ones are named in one error.
 }  // namespace
 
-std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys) {
+std::vector<JsonColumn> checked_columns(Oid table, const std::vector<std::string>& keys) {
     std::vector<std::string> unknown;
-    std::vector<std::string> quoted;
+    std::vector<JsonColumn> quoted;
     for (const auto& key : keys) {
         if (!has_column(table, key)) {
             unknown.push_back("\"" + key + "\"");
         } else {
-            quoted.push_back(quoted_identifier(key));
+            ColumnInfo column = column_info(table, key);
+            quoted.push_back({quoted_identifier(key), column_type_sql(column.type, column.typmod)});
         }
     }
     if (unknown.size() == 1) {
@@ -98,11 +99,10 @@ namespace {
 
 // After a data error (22xxx) in a multi-row insert: which column's values does the table refuse?
 // Each column is tried alone, in its own subtransaction; only runs on the failure path.
-std::optional<std::string> find_refused_column(const std::string& table_sql, Datum rows,
-                                               const std::vector<std::string>& quoted_columns,
+std::optional<std::string> find_refused_column(Datum rows, const std::vector<JsonColumn>& columns,
                                                const std::vector<std::string>& column_names) {
-    for (std::size_t i = 0; i < quoted_columns.size(); i++) {
-        std::string sql = convert_column_sql(table_sql, quoted_columns[i]);
+    for (std::size_t i = 0; i < columns.size(); i++) {
+        std::string sql = convert_column_sql(columns[i]);
         const char* name = column_names[i].c_str();
         Parameters parameters;
         parameters.add(JSONBOID, rows, false);
@@ -146,7 +146,7 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
         throw *failure;
 
     std::vector<std::string> names = all_keys(shape);
-    auto refused = find_refused_column(table_sql, rows, checked_columns(table, names), names);
+    auto refused = find_refused_column(rows, checked_columns(table, names), names);
     if (!refused)
         throw *failure;
     std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,

@@ -9,6 +9,7 @@
 
 #include "data_bridge/core/eager_spec.hpp"
 #include "data_bridge/core/json_value.hpp"
+#include "data_bridge/core/row_queries.hpp"
 
 namespace data_bridge {
 
@@ -39,10 +40,12 @@ std::vector<WriteRelation> parse_write_relations(const JsonValue& relations,
 // A relation's place in a path: "data[3].comments[0]".
 std::string element_path(const std::string& path, std::size_t index);
 
-// A unique key compared column by column: quoted column, OPERATOR(ns.=).
+// A unique key compared column by column: quoted column, OPERATOR(ns.=), its type as SQL
+// (JsonColumn::type).
 struct KeyColumn {
     std::string column;
     std::string equals;
+    std::string type;
 };
 
 // INSERT … ON CONFLICT `target` (ON CONSTRAINT "name", or the key's column list) of the rows at
@@ -50,14 +53,13 @@ struct KeyColumn {
 // written rows no object's key matches) for each: the inserted or updated row, found by `key`
 // (the constraint's columns) as stored. With do_nothing, the rows already there are read next,
 // by connect_rows_sql.
-std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
+std::string upsert_rows_sql(const std::string& table, const std::vector<JsonColumn>& columns,
                             const OnConflict& on_conflict, const std::string& target,
                             const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update);
 
 // The existing rows matching each object at positions $2 of the jsonb array $1 on `key`:
 // (position, row as jsonb), any number per position.
-std::string connect_rows_sql(const std::string& table, const std::string& read_table,
-                             const std::vector<KeyColumn>& key);
+std::string connect_rows_sql(const std::string& read_table, const std::vector<KeyColumn>& key);
 
 }  // namespace data_bridge

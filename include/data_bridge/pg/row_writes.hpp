@@ -5,19 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
 
 // Checks every key against the table's columns (all unknown ones named in one 42703); returns
-// them quoted.
-std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys);
+// them quoted, with their types.
+std::vector<JsonColumn> checked_columns(Oid table, const std::vector<std::string>& keys);
 
 // Rows with the same keys go into one statement; rows lacking a key get the column default.
 struct RowGroup {
-    std::vector<std::string> columns;  // quoted
-    std::vector<int> positions;        // 1-based positions in the input array
+    std::vector<JsonColumn> columns;
+    std::vector<int> positions;  // 1-based positions in the input array
 };
 std::vector<RowGroup> group_rows(Oid table, const ArrayOfObjects& shape);
 
