@@ -174,3 +174,17 @@ DROP SCHEMA "Shop" CASCADE;
 DROP TABLE users, posts, comments, profiles, products, orders, accounts, account_settings, reviews,
     keyless, atomic_child CASCADE;
 DROP FUNCTION refuse_indexes();
+
+-- A BRIN index on the referencing column does not find one key's rows: the key counts as
+-- unindexed, and add_foreign_key creates its btree. A hash index on the one column does.
+CREATE TABLE brin_parent (id int PRIMARY KEY);
+CREATE TABLE brin_child (id int PRIMARY KEY, parent_id int);
+CREATE INDEX brin_child_parent_brin ON brin_child USING brin (parent_id);
+SELECT add_foreign_key('brin_child', 'parent_id', 'brin_parent');
+SELECT indexname FROM pg_indexes WHERE tablename = 'brin_child' ORDER BY indexname;
+CREATE TABLE hash_child (id int PRIMARY KEY, parent_id int);
+CREATE INDEX hash_child_parent_hash ON hash_child USING hash (parent_id);
+SELECT add_foreign_key('hash_child', 'parent_id', 'brin_parent');
+SELECT indexname FROM pg_indexes WHERE tablename = 'hash_child' ORDER BY indexname;
+SELECT source_table, is_indexed FROM get_backreferences('brin_parent') ORDER BY source_table::text;
+DROP TABLE brin_child, hash_child, brin_parent;

@@ -5,7 +5,7 @@
 namespace data_bridge {
 
 bool index_covers(const std::vector<AttributeNumber>& fk_attnums, const IndexShape& index) {
-    if (fk_attnums.empty() || index.is_partial || !index.is_valid)
+    if (fk_attnums.empty() || index.is_partial || !index.is_valid || !index.finds_keys)
         return false;
     if (index.key_attnums.size() < fk_attnums.size())
         return false;

@@ -529,6 +529,11 @@ List* read_indexes(Relation pg_index, Oid relid) {
         index->valid = form->indisvalid;
         index->primary = form->indisprimary;
         index->immediate = form->indimmediate;
+        HeapTuple relation = SearchSysCache1(RELOID, ObjectIdGetDatum(form->indexrelid));
+        if (HeapTupleIsValid(relation)) {
+            index->am = ((Form_pg_class)GETSTRUCT(relation))->relam;
+            ReleaseSysCache(relation);
+        }
         indexes = lappend(indexes, index);
     }
     systable_endscan(scan);

@@ -11,6 +11,7 @@
 #include "data_bridge/pg/postgres.hpp"
 
 extern "C" {
+#include "catalog/pg_am.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_depend.h"
 }
@@ -147,6 +148,7 @@ ForeignKey to_model(const RawKey& raw) {
         shape.key_attnums.assign(index->keys, index->keys + index->nkeys);
         shape.is_partial = index->partial;
         shape.is_valid = index->valid;
+        shape.finds_keys = index->am == BTREE_AM_OID || index->am == HASH_AM_OID;
         indexes.push_back(std::move(shape));
     }
     key.indexed = any_index_covers(key.source_attnums, indexes);

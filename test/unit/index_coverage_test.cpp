@@ -47,6 +47,14 @@ TEST(IndexCoverage, PartialAndInvalidIndexesDoNotCount) {
     EXPECT_FALSE(index_covers({2}, invalid));
 }
 
+TEST(IndexCoverage, OnlyIndexesThatFindOneKeysRows) {
+    // A BRIN (or GIN, GiST) index on the column does not serve the key's lookups.
+    IndexShape brin = index_on({2});
+    brin.finds_keys = false;
+    EXPECT_FALSE(index_covers({2}, brin));
+    EXPECT_TRUE(any_index_covers({2}, {brin, index_on({2, 3})}));
+}
+
 TEST(IndexCoverage, AnyOfSeveral) {
     EXPECT_TRUE(any_index_covers({2}, {index_on({1}), index_on({2, 1})}));
     EXPECT_FALSE(any_index_covers({2}, {index_on({1}), index_on({1, 2})}));

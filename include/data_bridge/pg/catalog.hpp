@@ -105,6 +105,7 @@ struct IndexFacts {
     bool valid;
     bool primary;    // the primary key's (ADD PRIMARY KEY USING INDEX changes nothing else)
     bool immediate;  // checked at once (a deferrable unique constraint's is not)
+    Oid am;          // its access method
 };
 // The table's indexes, a List of IndexFacts*; `pg_index` is the open catalog. Raises errors:
 // call inside guarded().
