@@ -96,4 +96,21 @@ SELECT regexp_replace(pg_temp.context_of('SELECT delete_with_cascade(''ef.accoun
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.nope"}')$$);
 SELECT pg_temp.fields($$SELECT fetch_with_relations('{"table": "ef.accounts", "select_columns": ["nope"]}')$$);
 
+-- insert_many: a data error that names its column (a trigger's) passes as it is, whatever other
+-- rows hold; one without (a value too long) gains the column the table refuses, its fields kept.
+CREATE TABLE ef.notes (id int PRIMARY KEY, n int, v varchar(3));
+CREATE FUNCTION ef.refuse_seven() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.n = 7 THEN
+        RAISE EXCEPTION 'seven refused' USING ERRCODE = '22023', COLUMN = 'n', TABLE = 'notes',
+            SCHEMA = 'ef';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER refuse_seven BEFORE INSERT ON ef.notes FOR EACH ROW EXECUTE FUNCTION ef.refuse_seven();
+SELECT pg_temp.fields($$INSERT INTO ef.notes (id, n) VALUES (1, 7)$$) AS plain
+UNION ALL
+SELECT pg_temp.fields($$SELECT insert_many('ef.notes', '[{"id": 1, "n": 7}, {"id": 2, "n": 1, "v": "abcd"}]')$$);
+SELECT pg_temp.fields($$SELECT insert_many('ef.notes', '[{"id": 1, "n": 1}, {"id": 2, "v": "abcd"}]')$$);
+
 DROP SCHEMA ef CASCADE;

@@ -142,7 +142,8 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
     });
     if (!failure)
         return stored;
-    if (failure->code().rfind("22", 0) != 0)
+    // Not a data error, or one that names its column already (a trigger's, say): as it is.
+    if (failure->code().rfind("22", 0) != 0 || !failure->fields().column.empty())
         throw *failure;
 
     std::vector<std::string> names = all_keys(shape);
@@ -153,7 +154,17 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
                                      relation_name(table));
     if (!failure->detail().empty())
         detail = failure->detail() + " " + detail;
-    throw Error(failure->code(), failure->what(), detail, failure->hint());
+    // PostgreSQL's fields and origin stay; the column found is added to them.
+    Error named(failure->code(), failure->what(), detail, failure->hint());
+    named.fields() = failure->fields();
+    named.set_origin(failure->origin());
+    TableName name = table_name_of(table);
+    if (named.fields().table.empty()) {
+        named.fields().schema = name.schema;
+        named.fields().table = name.name;
+    }
+    named.fields().column = *refused;
+    throw named;
 }
 
 }  // namespace data_bridge::pg
