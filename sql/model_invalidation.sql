@@ -228,6 +228,20 @@ RESET data_bridge.max_remembered_shapes;
 RESET data_bridge.max_cached_plans;
 DO $$ BEGIN FOR i IN 1 .. 40 LOOP EXECUTE format('DROP TABLE mi_many_%s', i); END LOOP; END $$;
 
+-- And by memory (data_bridge.max_cached_plan_memory): writes to a table of 400 columns, 60
+-- shapes, keep about 50 kB a plan (3 MB in all); with 1 MB the cache starts afresh before 60.
+DO $$ BEGIN
+    EXECUTE (SELECT format('CREATE TABLE mi_wide (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, %s)',
+                           string_agg(format('c%s int', g), ', ')) FROM generate_series(1, 400) g);
+END $$;
+SET data_bridge.max_cached_plan_memory = '1MB';
+SELECT count(insert_one('mi_wide', jsonb_build_object('c' || g, g))) AS written
+FROM generate_series(1, 60) g;
+SELECT cached_plans < 60 AS plans_dropped, plan_bytes < 8 * 1024 * 1024 AS plan_bytes_bounded
+FROM cache_memory();
+RESET data_bridge.max_cached_plan_memory;
+DROP TABLE mi_wide;
+
 -- An index attached to a partitioned index: only the index is invalidated, yet the table's
 -- backreference becomes indexed, and a unique one turns the remembered "many" into "one".
 CREATE TABLE mi_parts (id int, owner_id int REFERENCES mi_users) PARTITION BY RANGE (owner_id);

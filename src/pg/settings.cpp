@@ -12,6 +12,7 @@ int max_cascade_rows = 1000000;
 int max_rows = 1000000;
 int max_load_size = 128 * 1024;
 int max_cached_plans = 1024;
+int max_cached_plan_memory = 64 * 1024;
 int max_remembered_shapes = 4096;
 char* page_cursor_secret = nullptr;
 bool direct_fetch = true;
@@ -44,6 +45,13 @@ void define_settings() {
         "Past it the cache starts afresh; statements in use are freed only "
         "once no statement runs.",
         &max_cached_plans, 1024, 16, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable(
+        "data_bridge.max_cached_plan_memory",
+        "Most memory the prepared statements one backend keeps across calls may take.",
+        "Checked as statements are added (a plan for a table of many columns takes more); past "
+        "it the cache starts afresh.",
+        &max_cached_plan_memory, 64 * 1024, 1024, INT_MAX, PGC_USERSET, GUC_UNIT_KB, nullptr,
+        nullptr, nullptr);
     DefineCustomIntVariable("data_bridge.max_remembered_shapes",
                             "Most call shapes of each kind one backend remembers across calls.",
                             "Past it that kind's shapes start afresh.", &max_remembered_shapes,

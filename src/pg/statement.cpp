@@ -33,6 +33,19 @@ std::unordered_map<std::string, SPIPlanPtr> plans;
 long plans_prepared = 0;
 long plan_hits = 0;
 
+// The kept plans' memory is measured once every this many new plans (it walks every plan's
+// contexts): the cache may pass data_bridge.max_cached_plan_memory by that many plans at most.
+constexpr long kPlansBetweenMemoryChecks = 16;
+long plans_since_memory_check = 0;
+
+// Whether the kept plans take more than data_bridge.max_cached_plan_memory.
+bool plans_over_memory() {
+    if (++plans_since_memory_check < kPlansBetweenMemoryChecks)
+        return false;
+    plans_since_memory_check = 0;
+    return kept_plan_bytes() > (int64)max_cached_plan_memory * 1024;
+}
+
 // Plans running now, nested calls (from triggers, or functions in a statement) included. A plan
 // dropped from the cache is freed only when none runs: an outer statement may still use it.
 int executing = 0;
@@ -123,9 +136,10 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         plan_hits++;
         return found->second;
     }
-    // Far more than an application uses (data_bridge.max_cached_plans); past it, every plan is
-    // retired and prepared again when next used.
-    if (plans.size() >= (std::size_t)max_cached_plans) {
+    // Far more than an application uses (data_bridge.max_cached_plans, and
+    // data_bridge.max_cached_plan_memory: a plan for a table of a thousand columns takes half a
+    // megabyte); past it, every plan is retired and prepared again when next used.
+    if (plans.size() >= (std::size_t)max_cached_plans || plans_over_memory()) {
         for (auto& entry : plans)
             retire(entry.second);
         plans.clear();

@@ -15,10 +15,11 @@ extern int max_rows;
 // past it the call fails with 54000. -1 means no limit (0: nothing may be read).
 extern int max_load_size;
 
-// data_bridge.max_cached_plans / data_bridge.max_remembered_shapes: the bounds of this
-// backend's caches (prepared statements; call shapes of each kind); past one, that cache starts
-// afresh.
+// data_bridge.max_cached_plans / data_bridge.max_cached_plan_memory (kB) /
+// data_bridge.max_remembered_shapes: the bounds of this backend's caches (prepared statements,
+// by count and by memory; call shapes of each kind); past one, that cache starts afresh.
 extern int max_cached_plans;
+extern int max_cached_plan_memory;
 extern int max_remembered_shapes;
 
 // data_bridge.page_cursor_secret: the key fetch_page_with_relations signs its cursors with
