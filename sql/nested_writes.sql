@@ -292,5 +292,11 @@ SELECT insert_with_relations('tk_tags', '{"name": "plain", "items": [{"note": "k
     '{"do_nothing": true, "constraint": "tk_tags_name_key"}') #- '{id}' #- '{items,0,id}'
     #- '{items,0,tag_id}' AS written;
 SELECT t.name, i.note FROM tk_tags t LEFT JOIN tk_items i ON i.tag_id = t.id ORDER BY t.id;
+-- A NULL conflict key is refused (22023): no row written or already there could be found
+-- again by it (NULL = NULL is not true).
+DROP TRIGGER tk_lower ON tk_tags;
+SELECT insert_with_relations('tk_tags', '[{"name": "x"}, {"name": null}]', '[]',
+    '{"do_nothing": true, "constraint": "tk_tags_name_key"}');
+\echo :LAST_ERROR_SQLSTATE
 DROP TABLE tk_items, tk_tags;
 DROP FUNCTION tk_lower();

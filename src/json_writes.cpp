@@ -57,7 +57,7 @@ std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOf
         pg::RowGroup group{pg::checked_columns(table, shape.keys[i]), {1}};
         std::vector<Datum> stored(1, (Datum)0);
         auto failure = pg::try_in_subtransaction(
-            [&] { pg::insert_group(table_sql, group, single, false, stored); });
+            [&] { pg::insert_group(table, table_sql, group, single, false, stored); });
         if (failure) {
             reports.push_back({std::nullopt, std::nullopt, failure});
         } else {

@@ -543,9 +543,8 @@ class Writer {
         std::vector<KeyColumn> key;
         for (const std::string& name : names) {
             pg::ColumnInfo column = pg::column_info(table, name);
-            key.push_back({pg::quoted_identifier(column.name),
-                           pg::equality_operator_sql(column.type),
-                           pg::column_type_sql(column.type, column.typmod)});
+            key.push_back(
+                {pg::quoted_identifier(column.name), pg::equality_operator_sql(column.type)});
         }
         return key;
     }
@@ -553,13 +552,14 @@ class Writer {
     // (position, row) pairs of a statement over the rows at `positions`; `third`: the bigint of
     // the third column (the same on every row; 0 for none).
     static std::vector<std::pair<long, JsonValue>> positioned_rows(
-        const std::string& sql, Datum rows, const std::vector<int>& positions,
+        Oid table, const std::string& sql, Datum rows, const std::vector<int>& positions,
         long* third = nullptr) {
         pg::Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(INT8ARRAYOID,
                        pg::guarded([&positions] { return pg::int8_array_datum(positions); }),
                        false);
+        pg::add_empty_row(parameters, table);
         SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
         uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, false);
         std::vector<std::pair<long, JsonValue>> out;
@@ -613,24 +613,32 @@ class Writer {
         }
         for (Item* item : items) {
             for (const std::string& name : key_names) {
-                if (item->row.find(name) == nullptr) {
+                const JsonValue* value = item->row.find(name);
+                if (value == nullptr) {
                     bad(item->path, fmt::format("on_conflict needs \"{}\", a column of the "
                                                 "conflict's key",
+                                                name));
+                }
+                // A NULL key finds no written row again (NULL = NULL is not true), nor a row
+                // already there.
+                if (value->is_null()) {
+                    bad(item->path, fmt::format("on_conflict needs a value for \"{}\", a column "
+                                                "of the conflict's key (an object with a NULL "
+                                                "key is written without on_conflict)",
                                                 name));
                 }
             }
         }
         std::vector<KeyColumn> key = key_columns(table, key_names);
-        std::vector<std::string> update;
-        for (const JsonColumn& column : pg::checked_columns(table, on_conflict.update))
-            update.push_back(column.quoted);
+        std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
         std::string table_sql = pg::quoted_table(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::string sql =
                 upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
             long unmatched = 0;
             std::vector<int> not_written;
-            for (auto& [position, row] : positioned_rows(sql, rows, group.positions, &unmatched)) {
+            for (auto& [position, row] :
+                 positioned_rows(table, sql, rows, group.positions, &unmatched)) {
                 if (row.is_null())
                     not_written.push_back(static_cast<int>(position));
                 else
@@ -650,7 +658,7 @@ class Writer {
             // another transaction committed while the INSERT waited for it.
             if (!not_written.empty()) {
                 std::string existing = connect_rows_sql(read_table(table), key);
-                for (auto& [position, row] : positioned_rows(existing, rows, not_written))
+                for (auto& [position, row] : positioned_rows(table, existing, rows, not_written))
                     items[position - 1]->stored = std::move(row);
             }
         }
@@ -678,7 +686,7 @@ class Writer {
             for (const auto& member : items[group.positions[0] - 1]->object->members)
                 names.push_back(member.first);
             std::string sql = connect_rows_sql(read_table(table), key_columns(table, names));
-            for (auto& [position, row] : positioned_rows(sql, rows, group.positions)) {
+            for (auto& [position, row] : positioned_rows(table, sql, rows, group.positions)) {
                 Item* item = items[position - 1];
                 if (++matches[position - 1] > 1) {
                     throw at_path(Error("21000",

@@ -121,22 +121,13 @@ std::vector<WriteRelation> parse_write_relations(const JsonValue& relations,
 
 namespace {
 
-// The objects at positions $2 of the array $1, each as one record of `columns` (rec) with its
-// position (n): no column of the table can clash with these two names.
-std::string input_rows_sql(const std::vector<JsonColumn>& columns) {
-    return fmt::format(
-        "SELECT e.position AS n, r AS rec FROM pg_catalog.jsonb_array_elements($1) WITH "
-        "ORDINALITY AS e(doc, position) CROSS JOIN LATERAL "
-        "pg_catalog.jsonb_to_record(e.doc) AS r({}) "
-        "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)",
-        json_columns_sql(columns));
-}
-
-std::vector<JsonColumn> key_json_columns(const std::vector<KeyColumn>& key) {
-    std::vector<JsonColumn> columns;
-    for (const KeyColumn& column : key)
-        columns.push_back({column.column, column.type});
-    return columns;
+// The objects at positions $2 of the array $1, each as one value of the table's row type (rec,
+// over the base record $3) with its position (n): computed in the select list, so that no
+// column of the table can be taken for the row.
+std::string input_rows_sql() {
+    return "SELECT e.position AS n, pg_catalog.jsonb_populate_record($3, e.doc) AS rec FROM "
+           "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) "
+           "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)";
 }
 
 // left.<name> = (i.rec).<column> for each key column; `left_name(i)` names the left side's i-th.
@@ -152,15 +143,13 @@ std::string key_join(const std::vector<KeyColumn>& key, Name left_name) {
 
 }  // namespace
 
-std::string upsert_rows_sql(const std::string& table, const std::vector<JsonColumn>& columns,
+std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             const OnConflict& on_conflict, const std::string& target,
                             const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update) {
-    std::vector<std::string> names, selected, keys, assignments;
-    for (const JsonColumn& column : columns) {
-        names.push_back(column.quoted);
-        selected.push_back("(i.rec)." + column.quoted);
-    }
+    std::vector<std::string> selected, keys, assignments;
+    for (const std::string& column : columns)
+        selected.push_back("(i.rec)." + column);
     for (std::size_t i = 0; i < key.size(); i++)
         keys.push_back(fmt::format("ins.{} AS k{}", key[i].column, i + 1));
     for (const std::string& column : update)
@@ -181,8 +170,8 @@ std::string upsert_rows_sql(const std::string& table, const std::vector<JsonColu
         "SELECT i.n, w.doc, (SELECT pg_catalog.count(*) FROM written AS w WHERE NOT EXISTS "
         "(SELECT FROM input AS i WHERE {stored_key})) FROM input AS i "
         "LEFT JOIN written AS w ON {stored_key} ORDER BY i.n",
-        fmt::arg("input", input_rows_sql(columns)), fmt::arg("table", table),
-        fmt::arg("columns", fmt::join(names, ", ")),
+        fmt::arg("input", input_rows_sql()), fmt::arg("table", table),
+        fmt::arg("columns", fmt::join(columns, ", ")),
         fmt::arg("selected", fmt::join(selected, ", ")), fmt::arg("target", target),
         fmt::arg("action", action), fmt::arg("keys", fmt::join(keys, ", ")),
         fmt::arg("stored_key", stored_key));
@@ -192,7 +181,7 @@ std::string connect_rows_sql(const std::string& read_table, const std::vector<Ke
     return fmt::format(
         "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM ({input}) AS i JOIN {table} AS t ON "
         "{key} ORDER BY i.n",
-        fmt::arg("input", input_rows_sql(key_json_columns(key))), fmt::arg("table", read_table),
+        fmt::arg("input", input_rows_sql()), fmt::arg("table", read_table),
         fmt::arg("key", key_join(key, [&key](std::size_t i) { return "t." + key[i].column; })));
 }
 

@@ -173,56 +173,41 @@ std::string count_linked_rows_sql(const std::string& table, const std::string& j
     return "SELECT pg_catalog.count(*) FROM " + linked_rows_from(table, junction, junction_matches);
 }
 
-std::string json_columns_sql(const std::vector<JsonColumn>& columns) {
-    std::vector<std::string> items;
-    for (const auto& column : columns)
-        items.push_back(column.quoted + " " + column.type);
-    return joined(items, ", ");
-}
-
-std::string insert_rows_sql(const std::string& table, const std::vector<JsonColumn>& columns,
+std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             bool filter_positions) {
-    std::vector<std::string> names, selected;
-    for (const auto& column : columns) {
-        names.push_back(column.quoted);
-        selected.push_back("r." + column.quoted);
-    }
+    std::vector<std::string> selected;
+    for (const auto& column : columns)
+        selected.push_back("r." + column);
     // With no column at all, every column takes its default: an INSERT of a zero-column SELECT
-    // fills each column from its default (and there is nothing to convert).
-    std::string column_list = columns.empty() ? "" : " (" + joined(names, ", ") + ")";
+    // fills each column from its default.
+    std::string column_list = columns.empty() ? "" : " (" + joined(columns, ", ") + ")";
     std::string select_list = joined(selected, ", ");
-    std::string definitions = json_columns_sql(columns);
     if (!filter_positions) {
         // Every row of the array: one set-returning call, rows in array order.
-        std::string rows = columns.empty() ? "pg_catalog.jsonb_array_elements($1) AS r"
-                                           : fmt::format(
-                                                 "pg_catalog.jsonb_to_recordset($1) AS "
-                                                 "r({})",
-                                                 definitions);
         return fmt::format(
-            "INSERT INTO {} AS ins{} SELECT {} FROM {} RETURNING "
-            "pg_catalog.to_jsonb(ins.*)",
-            table, column_list, select_list, rows);
+            "INSERT INTO {table} AS ins{cols} SELECT {select} "
+            "FROM pg_catalog.jsonb_populate_recordset($2, $1) AS r "
+            "RETURNING pg_catalog.to_jsonb(ins.*)",
+            fmt::arg("table", table), fmt::arg("cols", column_list),
+            fmt::arg("select", select_list));
     }
     // Only the rows at positions $2 (1-based), in array order.
-    std::string converted =
-        columns.empty()
-            ? ""
-            : fmt::format(" CROSS JOIN LATERAL pg_catalog.jsonb_to_record(e.doc) AS r({})",
-                          definitions);
     return fmt::format(
-        "INSERT INTO {} AS ins{} SELECT {} FROM pg_catalog.jsonb_array_elements($1) WITH "
-        "ORDINALITY AS e(doc, position){} WHERE e.position OPERATOR(pg_catalog.=) ANY ($2) "
-        "ORDER BY e.position RETURNING pg_catalog.to_jsonb(ins.*)",
-        table, column_list, select_list, converted);
+        "INSERT INTO {table} AS ins{cols} SELECT {select} "
+        "FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) "
+        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record($3, e.doc) AS r "
+        "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2) ORDER BY e.position "
+        "RETURNING pg_catalog.to_jsonb(ins.*)",
+        fmt::arg("table", table), fmt::arg("cols", column_list), fmt::arg("select", select_list));
 }
 
-std::string convert_column_sql(const JsonColumn& column) {
+std::string convert_column_sql(const std::string& quoted_column) {
     return fmt::format(
         "SELECT pg_catalog.count(r.{col}) FROM pg_catalog.jsonb_array_elements($1) AS e(doc) "
-        "CROSS JOIN LATERAL pg_catalog.jsonb_to_record(pg_catalog.jsonb_build_object($2, "
-        "e.doc OPERATOR(pg_catalog.->) $2)) AS r({definition})",
-        fmt::arg("col", column.quoted), fmt::arg("definition", json_columns_sql({column})));
+        "CROSS JOIN LATERAL pg_catalog.jsonb_populate_record($3, "
+        "pg_catalog.jsonb_build_object($2, e.doc OPERATOR(pg_catalog.->) $2)) AS r "
+        "WHERE e.doc OPERATOR(pg_catalog.?) $2",
+        fmt::arg("col", quoted_column));
 }
 
 }  // namespace data_bridge

@@ -744,14 +744,6 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
     return column_uniqueness(relid, attnum) != Uniqueness::kNone;
 }
 
-std::string column_type_sql(Oid type, int32 typmod) {
-    char* text = guarded([type, typmod] {
-        return format_type_extended(type, typmod,
-                                    FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
-    });
-    return text;
-}
-
 bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
 }

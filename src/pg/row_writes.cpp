@@ -14,21 +14,24 @@
 #include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/subtransaction.hpp"
 
+extern "C" {
+#include "utils/typcache.h"
+}
+
 namespace data_bridge::pg {
 
 namespace {
 // Checks every key against the table's columns; all unknown ones are named in one error.
 }  // namespace
 
-std::vector<JsonColumn> checked_columns(Oid table, const std::vector<std::string>& keys) {
+std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys) {
     std::vector<std::string> unknown;
-    std::vector<JsonColumn> quoted;
+    std::vector<std::string> quoted;
     for (const auto& key : keys) {
         if (!has_column(table, key)) {
             unknown.push_back("\"" + key + "\"");
         } else {
-            ColumnInfo column = column_info(table, key);
-            quoted.push_back({quoted_identifier(key), column_type_sql(column.type, column.typmod)});
+            quoted.push_back(quoted_identifier(key));
         }
     }
     if (unknown.size() == 1) {
@@ -59,9 +62,24 @@ std::vector<RowGroup> group_rows(Oid table, const ArrayOfObjects& shape) {
     return groups;
 }
 
+void add_empty_row(Parameters& parameters, Oid table) {
+    Oid type = guarded([table] { return get_rel_type_id(table); });
+    Datum row = guarded([type] {
+        TupleDesc descriptor = lookup_rowtype_tupdesc(type, -1);
+        auto* values = (Datum*)palloc0(sizeof(Datum) * (descriptor->natts + 1));
+        auto* nulls = (bool*)palloc(sizeof(bool) * (descriptor->natts + 1));
+        memset(nulls, true, sizeof(bool) * (descriptor->natts + 1));
+        HeapTuple tuple = heap_form_tuple(descriptor, values, nulls);
+        Datum datum = heap_copy_tuple_as_datum(tuple, descriptor);
+        ReleaseTupleDesc(descriptor);
+        return datum;
+    });
+    parameters.add(type, row, false);
+}
+
 // Runs the group's INSERT and stores each returned row at its input position.
-void insert_group(const std::string& table_sql, const RowGroup& group, Datum rows, bool filter,
-                  std::vector<Datum>& stored) {
+void insert_group(Oid table, const std::string& table_sql, const RowGroup& group, Datum rows,
+                  bool filter, std::vector<Datum>& stored) {
     Parameters parameters;
     parameters.add(JSONBOID, rows, false);
     if (filter) {
@@ -69,6 +87,7 @@ void insert_group(const std::string& table_sql, const RowGroup& group, Datum row
         parameters.add(INT8ARRAYOID, guarded([&positions] { return int8_array_datum(positions); }),
                        false);
     }
+    add_empty_row(parameters, table);
     SPIPlanPtr plan =
         cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
     uint64 count = execute_plan(plan, parameters.values, parameters.nulls, false);
@@ -99,14 +118,16 @@ namespace {
 
 // After a data error (22xxx) in a multi-row insert: which column's values does the table refuse?
 // Each column is tried alone, in its own subtransaction; only runs on the failure path.
-std::optional<std::string> find_refused_column(Datum rows, const std::vector<JsonColumn>& columns,
+std::optional<std::string> find_refused_column(Oid table, Datum rows,
+                                               const std::vector<std::string>& quoted_columns,
                                                const std::vector<std::string>& column_names) {
-    for (std::size_t i = 0; i < columns.size(); i++) {
-        std::string sql = convert_column_sql(columns[i]);
+    for (std::size_t i = 0; i < quoted_columns.size(); i++) {
+        std::string sql = convert_column_sql(quoted_columns[i]);
         const char* name = column_names[i].c_str();
         Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(TEXTOID, guarded([name] { return CStringGetTextDatum(name); }), false);
+        add_empty_row(parameters, table);
         auto failure = try_in_subtransaction([&] {
             execute_plan(cached_plan(sql, parameters.types), parameters.values, parameters.nulls,
                          true);
@@ -137,7 +158,7 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
     std::vector<Datum> stored(shape.keys.size(), (Datum)0);
     auto failure = try_in_subtransaction([&] {
         for (const RowGroup& group : groups) {
-            insert_group(table_sql, group, rows, groups.size() > 1, stored);
+            insert_group(table, table_sql, group, rows, groups.size() > 1, stored);
         }
     });
     if (!failure)
@@ -147,7 +168,7 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
         throw *failure;
 
     std::vector<std::string> names = all_keys(shape);
-    auto refused = find_refused_column(rows, checked_columns(table, names), names);
+    auto refused = find_refused_column(table, rows, checked_columns(table, names), names);
     if (!refused)
         throw *failure;
     std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,

@@ -85,34 +85,31 @@ TEST(NestedWrite, OnConflictForms) {
 TEST(NestedWrite, UpsertReturnsEachPositionsWrittenRow) {
     OnConflict update;
     update.action = OnConflict::Action::kUpdate;
-    std::string sql =
-        upsert_rows_sql("public.tags", {{"\"name\"", "text"}}, update, "ON CONSTRAINT \"k\"",
-                        {{"\"name\"", "OPERATOR(pg_catalog.=)", "text"}}, {"\"name\""});
-    EXPECT_EQ(sql,
-              "WITH input AS (SELECT e.position AS n, r AS rec FROM "
-              "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) CROSS "
-              "JOIN LATERAL pg_catalog.jsonb_to_record(e.doc) AS r(\"name\" text) "
-              "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)), written AS (INSERT INTO "
-              "public.tags AS ins (\"name\") SELECT (i.rec).\"name\" FROM input AS i ORDER BY "
-              "i.n ON CONFLICT ON CONSTRAINT \"k\" DO UPDATE SET \"name\" = EXCLUDED.\"name\" "
-              "RETURNING pg_catalog.to_jsonb(ins.*) AS doc, ins.\"name\" AS k1) SELECT i.n, "
-              "w.doc, (SELECT pg_catalog.count(*) FROM written AS w WHERE NOT EXISTS (SELECT "
-              "FROM input AS i WHERE w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\")) FROM input "
-              "AS i LEFT JOIN written AS w ON w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\" "
-              "ORDER BY i.n");
+    std::string sql = upsert_rows_sql("public.tags", {"\"name\""}, update, "ON CONSTRAINT \"k\"",
+                                      {{"\"name\"", "OPERATOR(pg_catalog.=)"}}, {"\"name\""});
+    EXPECT_EQ(
+        sql,
+        "WITH input AS (SELECT e.position AS n, pg_catalog.jsonb_populate_record($3, e.doc) "
+        "AS rec FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, "
+        "position) WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)), written AS (INSERT INTO "
+        "public.tags AS ins (\"name\") SELECT (i.rec).\"name\" FROM input AS i ORDER BY "
+        "i.n ON CONFLICT ON CONSTRAINT \"k\" DO UPDATE SET \"name\" = EXCLUDED.\"name\" "
+        "RETURNING pg_catalog.to_jsonb(ins.*) AS doc, ins.\"name\" AS k1) SELECT i.n, "
+        "w.doc, (SELECT pg_catalog.count(*) FROM written AS w WHERE NOT EXISTS (SELECT "
+        "FROM input AS i WHERE w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\")) FROM input "
+        "AS i LEFT JOIN written AS w ON w.k1 OPERATOR(pg_catalog.=) (i.rec).\"name\" "
+        "ORDER BY i.n");
     OnConflict nothing;
     nothing.action = OnConflict::Action::kNothing;
-    EXPECT_NE(upsert_rows_sql("t", {{"a", "int"}}, nothing, "(a)", {{"a", "=", "int"}}, {})
-                  .find("DO NOTHING"),
+    EXPECT_NE(upsert_rows_sql("t", {"a"}, nothing, "(a)", {{"a", "="}}, {}).find("DO NOTHING"),
               std::string::npos);
 }
 
 TEST(NestedWrite, ConnectJoinsTheKeyColumns) {
-    EXPECT_EQ(connect_rows_sql("ONLY public.users",
-                               {{"\"email\"", "OPERATOR(pg_catalog.=)", "public.email"}}),
-              "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM (SELECT e.position AS n, r AS rec FROM "
-              "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) CROSS "
-              "JOIN LATERAL pg_catalog.jsonb_to_record(e.doc) AS r(\"email\" public.email) "
-              "WHERE e.position OPERATOR(pg_catalog.=) ANY ($2)) AS i JOIN ONLY public.users AS t "
+    EXPECT_EQ(connect_rows_sql("ONLY public.users", {{"\"email\"", "OPERATOR(pg_catalog.=)"}}),
+              "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM (SELECT e.position AS n, "
+              "pg_catalog.jsonb_populate_record($3, e.doc) AS rec FROM "
+              "pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS e(doc, position) WHERE "
+              "e.position OPERATOR(pg_catalog.=) ANY ($2)) AS i JOIN ONLY public.users AS t "
               "ON t.\"email\" OPERATOR(pg_catalog.=) (i.rec).\"email\" ORDER BY i.n");
 }

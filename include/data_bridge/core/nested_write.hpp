@@ -9,7 +9,6 @@
 
 #include "data_bridge/core/eager_spec.hpp"
 #include "data_bridge/core/json_value.hpp"
-#include "data_bridge/core/row_queries.hpp"
 
 namespace data_bridge {
 
@@ -40,20 +39,18 @@ std::vector<WriteRelation> parse_write_relations(const JsonValue& relations,
 // A relation's place in a path: "data[3].comments[0]".
 std::string element_path(const std::string& path, std::size_t index);
 
-// A unique key compared column by column: quoted column, OPERATOR(ns.=), its type as SQL
-// (JsonColumn::type).
+// A unique key compared column by column: quoted column, OPERATOR(ns.=).
 struct KeyColumn {
     std::string column;
     std::string equals;
-    std::string type;
 };
 
 // INSERT … ON CONFLICT `target` (ON CONSTRAINT "name", or the key's column list) of the rows at
-// positions $2 (1-based) of the jsonb array $1; returns (position, written row as jsonb or NULL,
-// written rows no object's key matches) for each: the inserted or updated row, found by `key`
-// (the constraint's columns) as stored. With do_nothing, the rows already there are read next,
-// by connect_rows_sql.
-std::string upsert_rows_sql(const std::string& table, const std::vector<JsonColumn>& columns,
+// positions $2 (1-based) of the jsonb array $1 (base record $3, see row_queries.hpp); returns
+// (position, written row as jsonb or NULL, written rows no object's key matches) for each: the
+// inserted or updated row, found by `key` (the constraint's columns) as stored. With do_nothing,
+// the rows already there are read next, by connect_rows_sql.
+std::string upsert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             const OnConflict& on_conflict, const std::string& target,
                             const std::vector<KeyColumn>& key,
                             const std::vector<std::string>& update);

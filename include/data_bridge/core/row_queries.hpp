@@ -65,25 +65,21 @@ std::string linked_rows_sql(const std::string& table, const std::string& junctio
 std::string count_linked_rows_sql(const std::string& table, const std::string& junction,
                                   const std::vector<KeyMatch>& junction_matches);
 
-// A column written from JSON: its quoted name and its type as SQL (schema-qualified, with its
-// modifier). Objects are read with jsonb_to_record and a column list of the columns they give,
-// so that only their values are converted, as a plain INSERT converts only the values it is
-// given: jsonb_populate_record would check every other column's domain against NULL, refusing a
-// NOT NULL domain column that the INSERT would fill from its default.
-struct JsonColumn {
-    std::string quoted;
-    std::string type;
-};
-// "name type, ..." for jsonb_to_record's column list.
-std::string json_columns_sql(const std::vector<JsonColumn>& columns);
+// Objects become rows through jsonb_populate_record(set) over a base record, the last parameter:
+// a row of the table's type with every column NULL (pg::add_empty_row). Columns an object leaves
+// out keep the base's NULL unconverted, and are not inserted; with a NULL base, every one of
+// them would be converted from NULL, and a NOT NULL domain would refuse it where the INSERT
+// fills it from its default. No type is named: none needs its schema's USAGE.
 
-// Converts one column's values of the jsonb array $1 (the key named by $2) to the column's type,
-// and only that: which column a failed insert's data error came from.
-std::string convert_column_sql(const JsonColumn& column);
+// Converts one column's values of the jsonb array $1 (the key named by $2; only the objects
+// that give it) to the table's row type ($3, the base), and only that: which column a failed
+// insert's data error came from.
+std::string convert_column_sql(const std::string& quoted_column);
 
 // INSERT INTO table (cols) SELECT ... FROM the jsonb array $1 ... RETURNING to_jsonb(row): every
-// row in array order, or (filter_positions) only those at the 1-based positions in $2.
-std::string insert_rows_sql(const std::string& table, const std::vector<JsonColumn>& columns,
+// row in array order (base $2), or (filter_positions) only those at the 1-based positions in $2
+// (base $3).
+std::string insert_rows_sql(const std::string& table, const std::vector<std::string>& columns,
                             bool filter_positions);
 
 }  // namespace data_bridge

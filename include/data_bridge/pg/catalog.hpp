@@ -161,10 +161,6 @@ Uniqueness column_uniqueness(Oid relid, AttrNumber attnum);
 // compared as it is, without a cast that could round it (1.5 to 2).
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 
-// The type as SQL for a column definition: schema-qualified (no search_path decides it), with
-// its modifier (varchar(10), numeric(5,2)).
-std::string column_type_sql(Oid type, int32 typmod);
-
 // Whether values of the type are rows (a composite type, or a domain over one): unnest() in FROM
 // expands them into their fields.
 bool is_row_type(Oid type);

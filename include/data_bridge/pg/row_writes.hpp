@@ -5,27 +5,31 @@
 #include <string>
 #include <vector>
 
-#include "data_bridge/core/row_queries.hpp"
 #include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
 namespace data_bridge::pg {
 
 // Checks every key against the table's columns (all unknown ones named in one 42703); returns
-// them quoted, with their types.
-std::vector<JsonColumn> checked_columns(Oid table, const std::vector<std::string>& keys);
+// them quoted.
+std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys);
+
+// Adds the base record of the row statements (see core/row_queries.hpp): a row of the table's
+// type with every column NULL.
+void add_empty_row(Parameters& parameters, Oid table);
 
 // Rows with the same keys go into one statement; rows lacking a key get the column default.
 struct RowGroup {
-    std::vector<JsonColumn> columns;
-    std::vector<int> positions;  // 1-based positions in the input array
+    std::vector<std::string> columns;  // quoted
+    std::vector<int> positions;        // 1-based positions in the input array
 };
 std::vector<RowGroup> group_rows(Oid table, const ArrayOfObjects& shape);
 
 // Runs the group's INSERT of the jsonb array `rows` (only its positions when `filter`) and
 // stores each returned row at its input position (SPI connected).
-void insert_group(const std::string& table_sql, const RowGroup& group, Datum rows, bool filter,
-                  std::vector<Datum>& stored);
+void insert_group(Oid table, const std::string& table_sql, const RowGroup& group, Datum rows,
+                  bool filter, std::vector<Datum>& stored);
 
 // All rows in one pass (one statement per set of keys), in a subtransaction; returns the stored
 // rows in input order. A data error names the column whose values the table refuses.
