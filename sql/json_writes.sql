@@ -181,7 +181,13 @@ SELECT insert_with_relations('jw_moods', '{"mood": "sad", "r": 2}', '[]',
     '{"update": ["mood"], "constraint": "jw_moods_r_key"}') - 'id' AS upserted;
 SELECT insert_with_relations('jw_moods', '{"r": 5}', '[]',
     '{"do_nothing": true, "constraint": "jw_moods_r_key"}') - 'id' AS upserted;
-SELECT insert_many('jw_moods', '[{"r": 6, "note": "long"}, {"mood": "happy"}]');
+SELECT insert_many('jw_moods', '[{"mood": "happy"}, {"r": 6, "note": "long"}]');
+RESET ROLE;
+-- ... also after a column it tried was dropped and added again (its search runs unkept plans).
+ALTER TABLE jw_moods DROP COLUMN mood;
+ALTER TABLE jw_moods ADD COLUMN mood jw_hidden.mood;
+SET ROLE jw_writer;
+SELECT insert_many('jw_moods', '[{"mood": "happy"}, {"r": 6, "note": "long"}]');
 RESET ROLE;
 SELECT mood, r, rec FROM jw_moods ORDER BY id;
 DROP TABLE jw_moods;

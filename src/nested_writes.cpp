@@ -623,8 +623,8 @@ class Writer {
                 // already there.
                 if (value->is_null()) {
                     bad(item->path, fmt::format("on_conflict needs a value for \"{}\", a column "
-                                                "of the conflict's key (an object with a NULL "
-                                                "key is written without on_conflict)",
+                                                "of the conflict's key: each row is found again "
+                                                "by its key, and NULL matches none",
                                                 name));
                 }
             }

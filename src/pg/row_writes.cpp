@@ -128,10 +128,9 @@ std::optional<std::string> find_refused_column(Oid table, Datum rows,
         parameters.add(JSONBOID, rows, false);
         parameters.add(TEXTOID, guarded([name] { return CStringGetTextDatum(name); }), false);
         add_empty_row(parameters, table);
-        auto failure = try_in_subtransaction([&] {
-            execute_plan(cached_plan(sql, parameters.types), parameters.values, parameters.nulls,
-                         true);
-        });
+        // Planned for this call: the statement names no table (the base row stands for it),
+        // so a kept plan would outlive a dropped column unnoticed.
+        auto failure = try_in_subtransaction([&] { execute_once(sql, parameters, true); });
         if (failure)
             return column_names[i];
     }

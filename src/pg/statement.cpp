@@ -33,16 +33,9 @@ std::unordered_map<std::string, SPIPlanPtr> plans;
 long plans_prepared = 0;
 long plan_hits = 0;
 
-// The kept plans' memory is measured once every this many new plans (it walks every plan's
-// contexts): the cache may pass data_bridge.max_cached_plan_memory by that many plans at most.
-constexpr long kPlansBetweenMemoryChecks = 16;
-long plans_since_memory_check = 0;
-
-// Whether the kept plans take more than data_bridge.max_cached_plan_memory.
+// Whether the kept plans take more than data_bridge.max_cached_plan_memory, measured before each
+// new plan is prepared (a walk over the kept plans' contexts, far cheaper than the planning).
 bool plans_over_memory() {
-    if (++plans_since_memory_check < kPlansBetweenMemoryChecks)
-        return false;
-    plans_since_memory_check = 0;
     return kept_plan_bytes() > (int64)max_cached_plan_memory * 1024;
 }
 
@@ -612,6 +605,21 @@ std::string Parameters::add(Oid type, Datum value, bool is_null) {
     values.push_back(value);
     nulls.push_back(is_null ? 'n' : ' ');
     return fmt::format("${}", types.size());
+}
+
+uint64 execute_once(const std::string& sql, const Parameters& parameters, bool read_only) {
+    const char* text = sql.c_str();
+    int count = static_cast<int>(parameters.types.size());
+    Oid* types = const_cast<Oid*>(parameters.types.data());
+    Datum* values = const_cast<Datum*>(parameters.values.data());
+    const char* nulls = parameters.nulls.data();
+    return guarded([text, count, types, values, nulls, read_only] {
+        int rc = SPI_execute_with_args(text, count, types, values, nulls, read_only, 0);
+        if (rc < 0)
+            elog(ERROR, "data_bridge: SPI_execute_with_args failed: %s",
+                 SPI_result_code_string(rc));
+        return SPI_processed;
+    });
 }
 
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
