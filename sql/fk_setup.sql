@@ -186,5 +186,12 @@ CREATE TABLE hash_child (id int PRIMARY KEY, parent_id int);
 CREATE INDEX hash_child_parent_hash ON hash_child USING hash (parent_id);
 SELECT add_foreign_key('hash_child', 'parent_id', 'brin_parent');
 SELECT indexname FROM pg_indexes WHERE tablename = 'hash_child' ORDER BY indexname;
+-- Nor does an index under another collation than the column's (it cannot find its rows).
+CREATE TABLE coll_parent (code text PRIMARY KEY);
+CREATE TABLE coll_child (id int PRIMARY KEY, code text);
+CREATE INDEX coll_child_code_c ON coll_child (code COLLATE "C");
+SELECT add_foreign_key('coll_child', 'code', 'coll_parent');
+SELECT indexname FROM pg_indexes WHERE tablename = 'coll_child' ORDER BY indexname;
 SELECT source_table, is_indexed FROM get_backreferences('brin_parent') ORDER BY source_table::text;
-DROP TABLE brin_child, hash_child, brin_parent;
+SELECT source_table, is_indexed FROM get_backreferences('coll_parent');
+DROP TABLE brin_child, hash_child, brin_parent, coll_child, coll_parent;

@@ -529,6 +529,14 @@ List* read_indexes(Relation pg_index, Oid relid) {
         index->valid = form->indisvalid;
         index->primary = form->indisprimary;
         index->immediate = form->indimmediate;
+        bool collations_null = false;
+        Datum collations = heap_getattr(tuple, Anum_pg_index_indcollation,
+                                        RelationGetDescr(pg_index), &collations_null);
+        if (!collations_null) {
+            auto* vector = (oidvector*)DatumGetPointer(collations);
+            for (int i = 0; i < form->indnkeyatts && i < vector->dim1; i++)
+                index->collations[i] = vector->values[i];
+        }
         HeapTuple relation = SearchSysCache1(RELOID, ObjectIdGetDatum(form->indexrelid));
         if (HeapTupleIsValid(relation)) {
             index->am = ((Form_pg_class)GETSTRUCT(relation))->relam;

@@ -36,6 +36,7 @@ struct RawKey {
     AttrNumber source_attnums[INDEX_MAX_KEYS];
     AttrNumber target_attnums[INDEX_MAX_KEYS];
     char* source_columns[INDEX_MAX_KEYS];
+    Oid source_collations[INDEX_MAX_KEYS];
     char* target_columns[INDEX_MAX_KEYS];
     int nset_columns;
     char* set_columns[INDEX_MAX_KEYS];
@@ -76,6 +77,10 @@ RawKey* read_raw_key(HeapTuple tuple, Relation pg_index) {
                                nullptr, nullptr, nullptr, &raw->nset_columns, set_attnums);
     for (int i = 0; i < raw->nkeys; i++) {
         raw->source_columns[i] = get_attname(form->conrelid, raw->source_attnums[i], false);
+        Oid type;
+        int32 typmod;
+        get_atttypetypmodcoll(form->conrelid, raw->source_attnums[i], &type, &typmod,
+                              &raw->source_collations[i]);
         raw->target_columns[i] = get_attname(form->confrelid, raw->target_attnums[i], false);
     }
     for (int i = 0; i < raw->nset_columns; i++) {
@@ -117,6 +122,19 @@ List* read_raw_keys() {
     return keys;
 }
 
+// Whether the index compares each key column under the column's own collation, as the lookups
+// of a key do: an index on (code COLLATE "C") does not find a default-collation key's rows.
+bool same_collations(const RawKey& raw, const IndexFacts& index) {
+    for (int i = 0; i < raw.nkeys; i++) {
+        for (int at = 0; at < index.nkeys; at++) {
+            if (index.keys[at] == raw.source_attnums[i] &&
+                index.collations[at] != raw.source_collations[i])
+                return false;
+        }
+    }
+    return true;
+}
+
 ForeignKey to_model(const RawKey& raw) {
     ForeignKey key;
     key.id = raw.oid;
@@ -148,7 +166,8 @@ ForeignKey to_model(const RawKey& raw) {
         shape.key_attnums.assign(index->keys, index->keys + index->nkeys);
         shape.is_partial = index->partial;
         shape.is_valid = index->valid;
-        shape.finds_keys = index->am == BTREE_AM_OID || index->am == HASH_AM_OID;
+        shape.finds_keys =
+            (index->am == BTREE_AM_OID || index->am == HASH_AM_OID) && same_collations(raw, *index);
         indexes.push_back(std::move(shape));
     }
     key.indexed = any_index_covers(key.source_attnums, indexes);

@@ -106,6 +106,7 @@ struct IndexFacts {
     bool primary;    // the primary key's (ADD PRIMARY KEY USING INDEX changes nothing else)
     bool immediate;  // checked at once (a deferrable unique constraint's is not)
     Oid am;          // its access method
+    Oid collations[INDEX_MAX_KEYS];  // of its key columns (0 for a type without collation)
 };
 // The table's indexes, a List of IndexFacts*; `pg_index` is the open catalog. Raises errors:
 // call inside guarded().
