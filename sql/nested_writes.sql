@@ -300,3 +300,35 @@ SELECT insert_with_relations('tk_tags', '[{"name": "x"}, {"name": null}]', '[]',
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE tk_items, tk_tags;
 DROP FUNCTION tk_lower();
+-- A floating-point key is carried to the related rows as the stored row renders it: under
+-- extra_float_digits below 1 to_jsonb rounds it (0.30000000000000004 to 0.3), which would attach
+-- the children to another row or to none. Refused (0A000, naming the key column) before anything
+-- is written; under the default every digit is kept and each child finds its own parent.
+CREATE TABLE fk_float_parents (id float8 PRIMARY KEY, name text);
+CREATE TABLE fk_float_children (id serial PRIMARY KEY, parent float8 REFERENCES fk_float_parents,
+                                note text);
+INSERT INTO fk_float_parents VALUES (0.3, 'a');
+SET extra_float_digits = 0;
+CREATE FUNCTION pg_temp.refusal(statement text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE state text; tbl text; col text; message text;
+BEGIN
+    EXECUTE statement;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, tbl = TABLE_NAME, col = COLUMN_NAME,
+        message = MESSAGE_TEXT;
+    RETURN format('%s %s.%s: %s', state, tbl, col, message);
+END $$;
+SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_float_parents',
+    '{"id": 0.30000000000000004, "name": "b", "kids": [{"note": "to b"}]}',
+    '[{"name": "kids", "table": "fk_float_children"}]')$$);
+SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_float_children',
+    '{"note": "x", "up": {"id": 0.7, "name": "c"}}', '[{"name": "up", "table": "fk_float_parents"}]')$$);
+-- Without a relation to fill, nothing is carried: written as usual.
+SELECT insert_with_relations('fk_float_parents', '{"id": 0.5, "name": "d"}');
+RESET extra_float_digits;
+SELECT insert_with_relations('fk_float_parents',
+    '{"id": 0.30000000000000004, "name": "b", "kids": [{"note": "to b"}]}',
+    '[{"name": "kids", "table": "fk_float_children"}]') #- '{kids,0,id}';
+SELECT p.name, c.note FROM fk_float_children c JOIN fk_float_parents p ON p.id = c.parent;
+DROP TABLE fk_float_children, fk_float_parents;

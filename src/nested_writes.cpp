@@ -131,8 +131,10 @@ class Writer {
             }
         }
         std::vector<Link> links;
-        for (const std::string& name : names)
+        for (const std::string& name : names) {
             links.push_back(resolve_link(table, name, described, items));
+            refuse_rounded_keys(table, links.back());
+        }
 
         for (const Link& link : links) {
             if (link.kind == LinkKind::kManyToOne)
@@ -274,6 +276,43 @@ class Writer {
     }
 
     static Oid find_table(const std::string& text) { return pg::find_named_relation(text); }
+
+    // Stored rows come back through to_jsonb, whose floating-point numbers follow
+    // extra_float_digits: below 1 they are rounded, and a rounded key would point the related
+    // rows at another row or at none. Refused before anything is written for the link.
+    static void refuse_rounded_keys(Oid table, const Link& link) {
+        auto check = [](Oid relid, const std::vector<std::string>& columns) {
+            for (const std::string& name : columns) {
+                pg::ColumnInfo column = pg::column_info(relid, name);
+                if (!pg::float_rendered_rounded(column.type))
+                    continue;
+                TableName where = pg::table_name_of(relid);
+                Error error(sqlstate::kFeatureNotSupported,
+                            fmt::format("key column \"{}\" of relation \"{}\" is floating-point, "
+                                        "and extra_float_digits below 1 renders it rounded",
+                                        name, where.name),
+                            "The related rows' foreign keys are filled from the stored row's "
+                            "key as JSON.",
+                            "SET extra_float_digits = 1 (PostgreSQL's default) for the call.");
+                error.fields().schema = where.schema;
+                error.fields().table = where.name;
+                error.fields().column = name;
+                throw error;
+            }
+        };
+        switch (link.kind) {
+            case LinkKind::kManyToOne:
+                check(link.table, link.direct.child_columns);
+                break;
+            case LinkKind::kOneToMany:
+                check(table, link.direct.parent_columns);
+                break;
+            case LinkKind::kThrough:
+                check(table, link.through.source.parent_columns);
+                check(link.table, link.through.target.child_columns);
+                break;
+        }
+    }
 
     // The value of `column` in a stored row; 0A000 naming the place when a trigger or rule kept
     // the row out (there is no key to carry).

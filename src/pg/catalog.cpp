@@ -27,6 +27,7 @@ extern "C" {
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
+#include "utils/float.h"
 }
 
 namespace data_bridge::pg {
@@ -754,6 +755,18 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
 
 bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
+}
+
+bool float_rendered_rounded(Oid type) {
+    if (extra_float_digits >= 1)
+        return false;
+    return guarded([type] {
+        Oid base = getBaseType(type);
+        Oid element = get_base_element_type(base);
+        if (OidIsValid(element))
+            base = element;
+        return base == FLOAT4OID || base == FLOAT8OID;
+    });
 }
 
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {

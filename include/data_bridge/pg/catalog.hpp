@@ -166,6 +166,10 @@ bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 // expands them into their fields.
 bool is_row_type(Oid type);
 
+// Whether to_jsonb renders values of the type rounded just now: a floating-point type (or a
+// domain or array over one) while extra_float_digits is below 1.
+bool float_rendered_rounded(Oid type);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
