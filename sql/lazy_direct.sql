@@ -189,3 +189,80 @@ DROP POLICY low_ids ON kinds;
 DROP TABLE narrow, deferred_keys, child_rows, parent_rows, kinds;
 DROP FUNCTION fetch_all;
 DROP ROLE direct_reader;
+
+-- delete_plan finds its root rows by the caller's statement (SELECT t.id FROM t AS t WHERE
+-- t.id = $1), read the same way through the primary key's index where that reads exactly as the
+-- statement would. Each plan is compared with the statement's (direct_fetch off): rows there and
+-- not, a policy that hides a root, inheritance children, a role that may read only the key.
+CREATE TABLE plan_roots (id int PRIMARY KEY, note text);
+CREATE TABLE plan_leaves (id int PRIMARY KEY, root_id int REFERENCES plan_roots ON DELETE CASCADE);
+CREATE TABLE plan_pins (id int PRIMARY KEY, root_id int REFERENCES plan_roots);
+INSERT INTO plan_roots SELECT g, 'root ' || g FROM generate_series(1, 12) g;
+INSERT INTO plan_leaves SELECT g, 1 + g % 12 FROM generate_series(1, 40) g;
+INSERT INTO plan_pins SELECT g, 3 * g FROM generate_series(1, 3) g;
+CREATE TABLE plan_kids (extra int) INHERITS (plan_roots);
+INSERT INTO plan_kids VALUES (5, 'a child with a parent''s key', 1), (50, 'a child alone', 2);
+CREATE FUNCTION pg_temp.plans(way text) RETURNS TABLE (way text, k int, plan jsonb)
+LANGUAGE sql AS $$
+    SELECT way, g, (SELECT jsonb_agg(to_jsonb(p) ORDER BY p.depth, p.table_name::text)
+                    FROM delete_plan('plan_roots', g) p)
+    FROM generate_series(-1, 52) g
+$$;
+CREATE TEMP TABLE plan_answers AS SELECT * FROM pg_temp.plans('direct');
+SET data_bridge.direct_fetch = off;
+INSERT INTO plan_answers SELECT * FROM pg_temp.plans('statement');
+RESET data_bridge.direct_fetch;
+SELECT count(*) AS keys, count(*) FILTER (WHERE (d.plan -> 0 ->> 'rows')::int = 0) AS no_root,
+       count(*) FILTER (WHERE d.plan IS DISTINCT FROM s.plan) AS differ
+FROM plan_answers d JOIN plan_answers s USING (k) WHERE d.way = 'direct' AND s.way = 'statement';
+-- A key no row of a table without children has: read directly, no statement prepared (one is
+-- for the root statement, by the other way).
+DROP TABLE plan_kids;
+CREATE TABLE plan_other_roots (LIKE plan_roots INCLUDING ALL);
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT table_name, rows FROM delete_plan('plan_other_roots', 2);
+SELECT plans_prepared - :before AS plans_for_a_direct_root FROM plan_cache_stats();
+SET data_bridge.direct_fetch = off;
+SELECT table_name, rows FROM delete_plan('plan_other_roots', 2);
+RESET data_bridge.direct_fetch;
+SELECT plans_prepared - :before AS plans_for_the_root_statement FROM plan_cache_stats();
+-- A policy hiding the root from the caller's SELECT: no root, both ways; a role that may read
+-- only the key column: the plan; one that may not read it: the statement's 42501. Each time on
+-- a table no plan was prepared for: the statement for the root (one plan) is what ran, where a
+-- root read past the policy or the privilege would go on to prepare the walk's.
+CREATE ROLE plan_reader;
+GRANT SELECT (id), DELETE ON plan_roots TO plan_reader;
+GRANT SELECT, DELETE ON plan_leaves TO plan_reader;
+GRANT SELECT ON plan_pins TO plan_reader;
+SET ROLE plan_reader;
+SELECT table_name, rows, blocks FROM delete_plan('plan_roots', 3) ORDER BY depth, table_name;
+RESET ROLE;
+CREATE TABLE plan_hidden (LIKE plan_roots INCLUDING ALL);
+CREATE TABLE plan_hidden_leaves (id int PRIMARY KEY, root_id int REFERENCES plan_hidden ON DELETE CASCADE);
+INSERT INTO plan_hidden SELECT g, 'root ' || g FROM generate_series(1, 6) g;
+INSERT INTO plan_hidden_leaves SELECT g, 1 + g % 6 FROM generate_series(1, 12) g;
+GRANT SELECT, DELETE ON plan_hidden, plan_hidden_leaves TO plan_reader;
+ALTER TABLE plan_hidden ENABLE ROW LEVEL SECURITY;
+CREATE POLICY odd_roots ON plan_hidden TO plan_reader USING (id % 2 = 1);
+SET ROLE plan_reader;
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT table_name, rows FROM delete_plan('plan_hidden', 4) AS hidden_root;
+SELECT plans_prepared - :before AS plans_for_a_hidden_root FROM plan_cache_stats();
+SELECT table_name, rows FROM delete_plan('plan_hidden', 3) AS visible_root ORDER BY depth;
+RESET ROLE;
+CREATE TABLE plan_closed (LIKE plan_roots INCLUDING ALL);
+CREATE TABLE plan_closed_leaves (id int PRIMARY KEY, root_id int REFERENCES plan_closed ON DELETE CASCADE);
+INSERT INTO plan_closed VALUES (3, 'root');
+INSERT INTO plan_closed_leaves VALUES (1, 3);
+GRANT DELETE ON plan_closed TO plan_reader;
+GRANT SELECT, DELETE ON plan_closed_leaves TO plan_reader;
+SET ROLE plan_reader;
+SELECT plans_prepared AS before FROM plan_cache_stats() \gset
+SELECT * FROM delete_plan('plan_closed', 3);
+\echo :LAST_ERROR_SQLSTATE
+SELECT plans_prepared - :before AS plans_for_an_unreadable_key FROM plan_cache_stats();
+RESET ROLE;
+DROP TABLE plan_closed_leaves, plan_closed, plan_hidden_leaves, plan_hidden;
+DROP TABLE plan_pins, plan_leaves, plan_roots, plan_other_roots;
+DROP OWNED BY plan_reader;
+DROP ROLE plan_reader;

@@ -41,6 +41,7 @@
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/item_report.hpp"
 #include "data_bridge/pg/jsonb.hpp"
+#include "data_bridge/pg/row_fetch.hpp"
 #include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/row_key.hpp"
 #include "data_bridge/pg/settings.hpp"
@@ -254,10 +255,20 @@ class CascadeWalk {
             key_columns.push_back(pg::column_info(root_, name));
             selected.push_back(pg::quoted_identifier(name));
         }
-        std::string sql = root_keys_sql(pg::quoted_table(root_), selected, conditions("t", key));
-        uint64 count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
-                                        parameters.nulls, true);
-        std::vector<Datum> values = copied_values(count, (int)key_columns.size());
+        uint64 count = 0;
+        std::vector<Datum> values;
+        std::optional<pg::SingleValue> direct = find_root_directly(key_columns, key, parameters);
+        if (direct) {
+            count = direct->is_null ? 0 : 1;
+            if (count == 1)
+                values.push_back(direct->value);
+        } else {
+            std::string sql =
+                root_keys_sql(pg::quoted_table(root_), selected, conditions("t", key));
+            count = pg::execute_plan(pg::cached_plan(sql, parameters.types), parameters.values,
+                                     parameters.nulls, true);
+            values = copied_values(count, (int)key_columns.size());
+        }
         Frontier root{root_, 0, -1, nullptr, nullptr, {}, {}};
         for (uint64 r = 0; r < count; r++) {
             pg::check_for_interrupts();
@@ -276,6 +287,21 @@ class CascadeWalk {
         // the same key) reads the same rows twice: each row is a root once.
         keep_first_occurrences(root);
         return start_walk(std::move(root));
+    }
+
+    // The caller's root statement for a one-column primary key given as a value of its own type
+    // (no cast), read through its unique index without the executor where that reads exactly as
+    // the statement would (pg::find_by_unique_index); std::nullopt: the statement runs.
+    std::optional<pg::SingleValue> find_root_directly(
+        const std::vector<pg::ColumnInfo>& key_columns, const std::vector<KeyMatch>& key,
+        const pg::Parameters& parameters) {
+        if (key_columns.size() != 1 || key.size() != 1 || parameters.types.size() != 1 ||
+            key[0].parameter != "$1" || parameters.nulls[0] == 'n' ||
+            key[0].column != pg::quoted_identifier(key_columns[0].name)) {
+            return std::nullopt;
+        }
+        return pg::find_by_unique_index(root_, key_columns[0].attnum, parameters.types[0],
+                                        parameters.values[0], memory_);
     }
 
     // The root rows found: reached at depth 0, the walk's first frontier.

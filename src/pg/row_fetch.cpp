@@ -17,6 +17,7 @@ extern "C" {
 #include "executor/tuptable.h"
 #include "nodes/makefuncs.h"
 #include "utils/acl.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -246,6 +247,42 @@ std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, O
             HeapTuple row = read_by_index(heap, index, value);
             if (row != nullptr)
                 out.value = {row_to_jsonb(heap, row), false};
+        }
+        table_close(heap, NoLock);  // the statement takes the same lock
+        return out;
+    });
+    if (!outcome.applies)
+        return std::nullopt;
+    return outcome.value;
+}
+
+std::optional<SingleValue> find_by_unique_index(Oid table, AttrNumber column, Oid value_type,
+                                                Datum value, MemoryContext memory) {
+    if (!direct_fetch || managed_by_citus(table))
+        return std::nullopt;
+    struct Outcome {
+        bool applies;
+        SingleValue value;
+    };
+    Outcome outcome = guarded([table, column, value_type, value, memory]() -> Outcome {
+        Relation heap = table_open(table, AccessShareLock);
+        Outcome out{false, {(Datum)0, true}};
+        Oid index =
+            heap->rd_rel->relkind == RELKIND_RELATION && column_type(heap, column) == value_type
+                ? unique_index_of(heap, column, value_type)
+                : InvalidOid;
+        out.applies = OidIsValid(index) && plain_table(heap) && columns_readable(table, {column}) &&
+                      statement_rights(heap, index);
+        if (out.applies) {
+            HeapTuple row = read_by_index(heap, index, value);
+            if (row != nullptr) {
+                Form_pg_attribute attribute = TupleDescAttr(RelationGetDescr(heap), column - 1);
+                bool is_null;
+                Datum stored = heap_getattr(row, column, RelationGetDescr(heap), &is_null);
+                MemoryContext previous = MemoryContextSwitchTo(memory);
+                out.value = {datumCopy(stored, attribute->attbyval, attribute->attlen), is_null};
+                MemoryContextSwitchTo(previous);
+            }
         }
         table_close(heap, NoLock);  // the statement takes the same lock
         return out;

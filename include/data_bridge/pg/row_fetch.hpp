@@ -26,6 +26,14 @@ Oid direct_read_index(Oid table, AttrNumber column, Oid value_type);
 std::optional<SingleValue> fetch_by_unique_index(Oid table, AttrNumber column, Oid index,
                                                  Datum value);
 
+// delete_plan's root: the row's own value of `column` where the caller's `SELECT t.column FROM
+// table AS t WHERE t.column = value` (a value of the column's type) would find one, read through
+// the column's unique index as fetch_by_unique_index reads it, the copy made in `memory`; a NULL
+// SingleValue for no row. std::nullopt when the direct read does not apply: the same conditions,
+// except that only the column itself need be readable.
+std::optional<SingleValue> find_by_unique_index(Oid table, AttrNumber column, Oid value_type,
+                                                Datum value, MemoryContext memory);
+
 // fetch_related's path: the source row by its one-column key, then the row its one-column foreign
 // key references, as `SELECT to_jsonb(t.*) FROM source AS s JOIN target AS t ON t.referenced =
 // s.referencing WHERE s.key = value` returns it. The same conditions, for both tables (of the
