@@ -332,3 +332,31 @@ SELECT insert_with_relations('fk_float_parents',
     '[{"name": "kids", "table": "fk_float_children"}]') #- '{kids,0,id}';
 SELECT p.name, c.note FROM fk_float_children c JOIN fk_float_parents p ON p.id = c.parent;
 DROP TABLE fk_float_children, fk_float_parents;
+-- A UNIQUE NULLS NOT DISTINCT constraint conflicts on NULL too: on_conflict takes NULL key
+-- values there and finds the row again by them, written or already there (the same rows as the
+-- plain INSERT … ON CONFLICT), with the children attached to it.
+CREATE TABLE nn_slots (id serial PRIMARY KEY, room text, day int, label text,
+                       CONSTRAINT nn_slots_room_day UNIQUE NULLS NOT DISTINCT (room, day));
+CREATE TABLE nn_bookings (id serial PRIMARY KEY, slot_id int REFERENCES nn_slots, who text);
+INSERT INTO nn_slots (room, day, label) VALUES ('a', NULL, 'a, any day');
+SELECT insert_with_relations('nn_slots',
+    '[{"room": "a", "day": null, "label": "kept?", "bookings": [{"who": "ann"}]},
+      {"room": null, "day": 2, "label": "new", "bookings": [{"who": "bob"}]}]',
+    '[{"name": "bookings", "table": "nn_bookings"}]',
+    '{"do_nothing": true, "constraint": "nn_slots_room_day"}') #- '{0,id}' #- '{1,id}'
+    #- '{0,bookings,0,id}' #- '{1,bookings,0,id}' #- '{0,bookings,0,slot_id}' #- '{1,bookings,0,slot_id}' AS written;
+SELECT insert_with_relations('nn_slots', '{"room": null, "day": 2, "label": "updated"}', '[]',
+    '{"update": ["label"], "constraint": "nn_slots_room_day"}') #- '{id}' AS updated;
+SELECT s.room, s.day, s.label, b.who FROM nn_slots s LEFT JOIN nn_bookings b ON b.slot_id = s.id
+ORDER BY s.id, b.id;
+-- The plain statement agrees: the same two rows conflict.
+INSERT INTO nn_slots (room, day, label) VALUES ('a', NULL, 'x'), (NULL, 2, 'y')
+ON CONFLICT ON CONSTRAINT nn_slots_room_day DO NOTHING;
+SELECT count(*) AS slots FROM nn_slots;
+-- Under a plain UNIQUE (NULLs distinct) a NULL key stays refused (22023).
+ALTER TABLE nn_slots DROP CONSTRAINT nn_slots_room_day;
+ALTER TABLE nn_slots ADD CONSTRAINT nn_slots_room_day UNIQUE (room, day);
+SELECT insert_with_relations('nn_slots', '{"room": "a", "day": null}', '[]',
+    '{"do_nothing": true, "constraint": "nn_slots_room_day"}');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE nn_bookings, nn_slots;

@@ -634,6 +634,7 @@ class Writer {
                 const pg::ArrayOfObjects& shape, std::vector<Item*>& items) {
         std::vector<std::string> key_names;
         std::string target;
+        bool nulls_equal = false;  // NULL conflicts with NULL: rows are found again by NULL too
         if (on_conflict.constraint.empty()) {
             key_names = pg::primary_key_columns(table);
             if (key_names.empty()) {
@@ -649,6 +650,7 @@ class Writer {
         } else {
             key_names = pg::constraint_columns(table, on_conflict.constraint);
             target = "ON CONSTRAINT " + pg::quoted_identifier(on_conflict.constraint);
+            nulls_equal = pg::constraint_nulls_not_distinct(table, on_conflict.constraint);
         }
         for (Item* item : items) {
             for (const std::string& name : key_names) {
@@ -659,8 +661,8 @@ class Writer {
                                                 name));
                 }
                 // A NULL key finds no written row again (NULL = NULL is not true), nor a row
-                // already there.
-                if (value->is_null()) {
+                // already there, unless the constraint's NULLs conflict.
+                if (value->is_null() && !nulls_equal) {
                     bad(item->path, fmt::format("on_conflict needs a value for \"{}\", a column "
                                                 "of the conflict's key: each row is found again "
                                                 "by its key, and NULL matches none",
@@ -669,6 +671,8 @@ class Writer {
             }
         }
         std::vector<KeyColumn> key = key_columns(table, key_names);
+        for (KeyColumn& column : key)
+            column.nulls_equal = nulls_equal;
         std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
         std::string table_sql = pg::quoted_table(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {

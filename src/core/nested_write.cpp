@@ -135,8 +135,12 @@ template <typename Name>
 std::string key_join(const std::vector<KeyColumn>& key, Name left_name) {
     std::vector<std::string> terms;
     for (std::size_t i = 0; i < key.size(); i++) {
-        terms.push_back(
-            fmt::format("{} {} (i.rec).{}", left_name(i), key[i].equals, key[i].column));
+        std::string left = left_name(i);
+        std::string right = "(i.rec)." + key[i].column;
+        std::string equal = fmt::format("{} {} {}", left, key[i].equals, right);
+        terms.push_back(key[i].nulls_equal
+                            ? fmt::format("({} OR ({} IS NULL AND {} IS NULL))", equal, left, right)
+                            : equal);
     }
     return fmt::format("{}", fmt::join(terms, " AND "));
 }

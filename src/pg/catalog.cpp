@@ -250,6 +250,29 @@ std::vector<std::string> constraint_columns(Oid relid, const std::string& name) 
     return std::vector<std::string>(names, names + count);
 }
 
+bool constraint_nulls_not_distinct(Oid relid, const std::string& name) {
+    const char* constraint = name.c_str();
+    return guarded([relid, constraint] {
+        Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
+        if (!OidIsValid(constraint_oid))
+            return false;
+        HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
+        if (!HeapTupleIsValid(tuple))
+            return false;
+        auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+        Oid index = form->contype == CONSTRAINT_UNIQUE ? form->conindid : InvalidOid;
+        ReleaseSysCache(tuple);
+        if (!OidIsValid(index))
+            return false;
+        tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+        if (!HeapTupleIsValid(tuple))
+            return false;
+        bool nulls_equal = ((Form_pg_index)GETSTRUCT(tuple))->indnullsnotdistinct;
+        ReleaseSysCache(tuple);
+        return nulls_equal;
+    });
+}
+
 Oid aggregate_result_type(const char* function, Oid argument_type) {
     return guarded([function, argument_type] {
         List* name = list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup(function)));

@@ -105,6 +105,24 @@ TEST(NestedWrite, UpsertReturnsEachPositionsWrittenRow) {
               std::string::npos);
 }
 
+TEST(NestedWrite, NullsNotDistinctKeysMatchNullToo) {
+    KeyColumn plain{"\"a\"", "OPERATOR(pg_catalog.=)"};
+    KeyColumn nulls{"\"b\"", "OPERATOR(pg_catalog.=)", true};
+    std::string sql = connect_rows_sql("t", {plain, nulls});
+    EXPECT_NE(sql.find("ON t.\"a\" OPERATOR(pg_catalog.=) (i.rec).\"a\" AND (t.\"b\" "
+                       "OPERATOR(pg_catalog.=) (i.rec).\"b\" OR (t.\"b\" IS NULL AND "
+                       "(i.rec).\"b\" IS NULL)) ORDER BY"),
+              std::string::npos)
+        << sql;
+    OnConflict nothing;
+    nothing.action = OnConflict::Action::kNothing;
+    sql = upsert_rows_sql("t", {"\"b\""}, nothing, "ON CONSTRAINT \"k\"", {nulls}, {});
+    EXPECT_NE(sql.find("LEFT JOIN written AS w ON (w.k1 OPERATOR(pg_catalog.=) (i.rec).\"b\" OR "
+                       "(w.k1 IS NULL AND (i.rec).\"b\" IS NULL))"),
+              std::string::npos)
+        << sql;
+}
+
 TEST(NestedWrite, ConnectJoinsTheKeyColumns) {
     EXPECT_EQ(connect_rows_sql("ONLY public.users", {{"\"email\"", "OPERATOR(pg_catalog.=)"}}),
               "SELECT i.n, pg_catalog.to_jsonb(t.*) FROM (SELECT e.position AS n, "

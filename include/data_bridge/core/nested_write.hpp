@@ -39,10 +39,12 @@ std::vector<WriteRelation> parse_write_relations(const JsonValue& relations,
 // A relation's place in a path: "data[3].comments[0]".
 std::string element_path(const std::string& path, std::size_t index);
 
-// A unique key compared column by column: quoted column, OPERATOR(ns.=).
+// A unique key compared column by column: quoted column, OPERATOR(ns.=). `nulls_equal`: NULL
+// matches NULL too (a UNIQUE NULLS NOT DISTINCT constraint's columns, which conflict so).
 struct KeyColumn {
     std::string column;
     std::string equals;
+    bool nulls_equal = false;
 };
 
 // INSERT … ON CONFLICT `target` (ON CONSTRAINT "name", or the key's column list) of the rows at
