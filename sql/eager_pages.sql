@@ -46,12 +46,18 @@ SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 3, "after": "bm
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_page_with_relations('{"table": "ep_items", "limit": 9223372036854775807}');
 \echo :LAST_ERROR_SQLSTATE
--- Pages go by scalar columns: a composite or array order column is refused when a cursor would
--- carry it.
+-- Pages go by scalar columns: a composite, array, json or jsonb order column is refused by its
+-- type, whatever the rows hold (a jsonb null or string would come back from the cursor as SQL
+-- NULL or as text: pages skipped or 22P02).
 CREATE TYPE ep_pair AS (a int, b int);
-CREATE TABLE ep_pairs (id int PRIMARY KEY, p ep_pair);
-INSERT INTO ep_pairs SELECT g, ROW(g % 3, g)::ep_pair FROM generate_series(1, 5) g;
+CREATE TABLE ep_pairs (id int PRIMARY KEY, p ep_pair, j jsonb, a int[]);
+INSERT INTO ep_pairs SELECT g, ROW(g % 3, g)::ep_pair, CASE g WHEN 1 THEN 'null' WHEN 2 THEN '"s"' ELSE to_jsonb(g) END,
+    ARRAY[g] FROM generate_series(1, 5) g;
 SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": ["p"], "limit": 2}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": ["j"], "limit": 1}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": [["a", "DESC"]], "limit": 1}');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE ep_pairs;
 DROP TYPE ep_pair;

@@ -1579,6 +1579,16 @@ Datum fetch_rows_with_relations_body(FunctionCallInfo fcinfo) {
     return state->ready[state->next++];
 }
 
+// 0A000 for a page order by a column whose values a cursor cannot carry.
+Error not_scalar_order(const std::string& column) {
+    return Error(
+        sqlstate::kFeatureNotSupported,
+        fmt::format("pages cannot go by column \"{}\": its values are not scalars", column),
+        "A cursor carries a json or jsonb value, an array or a row as JSON, which reads "
+        "back as another value.",
+        "Order pages by columns of scalar types.");
+}
+
 // fetch_page_with_relations(spec jsonb) RETURNS jsonb: {"rows": [...], "next": cursor or null,
 // "previous": cursor or null}. The spec is fetch_with_relations' with "limit" (the page size)
 // and optionally "after" or "before", a cursor a page returned. A page reads one row more than
@@ -1631,6 +1641,11 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         fmt::format("\"{}\" is not a column of \"{}\".", term.column,
                                     pg::relation_name(table)));
         }
+        // A cursor carries the boundary row's values as the row renders them: a json or jsonb
+        // value (its null is SQL NULL's, its strings lose their quotes) would come back as
+        // another value. Refused by the column's type, whatever the rows hold.
+        if (!pg::renders_as_its_text(pg::column_info(table, term.column).type))
+            throw not_scalar_order(term.column);
     }
     std::vector<OrderTerm> order =
         page_order(spec.options.order_by, pg::primary_key_columns(table));
@@ -1680,13 +1695,8 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
     auto cursor_for = [&](const JsonValue& row, const char* direction) {
         for (const OrderTerm& term : order) {
             const JsonValue* value = row.find(term.column);
-            if (value != nullptr && (value->is_array() || value->is_object())) {
-                throw Error(sqlstate::kFeatureNotSupported,
-                            fmt::format("pages cannot go by column \"{}\": its values are not "
-                                        "scalars",
-                                        term.column),
-                            {}, "Order pages by columns of scalar types.");
-            }
+            if (value != nullptr && (value->is_array() || value->is_object()))
+                throw not_scalar_order(term.column);
         }
         JsonValue payload;
         payload.kind = JsonValue::Kind::kObject;

@@ -780,6 +780,14 @@ bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
 }
 
+bool renders_as_its_text(Oid type) {
+    return guarded([type] {
+        Oid base = getBaseType(type);
+        return base != JSONOID && base != JSONBOID && !OidIsValid(get_element_type(base)) &&
+               !type_is_rowtype(base);
+    });
+}
+
 bool float_rendered_rounded(Oid type) {
     if (extra_float_digits >= 1)
         return false;

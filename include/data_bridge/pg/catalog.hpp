@@ -174,6 +174,10 @@ bool is_row_type(Oid type);
 // domain or array over one) while extra_float_digits is below 1.
 bool float_rendered_rounded(Oid type);
 
+// Whether to_jsonb renders every value of the type as a JSON scalar its text input reads back
+// (not json or jsonb, whose null and strings are values of their own; not an array or a row).
+bool renders_as_its_text(Oid type);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
