@@ -169,3 +169,19 @@ SELECT count(*) FILTER (WHERE kept BETWEEN 1 AND 39) > 30 AS discriminating FROM
 SELECT * FROM ag_having_mismatches LIMIT 2;
 DROP TABLE ag_having_mismatches, ag_having_cases, ag_h_invoices, ag_h_customers;
 DROP TABLE ag_invoices, ag_customers;
+-- min and max of a domain column are values of its base type (as in SQL): a filter or order on
+-- them compares base-type values, not values checked against the domain (0 is no posint).
+CREATE DOMAIN ag_positive AS int CHECK (VALUE > 0);
+CREATE TABLE ag_d_parents (id int PRIMARY KEY);
+CREATE TABLE ag_d_children (id int PRIMARY KEY, parent_id int REFERENCES ag_d_parents, d ag_positive);
+INSERT INTO ag_d_parents VALUES (1), (2), (3);
+INSERT INTO ag_d_children VALUES (1, 1, 1), (2, 1, 3), (3, 2, NULL), (4, 3, 5);
+SELECT fetch_with_relations('{"table": "ag_d_parents", "relations": [{"name": "top", "table": "ag_d_children",
+    "aggregate": {"max": "d"}}], "filter": {"top": {"gte": 0, "lt": 4}}}') AS max_filtered;
+SELECT (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'top', m.top) ORDER BY p.id)
+        FROM ag_d_parents p, LATERAL (SELECT max(c.d) AS top FROM ag_d_children c WHERE c.parent_id = p.id) m
+        WHERE m.top >= 0 AND m.top < 4) AS hand_written;
+SELECT fetch_with_relations('{"table": "ag_d_parents", "relations": [{"name": "low", "table": "ag_d_children",
+    "aggregate": {"min": "d"}}], "filter": {"low": {"neq": 0}}, "order_by": [["low", "DESC"]]}') AS min_ordered;
+DROP TABLE ag_d_children, ag_d_parents;
+DROP DOMAIN ag_positive;

@@ -704,8 +704,9 @@ class EagerPlanner {
         return columns;
     }
 
-    // The SQL type of an aggregate's result: bigint for counts, the column's for min and max,
-    // pg_catalog.sum's or avg's result for the column's type.
+    // The SQL type of an aggregate's result: bigint for counts, the column's for min and max
+    // (a domain's base type: min and max take and return their base type's values, without the
+    // domain's constraints), pg_catalog.sum's or avg's result for the column's type.
     static Oid aggregate_type(Oid table, const Aggregate& aggregate) {
         if (aggregate.function == AggregateFunction::kCount ||
             aggregate.function == AggregateFunction::kCountDistinct) {
@@ -714,7 +715,7 @@ class EagerPlanner {
         Oid column = pg::column_info(table, aggregate.column).type;
         if (aggregate.function == AggregateFunction::kMin ||
             aggregate.function == AggregateFunction::kMax) {
-            return column;
+            return pg::guarded([column] { return getBaseType(column); });
         }
         // InvalidOid when there is none: the load itself then fails with PostgreSQL's error.
         return pg::aggregate_result_type(aggregate_function_name(aggregate.function), column);
