@@ -162,3 +162,42 @@ LANGUAGE C VOLATILE;
 
 COMMENT ON FUNCTION cache_stats() IS
 'This backend''s foreign-key model: graph builds since the backend started, foreign keys held, tables whose shape remembered calls depend on, the generation that invalidates them, prepared statements kept and call shapes remembered (bounded by data_bridge.max_cached_plans and data_bridge.max_remembered_shapes)';
+
+-- EXECUTE a DBA revoked from PUBLIC on a function of data_bridge does not reach the functions
+-- this update adds (PostgreSQL grants EXECUTE on a new function to PUBLIC), some of them other
+-- forms of a restricted one: a warning names both, so the REVOKE can be repeated.
+DO $$
+DECLARE
+    added pg_catalog.regprocedure[] := ARRAY[
+        'delete_each_with_cascade(regclass,anyarray,text)',
+        'fetch_referenced(regclass,name,text)',
+        'fetch_related(regclass,text,text)',
+        'backref_fetch_all(regclass,name,text,jsonb,integer,integer)',
+        'backref_fetch_one(regclass,name,text,jsonb,integer)',
+        'backref_count(regclass,name,text)',
+        'fetch_one_with_relations(regclass,text,jsonb)',
+        'fetch_one_eager(regclass,text,text[])',
+        'delete_with_cascade(regclass,text)',
+        'delete_checked(regclass,text)',
+        'delete_plan(regclass,text)',
+        'delete_many_with_cascade(regclass,text)',
+        'delete_each_with_cascade(regclass,text,text)',
+        'cache_stats()']::pg_catalog.regprocedure[];
+    restricted text;
+BEGIN
+    SELECT pg_catalog.string_agg(p.oid::pg_catalog.regprocedure::text, ', ' ORDER BY p.oid::pg_catalog.regprocedure::text)
+    INTO restricted
+    FROM pg_catalog.pg_proc p
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
+        AND d.deptype = 'e'
+    JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'data_bridge'
+    WHERE p.pronamespace <> 'data_bridge_internal'::pg_catalog.regnamespace AND p.proacl IS NOT NULL
+      AND p.oid::pg_catalog.regprocedure <> ALL (added)
+      AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a
+                      WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE');
+    IF restricted IS NOT NULL THEN
+        RAISE WARNING 'EXECUTE is revoked from PUBLIC on %, and this update adds functions PUBLIC may execute: %',
+            restricted, (SELECT pg_catalog.string_agg(f::text, ', ') FROM pg_catalog.unnest(added) f)
+            USING HINT = 'Revoke EXECUTE on those too where they should be restricted alike (see Upgrading in the README).';
+    END IF;
+END $$;

@@ -80,3 +80,14 @@ UNION ALL
 SELECT 'only when fresh', fact FROM (SELECT fact FROM fresh EXCEPT SELECT fact FROM updated) d;
 SELECT count(*) > 20 AS compared_facts FROM fresh;
 DROP TABLE up_posts, up_users;
+-- EXECUTE revoked from PUBLIC on a function does not reach the functions an update adds (other
+-- forms of it among them): each step names both in a warning. Without a REVOKE it is silent
+-- (above).
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge VERSION '0.3.0';
+REVOKE EXECUTE ON FUNCTION delete_with_cascade(regclass, anyelement), delete_checked(regclass, text) FROM PUBLIC;
+\set VERBOSITY default
+ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
+\set VERBOSITY terse
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge;
