@@ -28,6 +28,8 @@ extern "C" {
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 #include "utils/float.h"
+#include "catalog/pg_namespace.h"
+#include "miscadmin.h"
 }
 
 namespace data_bridge::pg {
@@ -778,6 +780,27 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
 
 bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
+}
+
+void require_internal_schema() {
+    bool owned = guarded([] {
+        Oid schema = get_namespace_oid("data_bridge_internal", true);
+        if (!OidIsValid(schema))
+            return false;
+        HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(schema));
+        if (!HeapTupleIsValid(tuple))
+            return false;
+        Oid owner = ((Form_pg_namespace)GETSTRUCT(tuple))->nspowner;
+        ReleaseSysCache(tuple);
+        return superuser_arg(owner);
+    });
+    if (!owned) {
+        throw Error("55000",
+                    "schema \"data_bridge_internal\" is not the one data_bridge's objects create",
+                    "The module is newer than the extension's objects in this database, or "
+                    "another role created the schema.",
+                    "ALTER EXTENSION data_bridge UPDATE (as a superuser).");
+    }
 }
 
 bool renders_as_its_text(Oid type) {

@@ -138,6 +138,9 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         plans.clear();
     }
     free_retired();
+    // The row budget and the Citus counters are functions of the extension's internal schema.
+    if (sql.find("data_bridge_internal.") != std::string::npos)
+        require_internal_schema();
     const char* text = sql.c_str();
     int count = (int)parameter_types.size();
     Oid* types = const_cast<Oid*>(parameter_types.data());

@@ -178,6 +178,13 @@ bool float_rendered_rounded(Oid type);
 // (not json or jsonb, whose null and strings are values of their own; not an array or a row).
 bool renders_as_its_text(Oid type);
 
+// Statements name functions of schema data_bridge_internal, which the extension's objects
+// (0.2.0 on) create, owned by the superuser who installed them. Throws 55000 unless it is such
+// a schema: under objects older than the module (0.1.0 has none) a role allowed to create
+// schemas could put functions there that the caller's statements would run. cached_plan checks
+// each statement that names the schema before preparing it.
+void require_internal_schema();
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
