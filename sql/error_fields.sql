@@ -113,4 +113,14 @@ UNION ALL
 SELECT pg_temp.fields($$SELECT insert_many('ef.notes', '[{"id": 1, "n": 7}, {"id": 2, "n": 1, "v": "abcd"}]')$$);
 SELECT pg_temp.fields($$SELECT insert_many('ef.notes', '[{"id": 1, "n": 1}, {"id": 2, "v": "abcd"}]')$$);
 
+-- The column is named only when its values fail with the very error: a bad value of b in the
+-- first row is b's (not a's, whose bad value comes later); a CHECK's division by zero names no
+-- column, as a plain INSERT's does not.
+CREATE TABLE ef.pairs (id serial PRIMARY KEY, a int, b int);
+SELECT pg_temp.fields($$INSERT INTO ef.pairs (a, b) VALUES (1, 'xyz'), ('abc', 1)$$) AS plain;
+SELECT pg_temp.fields($$SELECT insert_many('ef.pairs', '[{"a": 1, "b": "xyz"}, {"a": "abc", "b": 1}]')$$);
+CREATE TABLE ef.ratios (id serial PRIMARY KEY, x int CHECK (1 / x > 0), n int);
+SELECT pg_temp.fields($$INSERT INTO ef.ratios (x, n) VALUES (0, 1)$$) AS plain;
+SELECT pg_temp.fields($$SELECT insert_many('ef.ratios', '[{"x": 0, "n": 1}, {"x": 1, "n": "abc", "id": 5}]')$$);
+DROP TABLE ef.pairs, ef.ratios;
 DROP SCHEMA ef CASCADE;

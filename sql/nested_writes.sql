@@ -360,3 +360,35 @@ SELECT insert_with_relations('nn_slots', '{"room": "a", "day": null}', '[]',
     '{"do_nothing": true, "constraint": "nn_slots_room_day"}');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE nn_bookings, nn_slots;
+-- A row of NULLs is not SQL NULL to a NULLS NOT DISTINCT index: each finds its own row.
+CREATE TYPE nn_key AS (room text, day int);
+CREATE TABLE nn_rows (id serial PRIMARY KEY, k nn_key, label text,
+                      CONSTRAINT nn_rows_k UNIQUE NULLS NOT DISTINCT (k));
+CREATE TABLE nn_row_bookings (id serial PRIMARY KEY, row_id int REFERENCES nn_rows, who text);
+INSERT INTO nn_rows (k, label) VALUES (ROW(NULL, NULL), 'row of nulls'), (NULL, 'sql null');
+SELECT insert_with_relations('nn_rows', '[{"k": {"room": null, "day": null}, "bookings": [{"who": "bob"}]},
+    {"k": null, "bookings": [{"who": "ann"}]}]', '[{"name": "bookings", "table": "nn_row_bookings"}]',
+    '{"do_nothing": true, "constraint": "nn_rows_k"}') #- '{0,bookings}' #- '{1,bookings}' AS found;
+SELECT r.label, b.who FROM nn_row_bookings b JOIN nn_rows r ON r.id = b.row_id ORDER BY b.id;
+DROP TABLE nn_row_bookings, nn_rows;
+DROP TYPE nn_key;
+-- A BEFORE trigger that changes a written row's conflict key to another object's: each object
+-- is then written by a statement of its own, and the changed key is refused (0A000) rather
+-- than the rows taken for each other's; a trigger that leaves the key alone writes as usual.
+CREATE TABLE sw_parents (id int PRIMARY KEY, v text);
+CREATE TABLE sw_kids (id serial PRIMARY KEY, parent_id int REFERENCES sw_parents, v text);
+CREATE FUNCTION sw_swap() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.id := 3 - NEW.id; RETURN NEW; END $$;
+CREATE TRIGGER sw_swap BEFORE INSERT ON sw_parents FOR EACH ROW EXECUTE FUNCTION sw_swap();
+SELECT insert_with_relations('sw_parents', '[{"id": 1, "v": "one", "kids": [{"v": "of one"}]},
+    {"id": 2, "v": "two", "kids": [{"v": "of two"}]}]', '[{"name": "kids", "table": "sw_kids"}]', '"do_nothing"');
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER sw_swap ON sw_parents;
+CREATE FUNCTION sw_mark() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.v := NEW.v || '!'; RETURN NEW; END $$;
+CREATE TRIGGER sw_mark BEFORE INSERT ON sw_parents FOR EACH ROW EXECUTE FUNCTION sw_mark();
+SELECT insert_with_relations('sw_parents', '[{"id": 1, "v": "one", "kids": [{"v": "of one"}]},
+    {"id": 2, "v": "two", "kids": [{"v": "of two"}]}]', '[{"name": "kids", "table": "sw_kids"}]', '"do_nothing"')
+    #- '{0,kids,0,id}' #- '{1,kids,0,id}' AS marked;
+SELECT p.v, k.v FROM sw_kids k JOIN sw_parents p ON p.id = k.parent_id ORDER BY k.id;
+DROP TABLE sw_kids, sw_parents;
+DROP FUNCTION sw_swap();
+DROP FUNCTION sw_mark();

@@ -675,17 +675,34 @@ class Writer {
             column.nulls_equal = nulls_equal;
         std::vector<std::string> update = pg::checked_columns(table, on_conflict.update);
         std::string table_sql = pg::quoted_table(table);
+        // A BEFORE row trigger may change a written row's key, even to another object's key,
+        // which matching by key alone would take for that object's row: then each object is
+        // written by a statement of its own, whose written row is its own.
+        bool one_by_one = pg::has_before_row_triggers(table);
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::string sql =
                 upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
             long unmatched = 0;
             std::vector<int> not_written;
-            for (auto& [position, row] :
-                 positioned_rows(table, sql, rows, group.positions, &unmatched)) {
-                if (row.is_null())
-                    not_written.push_back(static_cast<int>(position));
-                else
-                    items[position - 1]->stored = std::move(row);
+            std::vector<std::vector<int>> runs;
+            if (one_by_one) {
+                for (int position : group.positions)
+                    runs.push_back({position});
+            } else {
+                runs.push_back(group.positions);
+            }
+            for (const std::vector<int>& run : runs) {
+                long run_unmatched = 0;
+                for (auto& [position, row] :
+                     positioned_rows(table, sql, rows, run, &run_unmatched)) {
+                    if (row.is_null())
+                        not_written.push_back(static_cast<int>(position));
+                    else
+                        items[position - 1]->stored = std::move(row);
+                }
+                unmatched += run_unmatched;
+                if (unmatched > 0)
+                    break;
             }
             if (unmatched > 0) {
                 throw Error(sqlstate::kFeatureNotSupported,
@@ -701,8 +718,19 @@ class Writer {
             // another transaction committed while the INSERT waited for it.
             if (!not_written.empty()) {
                 std::string existing = connect_rows_sql(read_table(table), key);
-                for (auto& [position, row] : positioned_rows(table, existing, rows, not_written))
+                std::vector<bool> found(items.size(), false);
+                for (auto& [position, row] : positioned_rows(table, existing, rows, not_written)) {
+                    // The constraint's key names one row: a second is not the conflict's.
+                    if (found[position - 1]) {
+                        throw at_path(
+                            Error("21000", fmt::format("more than one row of \"{}\" has the "
+                                                       "object's on_conflict key",
+                                                       pg::relation_name(table))),
+                            items[position - 1]->path);
+                    }
+                    found[position - 1] = true;
                     items[position - 1]->stored = std::move(row);
+                }
             }
         }
     }

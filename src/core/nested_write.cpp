@@ -138,9 +138,12 @@ std::string key_join(const std::vector<KeyColumn>& key, Name left_name) {
         std::string left = left_name(i);
         std::string right = "(i.rec)." + key[i].column;
         std::string equal = fmt::format("{} {} {}", left, key[i].equals, right);
-        terms.push_back(key[i].nulls_equal
-                            ? fmt::format("({} OR ({} IS NULL AND {} IS NULL))", equal, left, right)
-                            : equal);
+        // Both SQL NULL: num_nulls, as IS NULL is true of a row of NULLs too, which the
+        // index tells apart from NULL.
+        terms.push_back(key[i].nulls_equal ? fmt::format("({} OR pg_catalog.num_nulls({}, {}) "
+                                                         "OPERATOR(pg_catalog.=) 2)",
+                                                         equal, left, right)
+                                           : equal);
     }
     return fmt::format("{}", fmt::join(terms, " AND "));
 }

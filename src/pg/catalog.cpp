@@ -29,6 +29,9 @@ extern "C" {
 #include "utils/typcache.h"
 #include "utils/float.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_inherits.h"
+#include "access/table.h"
+#include "commands/trigger.h"
 #include "miscadmin.h"
 }
 
@@ -780,6 +783,25 @@ bool column_is_unique(Oid relid, AttrNumber attnum) {
 
 bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
+}
+
+bool has_before_row_triggers(Oid relid) {
+    return guarded([relid] {
+        List* tables = find_all_inheritors(relid, AccessShareLock, nullptr);
+        bool found = false;
+        ListCell* cell;
+        foreach (cell, tables) {
+            Relation relation = table_open(lfirst_oid(cell), NoLock);
+            TriggerDesc* triggers = relation->trigdesc;
+            found = triggers != nullptr &&
+                    (triggers->trig_insert_before_row || triggers->trig_update_before_row);
+            table_close(relation, NoLock);
+            if (found)
+                break;
+        }
+        list_free(tables);
+        return found;
+    });
 }
 
 void require_internal_schema() {

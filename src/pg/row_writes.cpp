@@ -116,11 +116,15 @@ void insert_group(Oid table, const std::string& table_sql, const RowGroup& group
 
 namespace {
 
-// After a data error (22xxx) in a multi-row insert: which column's values does the table refuse?
-// Each column is tried alone, in its own subtransaction; only runs on the failure path.
+// After a data error (22xxx) in a multi-row insert: which column's values did the table refuse?
+// Each column is tried alone, in its own subtransaction; only runs on the failure path. A column
+// is named only when its values fail with the very error (SQLSTATE and message) and no other
+// column's do: a CHECK's division by zero, or the same bad text in two columns, names none.
 std::optional<std::string> find_refused_column(Oid table, Datum rows,
                                                const std::vector<std::string>& quoted_columns,
-                                               const std::vector<std::string>& column_names) {
+                                               const std::vector<std::string>& column_names,
+                                               const Error& error) {
+    std::optional<std::string> found;
     for (std::size_t i = 0; i < quoted_columns.size(); i++) {
         std::string sql = convert_column_sql(quoted_columns[i]);
         const char* name = column_names[i].c_str();
@@ -131,10 +135,15 @@ std::optional<std::string> find_refused_column(Oid table, Datum rows,
         // Planned for this call: the statement names no table (the base row stands for it),
         // so a kept plan would outlive a dropped column unnoticed.
         auto failure = try_in_subtransaction([&] { execute_once(sql, parameters, true); });
-        if (failure)
-            return column_names[i];
+        if (!failure || failure->code() != error.code() ||
+            std::string(failure->what()) != error.what()) {
+            continue;
+        }
+        if (found)
+            return std::nullopt;  // two columns fail alike: either could be the one
+        found = column_names[i];
     }
-    return std::nullopt;
+    return found;
 }
 
 std::vector<std::string> all_keys(const ArrayOfObjects& shape) {
@@ -167,7 +176,7 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
         throw *failure;
 
     std::vector<std::string> names = all_keys(shape);
-    auto refused = find_refused_column(table, rows, checked_columns(table, names), names);
+    auto refused = find_refused_column(table, rows, checked_columns(table, names), names, *failure);
     if (!refused)
         throw *failure;
     std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,

@@ -185,6 +185,10 @@ bool renders_as_its_text(Oid type);
 // each statement that names the schema before preparing it.
 void require_internal_schema();
 
+// Whether the table, or any of its partitions or inheritance children, has a BEFORE INSERT or
+// BEFORE UPDATE row trigger (one that may change the row written).
+bool has_before_row_triggers(Oid relid);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
