@@ -60,6 +60,27 @@ SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": ["j"], "limi
 SELECT fetch_page_with_relations('{"table": "ep_pairs", "order_by": [["a", "DESC"]], "limit": 1}');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE ep_pairs;
+-- A float order column while extra_float_digits is below 1: its values would travel rounded
+-- (0.30000000000000004 as 0.3; pages repeated without end): refused. An interval's text depends
+-- on IntervalStyle: a cursor made under one is refused under another (22023), not read as
+-- another interval (a row skipped).
+CREATE TABLE ep_floats (id int PRIMARY KEY, x float8, d interval);
+INSERT INTO ep_floats VALUES (1, 0.30000000000000004, '-1 day -02:03:04'), (2, 0.3, '-1 day +02:03:04'),
+    (3, 0.30000000000000004, '-1 day'), (4, 0.5, '0');
+SET extra_float_digits = 0;
+SELECT fetch_page_with_relations('{"table": "ep_floats", "order_by": ["x"], "limit": 2}');
+\echo :LAST_ERROR_SQLSTATE
+RESET extra_float_digits;
+SELECT fetch_page_with_relations('{"table": "ep_floats", "order_by": ["x"], "limit": 2}') -> 'rows' AS exact;
+SET IntervalStyle = sql_standard;
+SELECT fetch_page_with_relations('{"table": "ep_floats", "order_by": ["d"], "limit": 1}') ->> 'next' AS cursor \gset
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_floats', 'order_by', jsonb_build_array('d'),
+    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS same_style;
+RESET IntervalStyle;
+SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_floats', 'order_by', jsonb_build_array('d'),
+    'limit', 3, 'after', :'cursor'));
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE ep_floats;
 DROP TYPE ep_pair;
 
 -- Walk random orders both ways.

@@ -324,6 +324,26 @@ SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_float_parents',
     '[{"name": "kids", "table": "fk_float_children"}]')$$);
 SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_float_children',
     '{"note": "x", "up": {"id": 0.7, "name": "c"}}', '[{"name": "up", "table": "fk_float_parents"}]')$$);
+-- A composite or range key holding a float is rounded alike: refused too.
+CREATE TYPE fk_float_pair AS (x float8, y int);
+CREATE TABLE fk_pair_parents (id fk_float_pair PRIMARY KEY, name text);
+CREATE TABLE fk_pair_children (id serial PRIMARY KEY, parent fk_float_pair REFERENCES fk_pair_parents);
+SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_pair_parents',
+    '{"id": {"x": 0.30000000000000004, "y": 1}, "kids": [{}]}', '[{"name": "kids", "table": "fk_pair_children"}]')$$);
+DROP TABLE fk_pair_children, fk_pair_parents;
+DROP TYPE fk_float_pair;
+RESET extra_float_digits;
+-- A trigger of the write that lowers extra_float_digits: checked again as the key is carried.
+CREATE FUNCTION pg_temp.fewer_digits() RETURNS trigger LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM set_config('extra_float_digits', '0', true); RETURN NEW; END $$;
+CREATE TRIGGER fewer_digits BEFORE INSERT ON fk_float_parents FOR EACH ROW EXECUTE FUNCTION pg_temp.fewer_digits();
+BEGIN;
+SELECT pg_temp.refusal($$SELECT insert_with_relations('fk_float_parents',
+    '{"id": 0.30000000000000004, "name": "b", "kids": [{"note": "to b"}]}',
+    '[{"name": "kids", "table": "fk_float_children"}]')$$);
+ROLLBACK;
+DROP TRIGGER fewer_digits ON fk_float_parents;
+SET extra_float_digits = 0;
 -- Without a relation to fill, nothing is carried: written as usual.
 SELECT insert_with_relations('fk_float_parents', '{"id": 0.5, "name": "d"}');
 RESET extra_float_digits;
@@ -392,3 +412,18 @@ SELECT p.v, k.v FROM sw_kids k JOIN sw_parents p ON p.id = k.parent_id ORDER BY 
 DROP TABLE sw_kids, sw_parents;
 DROP FUNCTION sw_swap();
 DROP FUNCTION sw_mark();
+-- A key the related rows need that is NULL in the stored row (a unique column left NULL, or a
+-- part of a composite key) would link them to nothing while the tree showed them linked:
+-- refused (0A000) in each direction.
+CREATE TABLE nk_codes (id serial PRIMARY KEY, code text UNIQUE, name text);
+CREATE TABLE nk_uses (id serial PRIMARY KEY, code text REFERENCES nk_codes (code), note text);
+SELECT insert_with_relations('nk_codes', '{"name": "no code", "uses": [{"note": "orphan?"}]}',
+    '[{"name": "uses", "table": "nk_uses"}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_with_relations('nk_uses', '{"note": "x", "of": {"name": "no code"}}',
+    '[{"name": "of", "table": "nk_codes"}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_with_relations('nk_codes', '{"code": "c1", "uses": [{"note": "linked"}]}',
+    '[{"name": "uses", "table": "nk_uses"}]') #- '{id}' #- '{uses,0,id}' AS linked;
+SELECT count(*) AS rows_written FROM nk_uses;
+DROP TABLE nk_uses, nk_codes;

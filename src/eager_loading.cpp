@@ -1642,19 +1642,34 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         fmt::format("\"{}\" is not a column of \"{}\".", term.column,
                                     pg::relation_name(table)));
         }
-        // A cursor carries the boundary row's values as the row renders them: a json or jsonb
-        // value (its null is SQL NULL's, its strings lose their quotes) would come back as
-        // another value. Refused by the column's type, whatever the rows hold.
-        if (!pg::renders_as_its_text(pg::column_info(table, term.column).type))
-            throw not_scalar_order(term.column);
     }
     std::vector<OrderTerm> order =
         page_order(spec.options.order_by, pg::primary_key_columns(table));
     // Each column by its length first: no name can read as another name and a direction.
     std::string context = fmt::format("page {}", table);
-    for (const OrderTerm& term : order)
+    for (const OrderTerm& term : order) {
         context +=
             fmt::format(" {}:{}{}", term.column.size(), term.column, term.descending ? 'd' : 'a');
+        // A cursor carries the boundary row's values as the row renders them, read back as the
+        // column's text: a json or jsonb value (its null is SQL NULL's, its strings lose their
+        // quotes) would come back as another value, a float rounded by extra_float_digits as
+        // another number; refused by the column's type, whatever the rows hold. An interval's
+        // or money's text depends on a setting: the cursor is bound to it.
+        Oid type = pg::column_info(table, term.column).type;
+        if (!pg::renders_as_its_text(type))
+            throw not_scalar_order(term.column);
+        if (pg::float_rendered_rounded(type)) {
+            throw Error(sqlstate::kFeatureNotSupported,
+                        fmt::format("pages cannot go by column \"{}\" while extra_float_digits "
+                                    "is below 1",
+                                    term.column),
+                        "A cursor would carry its values rounded.",
+                        "SET extra_float_digits = 1 (PostgreSQL's default).");
+        }
+        std::string setting = pg::text_form_setting(type);
+        if (!setting.empty())
+            context += " " + setting;
+    }
 
     bool before = cursor_key == "before";
     spec.options.order_by = before ? reversed_order(order) : order;

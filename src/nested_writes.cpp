@@ -143,9 +143,9 @@ class Writer {
         insert_rows(table, on_conflict, items);
         for (const Link& link : links) {
             if (link.kind == LinkKind::kOneToMany)
-                write_one_to_many(link, items);
+                write_one_to_many(table, link, items);
             else if (link.kind == LinkKind::kThrough)
-                write_through(link, items);
+                write_through(table, link, items);
         }
         for (Item* item : items) {
             item->tree = item->stored;
@@ -280,25 +280,29 @@ class Writer {
     // Stored rows come back through to_jsonb, whose floating-point numbers follow
     // extra_float_digits: below 1 they are rounded, and a rounded key would point the related
     // rows at another row or at none. Refused before anything is written for the link.
+    static void refuse_rounded_key(Oid relid, const std::string& name) {
+        if (!pg::floats_render_rounded())
+            return;
+        pg::ColumnInfo column = pg::column_info(relid, name);
+        if (!pg::float_rendered_rounded(column.type))
+            return;
+        TableName where = pg::table_name_of(relid);
+        Error error(sqlstate::kFeatureNotSupported,
+                    fmt::format("key column \"{}\" of relation \"{}\" holds floating-point values, "
+                                "and extra_float_digits below 1 renders them rounded",
+                                name, where.name),
+                    "The related rows' foreign keys are filled from the stored row's key as JSON.",
+                    "SET extra_float_digits = 1 (PostgreSQL's default) for the call.");
+        error.fields().schema = where.schema;
+        error.fields().table = where.name;
+        error.fields().column = name;
+        throw error;
+    }
+
     static void refuse_rounded_keys(Oid table, const Link& link) {
         auto check = [](Oid relid, const std::vector<std::string>& columns) {
-            for (const std::string& name : columns) {
-                pg::ColumnInfo column = pg::column_info(relid, name);
-                if (!pg::float_rendered_rounded(column.type))
-                    continue;
-                TableName where = pg::table_name_of(relid);
-                Error error(sqlstate::kFeatureNotSupported,
-                            fmt::format("key column \"{}\" of relation \"{}\" is floating-point, "
-                                        "and extra_float_digits below 1 renders it rounded",
-                                        name, where.name),
-                            "The related rows' foreign keys are filled from the stored row's "
-                            "key as JSON.",
-                            "SET extra_float_digits = 1 (PostgreSQL's default) for the call.");
-                error.fields().schema = where.schema;
-                error.fields().table = where.name;
-                error.fields().column = name;
-                throw error;
-            }
+            for (const std::string& name : columns)
+                refuse_rounded_key(relid, name);
         };
         switch (link.kind) {
             case LinkKind::kManyToOne:
@@ -312,6 +316,24 @@ class Writer {
                 check(link.table, link.through.target.child_columns);
                 break;
         }
+    }
+
+    // The key `column` of a stored row of `table` that related rows are linked by. Refused
+    // (0A000) when NULL: the related rows would reference no row while the returned tree showed
+    // them linked. Checked for rounding again as it is carried (a trigger of the write may have
+    // changed extra_float_digits since the check before it).
+    static JsonValue linked_value(const Item& item, Oid table, const std::string& column) {
+        JsonValue value = stored_value(item, column);
+        if (value.is_null()) {
+            throw at_path(Error(sqlstate::kFeatureNotSupported,
+                                fmt::format("key column \"{}\" of the row stored in \"{}\" is NULL",
+                                            column, pg::relation_name(table)),
+                                "The related rows' foreign keys would reference no row.",
+                                "Give the key a value, or write the related rows on their own."),
+                          item.path);
+        }
+        refuse_rounded_key(table, column);
+        return value;
     }
 
     // The value of `column` in a stored row; 0A000 naming the place when a trigger or rule kept
@@ -367,14 +389,14 @@ class Writer {
                         fmt::format("is given and also filled from \"{}\"", link.name));
                 }
                 owner->row.members.emplace_back(
-                    column, stored_value(*related, link.direct.child_columns[i]));
+                    column, linked_value(*related, link.table, link.direct.child_columns[i]));
             }
             owner->related.emplace_back(link.name, related->tree);
         }
     }
 
     // Rows that reference the level's rows: their foreign keys filled from the stored rows.
-    void write_one_to_many(const Link& link, std::vector<Item*>& owners) {
+    void write_one_to_many(Oid table, const Link& link, std::vector<Item*>& owners) {
         std::deque<Item> children;
         std::vector<Item*> rows;
         struct Slot {
@@ -392,7 +414,7 @@ class Writer {
             if (!value->is_null()) {
                 for (std::size_t i = 0; i < link.direct.parent_columns.size(); i++) {
                     keys.emplace_back(link.direct.child_columns[i],
-                                      stored_value(*owner, link.direct.parent_columns[i]));
+                                      linked_value(*owner, table, link.direct.parent_columns[i]));
                 }
             }
             Slot slot{owner, value->is_object(), children.size(), 0};
@@ -427,7 +449,7 @@ class Writer {
     }
 
     // Far rows inserted (or connected), then one junction row per pair.
-    void write_through(const Link& link, std::vector<Item*>& owners) {
+    void write_through(Oid table, const Link& link, std::vector<Item*>& owners) {
         std::deque<Item> far, junction;
         std::vector<Item*> inserted_rows, connected_rows, junction_rows;
         struct Slot {
@@ -472,11 +494,12 @@ class Writer {
                 for (std::size_t i = 0; i < link.through.source.child_columns.size(); i++) {
                     keys.emplace_back(
                         link.through.source.child_columns[i],
-                        stored_value(*slot.owner, link.through.source.parent_columns[i]));
+                        linked_value(*slot.owner, table, link.through.source.parent_columns[i]));
                 }
                 for (std::size_t i = 0; i < link.through.target.parent_columns.size(); i++) {
-                    keys.emplace_back(link.through.target.parent_columns[i],
-                                      stored_value(*related, link.through.target.child_columns[i]));
+                    keys.emplace_back(
+                        link.through.target.parent_columns[i],
+                        linked_value(*related, link.table, link.through.target.child_columns[i]));
                 }
                 junction.push_back(Item{&kEmpty, related->path, std::move(keys), {}, {}, {}, {}});
                 junction_rows.push_back(&junction.back());

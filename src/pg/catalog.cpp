@@ -28,6 +28,7 @@ extern "C" {
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 #include "utils/float.h"
+#include "utils/pg_locale.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_inherits.h"
 #include "access/table.h"
@@ -833,16 +834,53 @@ bool renders_as_its_text(Oid type) {
     });
 }
 
+namespace {
+
+// Whether values of the type hold a float4 or float8 anywhere (through domains, arrays, ranges
+// and composite types' fields).
+bool holds_float(Oid type) {
+    check_stack_depth();
+    Oid base = getBaseType(type);
+    if (base == FLOAT4OID || base == FLOAT8OID)
+        return true;
+    Oid element = get_element_type(base);
+    if (OidIsValid(element))
+        return holds_float(element);
+    if (type_is_range(base))
+        return holds_float(get_range_subtype(base));
+    if (type_is_multirange(base))
+        return holds_float(get_range_subtype(get_multirange_range(base)));
+    if (!type_is_rowtype(base) || base == RECORDOID)
+        return false;
+    TupleDesc descriptor = lookup_rowtype_tupdesc(base, -1);
+    bool found = false;
+    for (int i = 0; i < descriptor->natts && !found; i++) {
+        Form_pg_attribute attribute = TupleDescAttr(descriptor, i);
+        found = !attribute->attisdropped && holds_float(attribute->atttypid);
+    }
+    ReleaseTupleDesc(descriptor);
+    return found;
+}
+
+}  // namespace
+
+bool floats_render_rounded() {
+    return extra_float_digits < 1;
+}
+
 bool float_rendered_rounded(Oid type) {
     if (extra_float_digits >= 1)
         return false;
-    return guarded([type] {
-        Oid base = getBaseType(type);
-        Oid element = get_base_element_type(base);
-        if (OidIsValid(element))
-            base = element;
-        return base == FLOAT4OID || base == FLOAT8OID;
-    });
+    return guarded([type] { return holds_float(type); });
+}
+
+std::string text_form_setting(Oid type) {
+    Oid base = guarded([type] { return getBaseType(type); });
+    if (base == INTERVALOID)
+        return fmt::format("IntervalStyle={}", IntervalStyle);
+    if (base == CASHOID)
+        return fmt::format("lc_monetary={}", locale_monetary == nullptr ? "" : locale_monetary);
+    return "";
 }
 
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {

@@ -170,9 +170,16 @@ bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 // expands them into their fields.
 bool is_row_type(Oid type);
 
-// Whether to_jsonb renders values of the type rounded just now: a floating-point type (or a
-// domain or array over one) while extra_float_digits is below 1.
+// Whether to_jsonb renders values of the type rounded just now: while extra_float_digits is
+// below 1, a floating-point type, or a domain, array, range or composite type holding one.
 bool float_rendered_rounded(Oid type);
+// extra_float_digits is below 1 just now (the quick test before the type's).
+bool floats_render_rounded();
+
+// The setting the type's text form depends on besides DateStyle-free ISO dates, as
+// "IntervalStyle=..." or "lc_monetary=..." (an interval, money, or a domain over one), to bind a
+// cursor to; "" for none.
+std::string text_form_setting(Oid type);
 
 // Whether to_jsonb renders every value of the type as a JSON scalar its text input reads back
 // (not json or jsonb, whose null and strings are values of their own; not an array or a row).
