@@ -44,6 +44,7 @@ DECLARE
         'fetch_rows_with_relations(jsonb)',
         'insert_with_relations(regclass,jsonb,jsonb,jsonb,text)']::pg_catalog.regprocedure[];
     restricted text;
+    opened text;
 BEGIN
     SELECT pg_catalog.string_agg(p.oid::pg_catalog.regprocedure::text, ', ' ORDER BY p.oid::pg_catalog.regprocedure::text)
     INTO restricted
@@ -55,9 +56,14 @@ BEGIN
       AND p.oid::pg_catalog.regprocedure <> ALL (added)
       AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a
                       WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE');
-    IF restricted IS NOT NULL THEN
+    -- Of the added functions, those PUBLIC may execute (default privileges may have said not).
+    SELECT pg_catalog.string_agg(f::text, ', ') INTO opened
+    FROM pg_catalog.unnest(added) f JOIN pg_catalog.pg_proc p ON p.oid = f
+    WHERE p.proacl IS NULL OR EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) a
+                                      WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE');
+    IF restricted IS NOT NULL AND opened IS NOT NULL THEN
         RAISE WARNING 'EXECUTE is revoked from PUBLIC on %, and this update adds functions PUBLIC may execute: %',
-            restricted, (SELECT pg_catalog.string_agg(f::text, ', ') FROM pg_catalog.unnest(added) f)
+            restricted, opened
             USING HINT = 'Revoke EXECUTE on those too where they should be restricted alike (see Upgrading in the README).';
     END IF;
 END $$;

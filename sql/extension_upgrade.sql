@@ -117,3 +117,25 @@ DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM up_planter', curre
 DROP ROLE up_planter;
 DROP EXTENSION data_bridge;
 CREATE EXTENSION data_bridge;
+-- Under default privileges that keep EXECUTE from PUBLIC the added functions are not open:
+-- no warning. The internal schema is known by membership of the extension, not by its owner:
+-- an installer no longer a superuser changes nothing.
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge VERSION '0.3.0';
+ALTER EXTENSION data_bridge UPDATE TO '0.4.0';
+ALTER DEFAULT PRIVILEGES GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
+DROP EXTENSION data_bridge;
+CREATE ROLE up_installer SUPERUSER;
+SET ROLE up_installer;
+CREATE EXTENSION data_bridge;
+RESET ROLE;
+ALTER ROLE up_installer NOSUPERUSER;
+CREATE TABLE up_demoted (id int PRIMARY KEY);
+CREATE TABLE up_demoted_kids (id int PRIMARY KEY, demoted_id int REFERENCES up_demoted);
+INSERT INTO up_demoted VALUES (1);
+SELECT fetch_with_relations('{"table": "up_demoted", "relations": [{"name": "kids", "table": "up_demoted_kids", "join_type": "right"}]}') AS installer_demoted;
+DROP TABLE up_demoted_kids, up_demoted;
+DROP EXTENSION data_bridge;
+DROP ROLE up_installer;
+CREATE EXTENSION data_bridge;

@@ -30,6 +30,8 @@ extern "C" {
 #include "utils/float.h"
 #include "utils/pg_locale.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/dependency.h"
+#include "commands/extension.h"
 #include "catalog/pg_inherits.h"
 #include "access/table.h"
 #include "commands/trigger.h"
@@ -808,14 +810,9 @@ bool has_before_row_triggers(Oid relid) {
 void require_internal_schema() {
     bool owned = guarded([] {
         Oid schema = get_namespace_oid("data_bridge_internal", true);
-        if (!OidIsValid(schema))
-            return false;
-        HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(schema));
-        if (!HeapTupleIsValid(tuple))
-            return false;
-        Oid owner = ((Form_pg_namespace)GETSTRUCT(tuple))->nspowner;
-        ReleaseSysCache(tuple);
-        return superuser_arg(owner);
+        Oid extension = get_extension_oid("data_bridge", true);
+        return OidIsValid(schema) && OidIsValid(extension) &&
+               getExtensionOfObject(NamespaceRelationId, schema) == extension;
     });
     if (!owned) {
         throw Error("55000",
