@@ -427,3 +427,24 @@ SELECT insert_with_relations('nk_codes', '{"code": "c1", "uses": [{"note": "link
     '[{"name": "uses", "table": "nk_uses"}]') #- '{id}' #- '{uses,0,id}' AS linked;
 SELECT count(*) AS rows_written FROM nk_uses;
 DROP TABLE nk_uses, nk_codes;
+-- Multi-tenant composite keys share the tenant column: an order's lines reference the order by
+-- (tenant, order) and a product by (tenant, product). The tenant may be given on a line and
+-- filled by both keys with the same value; a different value is refused (22023).
+CREATE TABLE mt_orders (tenant int, id int, PRIMARY KEY (tenant, id));
+CREATE TABLE mt_products (tenant int, id int, name text, PRIMARY KEY (tenant, id));
+CREATE TABLE mt_lines (tenant int, id serial, order_id int, product_id int, qty int, PRIMARY KEY (tenant, id),
+    FOREIGN KEY (tenant, order_id) REFERENCES mt_orders, FOREIGN KEY (tenant, product_id) REFERENCES mt_products);
+INSERT INTO mt_products VALUES (1, 7, 'tea'), (2, 7, 'other tenant''s tea');
+SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 5, "lines": [
+        {"qty": 2, "product": {"connect": {"tenant": 1, "id": 7}}},
+        {"tenant": 1, "qty": 3, "product": {"connect": {"tenant": 1, "id": 7}}}]}',
+    '[{"name": "lines", "table": "mt_lines", "relations": [{"name": "product", "table": "mt_products"}]}]')
+    #- '{lines,0,id}' #- '{lines,1,id}' AS written;
+SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 6, "lines": [
+        {"qty": 2, "product": {"connect": {"tenant": 2, "id": 7}}}]}',
+    '[{"name": "lines", "table": "mt_lines", "relations": [{"name": "product", "table": "mt_products"}]}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 6, "lines": [{"tenant": 2, "qty": 1}]}',
+    '[{"name": "lines", "table": "mt_lines"}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE mt_lines, mt_products, mt_orders;

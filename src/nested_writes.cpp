@@ -123,9 +123,14 @@ class Writer {
                 }
             }
             for (auto& [column, value] : item->inherited) {
-                if (item->row.find(column) != nullptr) {
-                    bad(item->path + "." + column,
-                        "is filled from the related row and cannot be given too");
+                // A column two keys share (a tenant's in each composite key) may be given too,
+                // with the same value.
+                if (const JsonValue* given = item->row.find(column)) {
+                    if (!same_scalar(*given, value)) {
+                        bad(item->path + "." + column,
+                            "is filled from the related row and cannot be given another value");
+                    }
+                    continue;
                 }
                 item->row.members.emplace_back(column, value);
             }
@@ -384,12 +389,17 @@ class Writer {
         for (auto& [owner, related] : pairs) {
             for (std::size_t i = 0; i < link.direct.parent_columns.size(); i++) {
                 const std::string& column = link.direct.parent_columns[i];
-                if (owner->row.find(column) != nullptr) {
-                    bad(owner->path + "." + column,
-                        fmt::format("is given and also filled from \"{}\"", link.name));
+                JsonValue value = linked_value(*related, link.table, link.direct.child_columns[i]);
+                // Given, or filled by another key sharing the column: the same value only.
+                if (const JsonValue* present = owner->row.find(column)) {
+                    if (!same_scalar(*present, value)) {
+                        bad(owner->path + "." + column,
+                            fmt::format("has another value than the one \"{}\" fills in",
+                                        link.name));
+                    }
+                    continue;
                 }
-                owner->row.members.emplace_back(
-                    column, linked_value(*related, link.table, link.direct.child_columns[i]));
+                owner->row.members.emplace_back(column, std::move(value));
             }
             owner->related.emplace_back(link.name, related->tree);
         }

@@ -10,6 +10,22 @@ const JsonValue* JsonValue::find(const std::string& key) const {
     return nullptr;
 }
 
+bool same_scalar(const JsonValue& a, const JsonValue& b) {
+    if (a.kind != b.kind)
+        return false;
+    switch (a.kind) {
+        case JsonValue::Kind::kNull:
+            return true;
+        case JsonValue::Kind::kBool:
+            return a.boolean == b.boolean;
+        case JsonValue::Kind::kNumber:
+        case JsonValue::Kind::kString:
+            return a.text == b.text;
+        default:
+            return false;
+    }
+}
+
 const char* json_kind_name(JsonValue::Kind kind) {
     switch (kind) {
         case JsonValue::Kind::kNull:

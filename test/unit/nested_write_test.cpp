@@ -131,3 +131,22 @@ TEST(NestedWrite, ConnectJoinsTheKeyColumns) {
               "e.position OPERATOR(pg_catalog.=) ANY ($2)) AS i JOIN ONLY public.users AS t "
               "ON t.\"email\" OPERATOR(pg_catalog.=) (i.rec).\"email\" ORDER BY i.n");
 }
+
+TEST(NestedWrite, SharedKeyColumnsCompareAsWritten) {
+    JsonValue one;
+    one.kind = JsonValue::Kind::kNumber;
+    one.text = "1";
+    JsonValue also_one = one;
+    JsonValue one_point_zero = one;
+    one_point_zero.text = "1.0";
+    JsonValue quoted;
+    quoted.kind = JsonValue::Kind::kString;
+    quoted.text = "1";
+    EXPECT_TRUE(same_scalar(one, also_one));
+    EXPECT_FALSE(same_scalar(one, one_point_zero));
+    EXPECT_FALSE(same_scalar(one, quoted));
+    EXPECT_TRUE(same_scalar(JsonValue(), JsonValue()));
+    JsonValue list;
+    list.kind = JsonValue::Kind::kArray;
+    EXPECT_FALSE(same_scalar(list, list));
+}

@@ -28,6 +28,10 @@ struct JsonValue {
     const JsonValue* find(const std::string& key) const;
 };
 
+// Whether two values are the same scalar as written: kind and text (numbers as jsonb prints
+// them), so 1 and "1" differ; arrays and objects are never the same here.
+bool same_scalar(const JsonValue& a, const JsonValue& b);
+
 // "null", "boolean", "number", "string", "array", "object": for error messages.
 const char* json_kind_name(JsonValue::Kind kind);
 // The same with its article, for a sentence: "null", "a boolean", …, "an array", "an object".
