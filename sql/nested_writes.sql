@@ -448,3 +448,20 @@ SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 6, "lines": [{"te
     '[{"name": "lines", "table": "mt_lines"}]');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE mt_lines, mt_products, mt_orders;
+-- A many-to-one relation given as null writes a NULL foreign key (not the column's default,
+-- which the returned tree would not show); the key given as another value too is refused.
+CREATE TABLE nl_cats (id int PRIMARY KEY);
+INSERT INTO nl_cats VALUES (1), (2);
+CREATE TABLE nl_items (id serial PRIMARY KEY, t text, cat_id int DEFAULT 1 REFERENCES nl_cats);
+SELECT insert_with_relations('nl_items', '{"t": "none", "cat": null}', '[{"name": "cat", "table": "nl_cats"}]') AS no_cat;
+SELECT insert_with_relations('nl_items', '{"t": "x", "cat": null, "cat_id": 2}', '[{"name": "cat", "table": "nl_cats"}]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT t, cat_id FROM nl_items ORDER BY id;
+DROP TABLE nl_items, nl_cats;
+-- An exclusion constraint conflicts on something else than its key's equality: the row already
+-- there could not be found again, so on_conflict refuses it (0A000).
+CREATE TABLE ex_bookings (id serial PRIMARY KEY, during int4range, EXCLUDE USING gist (during WITH &&));
+SELECT insert_with_relations('ex_bookings', '{"during": "[1,5)"}', '[]',
+    '{"do_nothing": true, "constraint": "ex_bookings_during_excl"}');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE ex_bookings;

@@ -368,6 +368,19 @@ class Writer {
                 continue;
             std::string path = owner->path + "." + link.name;
             if (value->is_null()) {
+                // No related row: the foreign key is NULL (not the column's default, which would
+                // reference a row the returned tree does not show), unless given as NULL too.
+                for (const std::string& column : link.direct.parent_columns) {
+                    if (const JsonValue* present = owner->row.find(column)) {
+                        if (!present->is_null()) {
+                            bad(owner->path + "." + column,
+                                fmt::format("has another value than the one \"{}\" fills in",
+                                            link.name));
+                        }
+                        continue;
+                    }
+                    owner->row.members.emplace_back(column, JsonValue());
+                }
                 owner->related.emplace_back(link.name, JsonValue());
                 continue;
             }
@@ -682,6 +695,17 @@ class Writer {
             target = fmt::format("({})", fmt::join(quoted, ", "));
         } else {
             key_names = pg::constraint_columns(table, on_conflict.constraint);
+            // The row already there is found again by the key's equality, which is not what an
+            // exclusion constraint conflicts on (overlap, say).
+            if (pg::constraint_is_exclusion(table, on_conflict.constraint)) {
+                throw Error(sqlstate::kFeatureNotSupported,
+                            fmt::format("on_conflict cannot use exclusion constraint \"{}\"",
+                                        on_conflict.constraint),
+                            "The row already there is found again by the constraint's key, "
+                            "which an exclusion constraint does not conflict on.",
+                            "Name a unique constraint, or write these rows without "
+                            "on_conflict.");
+            }
             target = "ON CONSTRAINT " + pg::quoted_identifier(on_conflict.constraint);
             nulls_equal = pg::constraint_nulls_not_distinct(table, on_conflict.constraint);
         }

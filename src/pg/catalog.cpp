@@ -281,6 +281,21 @@ bool constraint_nulls_not_distinct(Oid relid, const std::string& name) {
     });
 }
 
+bool constraint_is_exclusion(Oid relid, const std::string& name) {
+    const char* constraint = name.c_str();
+    return guarded([relid, constraint] {
+        Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
+        if (!OidIsValid(constraint_oid))
+            return false;
+        HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
+        if (!HeapTupleIsValid(tuple))
+            return false;
+        bool exclusion = ((Form_pg_constraint)GETSTRUCT(tuple))->contype == CONSTRAINT_EXCLUSION;
+        ReleaseSysCache(tuple);
+        return exclusion;
+    });
+}
+
 Oid aggregate_result_type(const char* function, Oid argument_type) {
     return guarded([function, argument_type] {
         List* name = list_make2(makeString(pstrdup("pg_catalog")), makeString(pstrdup(function)));

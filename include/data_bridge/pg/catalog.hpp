@@ -45,6 +45,9 @@ std::vector<std::string> constraint_columns(Oid relid, const std::string& name);
 // NULLs as equal); false for any other, or none.
 bool constraint_nulls_not_distinct(Oid relid, const std::string& name);
 
+// Whether the table's constraint of that name is an exclusion constraint.
+bool constraint_is_exclusion(Oid relid, const std::string& name);
+
 // A relation named as a spec names one ("table", "schema.table", quoted parts allowed), as the
 // caller's search_path resolves it; InvalidOid when the text is no such name or names nothing.
 Oid find_named_relation(const std::string& text);
