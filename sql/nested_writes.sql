@@ -465,3 +465,15 @@ SELECT insert_with_relations('ex_bookings', '{"during": "[1,5)"}', '[]',
     '{"do_nothing": true, "constraint": "ex_bookings_during_excl"}');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE ex_bookings;
+-- A one-to-one relation (its foreign key one unique column) comes back as a fetch shapes it:
+-- its row or null, whether given as an object, an array of one, an empty array or null.
+CREATE TABLE oo_accounts (id serial PRIMARY KEY, name text);
+CREATE TABLE oo_profiles (id serial PRIMARY KEY, account_id int UNIQUE REFERENCES oo_accounts, bio text);
+CREATE TEMP TABLE oo_written AS SELECT insert_with_relations('oo_accounts', '[{"name": "a", "profile": null},
+    {"name": "b", "profile": {"bio": "x"}}, {"name": "c", "profile": [{"bio": "y"}]}, {"name": "d", "profile": []}]',
+    '[{"name": "profile", "table": "oo_profiles"}]') AS tree;
+SELECT jsonb_path_query_array(tree, '$[*].profile.bio') AS bios,
+       tree = fetch_with_relations('{"table": "oo_accounts", "relations": [{"name": "profile", "table": "oo_profiles"}]}')
+       AS shaped_as_fetched FROM oo_written;
+DROP TABLE oo_written;
+DROP TABLE oo_profiles, oo_accounts;

@@ -459,9 +459,17 @@ class Writer {
         for (Item& child : children)
             rows.push_back(&child);
         write_level(link.table, *link.relations, link.on_conflict, rows);
+        // Shaped as a fetch shapes it: a one-to-one relation (the foreign key one unique column)
+        // as its row or null, whether given as an object, an array of one, or null.
+        bool one_to_one =
+            link.direct.child_columns.size() == 1 &&
+            pg::column_uniqueness(
+                link.table, pg::column_info(link.table, link.direct.child_columns[0]).attnum) !=
+                pg::Uniqueness::kNone;
         for (const Slot& slot : slots) {
-            if (slot.single) {
-                slot.owner->related.emplace_back(link.name, children[slot.first].tree);
+            if (slot.single || (one_to_one && slot.count <= 1)) {
+                slot.owner->related.emplace_back(
+                    link.name, slot.count == 1 ? children[slot.first].tree : JsonValue());
                 continue;
             }
             JsonValue array = json_array();
