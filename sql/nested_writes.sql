@@ -477,3 +477,13 @@ SELECT jsonb_path_query_array(tree, '$[*].profile.bio') AS bios,
        AS shaped_as_fetched FROM oo_written;
 DROP TABLE oo_written;
 DROP TABLE oo_profiles, oo_accounts;
+-- A parent a trigger keeps out, with an empty list of children: nothing needs its key.
+CREATE TABLE ko_parents (id serial PRIMARY KEY, v text);
+CREATE TABLE ko_kids (id serial PRIMARY KEY, parent_id int REFERENCES ko_parents);
+CREATE FUNCTION ko_skip() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE TRIGGER ko_skip BEFORE INSERT ON ko_parents FOR EACH ROW EXECUTE FUNCTION ko_skip();
+SELECT insert_with_relations('ko_parents', '{"v": "x", "kids": []}', '[{"name": "kids", "table": "ko_kids"}]') AS kept_out;
+SELECT insert_with_relations('ko_parents', '{"v": "x", "kids": [{}]}', '[{"name": "kids", "table": "ko_kids"}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE ko_kids, ko_parents;
+DROP FUNCTION ko_skip();

@@ -434,7 +434,9 @@ class Writer {
                 continue;
             std::string path = owner->path + "." + link.name;
             std::vector<std::pair<std::string, JsonValue>> keys;
-            if (!value->is_null()) {
+            // Only rows to write need the key: an empty array needs none (nor a stored parent).
+            bool has_rows = value->is_object() || (value->is_array() && !value->elements.empty());
+            if (has_rows) {
                 for (std::size_t i = 0; i < link.direct.parent_columns.size(); i++) {
                     keys.emplace_back(link.direct.child_columns[i],
                                       linked_value(*owner, table, link.direct.parent_columns[i]));
