@@ -93,12 +93,15 @@ ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
 -- another role created is not taken for the extension's: a statement naming its functions (the
 -- row budget of a load run as one statement, here a right join) is refused (55000) before it is
 -- prepared, and the planted function never runs as the caller; loads that name none still work.
-DROP EXTENSION data_bridge;
-CREATE EXTENSION data_bridge VERSION '0.1.0';
+-- The load's statement is prepared and kept first, under the extension's own schema: the kept
+-- plan would resolve the name again once invalidated, so every use is checked.
 CREATE TABLE up_plain (id int PRIMARY KEY);
 CREATE TABLE up_plain_kids (id int PRIMARY KEY, plain_id int REFERENCES up_plain);
 INSERT INTO up_plain VALUES (1), (2);
 INSERT INTO up_plain_kids VALUES (1, 1);
+SELECT fetch_with_relations('{"table": "up_plain", "relations": [{"name": "kids", "table": "up_plain_kids", "join_type": "right"}]}') AS kept;
+DROP EXTENSION data_bridge;
+CREATE EXTENSION data_bridge VERSION '0.1.0';
 CREATE ROLE up_planter;
 DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO up_planter', current_database()); END $$;
 SET ROLE up_planter;

@@ -823,11 +823,18 @@ bool has_before_row_triggers(Oid relid) {
 }
 
 void require_internal_schema() {
+    // The schema found a member of the extension last time, by OID: the name resolves to another
+    // OID once that schema is dropped, and that one is checked afresh.
+    static Oid checked_schema = InvalidOid;
     bool owned = guarded([] {
         Oid schema = get_namespace_oid("data_bridge_internal", true);
+        if (OidIsValid(schema) && schema == checked_schema)
+            return true;
         Oid extension = get_extension_oid("data_bridge", true);
-        return OidIsValid(schema) && OidIsValid(extension) &&
-               getExtensionOfObject(NamespaceRelationId, schema) == extension;
+        bool member = OidIsValid(schema) && OidIsValid(extension) &&
+                      getExtensionOfObject(NamespaceRelationId, schema) == extension;
+        checked_schema = member ? schema : InvalidOid;
+        return member;
     });
     if (!owned) {
         throw Error("55000",

@@ -123,6 +123,10 @@ void drop_own_statement_context(Error& error, SPIPlanPtr plan) {
 
 SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter_types,
                        PlanChoice choice) {
+    // The row budget and the Citus counters are functions of the extension's internal schema,
+    // checked on every use: a kept plan resolves their names again when it is invalidated.
+    if (sql.find("data_bridge_internal.") != std::string::npos)
+        require_internal_schema();
     std::string key = cache_key(sql, parameter_types, choice);
     auto found = plans.find(key);
     if (found != plans.end()) {
@@ -138,9 +142,6 @@ SPIPlanPtr cached_plan(const std::string& sql, const std::vector<Oid>& parameter
         plans.clear();
     }
     free_retired();
-    // The row budget and the Citus counters are functions of the extension's internal schema.
-    if (sql.find("data_bridge_internal.") != std::string::npos)
-        require_internal_schema();
     const char* text = sql.c_str();
     int count = (int)parameter_types.size();
     Oid* types = const_cast<Oid*>(parameter_types.data());

@@ -192,7 +192,7 @@ bool renders_as_its_text(Oid type);
 // (0.2.0 on) create as a member of the extension. Throws 55000 unless it is that schema: under
 // objects older than the module (0.1.0 has none) a role allowed to create schemas could put
 // functions there that the caller's statements would run. cached_plan checks each statement that
-// names the schema before preparing it.
+// names the schema each time it is asked for it.
 void require_internal_schema();
 
 // Whether the table, or any of its partitions or inheritance children, has a BEFORE INSERT or
