@@ -1585,8 +1585,9 @@ Error not_scalar_order(const std::string& column) {
     return Error(
         sqlstate::kFeatureNotSupported,
         fmt::format("pages cannot go by column \"{}\": its values are not scalars", column),
-        "A cursor carries a json or jsonb value, an array or a row as JSON, which reads "
-        "back as another value.",
+        "A cursor carries a value as to_jsonb writes it: a json or jsonb value, an array, a "
+        "row, or a value of a type not known to read back the same (a reg* type's text follows "
+        "search_path) would come back as another value.",
         "Order pages by columns of scalar types.");
 }
 
@@ -1656,7 +1657,8 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         // another number; refused by the column's type, whatever the rows hold. An interval's
         // or money's text depends on a setting: the cursor is bound to it.
         Oid type = pg::column_info(table, term.column).type;
-        if (!pg::renders_as_its_text(type))
+        std::optional<std::string> settings = pg::cursor_settings(type);
+        if (!settings)
             throw not_scalar_order(term.column);
         if (pg::float_rendered_rounded(type)) {
             throw Error(sqlstate::kFeatureNotSupported,
@@ -1666,9 +1668,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         "A cursor would carry its values rounded.",
                         "SET extra_float_digits = 1 (PostgreSQL's default).");
         }
-        std::string setting = pg::text_form_setting(type);
-        if (!setting.empty())
-            context += " " + setting;
+        context += *settings;
     }
 
     bool before = cursor_key == "before";

@@ -29,6 +29,8 @@ extern "C" {
 #include "utils/typcache.h"
 #include "utils/float.h"
 #include "utils/pg_locale.h"
+#include "utils/datetime.h"
+#include "pgtime.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/dependency.h"
 #include "commands/extension.h"
@@ -845,23 +847,55 @@ void require_internal_schema() {
     }
 }
 
-bool renders_as_its_text(Oid type) {
-    return guarded([type] {
-        Oid base = getBaseType(type);
-        return base != JSONOID && base != JSONBOID && !OidIsValid(get_element_type(base)) &&
-               !type_is_rowtype(base);
-    });
-}
-
 namespace {
 
-// Whether values of the type hold a float4 or float8 anywhere (through domains, arrays, ranges
-// and composite types' fields).
+// Built-in types whose text form depends on no setting and holds no float: what to_jsonb writes
+// of them reads back as the same value.
+bool plain_scalar(Oid base) {
+    switch (base) {
+        case BOOLOID:
+        case INT2OID:
+        case INT4OID:
+        case INT8OID:
+        case NUMERICOID:
+        case TEXTOID:
+        case VARCHAROID:
+        case BPCHAROID:
+        case NAMEOID:
+        case CHAROID:
+        case UUIDOID:
+        case BYTEAOID:
+        case OIDOID:
+        case INETOID:
+        case CIDROID:
+        case MACADDROID:
+        case MACADDR8OID:
+        case BITOID:
+        case VARBITOID:
+        case TIMEOID:
+        case TIMETZOID:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool datetime(Oid base) {
+    return base == DATEOID || base == TIMESTAMPOID || base == TIMESTAMPTZOID;
+}
+
+// Whether values of the type may hold a float4 or float8 (through domains, arrays, ranges and
+// composite types' fields): true for a float, and for any base type not known to hold none
+// (geometric types, an extension's types such as cube).
 bool holds_float(Oid type) {
     check_stack_depth();
     Oid base = getBaseType(type);
     if (base == FLOAT4OID || base == FLOAT8OID)
         return true;
+    if (plain_scalar(base) || datetime(base) || base == INTERVALOID || base == CASHOID ||
+        base == JSONOID || base == JSONBOID || type_is_enum(base)) {
+        return false;
+    }
     Oid element = get_element_type(base);
     if (OidIsValid(element))
         return holds_float(element);
@@ -869,8 +903,10 @@ bool holds_float(Oid type) {
         return holds_float(get_range_subtype(base));
     if (type_is_multirange(base))
         return holds_float(get_range_subtype(get_multirange_range(base)));
-    if (!type_is_rowtype(base) || base == RECORDOID)
-        return false;
+    if (!type_is_rowtype(base))
+        return true;
+    if (base == RECORDOID)
+        return true;
     TupleDesc descriptor = lookup_rowtype_tupdesc(base, -1);
     bool found = false;
     for (int i = 0; i < descriptor->natts && !found; i++) {
@@ -879,6 +915,39 @@ bool holds_float(Oid type) {
     }
     ReleaseTupleDesc(descriptor);
     return found;
+}
+
+// The settings a type's text form depends on; `known` false when it is not known to read back
+// as the same value (or is not a scalar).
+struct TextSettings {
+    bool known = true;
+    bool interval_style = false;
+    bool monetary = false;
+    bool date_style = false;
+    bool time_zone = false;
+};
+
+// `in_text`: inside a range's text, where dates and timestamps are written by DateStyle rather
+// than as to_jsonb's ISO 8601.
+void cursor_text(Oid type, bool in_text, TextSettings* out) {
+    check_stack_depth();
+    Oid base = getBaseType(type);
+    if (plain_scalar(base) || base == FLOAT4OID || base == FLOAT8OID || type_is_enum(base))
+        return;
+    if (datetime(base)) {
+        out->date_style = out->date_style || in_text;
+        out->time_zone = out->time_zone || (in_text && base == TIMESTAMPTZOID);
+    } else if (base == INTERVALOID) {
+        out->interval_style = true;
+    } else if (base == CASHOID) {
+        out->monetary = true;
+    } else if (type_is_range(base)) {
+        cursor_text(get_range_subtype(base), true, out);
+    } else if (type_is_multirange(base)) {
+        cursor_text(get_range_subtype(get_multirange_range(base)), true, out);
+    } else {
+        out->known = false;  // json, jsonb, arrays, rows, and types whose text is not known
+    }
 }
 
 }  // namespace
@@ -893,13 +962,25 @@ bool float_rendered_rounded(Oid type) {
     return guarded([type] { return holds_float(type); });
 }
 
-std::string text_form_setting(Oid type) {
-    Oid base = guarded([type] { return getBaseType(type); });
-    if (base == INTERVALOID)
-        return fmt::format("IntervalStyle={}", IntervalStyle);
-    if (base == CASHOID)
-        return fmt::format("lc_monetary={}", locale_monetary == nullptr ? "" : locale_monetary);
-    return "";
+std::optional<std::string> cursor_settings(Oid type) {
+    TextSettings found = guarded([type] {
+        TextSettings settings;
+        cursor_text(type, false, &settings);
+        return settings;
+    });
+    if (!found.known)
+        return std::nullopt;
+    std::string settings;
+    if (found.interval_style)
+        settings += fmt::format(" IntervalStyle={}", IntervalStyle);
+    if (found.monetary)
+        settings +=
+            fmt::format(" lc_monetary={}", locale_monetary == nullptr ? "" : locale_monetary);
+    if (found.date_style)
+        settings += fmt::format(" DateStyle={}/{}", DateStyle, DateOrder);
+    if (found.time_zone)
+        settings += fmt::format(" TimeZone={}", pg_get_timezone_name(session_timezone));
+    return settings;
 }
 
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {

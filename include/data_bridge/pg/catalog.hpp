@@ -3,6 +3,7 @@
 // redirect.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -173,20 +174,19 @@ bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 // expands them into their fields.
 bool is_row_type(Oid type);
 
-// Whether to_jsonb renders values of the type rounded just now: while extra_float_digits is
-// below 1, a floating-point type, or a domain, array, range or composite type holding one.
+// Whether to_jsonb may render values of the type rounded just now: while extra_float_digits is
+// below 1, a float, a type holding one (through a domain, array, range or composite), or a type
+// not known to hold none (geometric types, an extension's such as cube).
 bool float_rendered_rounded(Oid type);
 // extra_float_digits is below 1 just now (the quick test before the type's).
 bool floats_render_rounded();
 
-// The setting the type's text form depends on besides DateStyle-free ISO dates, as
-// "IntervalStyle=..." or "lc_monetary=..." (an interval, money, or a domain over one), to bind a
-// cursor to; "" for none.
-std::string text_form_setting(Oid type);
-
-// Whether to_jsonb renders every value of the type as a JSON scalar its text input reads back
-// (not json or jsonb, whose null and strings are values of their own; not an array or a row).
-bool renders_as_its_text(Oid type);
+// For a page cursor, which carries a value as to_jsonb writes it and reads it back by the type's
+// input: the settings its text depends on (" IntervalStyle=..", " lc_monetary=..", inside a
+// range " DateStyle=.." and " TimeZone=..") to bind the cursor to, "" for none; std::nullopt for
+// a type whose values do not come back so (json, jsonb, arrays, rows, and types not known to,
+// such as reg* types, whose text follows search_path).
+std::optional<std::string> cursor_settings(Oid type);
 
 // Statements name functions of schema data_bridge_internal, which the extension's objects
 // (0.2.0 on) create as a member of the extension. Throws 55000 unless it is that schema: under
