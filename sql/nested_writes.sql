@@ -497,3 +497,21 @@ SELECT insert_with_relations('ko_parents', '{"v": "x", "kids": [{}]}', '[{"name"
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE ko_kids, ko_parents;
 DROP FUNCTION ko_skip();
+-- A null many-to-one in a multi-tenant schema: only the key's own column is written NULL, the
+-- tenant column (given, or filled by another relation) keeps its value (MATCH SIMPLE: no
+-- reference).
+CREATE TABLE mn_tenants (id bigint PRIMARY KEY);
+CREATE TABLE mn_projects (tenant_id bigint REFERENCES mn_tenants, id int, PRIMARY KEY (tenant_id, id));
+CREATE TABLE mn_users (tenant_id bigint REFERENCES mn_tenants, id int, PRIMARY KEY (tenant_id, id));
+CREATE TABLE mn_tasks (tenant_id bigint NOT NULL REFERENCES mn_tenants, id serial, title text, project_id int,
+    assignee_id int, PRIMARY KEY (tenant_id, id), FOREIGN KEY (tenant_id, project_id) REFERENCES mn_projects,
+    FOREIGN KEY (tenant_id, assignee_id) REFERENCES mn_users);
+INSERT INTO mn_tenants VALUES (1);
+INSERT INTO mn_projects VALUES (1, 10);
+INSERT INTO mn_users VALUES (1, 20);
+SELECT insert_with_relations('mn_tasks', '{"tenant_id": 1, "title": "d", "assignee": null}',
+    '[{"name": "assignee", "table": "mn_users"}]') #- '{id}' AS given_tenant;
+SELECT insert_with_relations('mn_tasks', '{"title": "c", "project": {"connect": {"tenant_id": 1, "id": 10}}, "assignee": null}',
+    '[{"name": "project", "table": "mn_projects"}, {"name": "assignee", "table": "mn_users"}]') #- '{id}' AS filled_tenant;
+SELECT title, tenant_id, project_id, assignee_id FROM mn_tasks ORDER BY id;
+DROP TABLE mn_tasks, mn_users, mn_projects, mn_tenants;

@@ -145,6 +145,10 @@ class Writer {
             if (link.kind == LinkKind::kManyToOne)
                 write_many_to_one(link, items);
         }
+        for (const Link& link : links) {
+            if (link.kind == LinkKind::kManyToOne)
+                null_relation_keys(link, items);
+        }
         insert_rows(table, on_conflict, items);
         for (const Link& link : links) {
             if (link.kind == LinkKind::kOneToMany)
@@ -356,6 +360,31 @@ class Writer {
         return value == nullptr ? JsonValue() : *value;
     }
 
+    // A many-to-one relation given as null references no row: its key columns that nothing else
+    // gives or fills are written NULL (not their defaults, which could reference a row the
+    // returned tree does not show); a column shared with another key (a tenant's) keeps its
+    // value. Refused (22023) when every column of the key still has a value: the row would
+    // reference one.
+    static void null_relation_keys(const Link& link, std::vector<Item*>& owners) {
+        for (Item* owner : owners) {
+            const JsonValue* value = owner->object->find(link.name);
+            if (value == nullptr || !value->is_null())
+                continue;
+            bool references = true;
+            for (const std::string& column : link.direct.parent_columns) {
+                const JsonValue* present = owner->row.find(column);
+                if (present == nullptr)
+                    owner->row.members.emplace_back(column, JsonValue());
+                if (present == nullptr || present->is_null())
+                    references = false;
+            }
+            if (references) {
+                bad(owner->path + "." + link.name,
+                    "is null, but the columns of its foreign key are given values");
+            }
+        }
+    }
+
     // Rows the level's objects reference: inserted first (or, {"connect": {...}}, found), and
     // their keys copied into the objects' foreign-key columns.
     void write_many_to_one(const Link& link, std::vector<Item*>& owners) {
@@ -368,21 +397,8 @@ class Writer {
                 continue;
             std::string path = owner->path + "." + link.name;
             if (value->is_null()) {
-                // No related row: the foreign key is NULL (not the column's default, which would
-                // reference a row the returned tree does not show), unless given as NULL too.
-                for (const std::string& column : link.direct.parent_columns) {
-                    if (const JsonValue* present = owner->row.find(column)) {
-                        if (!present->is_null()) {
-                            bad(owner->path + "." + column,
-                                fmt::format("has another value than the one \"{}\" fills in",
-                                            link.name));
-                        }
-                        continue;
-                    }
-                    owner->row.members.emplace_back(column, JsonValue());
-                }
                 owner->related.emplace_back(link.name, JsonValue());
-                continue;
+                continue;  // its key columns: null_relation_keys, once every relation filled its
             }
             if (!value->is_object())
                 bad(path,
