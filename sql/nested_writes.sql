@@ -515,3 +515,16 @@ SELECT insert_with_relations('mn_tasks', '{"title": "c", "project": {"connect": 
     '[{"name": "project", "table": "mn_projects"}, {"name": "assignee", "table": "mn_users"}]') #- '{id}' AS filled_tenant;
 SELECT title, tenant_id, project_id, assignee_id FROM mn_tasks ORDER BY id;
 DROP TABLE mn_tasks, mn_users, mn_projects, mn_tenants;
+-- Written one by one (a BEFORE trigger), an update of the same row twice is refused as the one
+-- statement refuses it (21000), with or without the trigger.
+CREATE TABLE tw_rows (id int PRIMARY KEY, v text, updated_at timestamptz);
+SELECT insert_with_relations('tw_rows', '[{"id": 1, "v": "a"}, {"id": 1, "v": "b"}]', '[]', '{"update": ["v"]}');
+\echo :LAST_ERROR_SQLSTATE
+CREATE FUNCTION tw_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER tw_touch BEFORE INSERT OR UPDATE ON tw_rows FOR EACH ROW EXECUTE FUNCTION tw_touch();
+SELECT insert_with_relations('tw_rows', '[{"id": 1, "v": "a"}, {"id": 1, "v": "b"}]', '[]', '{"update": ["v"]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT insert_with_relations('tw_rows', '[{"id": 1, "v": "a"}, {"id": 2, "v": "b"}, {"id": 1, "v": "c"}]', '[]',
+    '"do_nothing"') #- '{0,updated_at}' #- '{1,updated_at}' #- '{2,updated_at}' AS kept_once;
+DROP TABLE tw_rows;
+DROP FUNCTION tw_touch();

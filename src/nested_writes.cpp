@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -702,6 +703,31 @@ class Writer {
         return out;
     }
 
+    // A value as text: its kind, then its text, elements or members (a row type's key is an
+    // object): equal texts for equal values as to_jsonb renders them.
+    static void value_text(const JsonValue& value, std::string& out) {
+        out += std::to_string(static_cast<int>(value.kind));
+        out += value.boolean ? 't' : 'f';
+        out += std::to_string(value.text.size()) + ':' + value.text;
+        for (const JsonValue& element : value.elements)
+            value_text(element, out);
+        for (const auto& [name, member] : value.members) {
+            out += std::to_string(name.size()) + ':' + name;
+            value_text(member, out);
+        }
+        out += ';';
+    }
+
+    // A stored row's key as text: equal for the same row.
+    static std::string stored_key_text(const JsonValue& row, const std::vector<std::string>& key) {
+        std::string text;
+        for (const std::string& column : key) {
+            const JsonValue* value = row.find(column);
+            value_text(value == nullptr ? JsonValue() : *value, text);
+        }
+        return text;
+    }
+
     void upsert(Oid table, const OnConflict& on_conflict, Datum rows,
                 const pg::ArrayOfObjects& shape, std::vector<Item*>& items) {
         std::vector<std::string> key_names;
@@ -774,14 +800,38 @@ class Writer {
             } else {
                 runs.push_back(group.positions);
             }
+            std::set<std::string> updated;  // keys of rows an update wrote, one by one
             for (const std::vector<int>& run : runs) {
                 long run_unmatched = 0;
+                // One by one, each statement gets a document of its object alone: the whole
+                // document each time would cost the square of its length.
+                Datum run_rows = rows;
+                std::vector<int> run_positions = run;
+                if (one_by_one) {
+                    pg::ArrayOfObjects one_shape;
+                    std::vector<Item*> one{items[run[0] - 1]};
+                    run_rows = rows_array(one, one_shape);
+                    run_positions = {1};
+                }
                 for (auto& [position, row] :
-                     positioned_rows(table, sql, rows, run, &run_unmatched)) {
-                    if (row.is_null())
-                        not_written.push_back(static_cast<int>(position));
-                    else
-                        items[position - 1]->stored = std::move(row);
+                     positioned_rows(table, sql, run_rows, run_positions, &run_unmatched)) {
+                    long at = one_by_one ? run[0] : position;
+                    if (row.is_null()) {
+                        not_written.push_back(static_cast<int>(at));
+                        continue;
+                    }
+                    // As one statement would refuse it: an update may not write a row twice.
+                    if (one_by_one && on_conflict.action == OnConflict::Action::kUpdate &&
+                        !updated.insert(stored_key_text(row, key_names)).second) {
+                        throw at_path(
+                            Error("21000",
+                                  "ON CONFLICT DO UPDATE command cannot affect row a second time",
+                                  {},
+                                  "Ensure that no rows proposed for insertion within the same "
+                                  "command have duplicate constrained values."),
+                            items[at - 1]->path);
+                    }
+                    items[at - 1]->stored = std::move(row);
                 }
                 unmatched += run_unmatched;
                 if (unmatched > 0)
