@@ -457,6 +457,12 @@ SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 6, "lines": [
 SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 6, "lines": [{"tenant": 2, "qty": 1}]}',
     '[{"name": "lines", "table": "mt_lines"}]');
 \echo :LAST_ERROR_SQLSTATE
+-- The same value written otherwise (a client sending ids as strings) is the same value of the
+-- column's type.
+SELECT insert_with_relations('mt_orders', '{"tenant": 1, "id": 7, "lines": [{"tenant": "1", "qty": 4,
+        "product": {"connect": {"tenant": 1, "id": 7}}}]}',
+    '[{"name": "lines", "table": "mt_lines", "relations": [{"name": "product", "table": "mt_products"}]}]')
+    #> '{lines,0,tenant}' AS tenant_as_text;
 DROP TABLE mt_lines, mt_products, mt_orders;
 -- A many-to-one relation given as null writes a NULL foreign key (not the column's default,
 -- which the returned tree would not show); the key given as another value too is refused.

@@ -127,7 +127,7 @@ class Writer {
                 // A column two keys share (a tenant's in each composite key) may be given too,
                 // with the same value.
                 if (const JsonValue* given = item->row.find(column)) {
-                    if (!same_scalar(*given, value)) {
+                    if (!pg::same_column_value(table, column, *given, value)) {
                         bad(item->path + "." + column,
                             "is filled from the related row and cannot be given another value");
                     }
@@ -144,7 +144,7 @@ class Writer {
 
         for (const Link& link : links) {
             if (link.kind == LinkKind::kManyToOne)
-                write_many_to_one(link, items);
+                write_many_to_one(table, link, items);
         }
         for (const Link& link : links) {
             if (link.kind == LinkKind::kManyToOne)
@@ -388,7 +388,7 @@ class Writer {
 
     // Rows the level's objects reference: inserted first (or, {"connect": {...}}, found), and
     // their keys copied into the objects' foreign-key columns.
-    void write_many_to_one(const Link& link, std::vector<Item*>& owners) {
+    void write_many_to_one(Oid table, const Link& link, std::vector<Item*>& owners) {
         std::deque<Item> inserted, connected;
         std::vector<Item*> inserted_rows, connected_rows;
         std::vector<std::pair<Item*, Item*>> pairs;  // owner, related row
@@ -422,7 +422,7 @@ class Writer {
                 JsonValue value = linked_value(*related, link.table, link.direct.child_columns[i]);
                 // Given, or filled by another key sharing the column: the same value only.
                 if (const JsonValue* present = owner->row.find(column)) {
-                    if (!same_scalar(*present, value)) {
+                    if (!pg::same_column_value(table, column, *present, value)) {
                         bad(owner->path + "." + column,
                             fmt::format("has another value than the one \"{}\" fills in",
                                         link.name));

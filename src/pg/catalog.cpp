@@ -952,6 +952,45 @@ void cursor_text(Oid type, bool in_text, TextSettings* out) {
 
 }  // namespace
 
+bool same_column_value(Oid relid, const std::string& column, const JsonValue& a,
+                       const JsonValue& b) {
+    if (same_scalar(a, b))
+        return true;
+    auto scalar_text = [](const JsonValue& value) -> std::optional<std::string> {
+        switch (value.kind) {
+            case JsonValue::Kind::kBool:
+                return std::string(value.boolean ? "true" : "false");
+            case JsonValue::Kind::kNumber:
+            case JsonValue::Kind::kString:
+                return value.text;
+            default:
+                return std::nullopt;
+        }
+    };
+    std::optional<std::string> left = scalar_text(a), right = scalar_text(b);
+    if (!left || !right)
+        return false;
+    ColumnInfo info = column_info(relid, column);
+    const char* left_text = left->c_str();
+    const char* right_text = right->c_str();
+    Oid type = info.type;
+    int32 typmod = info.typmod;
+    AttrNumber attnum = info.attnum;
+    return guarded([relid, attnum, type, typmod, left_text, right_text] {
+        Oid input, io_parameter;
+        getTypeInputInfo(type, &input, &io_parameter);
+        TypeCacheEntry* entry = lookup_type_cache(getBaseType(type), TYPECACHE_EQ_OPR_FINFO);
+        if (!OidIsValid(entry->eq_opr_finfo.fn_oid))
+            return false;
+        Datum x = OidInputFunctionCall(input, const_cast<char*>(left_text), io_parameter, typmod);
+        Datum y = OidInputFunctionCall(input, const_cast<char*>(right_text), io_parameter, typmod);
+        Oid column_type, collation;
+        int32 column_typmod;
+        get_atttypetypmodcoll(relid, attnum, &column_type, &column_typmod, &collation);
+        return DatumGetBool(FunctionCall2Coll(&entry->eq_opr_finfo, collation, x, y));
+    });
+}
+
 bool floats_render_rounded() {
     return extra_float_digits < 1;
 }

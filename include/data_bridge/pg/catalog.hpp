@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data_bridge/core/foreign_key.hpp"
+#include "data_bridge/core/json_value.hpp"
 #include "data_bridge/core/relation_link.hpp"
 #include "data_bridge/pg/postgres.hpp"
 
@@ -198,6 +199,12 @@ void require_internal_schema();
 // Whether the table, or any of its partitions or inheritance children, has a BEFORE INSERT or
 // BEFORE UPDATE row trigger (one that may change the row written).
 bool has_before_row_triggers(Oid relid);
+
+// Whether two JSON values given for the column are the same value of its type: the same scalar
+// as written, or equal by the type's equality once each is read by the type's input (a bigint
+// tenant id sent as "1" and as 1). Arrays, objects and NULL against a value are never the same.
+bool same_column_value(Oid relid, const std::string& column, const JsonValue& a,
+                       const JsonValue& b);
 
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
