@@ -302,3 +302,28 @@ SELECT data_bridge_internal._transaction_deleted_rows(ARRAY['tdr_parent', 'publi
 SELECT data_bridge_internal._transaction_deleted_rows(ARRAY['tdr_nowhere']);
 ROLLBACK;
 DROP TABLE "tdr Child", tdr_parent;
+-- PostgreSQL's refusal names the referencing table, its schema and the key: a key of the same
+-- name in another schema, or on another table, does not block. The plan then matches what
+-- the DELETE does (the SET DEFAULT line acts once the RESTRICT rows are gone).
+CREATE SCHEMA cd_s1;
+CREATE SCHEMA cd_s2;
+CREATE TABLE cd_named (id int PRIMARY KEY);
+CREATE TABLE cd_s1.kid (id int PRIMARY KEY, a_id int REFERENCES cd_named ON DELETE RESTRICT);
+CREATE TABLE cd_s2.kid (id int PRIMARY KEY, a_id int DEFAULT NULL REFERENCES cd_named ON DELETE SET DEFAULT);
+INSERT INTO cd_named VALUES (1);
+INSERT INTO cd_s1.kid VALUES (1, 1);
+INSERT INTO cd_s2.kid VALUES (1, 1);
+SELECT table_name::text, action, rows, blocks FROM delete_plan('cd_named', 1) ORDER BY depth, table_name::text;
+DELETE FROM cd_s1.kid;
+SELECT table_name::text, action, rows, blocks FROM delete_plan('cd_named', 1) ORDER BY depth, table_name::text;
+DROP TABLE cd_s1.kid, cd_s2.kid, cd_named;
+DROP SCHEMA cd_s1, cd_s2;
+-- A SET NULL of some columns of a MATCH FULL key is refused by the updated row's check: the
+-- plan marks its line, as for any 23503, rather than failing.
+CREATE TABLE cd_full (x int, y int, PRIMARY KEY (x, y));
+CREATE TABLE cd_full_refs (id int PRIMARY KEY, x int, y int,
+    CONSTRAINT cd_full_fk FOREIGN KEY (x, y) REFERENCES cd_full MATCH FULL ON DELETE SET NULL (x));
+INSERT INTO cd_full VALUES (1, 1);
+INSERT INTO cd_full_refs VALUES (1, 1, 1);
+SELECT table_name::text, action, rows, blocks FROM delete_plan('cd_full', '{"x": 1, "y": 1}'::jsonb) ORDER BY depth;
+DROP TABLE cd_full_refs, cd_full;

@@ -1643,12 +1643,14 @@ std::vector<Refusal> declared_refusals(const Refusal& refusal, const std::string
         Refusal root = refusal;
         root.constraint = declared.constraint;
         root.table = declared.table;
+        root.schema.clear();  // matched by name: a partition's root may be in another schema
         candidates.push_back(root);
     }
     for (int i = 0; i < list_length(declared.ancestors); i++) {
         Oid ancestor = list_nth_oid(declared.ancestors, i);
         Refusal up = refusal;
         up.table = pg::relation_name(ancestor);
+        up.schema.clear();
         candidates.push_back(up);
     }
     return candidates;
@@ -1747,7 +1749,8 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
     }
     if (refusal) {
         const ErrorFields& fields = refusal->fields();
-        Refusal named{refusal->code(), fields.table, fields.column, fields.constraint};
+        Refusal named{refusal->code(), fields.table, fields.column, fields.constraint,
+                      fields.schema};
         // Citus passes a worker's 23503 on without the fields that name the key.
         bool unnamed =
             count.citus && named.code == sqlstate::kForeignKeyViolation && named.constraint.empty();

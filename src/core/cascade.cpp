@@ -161,13 +161,21 @@ void CascadeLedger::settle(std::vector<CascadeStep>& steps) const {
 
 namespace {
 
+// Whether the refusal names this table (its schema too, when given).
+bool names_table(const Refusal& refusal, const TableName& table) {
+    return refusal.table.empty() || (refusal.table == table.name &&
+                                     (refusal.schema.empty() || refusal.schema == table.schema));
+}
+
 bool points_at(const CascadeStep& step, const Refusal& refusal) {
     const ForeignKey& key = *step.key;
     if (refusal.code == sqlstate::kForeignKeyViolation) {
-        bool table_matches = refusal.table.empty() || refusal.table == key.source.name ||
-                             refusal.table == key.target.name;
-        return key.name == refusal.constraint && table_matches &&
-               step.kind != CascadeStepKind::kDelete && step.kind != CascadeStepKind::kSetNull;
+        if (key.name != refusal.constraint)
+            return false;
+        // ri_ReportViolation names the referencing table and its schema, for a reference left
+        // behind as for a SET DEFAULT to a missing key or a SET NULL of some columns of a
+        // MATCH FULL key.
+        return step.kind != CascadeStepKind::kDelete && names_table(refusal, key.source);
     }
     if (refusal.code == sqlstate::kNotNullViolation) {
         if (step.kind != CascadeStepKind::kSetNull && step.kind != CascadeStepKind::kSetDefault)

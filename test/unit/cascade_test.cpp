@@ -35,8 +35,8 @@ TEST(MarkRefusal, RestrictNamedByPostgresBlocks) {
     ForeignKey cascade = key("child_fk", "child", "parent", FkAction::kCascade);
     ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kRestrict);
     std::vector<CascadeStep> steps{step(cascade, 2), step(restrict, 1)};
-    // ri_ReportViolation names the referenced table for a delete.
-    EXPECT_TRUE(mark_refusal(steps, {"23503", "parent", "", "audit_fk"}));
+    // ri_ReportViolation names the referencing table, for a delete too.
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "audit", "", "audit_fk", ""}));
     EXPECT_FALSE(steps[0].blocks);
     EXPECT_TRUE(steps[1].blocks);
 }
@@ -45,12 +45,12 @@ TEST(MarkRefusal, PrefersLinesThatActOnRows) {
     // The same key reached along two paths: only the path with rows left blocks.
     ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kNoAction);
     std::vector<CascadeStep> steps{step(restrict, 0), step(restrict, 3)};
-    EXPECT_TRUE(mark_refusal(steps, {"23503", "audit", "", "audit_fk"}));
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "audit", "", "audit_fk", ""}));
     EXPECT_FALSE(steps[0].blocks);
     EXPECT_TRUE(steps[1].blocks);
     // When no line acts on rows (the rows were deleted anyway), every matching line is marked.
     std::vector<CascadeStep> none{step(restrict, 0)};
-    EXPECT_TRUE(mark_refusal(none, {"23503", "audit", "", "audit_fk"}));
+    EXPECT_TRUE(mark_refusal(none, {"23503", "audit", "", "audit_fk", ""}));
     EXPECT_TRUE(none[0].blocks);
 }
 
@@ -72,10 +72,34 @@ TEST(MarkRefusal, UnnamedRefusalMarksEveryRemainingReference) {
     EXPECT_FALSE(mark_unnamed_refusal(none));
 }
 
+TEST(MarkRefusal, SameNameElsewhereDoesNotBlock) {
+    // Two keys named alike: a RESTRICT from audit into parent, and a SET DEFAULT from notes into
+    // audit, or another schema's audit key of the same name. PostgreSQL's refusal names the
+    // RESTRICT's referencing table, with its schema.
+    ForeignKey restrict = key("fk", "audit", "parent", FkAction::kRestrict);
+    ForeignKey set_default = key("fk", "notes", "audit", FkAction::kSetDefault);
+    ForeignKey elsewhere = key("fk", "audit", "parent", FkAction::kRestrict);
+    elsewhere.source.schema = elsewhere.target.schema = "other";
+    std::vector<CascadeStep> steps{step(restrict, 1), step(set_default, 1), step(elsewhere, 1)};
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "audit", "", "fk", "public"}));
+    EXPECT_TRUE(steps[0].blocks);
+    EXPECT_FALSE(steps[1].blocks);
+    EXPECT_FALSE(steps[2].blocks);
+}
+
+TEST(MarkRefusal, SetNullOfAMatchFullKey) {
+    // SET NULL of some columns of a MATCH FULL key: the updated row's check refuses it.
+    ForeignKey set_null = key("k_fk", "k", "a", FkAction::kSetNull, {"x", "y"});
+    set_null.on_delete_set_columns = {"x"};
+    std::vector<CascadeStep> steps{step(set_null, 1)};
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "k", "", "k_fk", ""}));
+    EXPECT_TRUE(steps[0].blocks);
+}
+
 TEST(MarkRefusal, SetDefaultToMissingKey) {
     ForeignKey set_default = key("d_fk", "d", "parent", FkAction::kSetDefault);
     std::vector<CascadeStep> steps{step(set_default, 1)};
-    EXPECT_TRUE(mark_refusal(steps, {"23503", "d", "", "d_fk"}));
+    EXPECT_TRUE(mark_refusal(steps, {"23503", "d", "", "d_fk", ""}));
     EXPECT_TRUE(steps[0].blocks);
 }
 
@@ -83,23 +107,23 @@ TEST(MarkRefusal, NotNullNamesTableAndColumn) {
     ForeignKey set_null = key("n_fk", "n", "parent", FkAction::kSetNull, {"p"});
     ForeignKey other = key("m_fk", "m", "parent", FkAction::kSetNull, {"p"});
     std::vector<CascadeStep> steps{step(other, 1), step(set_null, 1)};
-    EXPECT_TRUE(mark_refusal(steps, {"23502", "n", "p", ""}));
+    EXPECT_TRUE(mark_refusal(steps, {"23502", "n", "p", "", ""}));
     EXPECT_FALSE(steps[0].blocks);
     EXPECT_TRUE(steps[1].blocks);
     // SET NULL (col) lists only some columns.
     ForeignKey partial = key("q_fk", "q", "parent", FkAction::kSetNull, {"a", "b"});
     partial.on_delete_set_columns = {"b"};
     std::vector<CascadeStep> only_b{step(partial, 1)};
-    EXPECT_FALSE(mark_refusal(only_b, {"23502", "q", "a", ""}));
-    EXPECT_TRUE(mark_refusal(only_b, {"23502", "q", "b", ""}));
+    EXPECT_FALSE(mark_refusal(only_b, {"23502", "q", "a", "", ""}));
+    EXPECT_TRUE(mark_refusal(only_b, {"23502", "q", "b", "", ""}));
 }
 
 TEST(MarkRefusal, OtherFailuresMatchNoLine) {
     ForeignKey restrict = key("audit_fk", "audit", "parent", FkAction::kRestrict);
     std::vector<CascadeStep> steps{step(restrict, 1)};
-    EXPECT_FALSE(mark_refusal(steps, {"P0001", "", "", ""}));  // a trigger's RAISE
-    EXPECT_FALSE(mark_refusal(steps, {"42501", "audit", "", ""}));
-    EXPECT_FALSE(mark_refusal(steps, {"23503", "audit", "", "another_fk"}));
+    EXPECT_FALSE(mark_refusal(steps, {"P0001", "", "", "", ""}));  // a trigger's RAISE
+    EXPECT_FALSE(mark_refusal(steps, {"42501", "audit", "", "", ""}));
+    EXPECT_FALSE(mark_refusal(steps, {"23503", "audit", "", "another_fk", ""}));
     EXPECT_FALSE(steps[0].blocks);
 }
 

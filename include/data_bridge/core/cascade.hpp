@@ -121,6 +121,7 @@ struct Refusal {
     std::string table;
     std::string column;
     std::string constraint;
+    std::string schema;  // the table's, when PostgreSQL gave it
 };
 
 // Marks as blocking the plan lines the refusal points at: for 23503, the lines of the foreign
