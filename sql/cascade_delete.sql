@@ -327,3 +327,18 @@ INSERT INTO cd_full VALUES (1, 1);
 INSERT INTO cd_full_refs VALUES (1, 1, 1);
 SELECT table_name::text, action, rows, blocks FROM delete_plan('cd_full', '{"x": 1, "y": 1}'::jsonb) ORDER BY depth;
 DROP TABLE cd_full_refs, cd_full;
+-- Under a nondeterministic collation of the referenced key the foreign-key triggers compare by
+-- it ('ABC' references 'abc'): the walk compares alike, so the plan has the rows the DELETE
+-- reaches.
+CREATE COLLATION cd_blind (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE cd_codes (id text COLLATE cd_blind PRIMARY KEY);
+CREATE TABLE cd_code_uses (id int PRIMARY KEY, code text REFERENCES cd_codes ON DELETE CASCADE);
+CREATE TABLE cd_code_pins (id int PRIMARY KEY, code text REFERENCES cd_codes ON DELETE RESTRICT);
+INSERT INTO cd_codes VALUES ('abc');
+INSERT INTO cd_code_uses VALUES (1, 'ABC');
+INSERT INTO cd_code_pins VALUES (1, 'Abc');
+SELECT table_name, action, rows, rows_exist, blocks FROM delete_plan('cd_codes', 'abc'::text) ORDER BY depth, table_name::text;
+DELETE FROM cd_code_pins;
+SELECT table_name, action, rows, blocks FROM delete_plan('cd_codes', 'abc'::text) ORDER BY depth, table_name::text;
+DROP TABLE cd_code_pins, cd_code_uses, cd_codes;
+DROP COLLATION cd_blind;

@@ -757,6 +757,10 @@ class CascadeWalk {
             Datum array = pg::guarded(
                 [values_ref, taken_ref] { return value_array(*values_ref, *taken_ref); });
             pg::KeyComparison comparison = pg::reference_comparison(source_column, values.type);
+            // Compared as PostgreSQL's triggers compare: under a nondeterministic referenced
+            // collation, by it ('ABC' references 'abc' under a case-insensitive one).
+            comparison.column += pg::reference_collation_sql(
+                key.source_relid, key.source_columns[i], key.target_relid, key.target_columns[i]);
             referencing.push_back({comparison.column, comparison.equals, comparison.convert_to,
                                    parameters.add(array_type, array, false),
                                    pg::is_row_type(values.type)});

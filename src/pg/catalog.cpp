@@ -32,6 +32,7 @@ extern "C" {
 #include "utils/datetime.h"
 #include "pgtime.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/dependency.h"
 #include "commands/extension.h"
 #include "catalog/pg_inherits.h"
@@ -989,6 +990,38 @@ bool same_column_value(Oid relid, const std::string& column, const JsonValue& a,
         get_atttypetypmodcoll(relid, attnum, &column_type, &column_typmod, &collation);
         return DatumGetBool(FunctionCall2Coll(&entry->eq_opr_finfo, collation, x, y));
     });
+}
+
+std::string reference_collation_sql(Oid source_relid, const std::string& source_column,
+                                    Oid target_relid, const std::string& target_column) {
+    AttrNumber source = column_info(source_relid, source_column).attnum;
+    AttrNumber target = column_info(target_relid, target_column).attnum;
+    struct Found {
+        Oid collation;
+        char* schema;
+        char* name;
+    };
+    Found found = guarded([source_relid, source, target_relid, target]() -> Found {
+        Oid type, source_collation, target_collation;
+        int32 typmod;
+        get_atttypetypmodcoll(source_relid, source, &type, &typmod, &source_collation);
+        get_atttypetypmodcoll(target_relid, target, &type, &typmod, &target_collation);
+        if (!OidIsValid(target_collation) || target_collation == source_collation ||
+            get_collation_isdeterministic(target_collation)) {
+            return Found{InvalidOid, nullptr, nullptr};
+        }
+        HeapTuple tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(target_collation));
+        if (!HeapTupleIsValid(tuple))
+            elog(ERROR, "cache lookup failed for collation %u", target_collation);
+        auto* form = (Form_pg_collation)GETSTRUCT(tuple);
+        Found out{target_collation, get_namespace_name(form->collnamespace),
+                  pstrdup(NameStr(form->collname))};
+        ReleaseSysCache(tuple);
+        return out;
+    });
+    if (!OidIsValid(found.collation))
+        return "";
+    return " COLLATE " + quoted_identifier(found.schema) + "." + quoted_identifier(found.name);
 }
 
 bool floats_render_rounded() {

@@ -206,6 +206,12 @@ bool has_before_row_triggers(Oid relid);
 bool same_column_value(Oid relid, const std::string& column, const JsonValue& a,
                        const JsonValue& b);
 
+// " COLLATE schema.name" where PostgreSQL's foreign-key triggers compare a referencing column
+// with its referenced one under the referenced column's collation (it is nondeterministic and
+// differs from the referencing column's), else "".
+std::string reference_collation_sql(Oid source_relid, const std::string& source_column,
+                                    Oid target_relid, const std::string& target_column);
+
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
 
