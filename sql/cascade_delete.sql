@@ -342,3 +342,20 @@ DELETE FROM cd_code_pins;
 SELECT table_name, action, rows, blocks FROM delete_plan('cd_codes', 'abc'::text) ORDER BY depth, table_name::text;
 DROP TABLE cd_code_pins, cd_code_uses, cd_codes;
 DROP COLLATION cd_blind;
+-- The caller's DELETE of an inheritance parent (no ONLY) deletes its children's rows too, and
+-- the keys referencing a child act on them: the plan follows those keys for the child's rows.
+CREATE TABLE cd_ih_parent (id int PRIMARY KEY, v int);
+CREATE TABLE cd_ih_child (PRIMARY KEY (id)) INHERITS (cd_ih_parent);
+CREATE TABLE cd_ih_cascades (id int PRIMARY KEY, child_id int REFERENCES cd_ih_child ON DELETE CASCADE);
+CREATE TABLE cd_ih_nulls (id int PRIMARY KEY, child_id int REFERENCES cd_ih_child ON DELETE SET NULL);
+INSERT INTO cd_ih_child VALUES (2, 0);
+INSERT INTO cd_ih_parent VALUES (3, 0);
+INSERT INTO cd_ih_cascades VALUES (2, 2);
+INSERT INTO cd_ih_nulls VALUES (1, 2);
+SELECT table_name, action, rows, blocks FROM delete_plan('cd_ih_parent', 2) ORDER BY depth, table_name::text;
+SELECT table_name, action, rows FROM delete_plan('cd_ih_parent', 3) AS parent_row_only;
+BEGIN;
+SELECT delete_with_cascade('cd_ih_parent', 2) AS deleted;
+SELECT count(*) AS nulled FROM cd_ih_nulls WHERE child_id IS NULL;
+ROLLBACK;
+DROP TABLE cd_ih_cascades, cd_ih_nulls, cd_ih_child, cd_ih_parent;

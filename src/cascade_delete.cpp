@@ -589,6 +589,17 @@ class CascadeWalk {
             for (const ForeignKey* key : graph_.referencing(partition))
                 keys.push_back({key, partition});
         }
+        // The caller's DELETE of the root (no ONLY) deletes its inheritance children's rows too,
+        // which the keys referencing those children then act on; the cascades PostgreSQL runs
+        // delete from ONLY the referencing table.
+        if (table == root_ && family.members.empty()) {
+            for (Oid child : family_of(table).members) {
+                if (child == table)
+                    continue;
+                for (const ForeignKey* key : graph_.referencing(child))
+                    keys.push_back({key, child});
+            }
+        }
         return keys;
     }
 
