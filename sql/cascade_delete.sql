@@ -359,3 +359,16 @@ SELECT delete_with_cascade('cd_ih_parent', 2) AS deleted;
 SELECT count(*) AS nulled FROM cd_ih_nulls WHERE child_id IS NULL;
 ROLLBACK;
 DROP TABLE cd_ih_cascades, cd_ih_nulls, cd_ih_child, cd_ih_parent;
+-- Deferral as the transaction has it: a deferrable key made deferred by SET CONSTRAINTS is
+-- checked at commit (blocks NULL), as an initially deferred one; made immediate, it blocks.
+CREATE TABLE cd_sc_parent (id int PRIMARY KEY);
+CREATE TABLE cd_sc_refs (id int PRIMARY KEY, parent_id int,
+    CONSTRAINT cd_sc_fk FOREIGN KEY (parent_id) REFERENCES cd_sc_parent DEFERRABLE INITIALLY IMMEDIATE);
+INSERT INTO cd_sc_parent VALUES (1);
+INSERT INTO cd_sc_refs VALUES (1, 1);
+SELECT table_name, action, rows, blocks FROM delete_plan('cd_sc_parent', 1) ORDER BY depth;
+BEGIN;
+SET CONSTRAINTS cd_sc_fk DEFERRED;
+SELECT table_name, action, rows, blocks FROM delete_plan('cd_sc_parent', 1) ORDER BY depth;
+ROLLBACK;
+DROP TABLE cd_sc_refs, cd_sc_parent;

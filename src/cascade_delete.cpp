@@ -1812,9 +1812,11 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
             // A count only where the caller may read every table on the way: a refusal's line
             // through another table shows that PostgreSQL refuses there, as its error does.
             bool visible = walk.path_visible(step, readable);
-            // A deferred NO ACTION reference is checked at commit, after this call.
-            bool deferred = step.kind == CascadeStepKind::kNoAction &&
-                            step.key->initially_deferred && step.rows > 0 && !refusal;
+            // A NO ACTION reference left behind that the trial DELETE let through is checked
+            // at commit, after this call: the key is deferred now, initially or by SET
+            // CONSTRAINTS (which the catalog does not show).
+            bool deferred = step.kind == CascadeStepKind::kNoAction && step.key->deferrable &&
+                            step.rows > 0 && !refusal;
             lines.push_back({step.depth, walk.path_of(step), step.table, step.key->name,
                              step_kind_sql(step.kind), step.rows, visible, step.blocks, deferred});
         }
