@@ -372,3 +372,17 @@ SET CONSTRAINTS cd_sc_fk DEFERRED;
 SELECT table_name, action, rows, blocks FROM delete_plan('cd_sc_parent', 1) ORDER BY depth;
 ROLLBACK;
 DROP TABLE cd_sc_refs, cd_sc_parent;
+-- A trigger that truncates a reachable table during the DELETE sets its counters back: counted
+-- as no rows deleted there (the TRUNCATE's rows are not the DELETE's), never below zero.
+CREATE TABLE cd_tr_parent (id int PRIMARY KEY);
+CREATE TABLE cd_tr_refs (id int PRIMARY KEY, parent_id int REFERENCES cd_tr_parent ON DELETE CASCADE);
+INSERT INTO cd_tr_parent VALUES (1);
+INSERT INTO cd_tr_refs SELECT g, NULL FROM generate_series(1, 5) g;
+CREATE FUNCTION cd_tr_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN TRUNCATE cd_tr_refs; RETURN OLD; END $$;
+CREATE TRIGGER cd_tr_truncate BEFORE DELETE ON cd_tr_parent FOR EACH ROW EXECUTE FUNCTION cd_tr_truncate();
+BEGIN;
+DELETE FROM cd_tr_refs WHERE id <= 3;
+SELECT delete_with_cascade('cd_tr_parent', 1) AS deleted;
+ROLLBACK;
+DROP TABLE cd_tr_refs, cd_tr_parent;
+DROP FUNCTION cd_tr_truncate();

@@ -1141,8 +1141,10 @@ long native_delete(Oid table, const RootKey& key, long* deleted_roots = nullptr)
     if (!counters)
         return roots;
     std::vector<long> deleted;
+    // A TRUNCATE during the DELETE (by a trigger) sets a table's counters back: its rows were
+    // not deleted by the DELETE, and the counter can fall below its first reading.
     for (std::size_t i = 0; i < tables.size(); i++)
-        deleted.push_back(deleted_in_transaction(tables[i].leaf) - before[i]);
+        deleted.push_back(std::max(0L, deleted_in_transaction(tables[i].leaf) - before[i]));
     return counted_rows(table, tables, deleted, roots);
 }
 
