@@ -386,3 +386,26 @@ SELECT delete_with_cascade('cd_tr_parent', 1) AS deleted;
 ROLLBACK;
 DROP TABLE cd_tr_refs, cd_tr_parent;
 DROP FUNCTION cd_tr_truncate();
+-- A key on a column only an inheritance child has is beyond a walk through the root: its line
+-- is left out (not an error).
+CREATE TABLE cd_ih2_parent (id int PRIMARY KEY);
+CREATE TABLE cd_ih2_child (code text UNIQUE) INHERITS (cd_ih2_parent);
+CREATE TABLE cd_ih2_refs (id int PRIMARY KEY, code text REFERENCES cd_ih2_child (code) ON DELETE CASCADE);
+INSERT INTO cd_ih2_child VALUES (1, 'x');
+INSERT INTO cd_ih2_refs VALUES (1, 'x');
+SELECT table_name, action, rows FROM delete_plan('cd_ih2_parent', 1);
+DROP TABLE cd_ih2_refs, cd_ih2_child, cd_ih2_parent;
+-- A refusal through a partitioned table names a clone of the key: it is traced to the declared
+-- key with its own schema, so another schema's key of the same name does not block.
+CREATE SCHEMA cd_u1;
+CREATE SCHEMA cd_u2;
+CREATE TABLE cd_parts (id int PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE cd_parts_1 PARTITION OF cd_parts FOR VALUES FROM (0) TO (100);
+CREATE TABLE cd_u1.kid (id int PRIMARY KEY, a int, CONSTRAINT kfk FOREIGN KEY (a) REFERENCES cd_parts ON DELETE RESTRICT);
+CREATE TABLE cd_u2.kid (id int PRIMARY KEY, a int, CONSTRAINT kfk FOREIGN KEY (a) REFERENCES cd_parts ON DELETE SET NULL);
+INSERT INTO cd_parts VALUES (1);
+INSERT INTO cd_u1.kid VALUES (1, 1);
+INSERT INTO cd_u2.kid VALUES (1, 1);
+SELECT table_name::text, action, blocks FROM delete_plan('cd_parts', 1) ORDER BY depth, table_name::text;
+DROP TABLE cd_u1.kid, cd_u2.kid, cd_parts;
+DROP SCHEMA cd_u1, cd_u2;

@@ -102,6 +102,26 @@ RESET client_min_messages;
 CREATE TABLE ep_cubes (id int PRIMARY KEY, c cube);
 SELECT fetch_page_with_relations('{"table": "ep_cubes", "order_by": ["c"], "limit": 1}');
 \echo :LAST_ERROR_SQLSTATE
+-- A string type of an extension (citext) and pg_lsn read back the same; a range of timestamptz
+-- written under ISO DateStyle carries its offsets, so it reads back under another TimeZone.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS citext;
+RESET client_min_messages;
+CREATE TABLE ep_texts (id int PRIMARY KEY, email citext, lsn pg_lsn, r tstzrange);
+INSERT INTO ep_texts VALUES (1, 'a@x', '0/1', '[2024-01-01,2024-01-02)'), (2, 'B@x', '0/2', '[2024-01-03,2024-01-04)'),
+    (3, 'c@x', '0/3', '[2024-01-05,2024-01-06)');
+SELECT jsonb_path_query_array(fetch_page_with_relations('{"table": "ep_texts", "order_by": ["email"], "limit": 2}') -> 'rows', '$[*].id') AS by_email,
+       jsonb_path_query_array(fetch_page_with_relations('{"table": "ep_texts", "order_by": [["lsn", "DESC"]], "limit": 2}') -> 'rows', '$[*].id') AS by_lsn;
+SET DateStyle = 'ISO, MDY';
+SET TimeZone = 'UTC';
+SELECT fetch_page_with_relations('{"table": "ep_texts", "order_by": ["r"], "limit": 1}') ->> 'next' AS cursor \gset
+SET TimeZone = 'Europe/Paris';
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_texts', 'order_by', jsonb_build_array('r'),
+    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS other_zone;
+RESET TimeZone;
+RESET DateStyle;
+DROP TABLE ep_texts;
+DROP EXTENSION citext;
 DROP TABLE ep_cubes, ep_spans;
 DROP EXTENSION cube;
 DROP TYPE ep_span;

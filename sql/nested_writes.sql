@@ -534,3 +534,18 @@ SELECT insert_with_relations('tw_rows', '[{"id": 1, "v": "a"}, {"id": 2, "v": "b
     '"do_nothing"') #- '{0,updated_at}' #- '{1,updated_at}' #- '{2,updated_at}' AS kept_once;
 DROP TABLE tw_rows;
 DROP FUNCTION tw_touch();
+-- A null many-to-one whose key shares a column with another key (the tenant, with a default):
+-- only its own column is nulled, the shared one takes its default.
+CREATE TABLE dn_tenants (id bigint PRIMARY KEY);
+CREATE TABLE dn_users (tenant_id bigint REFERENCES dn_tenants, id int, PRIMARY KEY (tenant_id, id));
+CREATE TABLE dn_tasks (tenant_id bigint NOT NULL DEFAULT 1 REFERENCES dn_tenants, id serial, title text, assignee_id int,
+    PRIMARY KEY (tenant_id, id), FOREIGN KEY (tenant_id, assignee_id) REFERENCES dn_users);
+INSERT INTO dn_tenants VALUES (1);
+SELECT insert_with_relations('dn_tasks', '{"title": "x", "assignee": null}', '[{"name": "assignee", "table": "dn_users"}]')
+    #- '{id}' AS defaulted_tenant;
+DROP TABLE dn_tasks, dn_users, dn_tenants;
+-- A row updated twice across statements (objects of two column sets) is refused as within one.
+CREATE TABLE cg_rows (id int PRIMARY KEY, v text, w text);
+SELECT insert_with_relations('cg_rows', '[{"id": 1, "v": "a"}, {"id": 1, "w": "b"}]', '[]', '{"update": ["v"]}');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE cg_rows;

@@ -596,8 +596,17 @@ class CascadeWalk {
             for (Oid child : family_of(table).members) {
                 if (child == table)
                     continue;
-                for (const ForeignKey* key : graph_.referencing(child))
-                    keys.push_back({key, child});
+                for (const ForeignKey* key : graph_.referencing(child)) {
+                    // The walk reads the referenced columns through the root: a key on a
+                    // column of the child's own is beyond it (its line is left out).
+                    bool inherited =
+                        std::all_of(key->target_columns.begin(), key->target_columns.end(),
+                                    [table](const std::string& column) {
+                                        return pg::has_column(table, column);
+                                    });
+                    if (inherited)
+                        keys.push_back({key, child});
+                }
             }
         }
         return keys;
@@ -1620,13 +1629,14 @@ std::vector<Refusal> declared_refusals(const Refusal& refusal, const std::string
     struct Declared {
         char* constraint;  // the declared key's name, or null
         char* table;       // its table's
+        char* schema;      // that table's schema
         List* ancestors;   // the named table's partition ancestors
     };
     const char* schema_name = schema.c_str();
     const char* table_name = refusal.table.c_str();
     const char* constraint_name = refusal.constraint.c_str();
     Declared declared = pg::guarded([schema_name, table_name, constraint_name] {
-        Declared out{nullptr, nullptr, NIL};
+        Declared out{nullptr, nullptr, nullptr, NIL};
         Oid namespace_oid = get_namespace_oid(schema_name, true);
         Oid relid =
             OidIsValid(namespace_oid) ? get_relname_relid(table_name, namespace_oid) : InvalidOid;
@@ -1646,6 +1656,7 @@ std::vector<Refusal> declared_refusals(const Refusal& refusal, const std::string
                 if (clone) {
                     out.constraint = pstrdup(NameStr(form->conname));
                     out.table = get_rel_name(form->conrelid);
+                    out.schema = get_namespace_name(get_rel_namespace(form->conrelid));
                 }
                 ReleaseSysCache(tuple);
                 break;
@@ -1660,14 +1671,14 @@ std::vector<Refusal> declared_refusals(const Refusal& refusal, const std::string
         Refusal root = refusal;
         root.constraint = declared.constraint;
         root.table = declared.table;
-        root.schema.clear();  // matched by name: a partition's root may be in another schema
+        root.schema = declared.schema != nullptr ? declared.schema : "";
         candidates.push_back(root);
     }
     for (int i = 0; i < list_length(declared.ancestors); i++) {
         Oid ancestor = list_nth_oid(declared.ancestors, i);
         Refusal up = refusal;
         up.table = pg::relation_name(ancestor);
-        up.schema.clear();
+        up.schema = pg::table_name_of(ancestor).schema;
         candidates.push_back(up);
     }
     return candidates;

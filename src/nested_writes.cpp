@@ -127,7 +127,7 @@ class Writer {
                 // A column two keys share (a tenant's in each composite key) may be given too,
                 // with the same value.
                 if (const JsonValue* given = item->row.find(column)) {
-                    if (!pg::same_column_value(table, column, *given, value)) {
+                    if (!same_value(table, column, *given, value, item->path)) {
                         bad(item->path + "." + column,
                             "is filled from the related row and cannot be given another value");
                     }
@@ -148,7 +148,7 @@ class Writer {
         }
         for (const Link& link : links) {
             if (link.kind == LinkKind::kManyToOne)
-                null_relation_keys(link, items);
+                null_relation_keys(table, link, items);
         }
         insert_rows(table, on_conflict, items);
         for (const Link& link : links) {
@@ -287,6 +287,17 @@ class Writer {
 
     static Oid find_table(const std::string& text) { return pg::find_named_relation(text); }
 
+    // pg::same_column_value, its input errors (a value the column's type refuses) naming the
+    // place in the document.
+    static bool same_value(Oid table, const std::string& column, const JsonValue& a,
+                           const JsonValue& b, const std::string& path) {
+        try {
+            return pg::same_column_value(table, column, a, b);
+        } catch (const Error& error) {
+            throw at_path(error, path + "." + column);
+        }
+    }
+
     // Stored rows come back through to_jsonb, whose floating-point numbers follow
     // extra_float_digits: below 1 they are rounded, and a rounded key would point the related
     // rows at another row or at none. Refused before anything is written for the link.
@@ -363,23 +374,38 @@ class Writer {
 
     // A many-to-one relation given as null references no row: its key columns that nothing else
     // gives or fills are written NULL (not their defaults, which could reference a row the
-    // returned tree does not show); a column shared with another key (a tenant's) keeps its
-    // value. Refused (22023) when every column of the key still has a value: the row would
-    // reference one.
-    static void null_relation_keys(const Link& link, std::vector<Item*>& owners) {
+    // returned tree does not show). A column another foreign key of the table shares (a
+    // tenant's) keeps its value or default when the key has a column of its own to null (MATCH
+    // SIMPLE: one NULL column is no reference). Refused (22023) when every column of the key
+    // still has a value: the row would reference one.
+    void null_relation_keys(Oid table, const Link& link, std::vector<Item*>& owners) {
+        auto shared = [this, table](const std::string& column) {
+            int keys = 0;
+            for (const ForeignKey* key : graph_.referenced_by(table)) {
+                const auto& columns = key->source_columns;
+                keys += std::find(columns.begin(), columns.end(), column) != columns.end() ? 1 : 0;
+            }
+            return keys > 1;
+        };
         for (Item* owner : owners) {
             const JsonValue* value = owner->object->find(link.name);
             if (value == nullptr || !value->is_null())
                 continue;
-            bool references = true;
+            std::vector<std::string> missing, own;
+            bool nulled = false;
             for (const std::string& column : link.direct.parent_columns) {
                 const JsonValue* present = owner->row.find(column);
-                if (present == nullptr)
-                    owner->row.members.emplace_back(column, JsonValue());
-                if (present == nullptr || present->is_null())
-                    references = false;
+                if (present == nullptr) {
+                    missing.push_back(column);
+                    if (!shared(column))
+                        own.push_back(column);
+                } else if (present->is_null()) {
+                    nulled = true;
+                }
             }
-            if (references) {
+            for (const std::string& column : own.empty() ? missing : own)
+                owner->row.members.emplace_back(column, JsonValue());
+            if (!nulled && missing.empty()) {
                 bad(owner->path + "." + link.name,
                     "is null, but the columns of its foreign key are given values");
             }
@@ -422,7 +448,7 @@ class Writer {
                 JsonValue value = linked_value(*related, link.table, link.direct.child_columns[i]);
                 // Given, or filled by another key sharing the column: the same value only.
                 if (const JsonValue* present = owner->row.find(column)) {
-                    if (!pg::same_column_value(table, column, *present, value)) {
+                    if (!same_value(table, column, *present, value, owner->path)) {
                         bad(owner->path + "." + column,
                             fmt::format("has another value than the one \"{}\" fills in",
                                         link.name));
@@ -749,7 +775,8 @@ class Writer {
             key_names = pg::constraint_columns(table, on_conflict.constraint);
             // The row already there is found again by the key's equality, which is not what an
             // exclusion constraint conflicts on (overlap, say).
-            if (pg::constraint_is_exclusion(table, on_conflict.constraint)) {
+            pg::ConflictConstraint named = pg::conflict_constraint(table, on_conflict.constraint);
+            if (named.exclusion) {
                 throw Error(sqlstate::kFeatureNotSupported,
                             fmt::format("on_conflict cannot use exclusion constraint \"{}\"",
                                         on_conflict.constraint),
@@ -759,7 +786,7 @@ class Writer {
                             "on_conflict.");
             }
             target = "ON CONSTRAINT " + pg::quoted_identifier(on_conflict.constraint);
-            nulls_equal = pg::constraint_nulls_not_distinct(table, on_conflict.constraint);
+            nulls_equal = named.nulls_not_distinct;
         }
         for (Item* item : items) {
             for (const std::string& name : key_names) {
@@ -788,6 +815,9 @@ class Writer {
         // which matching by key alone would take for that object's row: then each object is
         // written by a statement of its own, whose written row is its own.
         bool one_by_one = pg::has_before_row_triggers(table);
+        // Keys of the rows an update wrote, across statements (objects of other column sets,
+        // or one by one): one statement refuses a row written twice, and so does the call.
+        std::set<std::string> updated;
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::string sql =
                 upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
@@ -800,7 +830,6 @@ class Writer {
             } else {
                 runs.push_back(group.positions);
             }
-            std::set<std::string> updated;  // keys of rows an update wrote, one by one
             for (const std::vector<int>& run : runs) {
                 long run_unmatched = 0;
                 // One by one, each statement gets a document of its object alone: the whole
@@ -821,7 +850,7 @@ class Writer {
                         continue;
                     }
                     // As one statement would refuse it: an update may not write a row twice.
-                    if (one_by_one && on_conflict.action == OnConflict::Action::kUpdate &&
+                    if (on_conflict.action == OnConflict::Action::kUpdate &&
                         !updated.insert(stored_key_text(row, key_names)).second) {
                         throw at_path(
                             Error("21000",

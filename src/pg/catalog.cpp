@@ -261,41 +261,26 @@ std::vector<std::string> constraint_columns(Oid relid, const std::string& name) 
     return std::vector<std::string>(names, names + count);
 }
 
-bool constraint_nulls_not_distinct(Oid relid, const std::string& name) {
+ConflictConstraint conflict_constraint(Oid relid, const std::string& name) {
     const char* constraint = name.c_str();
     return guarded([relid, constraint] {
+        ConflictConstraint out;
         Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
-        if (!OidIsValid(constraint_oid))
-            return false;
-        HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
+        HeapTuple tuple = OidIsValid(constraint_oid)
+                              ? SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid))
+                              : nullptr;
         if (!HeapTupleIsValid(tuple))
-            return false;
+            return out;
         auto* form = (Form_pg_constraint)GETSTRUCT(tuple);
+        out.exclusion = form->contype == CONSTRAINT_EXCLUSION;
         Oid index = form->contype == CONSTRAINT_UNIQUE ? form->conindid : InvalidOid;
         ReleaseSysCache(tuple);
-        if (!OidIsValid(index))
-            return false;
-        tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
-        if (!HeapTupleIsValid(tuple))
-            return false;
-        bool nulls_equal = ((Form_pg_index)GETSTRUCT(tuple))->indnullsnotdistinct;
-        ReleaseSysCache(tuple);
-        return nulls_equal;
-    });
-}
-
-bool constraint_is_exclusion(Oid relid, const std::string& name) {
-    const char* constraint = name.c_str();
-    return guarded([relid, constraint] {
-        Oid constraint_oid = get_relation_constraint_oid(relid, constraint, true);
-        if (!OidIsValid(constraint_oid))
-            return false;
-        HeapTuple tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(constraint_oid));
-        if (!HeapTupleIsValid(tuple))
-            return false;
-        bool exclusion = ((Form_pg_constraint)GETSTRUCT(tuple))->contype == CONSTRAINT_EXCLUSION;
-        ReleaseSysCache(tuple);
-        return exclusion;
+        tuple = OidIsValid(index) ? SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index)) : nullptr;
+        if (HeapTupleIsValid(tuple)) {
+            out.nulls_not_distinct = ((Form_pg_index)GETSTRUCT(tuple))->indnullsnotdistinct;
+            ReleaseSysCache(tuple);
+        }
+        return out;
     });
 }
 
@@ -875,10 +860,21 @@ bool plain_scalar(Oid base) {
         case VARBITOID:
         case TIMEOID:
         case TIMETZOID:
+        case PG_LSNOID:
             return true;
         default:
             return false;
     }
+}
+
+// A string type outside the built-in ones (citext, say): its text is its value, as text's is.
+bool string_like(Oid base) {
+    if (base < FirstNormalObjectId)
+        return false;
+    char category;
+    bool preferred;
+    get_type_category_preferred(base, &category, &preferred);
+    return category == TYPCATEGORY_STRING;
 }
 
 bool datetime(Oid base) {
@@ -893,8 +889,8 @@ bool holds_float(Oid type) {
     Oid base = getBaseType(type);
     if (base == FLOAT4OID || base == FLOAT8OID)
         return true;
-    if (plain_scalar(base) || datetime(base) || base == INTERVALOID || base == CASHOID ||
-        base == JSONOID || base == JSONBOID || type_is_enum(base)) {
+    if (plain_scalar(base) || string_like(base) || datetime(base) || base == INTERVALOID ||
+        base == CASHOID || base == JSONOID || base == JSONBOID || type_is_enum(base)) {
         return false;
     }
     Oid element = get_element_type(base);
@@ -933,11 +929,15 @@ struct TextSettings {
 void cursor_text(Oid type, bool in_text, TextSettings* out) {
     check_stack_depth();
     Oid base = getBaseType(type);
-    if (plain_scalar(base) || base == FLOAT4OID || base == FLOAT8OID || type_is_enum(base))
+    if (plain_scalar(base) || string_like(base) || base == FLOAT4OID || base == FLOAT8OID ||
+        type_is_enum(base)) {
         return;
+    }
     if (datetime(base)) {
-        out->date_style = out->date_style || in_text;
-        out->time_zone = out->time_zone || (in_text && base == TIMESTAMPTZOID);
+        // ISO 8601 (DateStyle ISO) reads back under any style, its offsets under any zone.
+        bool iso = DateStyle == USE_ISO_DATES;
+        out->date_style = out->date_style || (in_text && !iso);
+        out->time_zone = out->time_zone || (in_text && !iso && base == TIMESTAMPTZOID);
     } else if (base == INTERVALOID) {
         out->interval_style = true;
     } else if (base == CASHOID) {

@@ -43,12 +43,14 @@ std::vector<std::string> primary_key_columns(Oid relid);
 // The columns of the table's constraint of that name; 42704 when it has none.
 std::vector<std::string> constraint_columns(Oid relid, const std::string& name);
 
-// Whether the table's constraint of that name is UNIQUE NULLS NOT DISTINCT (its index treats
-// NULLs as equal); false for any other, or none.
-bool constraint_nulls_not_distinct(Oid relid, const std::string& name);
-
-// Whether the table's constraint of that name is an exclusion constraint.
-bool constraint_is_exclusion(Oid relid, const std::string& name);
+// What an ON CONFLICT target needs to know of the table's constraint of that name: whether it
+// is an exclusion constraint, and whether it is UNIQUE NULLS NOT DISTINCT (its index treats
+// NULLs as equal). Both false for any other, or none.
+struct ConflictConstraint {
+    bool exclusion = false;
+    bool nulls_not_distinct = false;
+};
+ConflictConstraint conflict_constraint(Oid relid, const std::string& name);
 
 // A relation named as a spec names one ("table", "schema.table", quoted parts allowed), as the
 // caller's search_path resolves it; InvalidOid when the text is no such name or names nothing.
