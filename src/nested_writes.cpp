@@ -372,40 +372,52 @@ class Writer {
         return value == nullptr ? JsonValue() : *value;
     }
 
-    // A many-to-one relation given as null references no row: its key columns that nothing else
-    // gives or fills are written NULL (not their defaults, which could reference a row the
-    // returned tree does not show). A column another foreign key of the table shares (a
-    // tenant's) keeps its value or default when the key has a column of its own to null (MATCH
-    // SIMPLE: one NULL column is no reference). Refused (22023) when every column of the key
-    // still has a value: the row would reference one.
+    // A many-to-one relation given as null references no row. Its key's own columns (in no
+    // other foreign key and not in the primary key: not a tenant's) are written NULL, not their
+    // defaults, which could reference a row the returned tree does not show; a key without such
+    // columns has all its missing ones nulled. The other columns keep their values or defaults
+    // (MATCH SIMPLE: one NULL column is no reference). Refused (22023) when an own column is
+    // given a value, or every column of the key is given one: the row would reference a row.
     void null_relation_keys(Oid table, const Link& link, std::vector<Item*>& owners) {
-        auto shared = [this, table](const std::string& column) {
+        std::vector<std::string> primary = pg::primary_key_columns(table);
+        auto own = [this, table, &primary](const std::string& column) {
+            if (std::find(primary.begin(), primary.end(), column) != primary.end())
+                return false;
             int keys = 0;
             for (const ForeignKey* key : graph_.referenced_by(table)) {
                 const auto& columns = key->source_columns;
                 keys += std::find(columns.begin(), columns.end(), column) != columns.end() ? 1 : 0;
             }
-            return keys > 1;
+            return keys <= 1;
         };
+        std::vector<std::string> nulled;
+        for (const std::string& column : link.direct.parent_columns) {
+            if (own(column))
+                nulled.push_back(column);
+        }
+        if (nulled.empty())
+            nulled = link.direct.parent_columns;
         for (Item* owner : owners) {
             const JsonValue* value = owner->object->find(link.name);
             if (value == nullptr || !value->is_null())
                 continue;
-            std::vector<std::string> missing, own;
-            bool nulled = false;
+            bool references = true;
             for (const std::string& column : link.direct.parent_columns) {
                 const JsonValue* present = owner->row.find(column);
-                if (present == nullptr) {
-                    missing.push_back(column);
-                    if (!shared(column))
-                        own.push_back(column);
-                } else if (present->is_null()) {
-                    nulled = true;
+                bool to_null = std::find(nulled.begin(), nulled.end(), column) != nulled.end();
+                if (present != nullptr && !present->is_null() && to_null &&
+                    nulled.size() < link.direct.parent_columns.size()) {
+                    bad(owner->path + "." + link.name,
+                        "is null, but the columns of its foreign key are given values");
+                }
+                if (present == nullptr && to_null) {
+                    owner->row.members.emplace_back(column, JsonValue());
+                    references = false;
+                } else if (present == nullptr || present->is_null()) {
+                    references = false;
                 }
             }
-            for (const std::string& column : own.empty() ? missing : own)
-                owner->row.members.emplace_back(column, JsonValue());
-            if (!nulled && missing.empty()) {
+            if (references) {
                 bad(owner->path + "." + link.name,
                     "is null, but the columns of its foreign key are given values");
             }
@@ -467,7 +479,6 @@ class Writer {
         std::vector<Item*> rows;
         struct Slot {
             Item* owner;
-            bool single;
             std::size_t first, count;
         };
         std::vector<Slot> slots;
@@ -485,7 +496,7 @@ class Writer {
                                       linked_value(*owner, table, link.direct.parent_columns[i]));
                 }
             }
-            Slot slot{owner, value->is_object(), children.size(), 0};
+            Slot slot{owner, children.size(), 0};
             if (value->is_object()) {
                 children.push_back(Item{value, path, keys, {}, {}, {}, {}});
                 slot.count = 1;
@@ -512,7 +523,7 @@ class Writer {
                 link.table, pg::column_info(link.table, link.direct.child_columns[0]).attnum) !=
                 pg::Uniqueness::kNone;
         for (const Slot& slot : slots) {
-            if (slot.single || (one_to_one && slot.count <= 1)) {
+            if (one_to_one && slot.count <= 1) {
                 slot.owner->related.emplace_back(
                     link.name, slot.count == 1 ? children[slot.first].tree : JsonValue());
                 continue;
