@@ -118,6 +118,11 @@ SELECT fetch_page_with_relations('{"table": "ep_texts", "order_by": ["r"], "limi
 SET TimeZone = 'Europe/Paris';
 SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_texts', 'order_by', jsonb_build_array('r'),
     'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS other_zone;
+-- Written under ISO, read under another DateStyle too; an interval's cursor under another
+-- IntervalStyle is refused naming the settings.
+SET DateStyle = 'SQL, DMY';
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_texts', 'order_by', jsonb_build_array('r'),
+    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS other_style;
 RESET TimeZone;
 RESET DateStyle;
 DROP TABLE ep_texts;

@@ -1648,6 +1648,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         page_order(spec.options.order_by, pg::primary_key_columns(table));
     // Each column by its length first: no name can read as another name and a direction.
     std::string context = fmt::format("page {}", table);
+    pg::CursorSettings settings_now;  // of every order column, as written just now
     for (const OrderTerm& term : order) {
         context +=
             fmt::format(" {}:{}{}", term.column.size(), term.column, term.descending ? 'd' : 'a');
@@ -1657,7 +1658,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         // another number; refused by the column's type, whatever the rows hold. An interval's
         // or money's text depends on a setting: the cursor is bound to it.
         Oid type = pg::column_info(table, term.column).type;
-        std::optional<std::string> settings = pg::cursor_settings(type);
+        std::optional<pg::CursorSettings> settings = pg::cursor_settings(type);
         if (!settings)
             throw not_scalar_order(term.column);
         if (pg::float_rendered_rounded(type)) {
@@ -1668,8 +1669,13 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         "A cursor would carry its values rounded.",
                         "SET extra_float_digits = 1 (PostgreSQL's default).");
         }
-        context += *settings;
+        settings_now.fixed += settings->fixed;
+        settings_now.dates += settings->dates;
     }
+    // The settings a cursor is written under travel in it (signed with it): read under others
+    // that change its text, it is refused rather than read as other values.
+    std::string written_under =
+        settings_now.fixed + "|" + (pg::dates_written_iso() ? "" : settings_now.dates);
 
     bool before = cursor_key == "before";
     spec.options.order_by = before ? reversed_order(order) : order;
@@ -1688,6 +1694,23 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
             if (member.second.is_array() || member.second.is_object())
                 throw Error(sqlstate::kInvalidParameterValue,
                             fmt::format("invalid {}: not a cursor of this order", cursor_key));
+        }
+        const JsonValue* written = payload.find("w");
+        std::string under = written != nullptr && written->is_string() ? written->text : "|";
+        std::size_t bar = under.find('|');
+        bool same = bar != std::string::npos && under.substr(0, bar) == settings_now.fixed &&
+                    (bar + 1 == under.size() || under.substr(bar + 1) == settings_now.dates);
+        if (!same) {
+            throw Error(
+                sqlstate::kInvalidParameterValue,
+                fmt::format("invalid {}: the cursor was written under other settings", cursor_key),
+                fmt::format("Its values' text depends on them; it was written under{}.",
+                            under == "|" ? " none recorded"
+                                         : under.substr(0, bar) + (bar + 1 < under.size()
+                                                                       ? under.substr(bar + 1)
+                                                                       : std::string())),
+                "Read a page's cursor under the IntervalStyle, lc_monetary, DateStyle "
+                "and TimeZone it was written under.");
         }
         spec.options.after = *values;
     }
@@ -1721,6 +1744,10 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         word.text = direction;
         payload.members.emplace_back("d", word);
         payload.members.emplace_back("v", order_values(row, order));
+        JsonValue settings;
+        settings.kind = JsonValue::Kind::kString;
+        settings.text = written_under;
+        payload.members.emplace_back("w", settings);
         JsonValue text;
         text.kind = JsonValue::Kind::kString;
         text.text = pg::encode_page_cursor(payload, context);

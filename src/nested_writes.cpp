@@ -372,31 +372,35 @@ class Writer {
         return value == nullptr ? JsonValue() : *value;
     }
 
-    // A many-to-one relation given as null references no row. Its key's own columns (in no
-    // other foreign key and not in the primary key: not a tenant's) are written NULL, not their
-    // defaults, which could reference a row the returned tree does not show; a key without such
-    // columns has all its missing ones nulled. The other columns keep their values or defaults
-    // (MATCH SIMPLE: one NULL column is no reference). Refused (22023) when an own column is
-    // given a value, or every column of the key is given one: the row would reference a row.
+    // A many-to-one relation given as null references no row. Columns of its key that can be
+    // NULL (not in the primary key, not NOT NULL) are written NULL, not their defaults, which
+    // could reference a row the returned tree does not show: those in no other foreign key when
+    // there are any (MATCH SIMPLE: one NULL column is no reference), else all of them. The rest
+    // (a tenant's column) keep their values or defaults. Refused (22023) when a column to be
+    // nulled is given a value, or every column of the key is given one.
     void null_relation_keys(Oid table, const Link& link, std::vector<Item*>& owners) {
         std::vector<std::string> primary = pg::primary_key_columns(table);
-        auto own = [this, table, &primary](const std::string& column) {
-            if (std::find(primary.begin(), primary.end(), column) != primary.end())
-                return false;
+        auto nullable = [table, &primary](const std::string& column) {
+            return std::find(primary.begin(), primary.end(), column) == primary.end() &&
+                   !pg::column_info(table, column).not_null;
+        };
+        auto shared = [this, table](const std::string& column) {
             int keys = 0;
             for (const ForeignKey* key : graph_.referenced_by(table)) {
                 const auto& columns = key->source_columns;
                 keys += std::find(columns.begin(), columns.end(), column) != columns.end() ? 1 : 0;
             }
-            return keys <= 1;
+            return keys > 1;
         };
-        std::vector<std::string> nulled;
+        std::vector<std::string> candidates, own;
         for (const std::string& column : link.direct.parent_columns) {
-            if (own(column))
-                nulled.push_back(column);
+            if (!nullable(column))
+                continue;
+            candidates.push_back(column);
+            if (!shared(column))
+                own.push_back(column);
         }
-        if (nulled.empty())
-            nulled = link.direct.parent_columns;
+        std::vector<std::string> nulled = own.empty() ? candidates : own;
         for (Item* owner : owners) {
             const JsonValue* value = owner->object->find(link.name);
             if (value == nullptr || !value->is_null())
@@ -405,8 +409,7 @@ class Writer {
             for (const std::string& column : link.direct.parent_columns) {
                 const JsonValue* present = owner->row.find(column);
                 bool to_null = std::find(nulled.begin(), nulled.end(), column) != nulled.end();
-                if (present != nullptr && !present->is_null() && to_null &&
-                    nulled.size() < link.direct.parent_columns.size()) {
+                if (present != nullptr && !present->is_null() && to_null && !own.empty()) {
                     bad(owner->path + "." + link.name,
                         "is null, but the columns of its foreign key are given values");
                 }
@@ -829,6 +832,11 @@ class Writer {
         // Keys of the rows an update wrote, across statements (objects of other column sets,
         // or one by one): one statement refuses a row written twice, and so does the call.
         std::set<std::string> updated;
+        // Keys told apart by their text only while no key column renders rounded.
+        bool keys_exact =
+            std::none_of(key_names.begin(), key_names.end(), [table](const std::string& name) {
+                return pg::float_rendered_rounded(pg::column_info(table, name).type);
+            });
         for (const pg::RowGroup& group : pg::group_rows(table, shape)) {
             std::string sql =
                 upsert_rows_sql(table_sql, group.columns, on_conflict, target, key, update);
@@ -861,7 +869,7 @@ class Writer {
                         continue;
                     }
                     // As one statement would refuse it: an update may not write a row twice.
-                    if (on_conflict.action == OnConflict::Action::kUpdate &&
+                    if (on_conflict.action == OnConflict::Action::kUpdate && keys_exact &&
                         !updated.insert(stored_key_text(row, key_names)).second) {
                         throw at_path(
                             Error("21000",

@@ -934,10 +934,8 @@ void cursor_text(Oid type, bool in_text, TextSettings* out) {
         return;
     }
     if (datetime(base)) {
-        // ISO 8601 (DateStyle ISO) reads back under any style, its offsets under any zone.
-        bool iso = DateStyle == USE_ISO_DATES;
-        out->date_style = out->date_style || (in_text && !iso);
-        out->time_zone = out->time_zone || (in_text && !iso && base == TIMESTAMPTZOID);
+        out->date_style = out->date_style || in_text;
+        out->time_zone = out->time_zone || (in_text && base == TIMESTAMPTZOID);
     } else if (base == INTERVALOID) {
         out->interval_style = true;
     } else if (base == CASHOID) {
@@ -1034,7 +1032,7 @@ bool float_rendered_rounded(Oid type) {
     return guarded([type] { return holds_float(type); });
 }
 
-std::optional<std::string> cursor_settings(Oid type) {
+std::optional<CursorSettings> cursor_settings(Oid type) {
     TextSettings found = guarded([type] {
         TextSettings settings;
         cursor_text(type, false, &settings);
@@ -1042,17 +1040,21 @@ std::optional<std::string> cursor_settings(Oid type) {
     });
     if (!found.known)
         return std::nullopt;
-    std::string settings;
+    CursorSettings settings;
     if (found.interval_style)
-        settings += fmt::format(" IntervalStyle={}", IntervalStyle);
+        settings.fixed += fmt::format(" IntervalStyle={}", IntervalStyle);
     if (found.monetary)
-        settings +=
+        settings.fixed +=
             fmt::format(" lc_monetary={}", locale_monetary == nullptr ? "" : locale_monetary);
     if (found.date_style)
-        settings += fmt::format(" DateStyle={}/{}", DateStyle, DateOrder);
+        settings.dates += fmt::format(" DateStyle={}/{}", DateStyle, DateOrder);
     if (found.time_zone)
-        settings += fmt::format(" TimeZone={}", pg_get_timezone_name(session_timezone));
+        settings.dates += fmt::format(" TimeZone={}", pg_get_timezone_name(session_timezone));
     return settings;
+}
+
+bool dates_written_iso() {
+    return DateStyle == USE_ISO_DATES;
 }
 
 bool compares_directly(Oid column_type, Oid value_type, Oid operator_type) {

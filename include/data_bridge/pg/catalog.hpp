@@ -185,11 +185,20 @@ bool float_rendered_rounded(Oid type);
 bool floats_render_rounded();
 
 // For a page cursor, which carries a value as to_jsonb writes it and reads it back by the type's
-// input: the settings its text depends on (" IntervalStyle=..", " lc_monetary=..", inside a
-// range " DateStyle=.." and " TimeZone=..") to bind the cursor to, "" for none; std::nullopt for
-// a type whose values do not come back so (json, jsonb, arrays, rows, and types not known to,
-// such as reg* types, whose text follows search_path).
-std::optional<std::string> cursor_settings(Oid type);
+// input: the settings its text depends on. `fixed`: " IntervalStyle=.." for an interval,
+// " lc_monetary=.." for money, which must be the same to read it back; `dates`: " DateStyle=.."
+// and " TimeZone=.." for a range of dates or timestamps, which must be the same only when the
+// cursor was not written under ISO DateStyle (dates_written_iso). std::nullopt for a type whose
+// values do not come back so (json, jsonb, arrays, rows, and types not known to, such as reg*
+// types, whose text follows search_path).
+struct CursorSettings {
+    std::string fixed;
+    std::string dates;
+};
+std::optional<CursorSettings> cursor_settings(Oid type);
+// Whether dates and timestamps are written as ISO 8601 just now (DateStyle ISO): read back under
+// any DateStyle and TimeZone.
+bool dates_written_iso();
 
 // Statements name functions of schema data_bridge_internal, which the extension's objects
 // (0.2.0 on) create as a member of the extension. Throws 55000 unless it is that schema: under
