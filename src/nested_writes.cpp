@@ -379,6 +379,12 @@ class Writer {
     // (a tenant's column) keep their values or defaults. Refused (22023) when a column to be
     // nulled is given a value, or every column of the key is given one.
     void null_relation_keys(Oid table, const Link& link, std::vector<Item*>& owners) {
+        bool any_null = std::any_of(owners.begin(), owners.end(), [&link](const Item* owner) {
+            const JsonValue* value = owner->object->find(link.name);
+            return value != nullptr && value->is_null();
+        });
+        if (!any_null)
+            return;  // no catalog reads for the common case
         std::vector<std::string> primary = pg::primary_key_columns(table);
         auto nullable = [table, &primary](const std::string& column) {
             return std::find(primary.begin(), primary.end(), column) == primary.end() &&
