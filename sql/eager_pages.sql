@@ -118,11 +118,11 @@ SELECT fetch_page_with_relations('{"table": "ep_texts", "order_by": ["r"], "limi
 SET TimeZone = 'Europe/Paris';
 SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_texts', 'order_by', jsonb_build_array('r'),
     'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS other_zone;
--- Written under ISO, read under another DateStyle too; an interval's cursor under another
--- IntervalStyle is refused naming the settings.
+-- Other DateStyles write a timestamptz with a zone abbreviation, which reads back ambiguously
+-- (IST is India's or Israel's): pages by a range of them need ISO (0A000).
 SET DateStyle = 'SQL, DMY';
-SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_texts', 'order_by', jsonb_build_array('r'),
-    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS other_style;
+SELECT fetch_page_with_relations('{"table": "ep_texts", "order_by": ["r"], "limit": 1}');
+\echo :LAST_ERROR_SQLSTATE
 RESET TimeZone;
 RESET DateStyle;
 DROP TABLE ep_texts;

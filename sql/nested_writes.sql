@@ -608,3 +608,29 @@ SELECT jsonb_array_length(insert_with_relations('fu_rows', '[{"x": 0.1, "note": 
 RESET extra_float_digits;
 SELECT count(*) AS rows FROM fu_rows;
 DROP TABLE fu_rows;
+-- Which key column a null relation nulls: one of those the object leaves out that can be NULL,
+-- of no other key, without a default first (a nullable tenant with a default keeps it); a NOT
+-- NULL domain counts as NOT NULL; a key none of whose columns can be NULL is refused (22023)
+-- rather than filled by a default that references a row.
+SET app.tenant = '1';
+CREATE DOMAIN nc_tenant AS int NOT NULL DEFAULT current_setting('app.tenant')::int;
+CREATE TABLE nc_users (tenant_id int, id int, PRIMARY KEY (tenant_id, id));
+INSERT INTO nc_users VALUES (1, 1);
+CREATE TABLE nc_domain_notes (id serial PRIMARY KEY, tenant_id nc_tenant, author_id int, body text,
+    FOREIGN KEY (tenant_id, author_id) REFERENCES nc_users);
+SELECT insert_with_relations('nc_domain_notes', '{"body": "x", "author": null}',
+    '[{"name": "author", "table": "nc_users"}]') #- '{id}' AS domain_tenant;
+CREATE TABLE nc_notes (id serial PRIMARY KEY, tenant_id int DEFAULT current_setting('app.tenant')::int,
+    author_id int, body text, FOREIGN KEY (tenant_id, author_id) REFERENCES nc_users);
+SELECT insert_with_relations('nc_notes', '{"body": "x", "author": null}',
+    '[{"name": "author", "table": "nc_users"}]') #- '{id}' AS nullable_tenant;
+SELECT insert_with_relations('nc_notes', '{"body": "y", "tenant_id": 1, "author": null}',
+    '[{"name": "author", "table": "nc_users"}]') #- '{id}' AS tenant_given;
+CREATE TABLE nc_cats (id int PRIMARY KEY);
+INSERT INTO nc_cats VALUES (1);
+CREATE TABLE nc_posts (id serial PRIMARY KEY, title text, category_id int NOT NULL DEFAULT 1 REFERENCES nc_cats);
+SELECT insert_with_relations('nc_posts', '{"title": "a", "category": null}', '[{"name": "category", "table": "nc_cats"}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE nc_posts, nc_cats, nc_notes, nc_domain_notes, nc_users;
+DROP DOMAIN nc_tenant;
+RESET app.tenant;

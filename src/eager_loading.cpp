@@ -1669,6 +1669,14 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                         "A cursor would carry its values rounded.",
                         "SET extra_float_digits = 1 (PostgreSQL's default).");
         }
+        if (settings->needs_iso && !pg::dates_written_iso()) {
+            throw Error(
+                sqlstate::kFeatureNotSupported,
+                fmt::format("pages cannot go by column \"{}\" under this DateStyle", term.column),
+                "A cursor carries its timestamps as text: DateStyles other than ISO "
+                "write zone abbreviations, which read back ambiguously.",
+                "SET DateStyle = ISO (PostgreSQL's default).");
+        }
         settings_now.fixed += settings->fixed;
         settings_now.dates += settings->dates;
     }

@@ -372,12 +372,13 @@ class Writer {
         return value == nullptr ? JsonValue() : *value;
     }
 
-    // A many-to-one relation given as null references no row. Columns of its key that can be
-    // NULL (not in the primary key, not NOT NULL) are written NULL, not their defaults, which
-    // could reference a row the returned tree does not show: those in no other foreign key when
-    // there are any (MATCH SIMPLE: one NULL column is no reference), else all of them. The rest
-    // (a tenant's column) keep their values or defaults. Refused (22023) when a column to be
-    // nulled is given a value, or every column of the key is given one.
+    // A many-to-one relation given as null references no row: one NULL column of its key is
+    // enough (MATCH SIMPLE), and the others keep their values or defaults, as a plain INSERT of
+    // the object's columns would store them (a tenant's). The columns written NULL are among
+    // those the object leaves out that can be NULL (not in the primary key, not NOT NULL, not
+    // generated): those in no other foreign key first, of them those without a default (which
+    // could reference a row the returned tree does not show: a default too when no other is
+    // left). Refused (22023) when no column can be: every one is given a value or cannot be NULL.
     void null_relation_keys(Oid table, const Link& link, std::vector<Item*>& owners) {
         bool any_null = std::any_of(owners.begin(), owners.end(), [&link](const Item* owner) {
             const JsonValue* value = owner->object->find(link.name);
@@ -386,10 +387,6 @@ class Writer {
         if (!any_null)
             return;  // no catalog reads for the common case
         std::vector<std::string> primary = pg::primary_key_columns(table);
-        auto nullable = [table, &primary](const std::string& column) {
-            return std::find(primary.begin(), primary.end(), column) == primary.end() &&
-                   !pg::column_info(table, column).not_null;
-        };
         auto shared = [this, table](const std::string& column) {
             int keys = 0;
             for (const ForeignKey* key : graph_.referenced_by(table)) {
@@ -398,38 +395,51 @@ class Writer {
             }
             return keys > 1;
         };
-        std::vector<std::string> candidates, own;
+        struct Candidate {
+            std::string column;
+            bool own;
+            bool defaulted;
+        };
+        std::vector<Candidate> candidates;
         for (const std::string& column : link.direct.parent_columns) {
-            if (!nullable(column))
-                continue;
-            candidates.push_back(column);
-            if (!shared(column))
-                own.push_back(column);
+            pg::ColumnFill fill = pg::column_fill(table, column);
+            bool keyed = std::find(primary.begin(), primary.end(), column) != primary.end();
+            if (fill.accepts_null && !fill.generated && !keyed)
+                candidates.push_back({column, !shared(column), fill.has_default});
         }
-        std::vector<std::string> nulled = own.empty() ? candidates : own;
         for (Item* owner : owners) {
             const JsonValue* value = owner->object->find(link.name);
             if (value == nullptr || !value->is_null())
                 continue;
-            bool references = true;
+            bool given_null = false;
+            std::vector<const Candidate*> left_out;
             for (const std::string& column : link.direct.parent_columns) {
                 const JsonValue* present = owner->row.find(column);
-                bool to_null = std::find(nulled.begin(), nulled.end(), column) != nulled.end();
-                if (present != nullptr && !present->is_null() && to_null && !own.empty()) {
-                    bad(owner->path + "." + link.name,
-                        "is null, but the columns of its foreign key are given values");
+                if (present != nullptr) {
+                    given_null = given_null || present->is_null();
+                    continue;
                 }
-                if (present == nullptr && to_null) {
-                    owner->row.members.emplace_back(column, JsonValue());
-                    references = false;
-                } else if (present == nullptr || present->is_null()) {
-                    references = false;
+                for (const Candidate& candidate : candidates) {
+                    if (candidate.column == column)
+                        left_out.push_back(&candidate);
                 }
             }
-            if (references) {
+            if (given_null)
+                continue;  // the key has a NULL already: no reference
+            // The narrowest choice: own columns without a default, then own ones, then any.
+            std::vector<const Candidate*> chosen;
+            for (int pass = 0; pass < 3 && chosen.empty(); pass++) {
+                for (const Candidate* candidate : left_out) {
+                    if ((pass > 1 || candidate->own) && (pass > 0 || !candidate->defaulted))
+                        chosen.push_back(candidate);
+                }
+            }
+            if (chosen.empty()) {
                 bad(owner->path + "." + link.name,
-                    "is null, but the columns of its foreign key are given values");
+                    "is null, but no column of its foreign key can be left NULL");
             }
+            for (const Candidate* candidate : chosen)
+                owner->row.members.emplace_back(candidate->column, JsonValue());
         }
     }
 

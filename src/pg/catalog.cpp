@@ -354,6 +354,38 @@ ColumnInfo column_info(Oid relid, const std::string& column) {
     return {column, raw.attnum, raw.type, raw.typmod, raw.not_null};
 }
 
+ColumnFill column_fill(Oid relid, const std::string& column) {
+    AttrNumber attnum = column_info(relid, column).attnum;
+    return guarded([relid, attnum] {
+        ColumnFill fill{true, false, false};
+        HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+        if (!HeapTupleIsValid(tuple))
+            return fill;
+        auto* form = (Form_pg_attribute)GETSTRUCT(tuple);
+        fill.accepts_null = !form->attnotnull;
+        fill.has_default = form->atthasdef || form->attidentity != '\0';
+        fill.generated = form->attgenerated != '\0';
+        Oid type = form->atttypid;
+        ReleaseSysCache(tuple);
+        // A domain's NOT NULL, at any depth of domains over domains.
+        for (int depth = 0; depth < 64 && fill.accepts_null; depth++) {
+            HeapTuple type_tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+            if (!HeapTupleIsValid(type_tuple))
+                break;
+            auto* type_form = (Form_pg_type)GETSTRUCT(type_tuple);
+            bool domain = type_form->typtype == TYPTYPE_DOMAIN;
+            fill.accepts_null = !(domain && type_form->typnotnull);
+            if (domain && !fill.has_default)
+                fill.has_default = !heap_attisnull(type_tuple, Anum_pg_type_typdefault, nullptr);
+            type = type_form->typbasetype;
+            ReleaseSysCache(type_tuple);
+            if (!domain)
+                break;
+        }
+        return fill;
+    });
+}
+
 std::string type_sql_name(Oid type) {
     // Without a length, "character" and "bit" mean character(1) and bit(1) in a cast: the types
     // themselves are pg_catalog.bpchar and pg_catalog."bit".
@@ -1041,15 +1073,22 @@ std::optional<CursorSettings> cursor_settings(Oid type) {
     if (!found.known)
         return std::nullopt;
     CursorSettings settings;
+    auto shown = [](const char* name) {
+        const char* value = GetConfigOption(name, true, false);
+        return std::string(value == nullptr ? "" : value);
+    };
     if (found.interval_style)
-        settings.fixed += fmt::format(" IntervalStyle={}", IntervalStyle);
+        settings.fixed += " IntervalStyle=" + shown("IntervalStyle");
     if (found.monetary)
-        settings.fixed +=
-            fmt::format(" lc_monetary={}", locale_monetary == nullptr ? "" : locale_monetary);
+        settings.fixed += " lc_monetary=" + shown("lc_monetary");
     if (found.date_style)
-        settings.dates += fmt::format(" DateStyle={}/{}", DateStyle, DateOrder);
-    if (found.time_zone)
-        settings.dates += fmt::format(" TimeZone={}", pg_get_timezone_name(session_timezone));
+        settings.dates += " DateStyle=" + shown("DateStyle");
+    if (found.time_zone) {
+        settings.dates += " TimeZone=" + shown("TimeZone");
+        // Other styles write zone abbreviations, which read back by timezone_abbreviations,
+        // ambiguously (IST is India's or Israel's).
+        settings.needs_iso = true;
+    }
     return settings;
 }
 

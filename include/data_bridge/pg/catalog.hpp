@@ -194,6 +194,7 @@ bool floats_render_rounded();
 struct CursorSettings {
     std::string fixed;
     std::string dates;
+    bool needs_iso = false;  // a range of timestamptz: its text is exact under ISO DateStyle only
 };
 std::optional<CursorSettings> cursor_settings(Oid type);
 // Whether dates and timestamps are written as ISO 8601 just now (DateStyle ISO): read back under
@@ -222,6 +223,16 @@ bool same_column_value(Oid relid, const std::string& column, const JsonValue& a,
 // differs from the referencing column's), else "".
 std::string reference_collation_sql(Oid source_relid, const std::string& source_column,
                                     Oid target_relid, const std::string& target_column);
+
+// What a write may do with a column it leaves out or nulls: whether it may hold NULL (not NOT
+// NULL, nor of a NOT NULL domain), whether a default (or identity) fills it, and whether it is
+// generated (no value may be written).
+struct ColumnFill {
+    bool accepts_null;
+    bool has_default;
+    bool generated;
+};
+ColumnFill column_fill(Oid relid, const std::string& column);
 
 // Whether the table has a user column (not dropped) of this name.
 bool has_column(Oid relid, const std::string& column);
