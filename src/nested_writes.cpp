@@ -850,6 +850,7 @@ class Writer {
         std::set<std::string> updated;
         // Keys told apart by their text only while no key column renders rounded.
         bool keys_exact =
+            !pg::floats_render_rounded() ||
             std::none_of(key_names.begin(), key_names.end(), [table](const std::string& name) {
                 return pg::float_rendered_rounded(pg::column_info(table, name).type);
             });
