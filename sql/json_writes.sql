@@ -45,6 +45,20 @@ SELECT jsonb_pretty(insert_many('posts', '[
 ]', on_error => 'skip'));
 SELECT title FROM posts WHERE title IN ('Kept', 'Also kept', 'Dangling') ORDER BY id;
 
+-- A report carries the fields PostgreSQL's error has (what a driver reads), and a data error
+-- the column whose value the table refused, as 'raise' names it; a value two columns refuse
+-- alike names none.
+CREATE TABLE report_fields (id int PRIMARY KEY, n int CHECK (n > 0), m int, d date NOT NULL);
+SELECT jsonb_path_query(insert_many('report_fields', '[
+    {"id": 1, "n": -1, "d": "2020-01-01"},
+    {"id": 2, "n": "x", "d": "2020-01-01"},
+    {"id": 3, "n": "x", "m": "x", "d": "2020-01-01"},
+    {"id": 4, "n": 1}
+]', on_error => 'skip'), '$[*]') AS report;
+SELECT insert_many('report_fields', '[{"id": 2, "n": "x", "d": "2020-01-01"}]');
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE report_fields;
+
 -- Bad input, each with the offending place named.
 SELECT insert_one('users', '{"name": "X", "nickname": "x"}');
 \echo :LAST_ERROR_SQLSTATE

@@ -59,7 +59,8 @@ std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOf
         auto failure = pg::try_in_subtransaction(
             [&] { pg::insert_group(table, table_sql, group, single, false, stored); });
         if (failure) {
-            reports.push_back({std::nullopt, std::nullopt, failure});
+            reports.push_back({std::nullopt, std::nullopt,
+                               pg::with_refused_column(table, single, shape.keys[i], *failure)});
         } else {
             reports.push_back({stored[0], std::nullopt, std::nullopt});
         }

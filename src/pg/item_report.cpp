@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "data_bridge/pg/item_report.hpp"
 
 #include "data_bridge/pg/boundary.hpp"
@@ -35,18 +37,27 @@ Datum success_item(int64 index, const ItemReport& report, const char* result_key
     });
 }
 
+// The error as PostgreSQL reports it: its SQLSTATE, message, and those of its detail, hint and
+// fields (schema, table, column, datatype, constraint) it has, which a driver would read.
 Datum failure_item(int64 index, const Error& error) {
-    const char* code = error.code().c_str();
-    const char* message = error.what();
-    const char* detail = error.detail().c_str();
-    return guarded([index, code, message, detail] {
-        JsonbMember members[] = {{"index", JsonbMember::kInteger, nullptr, false, index, 0},
-                                 {"ok", JsonbMember::kBool, nullptr, false, 0, 0},
-                                 {"sqlstate", JsonbMember::kString, code, false, 0, 0},
-                                 {"message", JsonbMember::kString, message, false, 0, 0},
-                                 {"detail", JsonbMember::kString, detail, false, 0, 0}};
-        return jsonb_object_of(members, detail[0] != '\0' ? 5 : 4);
-    });
+    const ErrorFields& fields = error.fields();
+    std::vector<JsonbMember> members = {
+        {"index", JsonbMember::kInteger, nullptr, false, index, 0},
+        {"ok", JsonbMember::kBool, nullptr, false, 0, 0},
+        {"sqlstate", JsonbMember::kString, error.code().c_str(), false, 0, 0},
+        {"message", JsonbMember::kString, error.what(), false, 0, 0}};
+    const std::pair<const char*, const std::string*> optional[] = {
+        {"detail", &error.detail()},       {"hint", &error.hint()},
+        {"schema", &fields.schema},        {"table", &fields.table},
+        {"column", &fields.column},        {"datatype", &fields.datatype},
+        {"constraint", &fields.constraint}};
+    for (const auto& [key, value] : optional) {
+        if (!value->empty())
+            members.push_back({key, JsonbMember::kString, value->c_str(), false, 0, 0});
+    }
+    const JsonbMember* data = members.data();
+    int count = (int)members.size();
+    return guarded([data, count] { return jsonb_object_of(data, count); });
 }
 
 }  // namespace

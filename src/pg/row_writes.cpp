@@ -159,6 +159,31 @@ std::vector<std::string> all_keys(const ArrayOfObjects& shape) {
 
 }  // namespace
 
+Error with_refused_column(Oid table, Datum rows, const std::vector<std::string>& names,
+                          const Error& failure) {
+    // Not a data error, or one that names its column already (a trigger's, say): as it is.
+    if (failure.code().rfind("22", 0) != 0 || !failure.fields().column.empty())
+        return failure;
+    auto refused = find_refused_column(table, rows, checked_columns(table, names), names, failure);
+    if (!refused)
+        return failure;
+    std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,
+                                     relation_name(table));
+    if (!failure.detail().empty())
+        detail = failure.detail() + " " + detail;
+    // PostgreSQL's fields and origin stay; the column found is added to them.
+    Error named(failure.code(), failure.what(), detail, failure.hint());
+    named.fields() = failure.fields();
+    named.set_origin(failure.origin());
+    TableName name = table_name_of(table);
+    if (named.fields().table.empty()) {
+        named.fields().schema = name.schema;
+        named.fields().table = name.name;
+    }
+    named.fields().column = *refused;
+    return named;
+}
+
 // All rows in one pass (one statement per set of keys); returns the stored rows in input order.
 std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape) {
     std::vector<RowGroup> groups = group_rows(table, shape);
@@ -171,29 +196,7 @@ std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape
     });
     if (!failure)
         return stored;
-    // Not a data error, or one that names its column already (a trigger's, say): as it is.
-    if (failure->code().rfind("22", 0) != 0 || !failure->fields().column.empty())
-        throw *failure;
-
-    std::vector<std::string> names = all_keys(shape);
-    auto refused = find_refused_column(table, rows, checked_columns(table, names), names, *failure);
-    if (!refused)
-        throw *failure;
-    std::string detail = fmt::format("The value is for column \"{}\" of relation \"{}\".", *refused,
-                                     relation_name(table));
-    if (!failure->detail().empty())
-        detail = failure->detail() + " " + detail;
-    // PostgreSQL's fields and origin stay; the column found is added to them.
-    Error named(failure->code(), failure->what(), detail, failure->hint());
-    named.fields() = failure->fields();
-    named.set_origin(failure->origin());
-    TableName name = table_name_of(table);
-    if (named.fields().table.empty()) {
-        named.fields().schema = name.schema;
-        named.fields().table = name.name;
-    }
-    named.fields().column = *refused;
-    throw named;
+    throw with_refused_column(table, rows, all_keys(shape), *failure);
 }
 
 }  // namespace data_bridge::pg

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "data_bridge/core/error.hpp"
 #include "data_bridge/pg/jsonb.hpp"
 #include "data_bridge/pg/statement.hpp"
 #include "data_bridge/pg/postgres.hpp"
@@ -34,5 +35,11 @@ void insert_group(Oid table, const std::string& table_sql, const RowGroup& group
 // All rows in one pass (one statement per set of keys), in a subtransaction; returns the stored
 // rows in input order. A data error names the column whose values the table refuses.
 std::vector<Datum> insert_all(Oid table, Datum rows, const ArrayOfObjects& shape);
+
+// A data error (22xxx) of an insert of `rows` with the columns `names`, with the column whose
+// values the table refused named in its fields and detail when exactly one column's values fail
+// alike (each tried alone, in a subtransaction: the failure path only); any other error as it is.
+Error with_refused_column(Oid table, Datum rows, const std::vector<std::string>& names,
+                          const Error& failure);
 
 }  // namespace data_bridge::pg
