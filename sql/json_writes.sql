@@ -59,6 +59,12 @@ SELECT insert_many('report_fields', '[{"id": 2, "n": "x", "d": "2020-01-01"}]');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE report_fields;
 
+-- A view is written with INSERT: refused with what the call writes.
+CREATE VIEW users_view AS SELECT * FROM users;
+SELECT insert_one('users_view', '{"name": "V"}');
+\echo :LAST_ERROR_SQLSTATE
+DROP VIEW users_view;
+
 -- Bad input, each with the offending place named.
 SELECT insert_one('users', '{"name": "X", "nickname": "x"}');
 \echo :LAST_ERROR_SQLSTATE

@@ -84,5 +84,57 @@ SELECT plans_prepared AS before FROM plan_cache_stats() \gset
 SELECT count(fetch_referenced('nodes', 'id', g % 2 + 1)) FROM generate_series(1, 50) g;
 SELECT plans_prepared - :before AS plans_prepared_for_50_calls FROM plan_cache_stats();
 
+-- Several rows with the key, where a plain SELECT by it finds several (an inheritance child's
+-- row, a duplicate a deferred unique key allows until commit): 21000, not one of them. A foreign
+-- key references the parent's own rows only (PostgreSQL's check reads ONLY the table), so
+-- fetch_related never returns a child's row.
+CREATE TABLE inh_parent (id int PRIMARY KEY, v text);
+CREATE TABLE inh_child (extra int) INHERITS (inh_parent);
+INSERT INTO inh_parent VALUES (1, 'parent'), (2, 'parent only');
+INSERT INTO inh_child VALUES (1, 'child', 5), (3, 'child only', 5);
+SELECT fetch_referenced('inh_parent', 'id', 1);
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_referenced('inh_parent', 'id', 2) ->> 'v' AS parent_only,
+       fetch_referenced('inh_parent', 'id', 3) ->> 'v' AS child_row_as_select_finds_it;
+CREATE TABLE inh_ref (id int PRIMARY KEY, parent_id int,
+                      CONSTRAINT inh_ref_fk FOREIGN KEY (parent_id) REFERENCES inh_parent
+                      DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO inh_ref VALUES (1, 1);
+SELECT fetch_related('inh_ref', 1, 'parent_id') ->> 'v' AS referenced;
+BEGIN;
+DELETE FROM ONLY inh_parent WHERE id = 1;  -- the key is checked at commit; the child's row 1 stays
+SELECT fetch_related('inh_ref', 1, 'parent_id') IS NULL AS no_row_referenced;
+SET LOCAL data_bridge.direct_fetch = off;
+SELECT fetch_related('inh_ref', 1, 'parent_id') IS NULL AS no_row_referenced_by_the_statement;
+ROLLBACK;
+CREATE TABLE deferred_unique (id int, v text, CONSTRAINT deferred_unique_id UNIQUE (id)
+                              DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO deferred_unique VALUES (1, 'first');
+BEGIN;
+INSERT INTO deferred_unique VALUES (1, 'second');
+SELECT fetch_referenced('deferred_unique', 'id', 1);
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+-- A source row that shares its key with a child's row: as a SELECT by the key finds both.
+INSERT INTO inh_child VALUES (7, 'child', 5);
+CREATE TABLE inh_source (id int PRIMARY KEY, ref int REFERENCES inh_parent);
+CREATE TABLE inh_source_child () INHERITS (inh_source);
+INSERT INTO inh_source VALUES (1, 2);
+INSERT INTO inh_source_child VALUES (1, 2);
+SELECT fetch_related('inh_source', 1, 'ref');
+\echo :LAST_ERROR_SQLSTATE
+
+-- A column of a composite key names that key when it belongs to no other; a one-column key on
+-- the column comes first.
+CREATE TABLE composite_target (a int, b int, v text, PRIMARY KEY (a, b));
+INSERT INTO composite_target VALUES (1, 2, 'pair');
+CREATE TABLE composite_source (id int PRIMARY KEY, a int, b int REFERENCES users,
+                               FOREIGN KEY (a, b) REFERENCES composite_target);
+INSERT INTO users (id, name, email) VALUES (2, 'two', 'two@example.com') ON CONFLICT DO NOTHING;
+INSERT INTO composite_source VALUES (1, 1, 2);
+SELECT fetch_related('composite_source', 1, 'a') ->> 'v' AS by_its_only_key,
+       fetch_related('composite_source', 1, 'b') ->> 'name' AS by_the_one_column_key;
+
 DROP SCHEMA "Lazy Shop" CASCADE;
-DROP TABLE users, posts, nodes, keyless, two_keys CASCADE;
+DROP TABLE users, posts, nodes, keyless, two_keys, inh_parent, inh_ref, deferred_unique, inh_source,
+           composite_target, composite_source CASCADE;

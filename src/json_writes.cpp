@@ -28,6 +28,9 @@ namespace data_bridge {
 
 namespace {
 
+constexpr const char* kWritesNeedTables =
+    "insert_one and insert_many write tables and partitioned tables; write a view with INSERT.";
+
 pg::ArrayOfObjects read_rows_shape(Datum rows, const char* parameter) {
     pg::ArrayOfObjects shape = pg::object_keys_of_array(rows);
     if (!shape.is_array) {
@@ -73,7 +76,7 @@ Datum insert_one_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 0, "tbl");
     pg::require_arg(fcinfo, 1, "row");
     Oid table = PG_GETARG_OID(0);
-    pg::require_table(table);
+    pg::require_table(table, kWritesNeedTables);
     Datum row = PG_GETARG_DATUM(1);
     Datum rows = pg::guarded([row] { return pg::jsonb_array_of(&row, 1); });
     pg::ArrayOfObjects shape = pg::object_keys_of_array(rows);
@@ -94,7 +97,7 @@ Datum insert_many_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 0, "tbl");
     pg::require_arg(fcinfo, 1, "rows");
     Oid table = PG_GETARG_OID(0);
-    pg::require_table(table);
+    pg::require_table(table, kWritesNeedTables);
     bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all rows or none",
                                    "each row on its own");
     Datum rows = PG_GETARG_DATUM(1);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,24 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
     return select_one_row_sql(pg::quoted_table(target), {match});
 }
 
+// The row a lazy load's statement read: at most one. Several rows share the key only where a
+// plain SELECT by it finds them: inheritance children (a unique key does not span them), or a
+// duplicate that a deferred unique key allows until commit. Refused, as fetch_one_with_relations
+// refuses them, rather than one of them returned.
+// `what`: the message.
+Datum single_row(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters,
+                 const std::string& what) {
+    pg::SingleValue row =
+        pg::query_single_value(sql, parameters, true, pg::PlanChoice::kAuto, true);
+    if (row.more) {
+        throw Error(sqlstate::kCardinalityViolation, what,
+                    "Rows of inheritance children (a unique key does not span them), or a "
+                    "duplicate a deferred unique key allows until commit.",
+                    "Read a child table by its own key, or every row with backref_fetch_all().");
+    }
+    return pg::value_or_null(fcinfo, row);
+}
+
 // What a lazy load's shape needs on each call: its statement and, for the direct read
 // (pg/row_fetch.hpp), the columns it reads by.
 struct LazyShape {
@@ -83,24 +102,36 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
 
     pg::Parameters parameters;
     parameters.add(value_type, PG_GETARG_DATUM(2), false);
-    return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+    return single_row(fcinfo, sql, parameters,
+                      fmt::format("more than one row of relation \"{}\" has the value",
+                                  pg::relation_name(target)));
 }
 
-// The foreign key of `source` named by constraint name or by its (single) column.
+// The foreign key of `source` named by constraint name, or by a column: the one-column key on
+// it, else the one key it belongs to.
 const ForeignKey& find_foreign_key(Oid source, const std::string& name) {
     const auto& keys = pg::foreign_key_graph().referenced_by(source);
     for (const ForeignKey* key : keys) {
         if (key->name == name)
             return *key;
     }
-    std::vector<const ForeignKey*> by_column;
+    std::vector<const ForeignKey*> on_column;  // one-column keys on it
+    std::vector<const ForeignKey*> by_column;  // keys it belongs to
     std::vector<std::string> candidates;
     for (const ForeignKey* key : keys) {
-        if (key->source_columns.size() == 1 && key->source_columns[0] == name)
+        const auto& columns = key->source_columns;
+        if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
             by_column.push_back(key);
-        candidates.push_back(key->name + " (" + joined_columns(key->source_columns) + ")");
+            if (columns.size() == 1)
+                on_column.push_back(key);
+        }
+        candidates.push_back(key->name + " (" + joined_columns(columns) + ")");
     }
-    if (by_column.size() == 1)
+    if (on_column.size() == 1)
+        return *on_column[0];
+    if (on_column.size() > 1)
+        by_column = on_column;
+    else if (by_column.size() == 1)
         return *by_column[0];
     if (by_column.size() > 1) {
         std::vector<std::string> names;
@@ -135,8 +166,10 @@ std::string related_row_sql(FunctionCallInfo fcinfo, Oid source, const std::stri
                         pg::equality_operator_sql(target_column.type),
                         "s." + pg::quoted_identifier(key.source_columns[i])});
     }
-    return follow_key_sql(pg::quoted_table(source), source_key, pg::quoted_table(key.target_relid),
-                          join);
+    // The referenced row as the key sees it (PostgreSQL's check reads ONLY the table): not a row
+    // of an inheritance child that shares its key.
+    return follow_key_sql(pg::quoted_table(source), source_key,
+                          pg::own_rows_table(key.target_relid), join);
 }
 
 // The direct read's path of fetch_related, for a one-column primary key and a one-column foreign
@@ -151,6 +184,13 @@ std::optional<pg::ThroughKey> through_key(Oid source, const std::string& fk_name
                            pg::column_info(key.target_relid, key.target_columns[0]).attnum};
     pg::resolve_through_key(through, key_type);
     return through;
+}
+
+std::string several_related_rows(Oid source) {
+    return fmt::format(
+        "more than one row of relation \"{}\" has the key, or it references more "
+        "than one row",
+        pg::relation_name(source));
 }
 
 // fetch_related(source regclass, id anyelement, fk text)
@@ -168,7 +208,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         id_type == JSONBOID || (id_type == TEXTOID && pg::primary_key_columns(source).size() > 1);
     if (key_object) {
         std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
-        return pg::value_or_null(fcinfo, pg::query_single_value(sql, parameters, true));
+        return single_row(fcinfo, sql, parameters, several_related_rows(source));
     }
     std::string key = fmt::format("fetch_related {} {} {}", source, id_type, fk_name);
     const LazyShape* cached = lazy_shapes.find(key);  // copied, as in fetch_referenced
@@ -185,7 +225,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         if (auto direct = pg::fetch_through_key(*shape.through, PG_GETARG_DATUM(1)))
             return pg::value_or_null(fcinfo, *direct);
     }
-    return pg::value_or_null(fcinfo, pg::query_single_value(shape.sql, parameters, true));
+    return single_row(fcinfo, shape.sql, parameters, several_related_rows(source));
 }
 
 }  // namespace

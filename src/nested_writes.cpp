@@ -699,14 +699,6 @@ class Writer {
         upsert(table, on_conflict, rows, shape, items);
     }
 
-    // The rows of the table itself, as its foreign keys and unique keys see them: ONLY for a
-    // table (its inheritance children are other tables), a partitioned table whole.
-    static std::string read_table(Oid table) {
-        char kind = pg::guarded([table] { return get_rel_relkind(table); });
-        std::string quoted = pg::quoted_table(table);
-        return kind == RELKIND_PARTITIONED_TABLE ? quoted : "ONLY " + quoted;
-    }
-
     static std::vector<KeyColumn> key_columns(Oid table, const std::vector<std::string>& names) {
         std::vector<KeyColumn> key;
         for (const std::string& name : names) {
@@ -915,7 +907,7 @@ class Writer {
             // The rows already there, in a statement of its own: its snapshot sees a row that
             // another transaction committed while the INSERT waited for it.
             if (!not_written.empty()) {
-                std::string existing = connect_rows_sql(read_table(table), key);
+                std::string existing = connect_rows_sql(pg::own_rows_table(table), key);
                 std::vector<bool> found(items.size(), false);
                 for (auto& [position, row] : positioned_rows(table, existing, rows, not_written)) {
                     // The constraint's key names one row: a second is not the conflict's.
@@ -954,7 +946,8 @@ class Writer {
             std::vector<std::string> names;
             for (const auto& member : items[group.positions[0] - 1]->object->members)
                 names.push_back(member.first);
-            std::string sql = connect_rows_sql(read_table(table), key_columns(table, names));
+            std::string sql =
+                connect_rows_sql(pg::own_rows_table(table), key_columns(table, names));
             for (auto& [position, row] : positioned_rows(table, sql, rows, group.positions)) {
                 Item* item = items[position - 1];
                 if (++matches[position - 1] > 1) {

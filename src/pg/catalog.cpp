@@ -48,7 +48,7 @@ std::string relation_name(Oid relid) {
     return name != nullptr ? std::string(name) : fmt::format("OID {}", relid);
 }
 
-void require_table(Oid relid) {
+void require_table(Oid relid, const char* detail) {
     char relkind = guarded([relid] { return get_rel_relkind(relid); });
     if (relkind == '\0') {
         throw Error(sqlstate::kUndefinedTable,
@@ -56,8 +56,7 @@ void require_table(Oid relid) {
     }
     if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) {
         throw Error(sqlstate::kWrongObjectType,
-                    fmt::format("\"{}\" is not a table", relation_name(relid)),
-                    "Foreign keys exist only between tables and partitioned tables.");
+                    fmt::format("\"{}\" is not a table", relation_name(relid)), detail);
     }
 }
 
@@ -92,6 +91,12 @@ std::string quoted_table(Oid relid) {
     const char* table = name.name.c_str();
     return guarded(
         [schema, table] { return (const char*)quote_qualified_identifier(schema, table); });
+}
+
+std::string own_rows_table(Oid relid) {
+    char kind = guarded([relid] { return get_rel_relkind(relid); });
+    std::string quoted = quoted_table(relid);
+    return kind == RELKIND_PARTITIONED_TABLE ? quoted : "ONLY " + quoted;
 }
 
 std::string quoted_identifier(const std::string& identifier) {

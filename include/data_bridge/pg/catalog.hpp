@@ -17,8 +17,11 @@ namespace data_bridge::pg {
 // Relations.
 
 // Throws 42P01 when no relation has this OID, 42809 when it is not a table or partitioned
-// table (views, sequences, indexes, foreign tables take part in no foreign key).
-void require_table(Oid relid);
+// table (views, sequences, indexes, foreign tables take part in no foreign key); `detail` says
+// why the caller needs one.
+inline constexpr const char* kForeignKeysNeedTables =
+    "Foreign keys exist only between tables and partitioned tables.";
+void require_table(Oid relid, const char* detail = kForeignKeysNeedTables);
 
 // The relation's name as PostgreSQL's messages show it: unqualified, unquoted.
 std::string relation_name(Oid relid);
@@ -31,6 +34,10 @@ void require_readable_relation(Oid relid);
 TableName table_name_of(Oid relid);
 // "schema"."table", quoted as needed, for SQL text.
 std::string quoted_table(Oid relid);
+// The table's rows as its foreign keys and unique keys see them, for SQL text: ONLY for a table
+// (its inheritance children are other tables; PostgreSQL's RI checks read it so), a
+// partitioned table whole.
+std::string own_rows_table(Oid relid);
 std::string quoted_identifier(const std::string& identifier);
 
 // The attribute number of a user column; throws 42703 naming the column and table.
