@@ -102,6 +102,10 @@ SELECT plans_prepared - :before AS plans_prepared_for_8_calls FROM plan_cache_st
 -- Errors name the place in the spec.
 SELECT fetch_with_relations('{"table": "nope"}');
 \echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "relations": [{"name": "p", "table": "a.b.c.d"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT fetch_with_relations('{"table": "users", "filter": {"exists": {"relation": {"table": "x\"y"}}}}');
+\echo :LAST_ERROR_SQLSTATE
 SELECT fetch_with_relations('{"table": "users", "limit": -1}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT fetch_with_relations('{"table": "users", "colour": "red"}');
