@@ -80,6 +80,15 @@ RESET IntervalStyle;
 SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_floats', 'order_by', jsonb_build_array('d'),
     'limit', 3, 'after', :'cursor'));
 \echo :LAST_ERROR_SQLSTATE
+-- Written under iso_8601, an interval reads back the same under any style: taken.
+SET IntervalStyle = iso_8601;
+SELECT fetch_page_with_relations('{"table": "ep_floats", "order_by": ["d"], "limit": 1}') ->> 'next' AS cursor \gset
+SET IntervalStyle = sql_standard;
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_floats', 'order_by', jsonb_build_array('d'),
+    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS iso_read_under_sql_standard;
+RESET IntervalStyle;
+SELECT jsonb_path_query_array(fetch_page_with_relations(jsonb_build_object('table', 'ep_floats', 'order_by', jsonb_build_array('d'),
+    'limit', 3, 'after', :'cursor')) -> 'rows', '$[*].id') AS iso_read_under_postgres;
 DROP TABLE ep_floats;
 -- Inside a range an interval is written by IntervalStyle too: bound alike. A reg* type's text
 -- follows search_path ("a" is s1.a, then s2.a): refused, as is a type whose text is not known

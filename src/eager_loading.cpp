@@ -1719,9 +1719,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
         const JsonValue* written = payload.find("w");
         std::string under = written != nullptr && written->is_string() ? written->text : "|";
         std::size_t bar = under.find('|');
-        bool same = bar != std::string::npos && under.substr(0, bar) == settings_now.fixed &&
-                    (bar + 1 == under.size() || under.substr(bar + 1) == settings_now.dates);
-        if (!same) {
+        if (!cursor_readable_under(under, settings_now.fixed, settings_now.dates)) {
             throw Error(
                 sqlstate::kInvalidParameterValue,
                 fmt::format("invalid {}: the cursor was written under other settings", cursor_key),

@@ -63,4 +63,33 @@ void drop_keys(JsonValue& row, const std::vector<std::string>& added) {
                   members.end());
 }
 
+namespace {
+
+// `settings` without its " name=value" (values hold no spaces).
+std::string without_setting(const std::string& settings, const std::string& name) {
+    std::string token = " " + name + "=";
+    std::size_t at = settings.find(token);
+    if (at == std::string::npos)
+        return settings;
+    std::size_t end = settings.find(' ', at + token.size());
+    return settings.substr(0, at) + (end == std::string::npos ? "" : settings.substr(end));
+}
+
+}  // namespace
+
+bool cursor_readable_under(const std::string& written, const std::string& fixed_now,
+                           const std::string& dates_now) {
+    std::size_t bar = written.find('|');
+    if (bar == std::string::npos)
+        return false;
+    std::string fixed = written.substr(0, bar);
+    std::string dates = written.substr(bar + 1);
+    bool same_fixed = fixed == fixed_now;
+    if (!same_fixed && fixed.find(" IntervalStyle=iso_8601") != std::string::npos) {
+        same_fixed =
+            without_setting(fixed, "IntervalStyle") == without_setting(fixed_now, "IntervalStyle");
+    }
+    return same_fixed && (dates.empty() || dates == dates_now);
+}
+
 }  // namespace data_bridge

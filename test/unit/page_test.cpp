@@ -37,3 +37,25 @@ TEST(Page, ColumnsACursorNeedsAreReadAndTakenOffAgain) {
     EXPECT_EQ(row.find("made"), nullptr);
     EXPECT_NE(row.find("kind"), nullptr);
 }
+
+TEST(Page, ACursorIsReadUnderTheSettingsItsTextWasWrittenUnder) {
+    const std::string postgres = " IntervalStyle=postgres lc_monetary=C";
+    EXPECT_TRUE(cursor_readable_under(postgres + "|", postgres, " DateStyle=ISO, MDY"));
+    EXPECT_FALSE(
+        cursor_readable_under(postgres + "|", " IntervalStyle=sql_standard lc_monetary=C", ""));
+    EXPECT_FALSE(
+        cursor_readable_under(postgres + "|", " IntervalStyle=postgres lc_monetary=de_DE", ""));
+    // ISO 8601 intervals read back under every style; the rest must still match.
+    const std::string iso = " IntervalStyle=iso_8601 lc_monetary=C";
+    EXPECT_TRUE(cursor_readable_under(iso + "|", postgres, ""));
+    EXPECT_TRUE(
+        cursor_readable_under(" IntervalStyle=iso_8601|", " IntervalStyle=sql_standard", ""));
+    EXPECT_FALSE(cursor_readable_under(iso + "|", " IntervalStyle=postgres lc_monetary=de_DE", ""));
+    EXPECT_FALSE(cursor_readable_under(postgres + "|", iso, ""));
+    // Dates written under ISO read under any DateStyle; others only under their own.
+    EXPECT_TRUE(cursor_readable_under("| DateStyle=SQL, DMY TimeZone=UTC", "",
+                                      " DateStyle=SQL, DMY TimeZone=UTC"));
+    EXPECT_FALSE(cursor_readable_under("| DateStyle=SQL, DMY TimeZone=UTC", "",
+                                       " DateStyle=German, DMY TimeZone=UTC"));
+    EXPECT_FALSE(cursor_readable_under("no bar", "", ""));
+}

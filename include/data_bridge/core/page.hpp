@@ -32,4 +32,11 @@ JsonValue order_values(const JsonValue& row, const std::vector<OrderTerm>& order
 // The row without the keys in `added`.
 void drop_keys(JsonValue& row, const std::vector<std::string>& added);
 
+// Whether a cursor's values, written under the settings `written` records ("<fixed>|<dates>",
+// each a list of " name=value"; dates empty when written under ISO DateStyle), read back the
+// same under the settings of now. An interval written under IntervalStyle iso_8601 reads back
+// the same under every style; anything else recorded must be as it is now.
+bool cursor_readable_under(const std::string& written, const std::string& fixed_now,
+                           const std::string& dates_now);
+
 }  // namespace data_bridge
