@@ -45,10 +45,15 @@ pg::ArrayOfObjects read_rows_shape(Datum rows, const char* parameter) {
     return shape;
 }
 
+constexpr int kColumnSearches = 100;
+
 // One row per subtransaction; a report per row.
 std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOfObjects& shape) {
     std::string table_sql = pg::quoted_table(table);
     std::vector<pg::ItemReport> reports;
+    // The search for a refused column tries each column of the row alone: done for the first
+    // rows that fail so, not for every row of a large import that fails alike.
+    int column_searches_left = kColumnSearches;
     for (std::size_t i = 0; i < shape.keys.size(); i++) {
         // The row alone, as a one-element array: the statement never scans the other rows.
         int element_index = (int)i;
@@ -61,9 +66,12 @@ std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOf
         std::vector<Datum> stored(1, (Datum)0);
         auto failure = pg::try_in_subtransaction(
             [&] { pg::insert_group(table, table_sql, group, single, false, stored); });
-        if (failure) {
+        if (failure && column_searches_left > 0 && failure->code().rfind("22", 0) == 0) {
+            column_searches_left--;
             reports.push_back({std::nullopt, std::nullopt,
                                pg::with_refused_column(table, single, shape.keys[i], *failure)});
+        } else if (failure) {
+            reports.push_back({std::nullopt, std::nullopt, failure});
         } else {
             reports.push_back({stored[0], std::nullopt, std::nullopt});
         }

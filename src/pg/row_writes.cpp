@@ -93,8 +93,10 @@ void insert_group(Oid table, const std::string& table_sql, const RowGroup& group
     uint64 count = execute_plan(plan, parameters.values, parameters.nulls, false);
     // A BEFORE INSERT trigger that returns NULL, or a rule, kept rows out, as a plain INSERT
     // allows. One row: it is reported as NULL. Several: RETURNING no longer says which.
-    if (count == 0 && group.positions.size() == 1)
+    if (count == 0 && group.positions.size() == 1) {
+        guarded([] { SPI_freetuptable(SPI_tuptable); });
         return;
+    }
     if (count != group.positions.size()) {
         throw Error(sqlstate::kFeatureNotSupported,
                     fmt::format("a trigger or rule inserted {} of {} rows into table {}", count,
@@ -111,6 +113,9 @@ void insert_group(Oid table, const std::string& table_sql, const RowGroup& group
             Datum row = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &is_null);
             out[positions[i] - 1] = SPI_datumTransfer(row, false, -1);
         }
+        // Copied out: freed now, not at SPI_finish. A row-at-a-time loop ('skip') would keep one
+        // table per row, and every subtransaction that aborts walks SPI's list of them.
+        SPI_freetuptable(SPI_tuptable);
     });
 }
 

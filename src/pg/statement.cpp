@@ -622,7 +622,9 @@ uint64 execute_once(const std::string& sql, const Parameters& parameters, bool r
         if (rc < 0)
             elog(ERROR, "data_bridge: SPI_execute_with_args failed: %s",
                  SPI_result_code_string(rc));
-        return SPI_processed;
+        uint64 processed = SPI_processed;
+        SPI_freetuptable(SPI_tuptable);  // see the header
+        return processed;
     });
 }
 

@@ -118,12 +118,15 @@ struct SingleValue {
     bool more = false;  // a second row came (only looked for when asked)
 };
 
+// Runs a statement once, planned for this call and not kept: for a statement of a failure path
+// that names no table, whose kept plan PostgreSQL would not invalidate when the table changes.
+// Returns the row count; the rows are freed at once (such statements run in loops of
+// subtransactions, and each one that aborts walks SPI's list of kept row tables).
+uint64 execute_once(const std::string& sql, const Parameters& parameters, bool read_only);
+
 // Connects SPI, runs the statement with a plan cached across calls, copies the first column of
 // the first row out of SPI's memory, and disconnects. `look_for_more`: reads a second row too,
 // to tell whether there was one (SingleValue::more).
-// Runs a statement once, planned for this call and not kept: for a statement of a failure path
-// that names no table, whose kept plan PostgreSQL would not invalidate when the table changes.
-uint64 execute_once(const std::string& sql, const Parameters& parameters, bool read_only);
 
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
                                PlanChoice choice = PlanChoice::kAuto, bool look_for_more = false);
