@@ -57,6 +57,18 @@ SELECT jsonb_path_query(insert_many('report_fields', '[
 ]', on_error => 'skip'), '$[*]') AS report;
 SELECT insert_many('report_fields', '[{"id": 2, "n": "x", "d": "2020-01-01"}]');
 \echo :LAST_ERROR_SQLSTATE
+-- The search tries the row's columns alone and rolls each try back: what a column's domain
+-- CHECK writes (code the failed INSERT never reached) does not stay.
+CREATE TABLE check_audit (msg text);
+CREATE FUNCTION audited_positive(v int) RETURNS bool LANGUAGE plpgsql AS
+    $$BEGIN INSERT INTO check_audit VALUES ('checked ' || v); RETURN v > 0; END$$;
+CREATE DOMAIN audited_int AS int CHECK (audited_positive(VALUE));
+CREATE TABLE audited_rows (id int PRIMARY KEY, a int, d audited_int);
+SELECT jsonb_path_query(insert_many('audited_rows', '[{"id": 1, "a": "x", "d": 5}]', 'skip'), '$[*].column') AS refused;
+SELECT count(*) AS audit_rows_left FROM check_audit;
+DROP TABLE audited_rows, check_audit;
+DROP DOMAIN audited_int;
+DROP FUNCTION audited_positive(int);
 -- The column is searched for in the first 100 rows that fail so (each search tries every
 -- column of the row alone), not in every row of a large import that fails alike.
 SELECT count(*) FILTER (WHERE r ? 'column') AS named, count(*) AS failed

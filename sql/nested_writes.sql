@@ -98,6 +98,9 @@ SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_users', '{"name
 SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author": {"connect": {"email": "nobody@x"}}}',
     '[{"name": "author", "table": "nw_users", "foreign_key": "author_id"}]')$$);
 SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author_id": 1, "nope": []}')$$);
+-- A relation's table that is no table name: 22023 naming the place, as eager specs say.
+SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author_id": 1, "c": []}',
+    '[{"name": "c", "table": "a.b.c.d"}]')$$);
 SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author_id": 1, "nw_users": {"name": "F", "email": "f@x"}}')$$);
 SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author_id": 1, "nw_comments": [{"body": "b", "post_id": 5}]}')$$);
 SELECT * FROM pg_temp.failure($$SELECT insert_with_relations('nw_posts', '{"title": "t", "author_id": 1, "nw_comments": {"x": 1}}')$$);

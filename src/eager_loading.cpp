@@ -100,25 +100,7 @@ class EagerPlanner {
     pg::Parameters& parameters() { return parameters_; }
 
     Oid resolve_table(const std::string& text, const std::string& path) {
-        const char* hint =
-            "Write a table as \"table\" or \"schema.table\", double-quoting a "
-            "name as SQL does.";
-        TargetRef ref;
-        try {
-            ref = parse_target(text);
-        } catch (const Error& error) {
-            // The parser speaks of foreign key targets (add_foreign_key's grammar, up to three
-            // dotted names): here the place in the spec and a table's form are what count.
-            throw Error(error.code(),
-                        fmt::format("invalid {}: \"{}\" is not a table name", path, text), {},
-                        hint);
-        }
-        if (ref.has_column_list || ref.name_parts.size() > 2) {
-            throw Error(sqlstate::kInvalidParameterValue,
-                        fmt::format("invalid {}: \"{}\" is not a table name", path, text), {},
-                        hint);
-        }
-        Oid relid = pg::find_relation(ref.name_parts);
+        Oid relid = pg::find_spec_relation(text, path);
         if (relid == InvalidOid) {
             throw Error(sqlstate::kUndefinedTable,
                         fmt::format("relation \"{}\" does not exist", text),

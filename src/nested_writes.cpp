@@ -199,7 +199,9 @@ class Writer {
             spec.path = key_path;
             link.relations = &kNoRelations;
         }
-        link.table = find_table(spec.table);
+        // A relation's table is a spec's name; a bare key is tried as a table name quietly.
+        link.table = relation != nullptr ? pg::find_spec_relation(spec.table, spec.path + ".table")
+                                         : find_table(spec.table);
         if (link.table == InvalidOid) {
             if (relation != nullptr) {
                 throw Error(sqlstate::kUndefinedTable,
@@ -217,7 +219,8 @@ class Writer {
         }
         pg::require_readable_relation(link.table);
         if (spec.through) {
-            Oid junction = find_table(spec.through->table);
+            Oid junction =
+                pg::find_spec_relation(spec.through->table, spec.path + ".through.table");
             if (junction == InvalidOid) {
                 throw Error(sqlstate::kUndefinedTable,
                             fmt::format("relation \"{}\" does not exist", spec.through->table),

@@ -314,6 +314,26 @@ Oid find_named_relation(const std::string& text) {
     return find_relation(ref.name_parts);
 }
 
+Oid find_spec_relation(const std::string& text, const std::string& path) {
+    auto not_a_name = [&text, &path] {
+        return Error(sqlstate::kInvalidParameterValue,
+                     fmt::format("invalid {}: \"{}\" is not a table name", path, text), {},
+                     "Write a table as \"table\" or \"schema.table\", double-quoting a name as "
+                     "SQL does.");
+    };
+    TargetRef ref;
+    try {
+        ref = parse_target(text);
+    } catch (const Error&) {
+        // The parser speaks of foreign key targets (add_foreign_key's grammar, up to three
+        // dotted names): here the place in the spec and a table's form are what count.
+        throw not_a_name();
+    }
+    if (ref.has_column_list || ref.name_parts.empty() || ref.name_parts.size() > 2)
+        throw not_a_name();
+    return find_relation(ref.name_parts);
+}
+
 Oid find_relation(const std::vector<std::string>& name_parts) {
     const char* schema = name_parts.size() > 1 ? name_parts[0].c_str() : nullptr;
     const char* table = name_parts.back().c_str();

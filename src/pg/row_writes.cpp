@@ -139,7 +139,9 @@ std::optional<std::string> find_refused_column(Oid table, Datum rows,
         add_empty_row(parameters, table);
         // Planned for this call: the statement names no table (the base row stands for it),
         // so a kept plan would outlive a dropped column unnoticed.
-        auto failure = try_in_subtransaction([&] { execute_once(sql, parameters, true); });
+        // Rolled back either way: a column that converts fine may still run the caller's code (a
+        // domain's CHECK), whose writes must not outlive the failed row.
+        auto failure = try_and_roll_back([&] { execute_once(sql, parameters, true); });
         if (!failure || failure->code() != error.code() ||
             std::string(failure->what()) != error.what()) {
             continue;

@@ -62,6 +62,9 @@ ConflictConstraint conflict_constraint(Oid relid, const std::string& name);
 // A relation named as a spec names one ("table", "schema.table", quoted parts allowed), as the
 // caller's search_path resolves it; InvalidOid when the text is no such name or names nothing.
 Oid find_named_relation(const std::string& text);
+// The same for a spec's table at `path` ("relations[0].table"): 22023 naming the place when the
+// text is no table name; InvalidOid when it names nothing.
+Oid find_spec_relation(const std::string& text, const std::string& path);
 
 // Resolves a possibly schema-qualified name to a relation, or InvalidOid.
 Oid find_relation(const std::vector<std::string>& name_parts);
