@@ -1791,6 +1791,11 @@ Datum delete_plan_body(FunctionCallInfo fcinfo) {
                 if (marked)
                     break;
             }
+            // A worker names its shard's table and key ("mc_a_102810" on "mc_102810").
+            std::optional<Refusal> logical =
+                count.citus ? without_shard_suffix(named) : std::nullopt;
+            if (!marked && logical)
+                marked = mark_refusal(walk.steps(), *logical);
         }
         // Any other failure (a trigger's, a policy's, a privilege) is the call's answer too.
         if (!marked)

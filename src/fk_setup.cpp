@@ -287,6 +287,14 @@ Datum unindexed_foreign_keys_body(FunctionCallInfo fcinfo) {
     // the tables calls touched).
     FkGraph every_key(pg::read_foreign_keys());
     std::vector<const ForeignKey*> keys = unindexed_keys(every_key, schema);
+    // On a Citus node that holds shards, each shard carries its table's keys: the advice is for
+    // the logical table (Citus creates the index on the shards).
+    if (pg::citus_present()) {
+        keys.erase(std::remove_if(
+                       keys.begin(), keys.end(),
+                       [](const ForeignKey* key) { return pg::is_citus_shard(key->source_relid); }),
+                   keys.end());
+    }
 
     struct Row {
         double rows;

@@ -108,7 +108,8 @@ std::vector<const ForeignKey*> tenant_cascade_keys(
     TablePlacement root_placement = placement_of(root);
     if (root_placement.distribution_column.empty()) {
         throw leaves_tenant(
-            fmt::format("\"{}\" is a Citus table not distributed by a column", root_placement.name),
+            fmt::format("\"{}\" is a Citus table not hash-distributed by a column",
+                        root_placement.name),
             "data_bridge counts cascades of one tenant's rows of a hash-distributed table.");
     }
     std::vector<const ForeignKey*> keys;
@@ -205,14 +206,54 @@ bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal) {
     return any;
 }
 
+namespace {
+
+// The "_<digits>" a name ends with (Citus' shard suffix), or "" when it has none.
+std::string shard_suffix(const std::string& name) {
+    std::size_t underscore = name.rfind('_');
+    if (underscore == std::string::npos || underscore == 0 || underscore + 1 == name.size())
+        return "";
+    for (std::size_t i = underscore + 1; i < name.size(); i++) {
+        if (name[i] < '0' || name[i] > '9')
+            return "";
+    }
+    return name.substr(underscore);
+}
+
+}  // namespace
+
+std::optional<Refusal> without_shard_suffix(const Refusal& refusal) {
+    std::string suffix = shard_suffix(refusal.table);
+    if (suffix.empty() || refusal.constraint.size() <= suffix.size() ||
+        shard_suffix(refusal.constraint) != suffix) {
+        return std::nullopt;
+    }
+    Refusal logical = refusal;
+    logical.table.resize(refusal.table.size() - suffix.size());
+    logical.constraint.resize(refusal.constraint.size() - suffix.size());
+    return logical;
+}
+
 bool mark_unnamed_refusal(std::vector<CascadeStep>& steps) {
+    auto refuses = [](const CascadeStep& step) {
+        return step.key != nullptr &&
+               (step.kind == CascadeStepKind::kRestrict ||
+                (step.kind == CascadeStepKind::kNoAction && !step.key->initially_deferred));
+    };
     bool any = false;
     for (CascadeStep& step : steps) {
-        if (step.key == nullptr)
-            continue;
-        bool refuses = step.kind == CascadeStepKind::kRestrict ||
-                       (step.kind == CascadeStepKind::kNoAction && !step.key->initially_deferred);
-        if (refuses && step.rows > 0) {
+        if (refuses(step) && step.rows > 0) {
+            step.blocks = true;
+            any = true;
+        }
+    }
+    if (any)
+        return true;
+    // No reference is left, yet the DELETE was refused: a check ran before the cascade deleted
+    // the rows it found (PostgreSQL checks a key as its trigger fires, not at the end). Each key
+    // that found rows may be the one.
+    for (CascadeStep& step : steps) {
+        if (refuses(step) && !step.matched.empty()) {
             step.blocks = true;
             any = true;
         }

@@ -714,6 +714,17 @@ std::string distribution_column(Oid relid) {
     return citus_table(relid).distribution_column;
 }
 
+bool is_citus_shard(Oid relid) {
+    return guarded([relid] {
+        Oid argument = REGCLASSOID;
+        List* name = list_make2(makeString(pstrdup("pg_catalog")),
+                                makeString(pstrdup("relation_is_a_known_shard")));
+        Oid function = LookupFuncName(name, 1, &argument, true);
+        return OidIsValid(function) &&
+               DatumGetBool(OidFunctionCall1(function, ObjectIdGetDatum(relid)));
+    });
+}
+
 bool is_view(Oid relid) {
     char kind = guarded([relid] { return get_rel_relkind(relid); });
     return kind == RELKIND_VIEW || kind == RELKIND_MATVIEW;

@@ -72,6 +72,33 @@ TEST(MarkRefusal, UnnamedRefusalMarksEveryRemainingReference) {
     EXPECT_FALSE(mark_unnamed_refusal(none));
 }
 
+TEST(MarkRefusal, UnnamedRefusalWithNoReferenceLeftMarksKeysThatFoundRows) {
+    // A check that ran before the cascade deleted the rows it found: no reference is left, but
+    // the keys that found rows are the candidates.
+    ForeignKey cascade = key("child_fk", "child", "parent", FkAction::kCascade);
+    ForeignKey no_action = key("log_fk", "log", "parent", FkAction::kNoAction);
+    ForeignKey quiet = key("quiet_fk", "quiet", "parent", FkAction::kNoAction);
+    std::vector<CascadeStep> steps{step(cascade, 2), step(no_action, 0), step(quiet, 0)};
+    steps[1].matched.push_back(RowId{7, 0, 1});
+    EXPECT_TRUE(mark_unnamed_refusal(steps));
+    EXPECT_FALSE(steps[0].blocks);
+    EXPECT_TRUE(steps[1].blocks);
+    EXPECT_FALSE(steps[2].blocks);
+}
+
+TEST(MarkRefusal, AShardsRefusalNamesItsLogicalTableAndKey) {
+    auto logical = without_shard_suffix({"23503", "mc_102810", "", "mc_a_102810", "public"});
+    ASSERT_TRUE(logical.has_value());
+    EXPECT_EQ(logical->table, "mc");
+    EXPECT_EQ(logical->constraint, "mc_a");
+    EXPECT_EQ(logical->schema, "public");
+    // Another shard id, no suffix, or a name that is all suffix: not a shard's refusal.
+    EXPECT_FALSE(without_shard_suffix({"23503", "mc_102810", "", "mc_a_102811", ""}));
+    EXPECT_FALSE(without_shard_suffix({"23503", "mc", "", "mc_a", ""}));
+    EXPECT_FALSE(without_shard_suffix({"23503", "mc_1", "", "_1", ""}));
+    EXPECT_FALSE(without_shard_suffix({"23503", "mc_1x", "", "mc_a_1x", ""}));
+}
+
 TEST(MarkRefusal, SameNameElsewhereDoesNotBlock) {
     // Two keys named alike: a RESTRICT from audit into parent, and a SET DEFAULT from notes into
     // audit, or another schema's audit key of the same name. PostgreSQL's refusal names the
@@ -242,7 +269,8 @@ TEST(TenantCascade, FollowsCascadingKeysThatKeepTheTenant) {
 TEST(TenantCascade, RefusesWhatLeavesTheTenant) {
     // A reference table's rows are referenced from every tenant.
     FkGraph reference({tenant_key(5, 2, 9, FkAction::kCascade, {"category_id"}, {"id"})});
-    EXPECT_NE(tenant_refusal(reference, 9).find("not distributed by a column"), std::string::npos);
+    EXPECT_NE(tenant_refusal(reference, 9).find("not hash-distributed by a column"),
+              std::string::npos);
     // A key on other columns than the distribution columns.
     FkGraph off_column({tenant_key(1, 2, 1, FkAction::kCascade, {"user_id"}, {"id"})});
     EXPECT_NE(tenant_refusal(off_column, 1).find("\"k1\" does not join"), std::string::npos);

@@ -131,10 +131,16 @@ struct Refusal {
 // false when no line matches (the refusal came from elsewhere: a trigger, a policy, a check).
 bool mark_refusal(std::vector<CascadeStep>& steps, const Refusal& refusal);
 
+// A refusal a Citus worker raised on a shard names the shard's table and key: "<table>_<shard
+// id>", "<constraint>_<shard id>". The refusal as the logical table and key, when both carry the
+// same shard id; none otherwise.
+std::optional<Refusal> without_shard_suffix(const Refusal& refusal);
+
 // A foreign-key refusal (23503) without the table and constraint it names (Citus passes a
 // worker's error on without them): marks every RESTRICT or immediate NO ACTION line that still
-// has rows referencing the deleted ones, each a reference PostgreSQL refuses on. Returns false
-// when there is none.
+// has rows referencing the deleted ones, each a reference PostgreSQL refuses on; when none has,
+// every such line that found rows the cascade deletes later (a check may run before the cascade
+// reaches them). Returns false when there is none.
 bool mark_unnamed_refusal(std::vector<CascadeStep>& steps);
 
 }  // namespace data_bridge

@@ -168,6 +168,10 @@ CitusTable citus_table(Oid relid);
 bool citus_present();
 // A Citus hash-distributed table's distribution column; "" for any other relation.
 std::string distribution_column(Oid relid);
+// Whether the relation is one of Citus' shards (as Citus itself tells, by its
+// relation_is_a_known_shard): a node that holds shards has them as tables, which Citus hides
+// from listings of tables.
+bool is_citus_shard(Oid relid);
 
 // Whether a valid, non-partial unique index (or primary key) has exactly this one column.
 bool column_is_unique(Oid relid, AttrNumber attnum);

@@ -47,6 +47,12 @@ INSERT INTO notes SELECT g, 1 + g % 5 FROM generate_series(1, 7) g;
 ANALYZE notes;
 SELECT estimated_rows FROM unindexed_foreign_keys() WHERE source_table = 'notes';
 DROP TABLE notes;
+-- A table that references a reference table becomes a Citus local table, whose shard lives on
+-- the coordinator as a table with the same key: the advice is for the logical table only.
+CREATE TABLE local_notes (id int PRIMARY KEY, category_id int REFERENCES categories);
+SELECT source_table, create_index_statement FROM unindexed_foreign_keys()
+WHERE source_table LIKE 'local_notes%' ORDER BY 1;
+DROP TABLE local_notes;
 -- A name that needs quoting, quotes included, is passed as a value, never spliced into the
 -- command the nodes run.
 CREATE TABLE "O'Brien; --" (tenant_id int, id int, user_id int, PRIMARY KEY (tenant_id, id));

@@ -295,6 +295,29 @@ SELECT (SELECT sum(rows) FROM delete_plan('p_events', '{"org_id": 2, "id": 1, "d
 SELECT (SELECT count(*) FROM p_notes) AS notes, (SELECT count(*) FROM p_replies) AS replies;
 DROP TABLE p_replies, p_notes, p_events, p_orgs;
 
+-- A table the cascade reaches that a NO ACTION key of the root references too: PostgreSQL
+-- checks that key before the cascade deletes its rows, and refuses. Citus' error names no key
+-- (and a local shard's would name the shard's): delete_plan marks the key that found rows,
+-- instead of failing, and changes nothing.
+CREATE TABLE ma (t int, id int, PRIMARY KEY (t, id));
+CREATE TABLE mb (t int, id int, a_id int, PRIMARY KEY (t, id));
+CREATE TABLE mc (t int, id int, b_id int, a_id int, PRIMARY KEY (t, id));
+SELECT create_distributed_table('ma', 't');
+SELECT create_distributed_table('mb', 't', colocate_with => 'ma');
+SELECT create_distributed_table('mc', 't', colocate_with => 'ma');
+ALTER TABLE mb ADD FOREIGN KEY (t, a_id) REFERENCES ma ON DELETE CASCADE;
+ALTER TABLE mc ADD FOREIGN KEY (t, b_id) REFERENCES mb ON DELETE CASCADE;
+ALTER TABLE mc ADD CONSTRAINT mc_a FOREIGN KEY (t, a_id) REFERENCES ma;
+INSERT INTO ma VALUES (1, 1);
+INSERT INTO mb VALUES (1, 1, 1);
+INSERT INTO mc VALUES (1, 1, 1, 1);
+\set VERBOSITY sqlstate
+DELETE FROM ma WHERE t = 1 AND id = 1;
+\set VERBOSITY terse
+SELECT depth, path, table_name, action, "rows", blocks FROM delete_plan('ma', '{"t": 1, "id": 1}') ORDER BY depth, path;
+SELECT (SELECT count(*) FROM ma) + (SELECT count(*) FROM mb) + (SELECT count(*) FROM mc) AS rows_kept;
+DROP TABLE mc, mb, ma;
+
 -- From a reference table a cascade reaches every tenant: refused; nothing changes.
 ALTER TABLE members DROP CONSTRAINT members_kind;
 ALTER TABLE members ADD FOREIGN KEY (kind) REFERENCES kinds ON DELETE CASCADE;
