@@ -603,6 +603,17 @@ class EagerPlanner {
             }
             return true;
         }
+        if (linked.junction != InvalidOid && !distribution_of(linked.junction).empty()) {
+            throw Error(sqlstate::kFeatureNotSupported,
+                        fmt::format("{}: relation \"{}\" goes through \"{}\", a distributed "
+                                    "junction",
+                                    spec.path, spec.name, pg::relation_name(linked.junction)),
+                        "With Citus, a many-to-many relation loads through a reference table "
+                        "junction only.",
+                        fmt::format("Load the junction's rows as a relation of their own, with "
+                                    "\"{}\" as their relation.",
+                                    pg::relation_name(linked.child)));
+        }
         throw Error(
             sqlstate::kFeatureNotSupported,
             fmt::format("{}: relation \"{}\" to a distributed table must join on its "

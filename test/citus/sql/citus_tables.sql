@@ -410,5 +410,23 @@ SELECT insert_with_relations('users', '{"tenant_id": 21, "id": 2, "name": "neste
 SELECT count(*) AS tenant_21_posts FROM posts WHERE tenant_id = 21;
 
 -- Cascades: tenant_cascades.sql.
+-- A many-to-many relation through a distributed junction: refused, naming the junction; its
+-- rows load as a relation of their own, with the far table as theirs.
+CREATE TABLE tags (id int PRIMARY KEY, name text);
+SELECT create_reference_table('tags');
+CREATE TABLE post_tags (tenant_id int, post_id int, tag_id int REFERENCES tags,
+    PRIMARY KEY (tenant_id, post_id, tag_id));
+SELECT create_distributed_table('post_tags', 'tenant_id', colocate_with => 'users');
+ALTER TABLE post_tags ADD FOREIGN KEY (tenant_id, post_id) REFERENCES posts;
+INSERT INTO tags VALUES (1, 'a'), (2, 'b');
+INSERT INTO post_tags VALUES (3, 1, 2), (3, 1, 1), (4, 1, 1);
+SELECT fetch_with_relations('{"table": "posts", "filter": {"tenant_id": 3, "id": 1},
+    "relations": [{"name": "tags", "table": "tags", "through": "post_tags"}]}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT jsonb_path_query_array(fetch_with_relations('{"table": "posts", "filter": {"tenant_id": 3, "id": 1},
+    "relations": [{"name": "post_tags", "table": "post_tags", "order_by": ["tag_id"],
+                   "relations": [{"name": "tag", "table": "tags"}]}]}'), '$[*].post_tags[*].tag.name') AS tag_names;
+DROP TABLE post_tags, tags;
+
 DROP TABLE comments, posts, users, categories;
 DROP EXTENSION data_bridge;
