@@ -714,15 +714,16 @@ class Writer {
 
     // (position, row) pairs of a statement over the rows at `positions`; `third`: the bigint of
     // the third column (the same on every row; 0 for none).
+    // `lock`: the statement's (RowExclusiveLock for a write, AccessShareLock for a read).
     static std::vector<std::pair<long, JsonValue>> positioned_rows(
         Oid table, const std::string& sql, Datum rows, const std::vector<int>& positions,
-        long* third = nullptr) {
+        LOCKMODE lock, long* third = nullptr) {
         pg::Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(INT8ARRAYOID,
                        pg::guarded([&positions] { return pg::int8_array_datum(positions); }),
                        false);
-        pg::add_empty_row(parameters, table);
+        pg::add_empty_row(parameters, table, lock);
         SPIPlanPtr plan = pg::cached_plan(sql, parameters.types);
         uint64 count = pg::execute_plan(plan, parameters.values, parameters.nulls, false);
         std::vector<std::pair<long, JsonValue>> out;
@@ -873,8 +874,8 @@ class Writer {
                     run_rows = rows_array(one, one_shape);
                     run_positions = {1};
                 }
-                for (auto& [position, row] :
-                     positioned_rows(table, sql, run_rows, run_positions, &run_unmatched)) {
+                for (auto& [position, row] : positioned_rows(table, sql, run_rows, run_positions,
+                                                             RowExclusiveLock, &run_unmatched)) {
                     long at = one_by_one ? run[0] : position;
                     if (row.is_null()) {
                         not_written.push_back(static_cast<int>(at));
@@ -912,7 +913,8 @@ class Writer {
             if (!not_written.empty()) {
                 std::string existing = connect_rows_sql(pg::own_rows_table(table), key);
                 std::vector<bool> found(items.size(), false);
-                for (auto& [position, row] : positioned_rows(table, existing, rows, not_written)) {
+                for (auto& [position, row] :
+                     positioned_rows(table, existing, rows, not_written, AccessShareLock)) {
                     // The constraint's key names one row: a second is not the conflict's.
                     if (found[position - 1]) {
                         throw at_path(
@@ -951,7 +953,8 @@ class Writer {
                 names.push_back(member.first);
             std::string sql =
                 connect_rows_sql(pg::own_rows_table(table), key_columns(table, names));
-            for (auto& [position, row] : positioned_rows(table, sql, rows, group.positions)) {
+            for (auto& [position, row] :
+                 positioned_rows(table, sql, rows, group.positions, AccessShareLock)) {
                 Item* item = items[position - 1];
                 if (++matches[position - 1] > 1) {
                     throw at_path(Error("21000",

@@ -15,6 +15,7 @@
 #include "data_bridge/pg/subtransaction.hpp"
 
 extern "C" {
+#include "storage/lmgr.h"
 #include "utils/typcache.h"
 }
 
@@ -62,7 +63,12 @@ std::vector<RowGroup> group_rows(Oid table, const ArrayOfObjects& shape) {
     return groups;
 }
 
-void add_empty_row(Parameters& parameters, Oid table) {
+void add_empty_row(Parameters& parameters, Oid table, LOCKMODE lock) {
+    // The row is built with the table's row type as a transaction holding the table left it:
+    // the statement's own lock is taken first, as a plain statement takes it before it looks at
+    // the table (a column changed by a transaction it waited for would leave a row of the old
+    // type: 22P07).
+    guarded([table, lock] { LockRelationOid(table, lock); });
     Oid type = guarded([table] { return get_rel_type_id(table); });
     Datum row = guarded([type] {
         TupleDesc descriptor = lookup_rowtype_tupdesc(type, -1);
@@ -87,7 +93,7 @@ void insert_group(Oid table, const std::string& table_sql, const RowGroup& group
         parameters.add(INT8ARRAYOID, guarded([&positions] { return int8_array_datum(positions); }),
                        false);
     }
-    add_empty_row(parameters, table);
+    add_empty_row(parameters, table, RowExclusiveLock);
     SPIPlanPtr plan =
         cached_plan(insert_rows_sql(table_sql, group.columns, filter), parameters.types);
     uint64 count = execute_plan(plan, parameters.values, parameters.nulls, false);
@@ -136,7 +142,7 @@ std::optional<std::string> find_refused_column(Oid table, Datum rows,
         Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(TEXTOID, guarded([name] { return CStringGetTextDatum(name); }), false);
-        add_empty_row(parameters, table);
+        add_empty_row(parameters, table, AccessShareLock);
         // Planned for this call: the statement names no table (the base row stands for it),
         // so a kept plan would outlive a dropped column unnoticed.
         // Rolled back either way: a column that converts fine may still run the caller's code (a
