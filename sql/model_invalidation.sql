@@ -239,6 +239,19 @@ SELECT count(insert_one('mi_wide', jsonb_build_object('c' || g, g))) AS written
 FROM generate_series(1, 60) g;
 SELECT cached_plans < 60 AS plans_dropped, plan_bytes < 8 * 1024 * 1024 AS plan_bytes_bounded
 FROM cache_memory();
+-- The remembered shapes (their keys and SQL text, which grow with the spec) are bounded by the
+-- same number of bytes, apart from the plans: 300 shapes of about 10 kB under 1 MB keep a few
+-- dozen; a shape larger than a sixteenth of it is built on each call, not kept.
+SELECT remembered_shapes AS shapes_before FROM cache_memory() \gset
+SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter',
+    jsonb_build_object('or', (SELECT jsonb_agg(jsonb_build_object('c1', k)) FROM generate_series(1, 200 + n) k)))))
+    AS loaded FROM generate_series(1, 300) n;
+SELECT remembered_shapes BETWEEN 1 AND 100 AS shapes_bounded_by_bytes FROM cache_memory();
+SELECT remembered_shapes AS shapes_now FROM cache_memory() \gset
+SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter',
+    jsonb_build_object('or', (SELECT jsonb_agg(jsonb_build_object('c1', k)) FROM generate_series(1, 5000) k)))))
+    AS huge_loaded;
+SELECT remembered_shapes = :shapes_now AS huge_shape_not_kept FROM cache_memory();
 RESET data_bridge.max_cached_plan_memory;
 DROP TABLE mi_wide;
 

@@ -76,6 +76,9 @@ struct LazyShape {
     Oid index = InvalidOid;
     std::optional<pg::ThroughKey> through;  // fetch_related, a one-column key to a one-column key
 };
+std::size_t shape_bytes(const LazyShape& shape) {
+    return shape.sql.size();
+}
 pg::ShapeCache<LazyShape> lazy_shapes;
 
 // fetch_referenced(target regclass, column name, value anyelement)

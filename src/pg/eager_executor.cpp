@@ -24,6 +24,24 @@ extern "C" {
 
 namespace data_bridge::pg {
 
+std::size_t shape_bytes(const std::shared_ptr<const EagerProgram>& program) {
+    if (program == nullptr)
+        return 0;
+    std::size_t bytes = sizeof(EagerProgram);
+    for (const Batch& batch : program->batches) {
+        bytes += sizeof(Batch) + batch.sql.size() + batch.keyset_sql.size() +
+                 batch.empty_sql.size() + batch.probe_column.size();
+        for (const BatchObject& object : batch.objects)
+            bytes += sizeof(BatchObject) + object.columns.size() * sizeof(RenderedColumn) +
+                     object.fields.size() * (sizeof(BatchField) + 32);
+    }
+    for (const auto& columns : program->rendered)
+        bytes += columns.size() * sizeof(RenderedResultColumn);
+    for (const std::string& name : program->shared_lists)
+        bytes += sizeof name + name.size();
+    return bytes;
+}
+
 bool key_matches_by_value(Oid type) {
     return type == INT2OID || type == INT4OID || type == INT8OID || type == UUIDOID;
 }

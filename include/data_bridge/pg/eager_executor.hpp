@@ -36,6 +36,9 @@ struct EagerProgram {
     std::vector<std::vector<int>> column_shapes;
 };
 
+// About the bytes a remembered program holds (its statements' text, mostly): ShapeCache's bound.
+std::size_t shape_bytes(const std::shared_ptr<const EagerProgram>& program);
+
 // Whether a join key of this type (the same on both sides, compared by pg_catalog's "=") can be
 // matched to its parent's by its stored value: integers and uuid, whose equality is that of the
 // value (EagerRelation::keys_matched_by_value).

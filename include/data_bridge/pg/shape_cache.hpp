@@ -3,49 +3,103 @@
 // straight to its prepared plans.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "data_bridge/pg/fk_cache.hpp"
 #include "data_bridge/pg/settings.hpp"
 
 namespace data_bridge::pg {
 
-// Call shapes remembered by every ShapeCache of the backend, for cache_stats().
+// Call shapes remembered by every ShapeCache of the backend, and the bytes they hold (keys and
+// what was built for them, mostly SQL text), for cache_stats() and the bound below.
 inline long remembered_shapes = 0;
+inline std::size_t remembered_shape_bytes = 0;
 
+// The bytes a remembered value holds beyond its own size (overloads for other kinds sit with
+// their types, found by argument-dependent lookup).
+inline std::size_t shape_bytes(bool) {
+    return 0;
+}
+inline std::size_t shape_bytes(const std::string& text) {
+    return text.size();
+}
+inline std::size_t shape_bytes(const std::vector<std::string>& texts) {
+    std::size_t bytes = 0;
+    for (const std::string& text : texts)
+        bytes += text.size() + sizeof text;
+    return bytes;
+}
+
+// Each kind of shape keeps at most data_bridge.max_remembered_shapes of them, and all kinds
+// together at most data_bridge.max_cached_plan_memory bytes (the kept plans have as much again,
+// apart): a spec of any size, repeated with small changes, cannot make a backend grow without
+// bound. Past either bound a kind starts afresh; a shape larger than a sixteenth of the budget
+// is built on each call instead.
 template <typename T>
 class ShapeCache {
   public:
     // The entry remembered for `key`, or nullptr (also after any catalog invalidation).
     const T* find(const std::string& key) {
         if (generation_ != catalog_generation()) {
-            remembered_shapes -= (long)entries_.size();
-            entries_.clear();
+            clear();
             generation_ = catalog_generation();
             return nullptr;
         }
         auto found = entries_.find(key);
-        return found == entries_.end() ? nullptr : &found->second;
+        return found == entries_.end() ? nullptr : &found->second.value;
     }
 
     void remember(const std::string& key, T value) {
         // Built while the catalogs changed (since find): do not keep it.
         if (generation_ != catalog_generation())
             return;
-        if (entries_.size() >= (std::size_t)max_remembered_shapes) {
-            remembered_shapes -= (long)entries_.size();
-            entries_.clear();
+        std::size_t bytes = key.size() + sizeof(Entry) + kEntryOverhead + shape_bytes(value);
+        std::size_t budget = static_cast<std::size_t>(max_cached_plan_memory) * 1024;
+        if (bytes > budget / 16)
+            return;
+        auto existing = entries_.find(key);
+        if (existing != entries_.end()) {
+            forget(existing->second.bytes);
+            entries_.erase(existing);
+            remembered_shapes--;
         }
-        auto [entry, added] = entries_.insert_or_assign(key, std::move(value));
-        (void)entry;
-        if (added)
-            remembered_shapes++;
+        if (entries_.size() >= static_cast<std::size_t>(max_remembered_shapes) ||
+            remembered_shape_bytes + bytes > budget)
+            clear();
+        if (remembered_shape_bytes + bytes > budget)
+            return;  // the other kinds hold the budget: kept when they start afresh
+        entries_.emplace(key, Entry{std::move(value), bytes});
+        remembered_shapes++;
+        remembered_shape_bytes += bytes;
+        bytes_ += bytes;
     }
 
   private:
-    std::unordered_map<std::string, T> entries_;
+    struct Entry {
+        T value;
+        std::size_t bytes;
+    };
+    // A hash table node and its bucket, about.
+    static constexpr std::size_t kEntryOverhead = 64;
+
+    void forget(std::size_t bytes) {
+        remembered_shape_bytes -= bytes;
+        bytes_ -= bytes;
+    }
+
+    void clear() {
+        remembered_shapes -= static_cast<long>(entries_.size());
+        remembered_shape_bytes -= bytes_;
+        bytes_ = 0;
+        entries_.clear();
+    }
+
+    std::unordered_map<std::string, Entry> entries_;
+    std::size_t bytes_ = 0;
     uint64_t generation_ = 0;
 };
 
