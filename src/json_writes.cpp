@@ -85,6 +85,7 @@ Datum insert_one_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 1, "row");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table, kWritesNeedTables);
+    pg::require_schema_usage(table);
     Datum row = PG_GETARG_DATUM(1);
     Datum rows = pg::guarded([row] { return pg::jsonb_array_of(&row, 1); });
     pg::ArrayOfObjects shape = pg::object_keys_of_array(rows);
@@ -106,6 +107,7 @@ Datum insert_many_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 1, "rows");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table, kWritesNeedTables);
+    pg::require_schema_usage(table);
     bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all rows or none",
                                    "each row on its own");
     Datum rows = PG_GETARG_DATUM(1);

@@ -993,6 +993,7 @@ Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 1, "data");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
+    pg::require_schema_usage(table);
     JsonValue data = pg::jsonb_to_value(PG_GETARG_DATUM(1));
     std::vector<WriteRelation> relations;
     if (!PG_ARGISNULL(2))

@@ -24,6 +24,7 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_opclass.h"
 #include "catalog/pg_statistic.h"
+#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -58,6 +59,15 @@ void require_table(Oid relid, const char* detail) {
         throw Error(sqlstate::kWrongObjectType,
                     fmt::format("\"{}\" is not a table", relation_name(relid)), detail);
     }
+}
+
+void require_schema_usage(Oid relid) {
+    guarded([relid] {
+        Oid schema = get_rel_namespace(relid);
+        AclResult result = pg_namespace_aclcheck(schema, GetUserId(), ACL_USAGE);
+        if (result != ACLCHECK_OK)
+            aclcheck_error(result, OBJECT_SCHEMA, get_namespace_name(schema));
+    });
 }
 
 void require_readable_relation(Oid relid) {

@@ -16,6 +16,10 @@
 
 extern "C" {
 #include "storage/lmgr.h"
+#include "miscadmin.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/acl.h"
 #include "utils/typcache.h"
 }
 
@@ -67,8 +71,19 @@ void add_empty_row(Parameters& parameters, Oid table, LOCKMODE lock) {
     // The row is built with the table's row type as a transaction holding the table left it:
     // the statement's own lock is taken first, as a plain statement takes it before it looks at
     // the table (a column changed by a transaction it waited for would leave a row of the old
-    // type: 22P07).
-    guarded([table, lock] { LockRelationOid(table, lock); });
+    // type: 22P07). As a plain statement, only where the caller may name the table (USAGE on its
+    // schema): otherwise the statement fails on the name, without waiting for any lock.
+    guarded([table, lock] {
+        if (lock == NoLock ||
+            pg_namespace_aclcheck(get_rel_namespace(table), GetUserId(), ACL_USAGE) != ACLCHECK_OK)
+            return;
+        LockRelationOid(table, lock);
+        // Dropped by the transaction the lock waited for: as PostgreSQL says of a table gone.
+        if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(table))) {
+            ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                            errmsg("relation with OID %u does not exist", table)));
+        }
+    });
     Oid type = guarded([table] { return get_rel_type_id(table); });
     Datum row = guarded([type] {
         TupleDesc descriptor = lookup_rowtype_tupdesc(type, -1);
@@ -142,7 +157,8 @@ std::optional<std::string> find_refused_column(Oid table, Datum rows,
         Parameters parameters;
         parameters.add(JSONBOID, rows, false);
         parameters.add(TEXTOID, guarded([name] { return CStringGetTextDatum(name); }), false);
-        add_empty_row(parameters, table, AccessShareLock);
+        // No lock: the statement names no table, and a lock taken here would outlive the try.
+        add_empty_row(parameters, table, NoLock);
         // Planned for this call: the statement names no table (the base row stands for it),
         // so a kept plan would outlive a dropped column unnoticed.
         // Rolled back either way: a column that converts fine may still run the caller's code (a

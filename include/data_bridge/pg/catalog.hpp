@@ -22,6 +22,10 @@ namespace data_bridge::pg {
 inline constexpr const char* kForeignKeysNeedTables =
     "Foreign keys exist only between tables and partitioned tables.";
 void require_table(Oid relid, const char* detail = kForeignKeysNeedTables);
+// 42501 "permission denied for schema" unless the caller may name the relation (USAGE on its
+// schema), as a plain statement naming it fails: a bare OID skips that check, and a write would
+// otherwise wait for the table's lock before its statement fails.
+void require_schema_usage(Oid relid);
 
 // The relation's name as PostgreSQL's messages show it: unqualified, unquoted.
 std::string relation_name(Oid relid);

@@ -17,7 +17,8 @@ namespace data_bridge::pg {
 std::vector<std::string> checked_columns(Oid table, const std::vector<std::string>& keys);
 
 // Adds the base record of the row statements (see core/row_queries.hpp): a row of the table's
-// type with every column NULL. Takes `lock`, the lock of the statement that uses it, first.
+// type with every column NULL. Takes `lock`, the lock of the statement that uses it, first
+// (NoLock: none, for a statement that names no table).
 void add_empty_row(Parameters& parameters, Oid table, LOCKMODE lock);
 
 // Rows with the same keys go into one statement; rows lacking a key get the column default.

@@ -34,13 +34,26 @@ inline std::size_t shape_bytes(const std::vector<std::string>& texts) {
     return bytes;
 }
 
-// Each kind of shape keeps at most data_bridge.max_remembered_shapes of them, and all kinds
-// together at most data_bridge.max_cached_plan_memory bytes (the kept plans have as much again,
-// apart): a spec of any size, repeated with small changes, cannot make a backend grow without
-// bound. Past either bound a kind starts afresh; a shape larger than a sixteenth of the budget
-// is built on each call instead.
+// Every shape cache of the backend, so that the byte bound below can empty them all.
+class ShapeCacheBase {
+  public:
+    virtual void clear() = 0;
+
+  protected:
+    ShapeCacheBase();
+    ~ShapeCacheBase() = default;
+};
+// Empties every kind (the bytes of all kinds went past the bound).
+void clear_every_shape_cache();
+
+// Each kind of shape keeps at most data_bridge.max_remembered_shapes of them (past it, that kind
+// starts afresh), and all kinds together at most data_bridge.max_cached_plan_memory bytes (the
+// kept plans have as much again, apart; past it, every kind starts afresh, so that no kind holds
+// the budget while others cannot keep a shape): a spec of any size, repeated with small changes,
+// cannot make a backend grow without bound. A shape larger than a sixteenth of the budget is
+// built on each call instead. Callers copy what find() returns before anything else runs.
 template <typename T>
-class ShapeCache {
+class ShapeCache : public ShapeCacheBase {
   public:
     // The entry remembered for `key`, or nullptr (also after any catalog invalidation).
     const T* find(const std::string& key) {
@@ -67,11 +80,10 @@ class ShapeCache {
             entries_.erase(existing);
             remembered_shapes--;
         }
-        if (entries_.size() >= static_cast<std::size_t>(max_remembered_shapes) ||
-            remembered_shape_bytes + bytes > budget)
+        if (entries_.size() >= static_cast<std::size_t>(max_remembered_shapes))
             clear();
         if (remembered_shape_bytes + bytes > budget)
-            return;  // the other kinds hold the budget: kept when they start afresh
+            clear_every_shape_cache();
         entries_.emplace(key, Entry{std::move(value), bytes});
         remembered_shapes++;
         remembered_shape_bytes += bytes;
@@ -91,7 +103,7 @@ class ShapeCache {
         bytes_ -= bytes;
     }
 
-    void clear() {
+    void clear() override {
         remembered_shapes -= static_cast<long>(entries_.size());
         remembered_shape_bytes -= bytes_;
         bytes_ = 0;
