@@ -1594,6 +1594,8 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
         }
         auto failure =
             pg::try_in_subtransaction([&] { deleted = counted_delete(table, key, count); });
+        if (failure)
+            pg::require_table(table);  // the table itself gone fails the call, not the key
         if (failure) {
             reports.push_back({std::nullopt, std::nullopt, failure});
         } else {

@@ -66,6 +66,10 @@ std::vector<pg::ItemReport> insert_each(Oid table, Datum rows, const pg::ArrayOf
         std::vector<Datum> stored(1, (Datum)0);
         auto failure = pg::try_in_subtransaction(
             [&] { pg::insert_group(table, table_sql, group, single, false, stored); });
+        // The table itself gone (dropped by a transaction the write waited for) fails the call,
+        // as it fails a plain INSERT: not a row's failure.
+        if (failure)
+            pg::require_table(table, kWritesNeedTables);
         if (failure && column_searches_left > 0 && failure->code().rfind("22", 0) == 0) {
             column_searches_left--;
             reports.push_back({std::nullopt, std::nullopt,

@@ -1025,6 +1025,9 @@ Datum insert_with_relations_body(FunctionCallInfo fcinfo) {
             std::vector<Item*> one{&items[i]};
             failures[i] = pg::try_in_subtransaction(
                 [&] { writer.write_level(table, relations, on_conflict, one); });
+            // The table itself gone fails the call, not the object (as in insert_many).
+            if (failures[i])
+                pg::require_table(table);
         }
     } else {
         std::vector<Item*> all;
