@@ -54,12 +54,21 @@ std::string referenced_row_sql(FunctionCallInfo fcinfo, Oid target,
 // plain SELECT by it finds them: inheritance children (a unique key does not span them), or a
 // duplicate that a deferred unique key allows until commit. Refused, as fetch_one_with_relations
 // refuses them, rather than one of them returned.
-// `what`: the message.
+// `related`: fetch_related's statement (the source row and the row its key references), else
+// fetch_referenced's; `table`: the table the message names. The message is built only then:
+// this is every call's path.
 Datum single_row(FunctionCallInfo fcinfo, const std::string& sql, const pg::Parameters& parameters,
-                 const std::string& what) {
+                 Oid table, bool related) {
     pg::SingleValue row =
         pg::query_single_value(sql, parameters, true, pg::PlanChoice::kAuto, true);
     if (row.more) {
+        std::string what = related
+                               ? fmt::format(
+                                     "more than one row of relation \"{}\" has the key, or it "
+                                     "references more than one row",
+                                     pg::relation_name(table))
+                               : fmt::format("more than one row of relation \"{}\" has the value",
+                                             pg::relation_name(table));
         throw Error(sqlstate::kCardinalityViolation, what,
                     "Rows of inheritance children (a unique key does not span them), or a "
                     "duplicate a deferred unique key allows until commit.",
@@ -105,9 +114,7 @@ Datum fetch_referenced_body(FunctionCallInfo fcinfo) {
 
     pg::Parameters parameters;
     parameters.add(value_type, PG_GETARG_DATUM(2), false);
-    return single_row(fcinfo, sql, parameters,
-                      fmt::format("more than one row of relation \"{}\" has the value",
-                                  pg::relation_name(target)));
+    return single_row(fcinfo, sql, parameters, target, false);
 }
 
 // The foreign key of `source` named by constraint name, or by a column: the one-column key on
@@ -189,13 +196,6 @@ std::optional<pg::ThroughKey> through_key(Oid source, const std::string& fk_name
     return through;
 }
 
-std::string several_related_rows(Oid source) {
-    return fmt::format(
-        "more than one row of relation \"{}\" has the key, or it references more "
-        "than one row",
-        pg::relation_name(source));
-}
-
 // fetch_related(source regclass, id anyelement, fk text)
 Datum fetch_related_body(FunctionCallInfo fcinfo) {
     Oid source = PG_GETARG_OID(0);
@@ -211,7 +211,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         id_type == JSONBOID || (id_type == TEXTOID && pg::primary_key_columns(source).size() > 1);
     if (key_object) {
         std::string sql = related_row_sql(fcinfo, source, fk_name, parameters);
-        return single_row(fcinfo, sql, parameters, several_related_rows(source));
+        return single_row(fcinfo, sql, parameters, source, true);
     }
     std::string key = fmt::format("fetch_related {} {} {}", source, id_type, fk_name);
     const LazyShape* cached = lazy_shapes.find(key);  // copied, as in fetch_referenced
@@ -228,7 +228,7 @@ Datum fetch_related_body(FunctionCallInfo fcinfo) {
         if (auto direct = pg::fetch_through_key(*shape.through, PG_GETARG_DATUM(1)))
             return pg::value_or_null(fcinfo, *direct);
     }
-    return single_row(fcinfo, shape.sql, parameters, several_related_rows(source));
+    return single_row(fcinfo, shape.sql, parameters, source, true);
 }
 
 }  // namespace

@@ -127,7 +127,6 @@ uint64 execute_once(const std::string& sql, const Parameters& parameters, bool r
 // Connects SPI, runs the statement with a plan cached across calls, copies the first column of
 // the first row out of SPI's memory, and disconnects. `look_for_more`: reads a second row too,
 // to tell whether there was one (SingleValue::more).
-
 SingleValue query_single_value(const std::string& sql, const Parameters& parameters, bool read_only,
                                PlanChoice choice = PlanChoice::kAuto, bool look_for_more = false);
 
