@@ -1,4 +1,4 @@
--- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, 0.4.0, 0.5.0, then 0.6.0) keeps objects that depend on the extension
+-- ALTER EXTENSION data_bridge UPDATE from 0.1.0 (to 0.2.0, 0.3.0, 0.4.0, 0.5.0, 0.6.0, then 0.7.0) keeps objects that depend on the extension
 -- working, and leaves exactly the catalog entries a fresh CREATE EXTENSION of the new version
 -- makes (functions, arguments, volatility, strictness, parallel labels, security, ACLs,
 -- comments, schemas).
@@ -67,6 +67,10 @@ BEGIN;
 SELECT delete_with_cascade('up_users', 1) AS deleted,
        data_bridge_internal._transaction_deleted_rows(ARRAY['up_users', 'public.up_posts']) AS counted;
 ROLLBACK;
+-- 0.7.0 adds cache_usage(), each cache's entries and memory.
+ALTER EXTENSION data_bridge UPDATE TO '0.7.0';
+SELECT extversion FROM pg_extension WHERE extname = 'data_bridge';
+SELECT count(*) > 3 AS caches_listed, bool_and(bytes >= 0) AS measured FROM cache_usage();
 CREATE TEMP TABLE updated AS SELECT fact FROM pg_temp.surface();
 
 DROP VIEW up_backrefs;
@@ -88,6 +92,12 @@ CREATE EXTENSION data_bridge VERSION '0.3.0';
 REVOKE EXECUTE ON FUNCTION delete_with_cascade(regclass, anyelement), delete_checked(regclass, text) FROM PUBLIC;
 \set VERBOSITY default
 ALTER EXTENSION data_bridge UPDATE TO '0.5.0';
+\set VERBOSITY terse
+-- So does the step to 0.7.0 (cache_usage()), under a REVOKE made on 0.6.0.
+ALTER EXTENSION data_bridge UPDATE TO '0.6.0';
+REVOKE EXECUTE ON FUNCTION cache_memory() FROM PUBLIC;
+\set VERBOSITY default
+ALTER EXTENSION data_bridge UPDATE TO '0.7.0';
 \set VERBOSITY terse
 -- Under objects older than the module (0.1.0 has no data_bridge_internal), a schema of that name
 -- another role created is not taken for the extension's: a statement naming its functions (the

@@ -14,6 +14,11 @@ INSERT INTO mi_other VALUES (1);
 -- Planned once, then remembered.
 SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
 SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset before_
+-- The model's row of cache_usage(): the keys read so far, and their memory (no bound: the model
+-- holds the tables calls touch).
+SELECT u.entries = s.foreign_keys AS keys_add_up, u.bytes >= u.entries * 200 AS model_measured,
+       u.max_entries IS NULL AND u.max_bytes IS NULL AS unbounded
+FROM cache_usage() u, cache_stats() s WHERE u.cache = 'foreign-key model';
 SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
 
 -- Statistics only: nothing is rebuilt or dropped.
@@ -252,7 +257,28 @@ SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter
     jsonb_build_object('or', (SELECT jsonb_agg(jsonb_build_object('c1', k)) FROM generate_series(1, 5000) k)))))
     AS huge_loaded;
 SELECT remembered_shapes = :shapes_now AS huge_shape_not_kept FROM cache_memory();
+-- cache_usage() reports each cache on a row of its own, with the bounds in force: the shape
+-- kinds together within the byte bound, each within its count, and what they add up to is what
+-- cache_memory() counts.
+SELECT cache, entries <= max_entries AS within_count, max_bytes = 1024 * 1024 AS byte_bound
+FROM cache_usage() WHERE cache <> 'foreign-key model' ORDER BY cache;
+SELECT sum(bytes) FILTER (WHERE cache NOT IN ('prepared plans', 'foreign-key model')) <= 1024 * 1024 AS shapes_within_bytes,
+       sum(entries) FILTER (WHERE cache NOT IN ('prepared plans', 'foreign-key model')) =
+           (SELECT remembered_shapes FROM cache_memory()) AS shapes_add_up,
+       sum(bytes) FILTER (WHERE cache NOT IN ('prepared plans', 'foreign-key model')) > 0 AS shapes_measured,
+       sum(entries) FILTER (WHERE cache = 'prepared plans') = (SELECT cached_plans FROM cache_memory()) AS plans_add_up,
+       sum(bytes) FILTER (WHERE cache = 'prepared plans') = (SELECT plan_bytes FROM cache_memory()) AS plan_bytes_add_up
+FROM cache_usage();
+-- 1,000 distinct call shapes (filters on two of the 400 columns) under the default byte bound
+-- and 100 shapes of a kind: the programs' row stays within both, and says how much it holds.
 RESET data_bridge.max_cached_plan_memory;
+SET data_bridge.max_remembered_shapes = 100;
+SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter',
+    jsonb_build_object('c' || (1 + n % 40), 1, 'c' || (41 + n / 40), 2)))) AS loaded
+FROM generate_series(0, 999) n;
+SELECT entries BETWEEN 1 AND 100 AS programs_bounded, bytes BETWEEN entries * 1024 AND max_bytes AS programs_bytes_bounded
+FROM cache_usage() WHERE cache = 'eager load programs';
+RESET data_bridge.max_remembered_shapes;
 DROP TABLE mi_wide;
 
 -- An index attached to a partitioned index: only the index is invalidated, yet the table's

@@ -1,5 +1,7 @@
-// plan_cache_stats(), cache_stats() and cache_memory(): this backend's caches, for tests and
-// tuning.
+// plan_cache_stats(), cache_stats(), cache_memory() and cache_usage(): this backend's caches,
+// for tests and tuning.
+
+#include <vector>
 
 #include "data_bridge/pg/boundary.hpp"
 #include "data_bridge/pg/fk_cache.hpp"
@@ -50,9 +52,49 @@ Datum cache_memory_body(FunctionCallInfo fcinfo) {
     return bigint_row(fcinfo, numbers, 3);
 }
 
+// One row of cache_usage(): a cache, what it holds, and its bounds (-1: none).
+struct CacheUsage {
+    const char* cache;
+    int64 entries;
+    int64 bytes;
+    int64 max_entries;
+    int64 max_bytes;
+};
+
+// cache_usage(): each cache of this backend, its entries and memory, and the settings' bounds.
+// The shape kinds share one byte bound (all of them together), as ShapeCache applies it.
+Datum cache_usage_body(FunctionCallInfo fcinfo) {
+    std::vector<CacheUsage> rows;
+    int64 budget = (int64)pg::max_cached_plan_memory * 1024;
+    rows.push_back({"prepared plans", pg::plan_cache_stats().entries, pg::kept_plan_bytes(),
+                    pg::max_cached_plans, budget});
+    for (const pg::ShapeCacheBase* kind : pg::shape_caches()) {
+        rows.push_back({kind->kind(), (int64)kind->entries(), (int64)kind->bytes(),
+                        pg::max_remembered_shapes, budget});
+    }
+    pg::ModelStats model = pg::model_stats();
+    rows.push_back({"foreign-key model", model.foreign_keys, (int64)model.bytes, -1, -1});
+    const CacheUsage* row_data = rows.data();
+    std::size_t row_count = rows.size();
+    pg::guarded([fcinfo, row_data, row_count] {
+        InitMaterializedSRF(fcinfo, 0);
+        auto* result = (ReturnSetInfo*)fcinfo->resultinfo;
+        for (std::size_t i = 0; i < row_count; i++) {
+            const CacheUsage& row = row_data[i];
+            Datum values[5] = {CStringGetTextDatum(row.cache), Int64GetDatum(row.entries),
+                               Int64GetDatum(row.bytes), Int64GetDatum(row.max_entries),
+                               Int64GetDatum(row.max_bytes)};
+            bool nulls[5] = {false, false, false, row.max_entries < 0, row.max_bytes < 0};
+            tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
+        }
+    });
+    return (Datum)0;
+}
+
 }  // namespace
 }  // namespace data_bridge
 
 DATA_BRIDGE_FUNCTION(plan_cache_stats, data_bridge::plan_cache_stats_body)
 DATA_BRIDGE_FUNCTION(cache_stats, data_bridge::cache_stats_body)
 DATA_BRIDGE_FUNCTION(cache_memory, data_bridge::cache_memory_body)
+DATA_BRIDGE_FUNCTION(cache_usage, data_bridge::cache_usage_body)

@@ -1184,7 +1184,7 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
 
 // Batched programs by call shape (right and full joins keep one statement, in the statement
 // cache under the same key).
-pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs;
+pg::ShapeCache<std::shared_ptr<const pg::EagerProgram>> programs("eager load programs");
 
 bool has_recursion(const EagerLevel& level) {
     for (const EagerRelation& relation : level.relations) {
@@ -1222,14 +1222,14 @@ struct PreparedLoad {
 };
 
 // One-statement loads of Citus tables, by call shape: planned for each call's values.
-pg::ShapeCache<bool> distributed_statements;
+pg::ShapeCache<bool> distributed_statements("distributed loads");
 
 // The key parameters that come first in a load of one row, with their types.
 using KeyValues = std::vector<std::pair<Oid, Datum>>;
 
 // For a load of one row by a key object ({"tenant_id": 3, "id": 7}): the key columns in the
 // order the planned load bound their values (as text), by call shape.
-pg::ShapeCache<std::vector<std::string>> key_columns_by_shape;
+pg::ShapeCache<std::vector<std::string>> key_columns_by_shape("key objects");
 
 // Whether a key object names the key's columns: not when the key is one jsonb column, whose
 // value is the key itself.

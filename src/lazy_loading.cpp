@@ -88,7 +88,7 @@ struct LazyShape {
 std::size_t shape_bytes(const LazyShape& shape) {
     return shape.sql.size();
 }
-pg::ShapeCache<LazyShape> lazy_shapes;
+pg::ShapeCache<LazyShape> lazy_shapes("lazy loads");
 
 // fetch_referenced(target regclass, column name, value anyelement)
 Datum fetch_referenced_body(FunctionCallInfo fcinfo) {

@@ -93,4 +93,18 @@ std::vector<const ForeignKey*> FkGraph::all() const {
     return every;
 }
 
+std::size_t FkGraph::approximate_bytes() const {
+    // A hash table's node and bucket, about (as the shape caches count them).
+    constexpr std::size_t kNodeBytes = 64;
+    std::size_t bytes = sizeof *this;
+    for (const ForeignKey& key : keys_)
+        bytes += data_bridge::approximate_bytes(key);
+    bytes += by_id_.size() * kNodeBytes + tables_.size() * kNodeBytes;
+    for (const auto* lists : {&by_target_, &by_source_}) {
+        for (const auto& entry : *lists)
+            bytes += kNodeBytes + entry.second.capacity() * sizeof(const ForeignKey*);
+    }
+    return bytes;
+}
+
 }  // namespace data_bridge

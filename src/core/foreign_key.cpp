@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <tuple>
+#include <type_traits>
 
 #include "data_bridge/core/error.hpp"
 
@@ -110,6 +111,35 @@ bool same_foreign_key(const ForeignKey& a, const ForeignKey& b) {
                         key.initially_deferred, key.validated, key.indexed);
     };
     return facts(a) == facts(b);
+}
+
+namespace {
+
+// What a string holds outside its object (nothing while it is short enough to sit inside it).
+std::size_t heap_bytes(const std::string& text) {
+    const char* inside = reinterpret_cast<const char*>(&text);
+    bool in_object = text.data() >= inside && text.data() < inside + sizeof text;
+    return in_object ? 0 : text.capacity() + 1;
+}
+
+template <typename T>
+std::size_t heap_bytes(const std::vector<T>& items) {
+    std::size_t bytes = items.capacity() * sizeof(T);
+    if constexpr (std::is_same_v<T, std::string>) {
+        for (const std::string& item : items)
+            bytes += heap_bytes(item);
+    }
+    return bytes;
+}
+
+}  // namespace
+
+std::size_t approximate_bytes(const ForeignKey& key) {
+    return sizeof key + heap_bytes(key.name) + heap_bytes(key.source.schema) +
+           heap_bytes(key.source.name) + heap_bytes(key.source_attnums) +
+           heap_bytes(key.source_columns) + heap_bytes(key.target.schema) +
+           heap_bytes(key.target.name) + heap_bytes(key.target_attnums) +
+           heap_bytes(key.target_columns) + heap_bytes(key.on_delete_set_columns);
 }
 
 }  // namespace data_bridge

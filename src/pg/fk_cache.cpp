@@ -612,8 +612,16 @@ const FkGraph& foreign_key_graph() {
 }
 
 ModelStats model_stats() {
+    // A hash table's node and bucket per table record, about (as the shape caches count them).
+    constexpr std::size_t kRecordBytes = 64;
+    std::size_t records = watched_tables.size() + settled_tables.size() + suspect_tables.size() +
+                          other_relations.size() + watched_type_hashes.size() +
+                          changed_type_hashes.size();
+    std::size_t bytes = records * kRecordBytes;
+    if (current_graph != nullptr)
+        bytes += current_graph->approximate_bytes();
     return {graph_builds, current_graph == nullptr ? 0 : (long)current_graph->known_keys(),
-            (long)watched_tables.size(), generation};
+            (long)watched_tables.size(), generation, bytes};
 }
 
 void register_fk_cache_callbacks() {

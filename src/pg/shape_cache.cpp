@@ -6,21 +6,25 @@ namespace data_bridge::pg {
 
 namespace {
 
-std::vector<ShapeCacheBase*>& shape_caches() {
+std::vector<ShapeCacheBase*>& every_shape_cache() {
     static std::vector<ShapeCacheBase*> all;  // the caches are objects of static duration
     return all;
 }
 
-ShapeCache<std::string> statements;
+ShapeCache<std::string> statements("statement texts");
 
 }  // namespace
 
-ShapeCacheBase::ShapeCacheBase() {
-    shape_caches().push_back(this);
+ShapeCacheBase::ShapeCacheBase(const char* kind) : kind_(kind) {
+    every_shape_cache().push_back(this);
+}
+
+const std::vector<ShapeCacheBase*>& shape_caches() {
+    return every_shape_cache();
 }
 
 void clear_every_shape_cache() {
-    for (ShapeCacheBase* cache : shape_caches())
+    for (ShapeCacheBase* cache : every_shape_cache())
         cache->clear();
 }
 

@@ -118,3 +118,25 @@ TEST(FkGraph, SaysWhichListsItReadWhole) {
     EXPECT_TRUE(graph.read_declared_on(3));
     EXPECT_TRUE(graph.involves(3));
 }
+
+// The caches' report counts what a graph holds: it grows with what was read, names included.
+TEST(FkGraph, CountsTheMemoryOfWhatItRead) {
+    std::string long_name(500, 'k');
+    CountingSource source({key(10, "posts_author_fkey", 2, "posts", 1, "users"),
+                           key(11, long_name.c_str(), 3, "comments", 2, "posts")});
+    FkGraph graph(&source);
+    std::size_t empty = graph.approximate_bytes();
+    graph.referencing(1);
+    std::size_t one_key = graph.approximate_bytes();
+    EXPECT_GT(one_key, empty + sizeof(ForeignKey));
+    graph.referencing(2);
+    EXPECT_GE(graph.approximate_bytes(), one_key + sizeof(ForeignKey) + long_name.size());
+}
+
+TEST(ForeignKey, CountsTheMemoryOfItsStringsAndLists) {
+    ForeignKey short_key = key(10, "k", 2, "posts", 1, "users");
+    EXPECT_EQ(approximate_bytes(short_key), sizeof(ForeignKey));  // short strings sit inside
+    ForeignKey wide = short_key;
+    wide.source_columns = {std::string(100, 'a'), std::string(100, 'b')};
+    EXPECT_GE(approximate_bytes(wide), sizeof(ForeignKey) + 2 * sizeof(std::string) + 200);
+}

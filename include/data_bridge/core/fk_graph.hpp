@@ -57,6 +57,9 @@ class FkGraph {
     // Every key, for a graph given up front.
     std::vector<const ForeignKey*> all() const;
 
+    // The memory the graph takes (its keys and the lists by table), for the caches' report.
+    std::size_t approximate_bytes() const;
+
   private:
     // The graph's one object for the key (read before under the same constraint id, or added).
     const ForeignKey* keep(ForeignKey key) const;

@@ -4,6 +4,7 @@
 // that reasons about keys (actions, coverage by indexes, graph walks) can be unit-tested alone.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,5 +72,9 @@ std::string joined_columns(const std::vector<std::string>& columns);
 
 // Whether two readings of a foreign key say the same: names, columns, rules, indexing.
 bool same_foreign_key(const ForeignKey& a, const ForeignKey& b);
+
+// The memory a key takes (the object and what its strings and vectors hold), for the caches'
+// report.
+std::size_t approximate_bytes(const ForeignKey& key);
 
 }  // namespace data_bridge

@@ -9,6 +9,7 @@
 // rolled-back savepoint, is seen by the very next call.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "data_bridge/core/fk_graph.hpp"
@@ -40,13 +41,15 @@ const char* schema_name_for_sql(Oid namespace_oid);
 // The same for the schema of a type's name (of its element type's, for an array).
 void record_type_schema(Oid type);
 
-// What the model holds, for cache_stats(): graph builds since the backend started, foreign keys
-// in the graph, tables watched, and the current generation.
+// What the model holds, for cache_stats() and cache_usage(): graph builds since the backend
+// started, foreign keys in the graph, tables watched, the current generation, and the memory
+// the graph and the tables' records take (about).
 struct ModelStats {
     long graph_builds;
     long foreign_keys;
     long watched_tables;
     uint64_t generation;
+    std::size_t bytes;
 };
 ModelStats model_stats();
 

@@ -34,17 +34,30 @@ inline std::size_t shape_bytes(const std::vector<std::string>& texts) {
     return bytes;
 }
 
-// Every shape cache of the backend, so that the byte bound below can empty them all.
+// Every shape cache of the backend, so that the byte bound below can empty them all, and
+// cache_usage() can report each kind.
 class ShapeCacheBase {
   public:
     virtual void clear() = 0;
+    const char* kind() const { return kind_; }
+    std::size_t entries() const { return entries_; }
+    std::size_t bytes() const { return bytes_; }
 
   protected:
-    ShapeCacheBase();
+    // `kind` names what the cache keeps, in cache_usage()'s rows.
+    explicit ShapeCacheBase(const char* kind);
     ~ShapeCacheBase() = default;
+
+    std::size_t entries_ = 0;
+    std::size_t bytes_ = 0;
+
+  private:
+    const char* kind_;
 };
 // Empties every kind (the bytes of all kinds went past the bound).
 void clear_every_shape_cache();
+// Every kind, in the order they were made.
+const std::vector<ShapeCacheBase*>& shape_caches();
 
 // Each kind of shape keeps at most data_bridge.max_remembered_shapes of them (past it, that kind
 // starts afresh), and all kinds together at most data_bridge.max_cached_plan_memory bytes (the
@@ -55,6 +68,8 @@ void clear_every_shape_cache();
 template <typename T>
 class ShapeCache : public ShapeCacheBase {
   public:
+    explicit ShapeCache(const char* kind) : ShapeCacheBase(kind) {}
+
     // The entry remembered for `key`, or nullptr (also after any catalog invalidation).
     const T* find(const std::string& key) {
         if (generation_ != catalog_generation()) {
@@ -62,8 +77,8 @@ class ShapeCache : public ShapeCacheBase {
             generation_ = catalog_generation();
             return nullptr;
         }
-        auto found = entries_.find(key);
-        return found == entries_.end() ? nullptr : &found->second.value;
+        auto found = shapes_.find(key);
+        return found == shapes_.end() ? nullptr : &found->second.value;
     }
 
     void remember(const std::string& key, T value) {
@@ -74,17 +89,19 @@ class ShapeCache : public ShapeCacheBase {
         std::size_t budget = static_cast<std::size_t>(max_cached_plan_memory) * 1024;
         if (bytes > budget / 16)
             return;
-        auto existing = entries_.find(key);
-        if (existing != entries_.end()) {
+        auto existing = shapes_.find(key);
+        if (existing != shapes_.end()) {
             forget(existing->second.bytes);
-            entries_.erase(existing);
+            shapes_.erase(existing);
+            entries_ = shapes_.size();
             remembered_shapes--;
         }
-        if (entries_.size() >= static_cast<std::size_t>(max_remembered_shapes))
+        if (shapes_.size() >= static_cast<std::size_t>(max_remembered_shapes))
             clear();
         if (remembered_shape_bytes + bytes > budget)
             clear_every_shape_cache();
-        entries_.emplace(key, Entry{std::move(value), bytes});
+        shapes_.emplace(key, Entry{std::move(value), bytes});
+        entries_ = shapes_.size();
         remembered_shapes++;
         remembered_shape_bytes += bytes;
         bytes_ += bytes;
@@ -104,14 +121,14 @@ class ShapeCache : public ShapeCacheBase {
     }
 
     void clear() override {
-        remembered_shapes -= static_cast<long>(entries_.size());
+        remembered_shapes -= static_cast<long>(shapes_.size());
         remembered_shape_bytes -= bytes_;
         bytes_ = 0;
-        entries_.clear();
+        shapes_.clear();
+        entries_ = 0;
     }
 
-    std::unordered_map<std::string, Entry> entries_;
-    std::size_t bytes_ = 0;
+    std::unordered_map<std::string, Entry> shapes_;
     uint64_t generation_ = 0;
 };
 
