@@ -11,14 +11,28 @@ INSERT INTO mi_users VALUES (1, 'Ada');
 INSERT INTO mi_posts VALUES (10, 1, 'first');
 INSERT INTO mi_other VALUES (1);
 
--- Planned once, then remembered.
-SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
-SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset before_
+SELECT count(*) AS keys_into_users FROM get_backreferences('mi_users');
 -- The model's row of cache_usage(): the keys read so far, and their memory (no bound: the model
 -- holds the tables calls touch).
 SELECT u.entries = s.foreign_keys AS keys_add_up, u.bytes >= u.entries * 200 AS model_measured,
        u.max_entries IS NULL AND u.max_bytes IS NULL AS unbounded
 FROM cache_usage() u, cache_stats() s WHERE u.cache = 'foreign-key model';
+-- Graphs a transaction replaced are held until it ends (a caller may still use one): counted.
+SELECT bytes AS model_bytes FROM cache_usage() WHERE cache = 'foreign-key model' \gset
+BEGIN;
+CREATE TABLE mi_rebuilt (id int PRIMARY KEY, user_id int);
+DO $$ BEGIN FOR i IN 1 .. 4 LOOP
+    EXECUTE format('ALTER TABLE mi_rebuilt ADD CONSTRAINT mi_rebuilt_%s FOREIGN KEY (user_id) REFERENCES mi_users', i);
+    PERFORM count(*) FROM get_backreferences('mi_users');
+END LOOP; END $$;
+SELECT bytes > 3 * :model_bytes AS replaced_graphs_counted FROM cache_usage() WHERE cache = 'foreign-key model';
+ROLLBACK;
+SELECT count(*) FROM get_backreferences('mi_users');
+SELECT bytes < 2 * :model_bytes AS freed_at_transaction_end FROM cache_usage() WHERE cache = 'foreign-key model';
+
+-- Planned once, then remembered.
+SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
+SELECT graph_builds AS builds, catalog_generation AS generation FROM cache_stats() \gset before_
 SELECT fetch_one_with_relations('mi_users', 1, '[{"name": "posts", "table": "mi_posts"}]');
 
 -- Statistics only: nothing is rebuilt or dropped.
@@ -278,6 +292,16 @@ SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter
 FROM generate_series(0, 999) n;
 SELECT entries BETWEEN 1 AND 100 AS programs_bounded, bytes BETWEEN entries * 1024 AND max_bytes AS programs_bytes_bounded
 FROM cache_usage() WHERE cache = 'eager load programs';
+-- Bounds lowered below what is held apply at the next call, even one whose shape is too large
+-- to keep under them (these take about 90 kB each, more than a sixteenth of 1 MB).
+SET data_bridge.max_remembered_shapes = 16;
+SET data_bridge.max_cached_plan_memory = '1MB';
+SELECT count(fetch_with_relations(jsonb_build_object('table', 'mi_wide', 'filter',
+    jsonb_build_object('c' || (1 + n % 40), 1, 'c' || (41 + n / 40), 2)))) AS loaded
+FROM generate_series(0, 3) n;
+SELECT entries <= 16 AS lowered_count_applied, bytes <= 1024 * 1024 AS lowered_bytes_applied
+FROM cache_usage() WHERE cache = 'eager load programs';
+RESET data_bridge.max_cached_plan_memory;
 RESET data_bridge.max_remembered_shapes;
 DROP TABLE mi_wide;
 

@@ -620,6 +620,9 @@ ModelStats model_stats() {
     std::size_t bytes = records * kRecordBytes;
     if (current_graph != nullptr)
         bytes += current_graph->approximate_bytes();
+    // Graphs replaced in this transaction, held until it ends (a caller may still use one).
+    for (const std::unique_ptr<FkGraph>& retired : retired_graphs)
+        bytes += retired->approximate_bytes();
     return {graph_builds, current_graph == nullptr ? 0 : (long)current_graph->known_keys(),
             (long)watched_tables.size(), generation, bytes};
 }

@@ -70,13 +70,16 @@ class ShapeCache : public ShapeCacheBase {
   public:
     explicit ShapeCache(const char* kind) : ShapeCacheBase(kind) {}
 
-    // The entry remembered for `key`, or nullptr (also after any catalog invalidation).
+    // The entry remembered for `key`, or nullptr (also after any catalog invalidation, and once
+    // the bounds were lowered below what is held).
     const T* find(const std::string& key) {
         if (generation_ != catalog_generation()) {
             clear();
             generation_ = catalog_generation();
             return nullptr;
         }
+        if (apply_bounds(0))
+            return nullptr;
         auto found = shapes_.find(key);
         return found == shapes_.end() ? nullptr : &found->second.value;
     }
@@ -86,9 +89,6 @@ class ShapeCache : public ShapeCacheBase {
         if (generation_ != catalog_generation())
             return;
         std::size_t bytes = key.size() + sizeof(Entry) + kEntryOverhead + shape_bytes(value);
-        std::size_t budget = static_cast<std::size_t>(max_cached_plan_memory) * 1024;
-        if (bytes > budget / 16)
-            return;
         auto existing = shapes_.find(key);
         if (existing != shapes_.end()) {
             forget(existing->second.bytes);
@@ -96,10 +96,11 @@ class ShapeCache : public ShapeCacheBase {
             entries_ = shapes_.size();
             remembered_shapes--;
         }
-        if (shapes_.size() >= static_cast<std::size_t>(max_remembered_shapes))
-            clear();
-        if (remembered_shape_bytes + bytes > budget)
-            clear_every_shape_cache();
+        bool keep = bytes <= budget() / 16;
+        // The bounds apply whether or not this shape is kept (a SET may have lowered them).
+        apply_bounds(keep ? bytes : 0);
+        if (!keep)
+            return;
         shapes_.emplace(key, Entry{std::move(value), bytes});
         entries_ = shapes_.size();
         remembered_shapes++;
@@ -114,6 +115,24 @@ class ShapeCache : public ShapeCacheBase {
     };
     // A hash table node and its bucket, about.
     static constexpr std::size_t kEntryOverhead = 64;
+
+    static std::size_t budget() { return static_cast<std::size_t>(max_cached_plan_memory) * 1024; }
+
+    // Starts afresh where `adding` more bytes (and, when adding, one more shape) would pass the
+    // bounds: this kind past its count, every kind past the bytes. Whether anything was dropped.
+    bool apply_bounds(std::size_t adding) {
+        bool dropped = false;
+        std::size_t room = static_cast<std::size_t>(max_remembered_shapes) - (adding > 0 ? 1 : 0);
+        if (shapes_.size() > room) {
+            clear();
+            dropped = true;
+        }
+        if (remembered_shape_bytes + adding > budget()) {
+            clear_every_shape_cache();
+            dropped = true;
+        }
+        return dropped;
+    }
 
     void forget(std::size_t bytes) {
         remembered_shape_bytes -= bytes;
