@@ -43,6 +43,26 @@ SELECT ef_ids('{"tags": {"contains": ["rock"]}}');
 SELECT ef_ids('{"tags": {"contains": "{rock,epic}"}}');
 SELECT ef_ids('{"tags": {"contained_by": ["rock", "live", "jazz"]}}');
 SELECT ef_ids('{"tags": {"overlaps": ["jazz", "epic"]}}');
+-- jsonb: an object or array is the JSON itself (jsonb's @> and <@), a string its JSON text; a
+-- domain over jsonb too.
+CREATE DOMAIN ef_doc AS jsonb CHECK (VALUE IS NULL OR jsonb_typeof(VALUE) IN ('object', 'array'));
+ALTER TABLE ef_tracks ADD COLUMN doc ef_doc;
+UPDATE ef_tracks SET doc = CASE id WHEN 1 THEN '{"by": "Page", "tags": ["rock", "live"]}'::jsonb
+                                   WHEN 3 THEN '{"by": "Page", "tags": ["rock"], "len": 482}'::jsonb
+                                   WHEN 4 THEN '["jazz", 1959, {"modal": true}]'::jsonb END;
+SELECT ef_ids('{"doc": {"contains": {"by": "Page"}}}') AS by_page,
+       ef_ids('{"doc": {"contains": {"tags": ["live"]}}}') AS nested,
+       ef_ids('{"doc": {"contains": ["jazz", 1959]}}') AS scalar_array,
+       ef_ids('{"doc": {"contains": [{"modal": true}]}}') AS array_of_objects,
+       ef_ids(jsonb_build_object('doc', jsonb_build_object('contains', '{"len": 482}'::text))) AS as_text,
+       ef_ids('{"doc": {"contained_by": {"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}}}') AS contained_by;
+-- The same ids as jsonb's own operators give.
+SELECT array_agg(id ORDER BY id) FILTER (WHERE doc @> '{"tags": ["live"]}') AS nested,
+       array_agg(id ORDER BY id) FILTER (WHERE doc @> '["jazz", 1959]') AS scalar_array,
+       array_agg(id ORDER BY id) FILTER (WHERE doc <@ '{"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}') AS contained_by
+FROM ef_tracks;
+ALTER TABLE ef_tracks DROP COLUMN doc;
+DROP DOMAIN ef_doc;
 -- Full text: a tsvector column is searched as it is; other columns through to_tsvector().
 SELECT ef_ids('{"lyrics": {"match": "rock"}}');
 SELECT ef_ids('{"lyrics": {"match": {"query": "ladies", "config": "english"}}}');
@@ -107,6 +127,10 @@ SELECT ef_ids('{"name": {"match": {"query": "x", "config": "klingon"}}}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT ef_ids('{"tags": {"contains": [null]}}');
 \echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"tags": {"contains": {"rock": true}}}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT ef_ids('{"meta": {"contains": {"a": 1}}}');
+\echo :LAST_ERROR_SQLSTATE
 -- like, is_null and match need no operator of the column's type (json has no equality).
 SELECT ef_ids('{"meta": {"is_null": false}}') AS with_meta, ef_ids('{"meta": {"like": "{%"}}') AS meta_like;
 
@@ -114,10 +138,13 @@ SELECT ef_ids('{"meta": {"is_null": false}}') AS with_meta, ef_ids('{"meta": {"l
 -- text, integers, numeric, timestamptz, an enum (ordered by its labels), arrays, tsvector and
 -- NULLs, with exists to depth 3.
 CREATE TYPE ef_mood AS ENUM ('calm', 'happy', 'wild');
-ALTER TABLE ef_tracks ADD COLUMN released timestamptz, ADD COLUMN mood ef_mood, ADD COLUMN price numeric(5, 2);
+ALTER TABLE ef_tracks ADD COLUMN released timestamptz, ADD COLUMN mood ef_mood, ADD COLUMN price numeric(5, 2),
+    ADD COLUMN doc jsonb;
 UPDATE ef_tracks SET released = CASE id % 3 WHEN 0 THEN NULL ELSE TIMESTAMPTZ '2026-03-01 10:00:00+00' + id * INTERVAL '17 hours' END,
     mood = (ARRAY['calm', 'happy', 'wild', NULL])[1 + id % 4]::ef_mood,
     price = CASE WHEN id = 5 THEN NULL ELSE 0.99 * id END;
+UPDATE ef_tracks SET doc = CASE WHEN id = 5 THEN NULL
+                                ELSE jsonb_build_object('mood', mood, 'tags', to_jsonb(tags), 'n', id % 3) END;
 SELECT setseed(0.31);
 CREATE FUNCTION ef_pick(VARIADIC choices text[]) RETURNS text LANGUAGE sql AS
     $$ SELECT choices[1 + floor(random() * array_length(choices, 1))::int] $$;
@@ -128,7 +155,7 @@ DECLARE
     word text := ef_pick('Page', 'miles', 'Blue', 'o', 'Rock', 'x');
     tag text := ef_pick('rock', 'jazz', 'epic', 'live');
 BEGIN
-    CASE floor(random() * 25)::int
+    CASE floor(random() * 27)::int
         WHEN 0 THEN RETURN (jsonb_build_object('milliseconds', n), format('milliseconds = %s', n));
         WHEN 1 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('lt', n)), format('milliseconds < %s', n));
         WHEN 2 THEN RETURN (jsonb_build_object('milliseconds', jsonb_build_object('gte', n)), format('milliseconds >= %s', n));
@@ -170,6 +197,16 @@ BEGIN
                                          'filter', jsonb_build_object('n', jsonb_build_object('gt', n % 12)))))))),
                              format('EXISTS (SELECT 1 FROM ef_albums a WHERE a.id = ef_tracks.album_id AND EXISTS (SELECT 1 FROM ef_tracks t2 '
                                     'WHERE t2.album_id = a.id AND EXISTS (SELECT 1 FROM ef_plays p WHERE p.track_id = t2.id AND p.n > %s)))', n % 12));
+        WHEN 25 THEN RETURN (jsonb_build_object('doc', jsonb_build_object('contains',
+                                 CASE n % 2 WHEN 0 THEN jsonb_build_object('n', n % 3)
+                                            ELSE jsonb_build_object('tags', jsonb_build_array(tag)) END)),
+                             format('doc @> %L', CASE n % 2 WHEN 0 THEN jsonb_build_object('n', n % 3)
+                                                          ELSE jsonb_build_object('tags', jsonb_build_array(tag)) END));
+        WHEN 26 THEN
+            word := ef_pick('calm', 'happy', 'wild');
+            RETURN (jsonb_build_object('doc', jsonb_build_object('contained_by',
+                        jsonb_build_object('mood', word, 'tags', jsonb_build_array(tag, 'rock', 'live'), 'n', n % 3))),
+                    format('doc <@ %L', jsonb_build_object('mood', word, 'tags', jsonb_build_array(tag, 'rock', 'live'), 'n', n % 3)));
         ELSE RETURN (jsonb_build_object('name', jsonb_build_object('match', jsonb_build_object('query', lower(word), 'config', 'simple'))),
                      format('to_tsvector(''simple'', name) @@ plainto_tsquery(''simple'', %L)', lower(word)));
     END CASE;

@@ -40,6 +40,19 @@ namespace data_bridge {
 
 namespace {
 
+// The type a filter parameter is bound as.
+Oid filter_parameter_type(FilterParameter parameter) {
+    switch (parameter) {
+        case FilterParameter::kTextArray:
+            return TEXTARRAYOID;
+        case FilterParameter::kJson:
+            return JSONBOID;
+        case FilterParameter::kText:
+            break;
+    }
+    return TEXTOID;
+}
+
 // Rows rendered by the running eager load, counted by _eager_row_budget() in its statement,
 // and the top-level statement they belong to. Where no eager load set the count up (Citus runs
 // a one-tenant statement whole on a worker, its function calls included), each statement of
@@ -288,8 +301,7 @@ class EagerPlanner {
         value.token.push_back('\0');
         value.term = term;
         for (FilterParameter parameter : filter_parameters(term))
-            value.placeholders.push_back(
-                reserve(parameter == FilterParameter::kText ? TEXTOID : TEXTARRAYOID));
+            value.placeholders.push_back(reserve(filter_parameter_type(parameter)));
         pending.push_back(value);
         return value.token;
     }
@@ -328,6 +340,7 @@ class EagerPlanner {
                         {}, "The aggregate does not exist for the column's type.");
         }
         FilterColumn resolved{related_order_sql(*planned, ""), pg::type_sql_name(type), {}, false};
+        resolved.is_jsonb = pg::is_jsonb(type);
         const char* symbol = filter_operator_symbol(term.op);
         if (term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn)
             resolved.equals = pg::binary_operator_sql(type, "=", term.path);
@@ -807,6 +820,7 @@ class EagerPlanner {
                               pg::type_sql_name(column.type),
                               {},
                               column.type == TSVECTOROID};
+        resolved.is_jsonb = pg::is_jsonb(column.type);
         // The type's own operators, checked now so that a missing one names its place.
         const char* symbol = filter_operator_symbol(term.op);
         bool equality =
@@ -817,8 +831,7 @@ class EagerPlanner {
             resolved.compare = pg::binary_operator_sql(column.type, symbol, term.path);
         std::vector<std::string> placeholders;
         for (FilterParameter parameter : filter_parameters(term))
-            placeholders.push_back(
-                reserve(parameter == FilterParameter::kText ? TEXTOID : TEXTARRAYOID));
+            placeholders.push_back(reserve(filter_parameter_type(parameter)));
         last_value_sql_ = term.op == FilterOp::kEq && !placeholders.empty()
                               ? value_sql(placeholders[0], resolved.type)
                               : std::string();
@@ -1170,6 +1183,9 @@ void bind_spec_values(const QueryOptions& options, const std::vector<RelationSpe
             type = TEXTARRAYOID;
             const std::vector<std::string>& texts = value.texts;
             datum = pg::guarded([&texts] { return pg::text_array_datum(texts); });
+        } else if (value.kind == SpecValue::kJson) {
+            type = JSONBOID;
+            datum = pg::value_to_jsonb(value.json);
         } else {
             datum = text_value(value.text);
         }

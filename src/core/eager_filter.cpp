@@ -17,6 +17,11 @@ std::vector<FilterParameter> filter_parameters(const FilterTerm& term) {
             return {FilterParameter::kTextArray};
         case FilterOp::kContains:
         case FilterOp::kContainedBy:
+            if (json_only_operand(term))
+                return {FilterParameter::kJson};
+            if (term.value.is_array())
+                return {FilterParameter::kTextArray, FilterParameter::kJson};
+            return {FilterParameter::kText};
         case FilterOp::kOverlaps:
             return {term.value.is_array() ? FilterParameter::kTextArray : FilterParameter::kText};
         case FilterOp::kMatch:
@@ -26,6 +31,20 @@ std::vector<FilterParameter> filter_parameters(const FilterTerm& term) {
         default:
             return {FilterParameter::kText};
     }
+}
+
+bool json_only_operand(const FilterTerm& term) {
+    if (term.op != FilterOp::kContains && term.op != FilterOp::kContainedBy)
+        return false;
+    if (term.value.is_object())
+        return true;
+    if (!term.value.is_array())
+        return false;
+    for (const JsonValue& element : term.value.elements) {
+        if (element.is_array() || element.is_object() || element.is_null())
+            return true;
+    }
+    return false;
 }
 
 const char* filter_operator_symbol(FilterOp op) {
@@ -114,6 +133,23 @@ std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& col
         case FilterOp::kContains:
         case FilterOp::kContainedBy:
         case FilterOp::kOverlaps: {
+            bool structured = term.value.is_array() || term.value.is_object();
+            if (column.is_jsonb && structured && term.op != FilterOp::kOverlaps) {
+                // The JSON itself, bound as jsonb: its last parameter.
+                return fmt::format("{} {} {}", column.target, compare_sql(column, term.op),
+                                   value_sql(placeholders.back(), column.type));
+            }
+            if (json_only_operand(term)) {
+                throw Error(
+                    sqlstate::kInvalidParameterValue,
+                    fmt::format("invalid {}: {} compares with a jsonb column only", term.path,
+                                term.value.is_object() ? "an object"
+                                                       : "an array of arrays, objects "
+                                                         "or nulls"),
+                    {},
+                    "Give an array of strings, numbers or booleans, or a string in the "
+                    "column type's input syntax.");
+            }
             // An array operand arrives as text[] and is converted element by element.
             std::string value =
                 term.value.is_array()

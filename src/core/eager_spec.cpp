@@ -418,6 +418,15 @@ FilterTerm parse_filter_term(const std::string& column, FilterOp op, const JsonV
             break;
         case FilterOp::kContains:
         case FilterOp::kContainedBy:
+            // Any array or object: JSON for a jsonb column (checked against the column's type
+            // when the statement is built).
+            if (!operand.is_array() && !operand.is_object() &&
+                operand.kind != JsonValue::Kind::kString) {
+                bad(path,
+                    "expected an array, an object (jsonb), or a string in the column type's "
+                    "input syntax");
+            }
+            break;
         case FilterOp::kOverlaps:
             if (operand.is_array())
                 expect_scalar_elements(operand, path);
@@ -731,6 +740,8 @@ void filter_shape(std::string& out, const FilterNode& node) {
                 out += term.value.is_null() ? "n" : term.value.boolean ? "t" : "f";
             if (term.value.is_array())
                 out += 'a';
+            if (json_only_operand(term))
+                out += 'j';
             if (!term.config.empty())
                 out += 'c';
             out += ';';
@@ -779,6 +790,9 @@ void filter_values(const FilterNode& node, std::vector<SpecValue>& out) {
             value.kind = SpecValue::kTextArray;
             for (const auto& element : term.value.elements)
                 value.texts.push_back(element.text);
+        } else if (parameters[i] == FilterParameter::kJson) {
+            value.kind = SpecValue::kJson;
+            value.json = term.value;
         } else {
             // match binds its query, then its configuration
             value.text = term.op == FilterOp::kMatch && i == 1 ? term.config : term.value.text;
@@ -852,13 +866,13 @@ void level_values(const QueryOptions& options, const std::vector<RelationSpec>& 
     if (options.after) {
         for (const auto& member : options.after->members) {
             if (!member.second.is_null())
-                out.push_back({SpecValue::kText, member.second.text, 0, {}});
+                out.push_back({SpecValue::kText, member.second.text, 0, {}, {}});
         }
     }
     if (options.limit && !top)
-        out.push_back({SpecValue::kInt8, {}, *options.limit, {}});
+        out.push_back({SpecValue::kInt8, {}, *options.limit, {}, {}});
     if (options.offset > 0)
-        out.push_back({SpecValue::kInt8, {}, options.offset, {}});
+        out.push_back({SpecValue::kInt8, {}, options.offset, {}, {}});
     for (const RelationSpec& relation : relations)
         level_values(relation.options, relation.relations, false, out);
 }

@@ -869,6 +869,10 @@ bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
 }
 
+bool is_jsonb(Oid type) {
+    return guarded([type] { return getBaseType(type) == JSONBOID; });
+}
+
 bool has_before_row_triggers(Oid relid) {
     return guarded([relid] {
         List* tables = find_all_inheritors(relid, AccessShareLock, nullptr);

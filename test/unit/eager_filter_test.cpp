@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "data_bridge/core/error.hpp"
 #include "json_builders.hpp"
 
 using namespace data_bridge;
@@ -59,11 +60,40 @@ TEST(EagerFilter, NegationsArraysAndTextSearch) {
     const FilterColumn tags{"t0.tags", "pg_catalog.text[]", "OPERATOR(pg_catalog.=)", false, ""};
     FilterTerm contains = term(FilterOp::kContains, JsonValue{});
     contains.value.kind = JsonValue::Kind::kArray;
+    // An array of scalars binds its elements and itself as jsonb: the column's type picks one.
     EXPECT_EQ(filter_parameters(contains),
-              std::vector<FilterParameter>{FilterParameter::kTextArray});
+              (std::vector<FilterParameter>{FilterParameter::kTextArray, FilterParameter::kJson}));
     EXPECT_EQ(
-        filter_condition_sql(contains, tags, {"$2"}),
+        filter_condition_sql(contains, tags, {"$2", "$3"}),
         "t0.tags OPERATOR(pg_catalog.@>) CAST(CAST($2 AS pg_catalog.text[]) AS pg_catalog.text[])");
+    const FilterColumn doc{"t0.doc", "pg_catalog.jsonb", "OPERATOR(pg_catalog.=)", false, "", true};
+    EXPECT_EQ(filter_condition_sql(contains, doc, {"$2", "$3"}),
+              "t0.doc OPERATOR(pg_catalog.@>) CAST($3 AS pg_catalog.jsonb)");
+    // An object, or an array holding one (or an array, or null), is JSON only: jsonb alone.
+    FilterTerm object = term(FilterOp::kContainedBy, JsonValue{});
+    object.value.kind = JsonValue::Kind::kObject;
+    object.path = "filter.doc.contained_by";
+    EXPECT_TRUE(json_only_operand(object));
+    EXPECT_EQ(filter_parameters(object), std::vector<FilterParameter>{FilterParameter::kJson});
+    EXPECT_EQ(filter_condition_sql(object, doc, {"$4"}),
+              "t0.doc OPERATOR(pg_catalog.<@) CAST($4 AS pg_catalog.jsonb)");
+    try {
+        filter_condition_sql(object, tags, {"$4"});
+        ADD_FAILURE() << "an object compared with a text[] column";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), "22023");
+        EXPECT_EQ(std::string(error.what()),
+                  "invalid filter.doc.contained_by: an object compares with a jsonb column only");
+    }
+    FilterTerm nested = contains;
+    nested.value.elements.push_back(JsonValue{});  // null
+    EXPECT_TRUE(json_only_operand(nested));
+    EXPECT_FALSE(json_only_operand(contains));
+    // A string is the type's input syntax, jsonb's too: one text parameter.
+    FilterTerm text = term(FilterOp::kContains);
+    EXPECT_EQ(filter_parameters(text), std::vector<FilterParameter>{FilterParameter::kText});
+    EXPECT_EQ(filter_condition_sql(text, doc, {"$1"}),
+              "t0.doc OPERATOR(pg_catalog.@>) CAST($1 AS pg_catalog.jsonb)");
     EXPECT_EQ(filter_condition_sql(term(FilterOp::kOverlaps), tags, {"$2"}),
               "t0.tags OPERATOR(pg_catalog.&&) CAST($2 AS pg_catalog.text[])");
     // The operator the PostgreSQL layer found, when it gives one, wins over the derived one.

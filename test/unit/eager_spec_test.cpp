@@ -304,8 +304,8 @@ TEST(EagerSpec, FilterGroups) {
               "invalid filter.or[0].a.is_null: expected a boolean, found a number");
     EXPECT_EQ(spec_error(obj(
                   {{"table", str("t")}, {"filter", obj({{"a", obj({{"contains", num("1")}})}})}})),
-              "invalid filter.a.contains: expected an array, or a string in the column type's "
-              "input syntax");
+              "invalid filter.a.contains: expected an array, an object (jsonb), or a string in the "
+              "column type's input syntax");
     EXPECT_EQ(
         spec_error(obj({{"table", str("t")},
                         {"filter", obj({{"a", obj({{"match", obj({{"config", str("x")}})}})}})}})),

@@ -19,13 +19,21 @@ struct FilterColumn {
     // The operator of neq, lt, …, contains, contained_by, overlaps, OPERATOR(schema.symbol);
     // empty: the same symbol in the schema of `equals`.
     std::string compare;
+    // jsonb (or a domain over it): contains/contained_by take a JSON array or object as jsonb.
+    bool is_jsonb = false;
 };
 
 // The parameters a term binds, in order: none (is, is_null), a text, or a text array (in,
 // not_in, an array operand of contains/contained_by/overlaps); match binds its query, then its
-// configuration when it names one.
-enum class FilterParameter { kText, kTextArray };
+// configuration when it names one. An array or object operand of contains/contained_by also
+// binds itself as jsonb (kJson), which a jsonb column compares with; an array of strings,
+// numbers and booleans binds both (the column's type decides which its statement uses).
+enum class FilterParameter { kText, kTextArray, kJson };
 std::vector<FilterParameter> filter_parameters(const FilterTerm& term);
+
+// Whether a contains/contained_by operand is JSON only a jsonb column compares with: an object,
+// or an array with an array, object or null among its elements.
+bool json_only_operand(const FilterTerm& term);
 
 // The operator symbol a term compares with, for the ops that use one of the column type's own
 // operators (neq, lt, …, contains, contained_by, overlaps); nullptr for the others.

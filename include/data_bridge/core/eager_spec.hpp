@@ -38,7 +38,8 @@ struct FilterTerm {
     std::string column;
     FilterOp op = FilterOp::kEq;
     // A scalar; an array for in/not_in; null/true/false for is, a boolean for is_null; an array
-    // or a string for contains/contained_by/overlaps; the query string for match.
+    // or a string for contains/contained_by/overlaps (an object too for the first two, for a
+    // jsonb column); the query string for match.
     JsonValue value;
     std::string path;
     std::string config;  // match: the text search configuration; empty: the server's default
@@ -146,10 +147,11 @@ std::string spec_shape(const QueryOptions& options, const std::vector<RelationSp
 // its filter values, then its after values (those not null, in the object's order), then its
 // limit (below the top), then its offset (when not 0), then its relations in order.
 struct SpecValue {
-    enum Kind { kText, kInt8, kTextArray } kind = kText;
+    enum Kind { kText, kInt8, kTextArray, kJson } kind = kText;
     std::string text;
     long long integer = 0;
     std::vector<std::string> texts;
+    JsonValue json;  // kJson: bound as jsonb
 };
 void spec_values(const QueryOptions& options, const std::vector<RelationSpec>& relations,
                  std::vector<SpecValue>& out);
