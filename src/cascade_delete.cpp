@@ -897,6 +897,20 @@ void require_delete_privilege(Oid table) {
     }
 }
 
+// SELECT on the key column, which the DELETE's WHERE reads (on the column or the table), with
+// the error PostgreSQL gives the statement.
+void require_key_read_privilege(Oid table, const pg::ColumnInfo& column) {
+    AttrNumber attnum = column.attnum;
+    bool allowed = pg::guarded([table, attnum] {
+        return pg_class_aclcheck(table, GetUserId(), ACL_SELECT) == ACLCHECK_OK ||
+               pg_attribute_aclcheck(table, attnum, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+    });
+    if (!allowed) {
+        throw Error(sqlstate::kInsufficientPrivilege,
+                    fmt::format("permission denied for table {}", pg::relation_name(table)));
+    }
+}
+
 // An array argument of keys, and the type of its elements.
 struct KeyArray {
     Oid array_type = InvalidOid;
@@ -1569,12 +1583,16 @@ Datum delete_each_body(FunctionCallInfo fcinfo) {
     pg::require_arg(fcinfo, 1, "ids");
     Oid table = PG_GETARG_OID(0);
     pg::require_table(table);
+    // What every key's DELETE needs is checked once, as its statement would check it: a missing
+    // privilege fails the call, not each key in 'skip' mode.
+    pg::require_schema_usage(table);
     require_delete_privilege(table);
     CascadeCount count = cascade_count(table);
     bool skip = pg::skips_failures(pg::text_arg(fcinfo, 2, "on_error"), "all keys or none",
                                    "each key on its own");
     // Refuses keyless, composite-key and array-key tables up front; converts a text argument.
     RootKey all = array_key(fcinfo, table, 1);
+    require_key_read_privilege(table, all.column);
     Oid element_type = all.keys.element_type;
     Datum array = all.keys.array;
 
