@@ -44,8 +44,9 @@ SELECT ef_ids('{"tags": {"contains": "{rock,epic}"}}');
 SELECT ef_ids('{"tags": {"contained_by": ["rock", "live", "jazz"]}}');
 SELECT ef_ids('{"tags": {"overlaps": ["jazz", "epic"]}}');
 -- jsonb: an object or array is the JSON itself (jsonb's @> and <@), a string its JSON text; a
--- domain over jsonb too.
-CREATE DOMAIN ef_doc AS jsonb CHECK (VALUE IS NULL OR jsonb_typeof(VALUE) IN ('object', 'array'));
+-- domain over jsonb too, whose CHECK applies to the stored values, not to an operand (as in
+-- plain SQL, where a literal compared with a domain's value is of the base type).
+CREATE DOMAIN ef_doc AS jsonb CHECK (VALUE IS NULL OR VALUE ? 'by' OR jsonb_typeof(VALUE) = 'array');
 ALTER TABLE ef_tracks ADD COLUMN doc ef_doc;
 UPDATE ef_tracks SET doc = CASE id WHEN 1 THEN '{"by": "Page", "tags": ["rock", "live"]}'::jsonb
                                    WHEN 3 THEN '{"by": "Page", "tags": ["rock"], "len": 482}'::jsonb
@@ -55,11 +56,13 @@ SELECT ef_ids('{"doc": {"contains": {"by": "Page"}}}') AS by_page,
        ef_ids('{"doc": {"contains": ["jazz", 1959]}}') AS scalar_array,
        ef_ids('{"doc": {"contains": [{"modal": true}]}}') AS array_of_objects,
        ef_ids(jsonb_build_object('doc', jsonb_build_object('contains', '{"len": 482}'::text))) AS as_text,
-       ef_ids('{"doc": {"contained_by": {"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}}}') AS contained_by;
+       ef_ids('{"doc": {"contained_by": {"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}}}') AS contained_by,
+       ef_ids('{"doc": {"neq": "{}"}}') AS not_empty;
 -- The same ids as jsonb's own operators give.
 SELECT array_agg(id ORDER BY id) FILTER (WHERE doc @> '{"tags": ["live"]}') AS nested,
        array_agg(id ORDER BY id) FILTER (WHERE doc @> '["jazz", 1959]') AS scalar_array,
-       array_agg(id ORDER BY id) FILTER (WHERE doc <@ '{"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}') AS contained_by
+       array_agg(id ORDER BY id) FILTER (WHERE doc <@ '{"by": "Page", "tags": ["rock", "live", "epic"], "len": 482}') AS contained_by,
+       array_agg(id ORDER BY id) FILTER (WHERE doc <> '{}') AS not_empty
 FROM ef_tracks;
 ALTER TABLE ef_tracks DROP COLUMN doc;
 DROP DOMAIN ef_doc;

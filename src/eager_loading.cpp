@@ -339,7 +339,9 @@ class EagerPlanner {
                                     term.path, planned->name),
                         {}, "The aggregate does not exist for the column's type.");
         }
-        FilterColumn resolved{related_order_sql(*planned, ""), pg::type_sql_name(type), {}, false};
+        // Values are of the base type, as a literal compared with a domain's value is.
+        FilterColumn resolved{
+            related_order_sql(*planned, ""), pg::type_sql_name(pg::base_type(type)), {}, false};
         resolved.is_jsonb = pg::is_jsonb(type);
         const char* symbol = filter_operator_symbol(term.op);
         if (term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn)
@@ -605,7 +607,7 @@ class EagerPlanner {
             // Citus prunes by the column's own type: a domain's value compared after a cast is
             // not pruned, and the statement would not stay on one shard.
             Oid type = pg::column_info(linked.child, column).type;
-            if (pg::guarded([type] { return getBaseType(type) != type; })) {
+            if (pg::base_type(type) != type) {
                 throw Error(sqlstate::kFeatureNotSupported,
                             fmt::format("{}: relation \"{}\" loads per tenant, and the "
                                         "distribution column of \"{}\" is of a domain type",
@@ -734,7 +736,7 @@ class EagerPlanner {
         Oid column = pg::column_info(table, aggregate.column).type;
         if (aggregate.function == AggregateFunction::kMin ||
             aggregate.function == AggregateFunction::kMax) {
-            return pg::guarded([column] { return getBaseType(column); });
+            return pg::base_type(column);
         }
         // InvalidOid when there is none: the load itself then fails with PostgreSQL's error.
         return pg::aggregate_result_type(aggregate_function_name(aggregate.function), column);
@@ -816,11 +818,14 @@ class EagerPlanner {
 
     std::string filter_sql(Oid table, const std::string& alias, const FilterTerm& term) {
         pg::ColumnInfo column = spec_column(table, term.column, term.path);
+        // Values are of the base type: a literal compared with a domain's value is (PostgreSQL
+        // picks the base type's operator), so the domain's CHECK applies to no operand.
+        Oid value_type = pg::base_type(column.type);
         FilterColumn resolved{alias + "." + pg::quoted_identifier(column.name),
-                              pg::type_sql_name(column.type),
+                              pg::type_sql_name(value_type),
                               {},
-                              column.type == TSVECTOROID};
-        resolved.is_jsonb = pg::is_jsonb(column.type);
+                              value_type == TSVECTOROID};
+        resolved.is_jsonb = value_type == JSONBOID;
         // The type's own operators, checked now so that a missing one names its place.
         const char* symbol = filter_operator_symbol(term.op);
         bool equality =
@@ -1254,7 +1259,7 @@ bool key_names_columns(Oid table) {
     if (key.size() != 1)
         return true;
     Oid type = pg::column_info(table, key[0]).type;
-    return pg::guarded([type] { return getBaseType(type); }) != JSONBOID;
+    return !pg::is_jsonb(type);
 }
 
 // A key object's values as the planned load of its shape bound them, or nothing when no load of

@@ -869,8 +869,12 @@ bool is_row_type(Oid type) {
     return guarded([type] { return type_is_rowtype(type); });
 }
 
+Oid base_type(Oid type) {
+    return guarded([type] { return getBaseType(type); });
+}
+
 bool is_jsonb(Oid type) {
-    return guarded([type] { return getBaseType(type) == JSONBOID; });
+    return base_type(type) == JSONBOID;
 }
 
 bool has_before_row_triggers(Oid relid) {

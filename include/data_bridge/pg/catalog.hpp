@@ -195,6 +195,9 @@ bool compares_directly(Oid column_type, Oid value_type, Oid operator_type);
 // expands them into their fields.
 bool is_row_type(Oid type);
 
+// The type itself, or a domain's base type (through domains over domains).
+Oid base_type(Oid type);
+
 // Whether the type is jsonb, or a domain over it.
 bool is_jsonb(Oid type);
 
