@@ -340,9 +340,10 @@ class EagerPlanner {
                         {}, "The aggregate does not exist for the column's type.");
         }
         // Values are of the base type, as a literal compared with a domain's value is.
+        Oid value_type = pg::base_type(type);
         FilterColumn resolved{
-            related_order_sql(*planned, ""), pg::type_sql_name(pg::base_type(type)), {}, false};
-        resolved.is_jsonb = pg::is_jsonb(type);
+            related_order_sql(*planned, ""), pg::type_sql_name(value_type), {}, false};
+        resolved.is_jsonb = value_type == JSONBOID;
         const char* symbol = filter_operator_symbol(term.op);
         if (term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn)
             resolved.equals = pg::binary_operator_sql(type, "=", term.path);

@@ -39,8 +39,8 @@ inline std::size_t shape_bytes(const std::vector<std::string>& texts) {
 class ShapeCacheBase {
   public:
     virtual void clear() = 0;
+    virtual std::size_t entries() const = 0;
     const char* kind() const { return kind_; }
-    std::size_t entries() const { return entries_; }
     std::size_t bytes() const { return bytes_; }
 
   protected:
@@ -48,7 +48,6 @@ class ShapeCacheBase {
     explicit ShapeCacheBase(const char* kind);
     ~ShapeCacheBase() = default;
 
-    std::size_t entries_ = 0;
     std::size_t bytes_ = 0;
 
   private:
@@ -69,6 +68,8 @@ template <typename T>
 class ShapeCache : public ShapeCacheBase {
   public:
     explicit ShapeCache(const char* kind) : ShapeCacheBase(kind) {}
+
+    std::size_t entries() const override { return shapes_.size(); }
 
     // The entry remembered for `key`, or nullptr (also after any catalog invalidation, and once
     // the bounds were lowered below what is held).
@@ -93,7 +94,6 @@ class ShapeCache : public ShapeCacheBase {
         if (existing != shapes_.end()) {
             forget(existing->second.bytes);
             shapes_.erase(existing);
-            entries_ = shapes_.size();
             remembered_shapes--;
         }
         bool keep = bytes <= budget() / 16;
@@ -102,7 +102,6 @@ class ShapeCache : public ShapeCacheBase {
         if (!keep)
             return;
         shapes_.emplace(key, Entry{std::move(value), bytes});
-        entries_ = shapes_.size();
         remembered_shapes++;
         remembered_shape_bytes += bytes;
         bytes_ += bytes;
@@ -144,7 +143,6 @@ class ShapeCache : public ShapeCacheBase {
         remembered_shape_bytes -= bytes_;
         bytes_ = 0;
         shapes_.clear();
-        entries_ = 0;
     }
 
     std::unordered_map<std::string, Entry> shapes_;
