@@ -116,6 +116,43 @@ ALTER TABLE ef_plays DISABLE ROW LEVEL SECURITY;
 REVOKE ALL ON ef_tracks, ef_plays FROM ef_reader;
 DROP ROLE ef_reader;
 
+-- in/not_in on an array column compare whole arrays, as IN does.
+SELECT ef_ids('{"tags": {"in": ["{rock}", "{jazz}"]}}') AS in_arrays,
+       ef_ids('{"tags": {"not_in": ["{rock}", "{}"]}}') AS not_in_arrays;
+SELECT array_agg(id ORDER BY id) FILTER (WHERE tags IN ('{rock}', '{jazz}')) AS in_arrays,
+       array_agg(id ORDER BY id) FILTER (WHERE tags NOT IN ('{rock}', '{}')) AS not_in_arrays
+FROM ef_tracks;
+-- Values compared with a domain's are of its base type, as a literal in plain SQL is: no typmod
+-- rounds or cuts them, and no CHECK refuses them (one added NOT VALID, which a stored row
+-- fails); in filters, in after values, and in text keys.
+CREATE DOMAIN ef_pair AS int[] CHECK (cardinality(VALUE) >= 2);
+CREATE DOMAIN ef_price AS numeric(5, 2);
+CREATE DOMAIN ef_code AS varchar(3);
+CREATE DOMAIN ef_level AS int;
+CREATE TABLE ef_domains (id ef_price PRIMARY KEY, pair ef_pair, code ef_code NOT NULL, level ef_level NOT NULL);
+INSERT INTO ef_domains VALUES (1.23, '{1,2}', 'abc', -5), (1.24, '{3,4}', 'abd', 1), (1.22, '{5,6}', 'abb', 2);
+ALTER DOMAIN ef_level ADD CONSTRAINT ef_level_positive CHECK (VALUE > 0) NOT VALID;
+SELECT fetch_many_with_relations('ef_domains', '[]', '{"pair": {"in": ["{1,2}", "{9}"]}}', '"id"') -> 0 -> 'id' AS pair_in,
+       fetch_many_with_relations('ef_domains', '[]', '{"id": {"in": [1.234]}}') AS rounded_in,
+       fetch_many_with_relations('ef_domains', '[]', '{"level": {"in": [-5]}}') -> 0 -> 'id' AS failing_check_in;
+SELECT jsonb_agg(r -> 'id') AS after_price
+FROM jsonb_array_elements(fetch_with_relations('{"table": "ef_domains", "order_by": [["id", "ASC"]], "after": {"id": "1.225"}}')) r;
+SELECT jsonb_agg(r -> 'id') AS after_code
+FROM jsonb_array_elements(fetch_with_relations('{"table": "ef_domains", "order_by": [["code", "ASC"]], "after": {"code": "abbb", "id": 0}}')) r;
+SELECT jsonb_agg(r -> 'id') AS after_failing_check
+FROM jsonb_array_elements(fetch_with_relations('{"table": "ef_domains", "order_by": [["level", "ASC"]], "after": {"level": -5, "id": 1.23}}')) r;
+SELECT fetch_one_with_relations('ef_domains', '1.234'::text) AS rounded_key,
+       fetch_one_with_relations('ef_domains', '1.23'::text) -> 'code' AS exact_key;
+-- The same in plain SQL.
+SELECT array_agg(id ORDER BY id) FILTER (WHERE pair IN ('{1,2}', '{9}')) AS pair_in,
+       array_agg(id ORDER BY id) FILTER (WHERE id IN (1.234)) AS rounded_in,
+       array_agg(id ORDER BY id) FILTER (WHERE id > '1.225') AS after_price,
+       array_agg(id ORDER BY code, id) FILTER (WHERE (code, id) > ('abbb', 0)) AS after_code,
+       array_agg(id ORDER BY level, id) FILTER (WHERE (level, id) > (-5, 1.23)) AS after_failing_check,
+       array_agg(id) FILTER (WHERE id = '1.234') AS rounded_key
+FROM ef_domains;
+DROP TABLE ef_domains;
+DROP DOMAIN ef_pair, ef_price, ef_code, ef_level;
 -- Wrong filters name their place.
 \set VERBOSITY default
 SELECT ef_ids('{"meta": {"lt": "{}"}}');

@@ -1554,7 +1554,7 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     }
     pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
     // An array of arrays is one array in PostgreSQL: its elements would be compared one by one.
-    if (pg::guarded([&column] { return type_is_array(column.type); })) {
+    if (pg::is_array_type(column.type)) {
         throw Error(sqlstate::kFeatureNotSupported,
                     fmt::format("table \"{}\" has a primary key of an array type",
                                 pg::relation_name(table)),

@@ -344,6 +344,7 @@ class EagerPlanner {
         FilterColumn resolved{
             related_order_sql(*planned, ""), pg::type_sql_name(value_type), {}, false};
         resolved.is_jsonb = value_type == JSONBOID;
+        resolved.is_array = pg::is_array_type(value_type);
         const char* symbol = filter_operator_symbol(term.op);
         if (term.op == FilterOp::kEq || term.op == FilterOp::kIn || term.op == FilterOp::kNotIn)
             resolved.equals = pg::binary_operator_sql(type, "=", term.path);
@@ -384,7 +385,10 @@ class EagerPlanner {
             given[i] = true;
             if (!value.is_null()) {
                 pg::ColumnInfo info = pg::column_info(table, column);
-                values[i] = value_sql(reserve(TEXTOID), pg::type_sql_name(info.type));
+                // The base type, as for a literal: a domain's typmod would round or cut the
+                // value, and its CHECK refuse one a stored row has (added NOT VALID).
+                values[i] =
+                    value_sql(reserve(TEXTOID), pg::type_sql_name(pg::base_type(info.type)));
             }
         }
         std::vector<KeysetTerm> terms;
@@ -827,6 +831,7 @@ class EagerPlanner {
                               {},
                               value_type == TSVECTOROID};
         resolved.is_jsonb = value_type == JSONBOID;
+        resolved.is_array = pg::is_array_type(value_type);
         // The type's own operators, checked now so that a missing one names its place.
         const char* symbol = filter_operator_symbol(term.op);
         bool equality =

@@ -86,6 +86,16 @@ std::string compare_sql(const FilterColumn& column, FilterOp op) {
     return comparison_operator(column.equals, op);
 }
 
+// The values of in/not_in, a text[] parameter, for `= ANY`: an array of the column's type, or
+// for an array column (whose values are arrays, and PostgreSQL has no arrays of arrays) a
+// subquery of one row per value.
+std::string in_values_sql(const FilterColumn& column, const std::string& placeholder) {
+    if (!column.is_array)
+        return any_value_sql(placeholder, column.type);
+    return fmt::format("ANY (SELECT {} FROM pg_catalog.unnest({}) AS value)",
+                       value_sql("value", column.type), placeholder);
+}
+
 std::string text_of(const std::string& target) {
     return value_sql(target, "pg_catalog.text");
 }
@@ -115,10 +125,10 @@ std::string filter_condition_sql(const FilterTerm& term, const FilterColumn& col
             return column.target + (term.value.boolean ? " IS NULL" : " IS NOT NULL");
         case FilterOp::kIn:
             return fmt::format("{} {} {}", column.target, column.equals,
-                               any_value_sql(placeholders[0], column.type));
+                               in_values_sql(column, placeholders[0]));
         case FilterOp::kNotIn:  // NOT IN: a NULL column matches neither in nor not_in
             return fmt::format("NOT ({} {} {})", column.target, column.equals,
-                               any_value_sql(placeholders[0], column.type));
+                               in_values_sql(column, placeholders[0]));
         case FilterOp::kLike:
         case FilterOp::kNotLike:
         case FilterOp::kILike:

@@ -877,6 +877,10 @@ bool is_jsonb(Oid type) {
     return base_type(type) == JSONBOID;
 }
 
+bool is_array_type(Oid type) {
+    return guarded([type] { return type_is_array(type); });
+}
+
 bool has_before_row_triggers(Oid relid) {
     return guarded([relid] {
         List* tables = find_all_inheritors(relid, AccessShareLock, nullptr);

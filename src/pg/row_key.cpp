@@ -43,7 +43,9 @@ KeyComparison reference_comparison(const ColumnInfo& referencing, Oid referenced
     // against citext keys as citext.
     if (compares_directly(referencing.type, referenced_type, referenced_type))
         return {quoted, equality_operator_sql(referenced_type), ""};
-    return {quoted, equality_operator_sql(referencing.type), type_sql_name(referencing.type)};
+    // Of the base type: a domain's typmod and CHECK apply to stored values, not to keys compared.
+    return {quoted, equality_operator_sql(referencing.type),
+            type_sql_name(base_type(referencing.type))};
 }
 
 KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
@@ -51,14 +53,16 @@ KeyComparison key_comparison(const ColumnInfo& column, Oid value_type) {
     if (value_type == column.type)
         return {quoted, equality_operator_sql(column.type), ""};
     // Text (what drivers send, and what the text forms receive) is read as the column's type,
-    // as an untyped literal in a plain WHERE would be: 'abc' matches a citext 'ABC'.
+    // as an untyped literal in a plain WHERE would be: 'abc' matches a citext 'ABC'. A domain's
+    // base type, as for that literal: the domain's typmod and CHECK are not the comparison's.
+    std::string value_type_sql = type_sql_name(base_type(column.type));
     if (value_type == TEXTOID || value_type == UNKNOWNOID)
-        return {quoted, equality_operator_sql(column.type), type_sql_name(column.type)};
+        return {quoted, equality_operator_sql(column.type), value_type_sql};
     // Another type: compared as a plain WHERE col = value compares it (1.5 matches no integer).
     KeyComparison comparison{quoted, equality_operator_sql(column.type), ""};
     if (compares_directly(column.type, value_type, column.type))
         return comparison;
-    comparison.convert_to = type_sql_name(column.type);
+    comparison.convert_to = value_type_sql;
     char category = guarded([value_type] { return TypeCategory(value_type); });
     if (category != TYPCATEGORY_STRING && value_type != UNKNOWNOID) {
         std::string column_type = type_display_name(column.type);

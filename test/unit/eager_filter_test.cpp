@@ -94,6 +94,12 @@ TEST(EagerFilter, NegationsArraysAndTextSearch) {
     EXPECT_EQ(filter_parameters(text), std::vector<FilterParameter>{FilterParameter::kText});
     EXPECT_EQ(filter_condition_sql(text, doc, {"$1"}),
               "t0.doc OPERATOR(pg_catalog.@>) CAST($1 AS pg_catalog.jsonb)");
+    // in/not_in on an array column: whole arrays, one row per value (no arrays of arrays).
+    FilterColumn tag_lists = tags;
+    tag_lists.is_array = true;
+    EXPECT_EQ(filter_condition_sql(term(FilterOp::kIn), tag_lists, {"$1"}),
+              "t0.tags OPERATOR(pg_catalog.=) ANY (SELECT CAST(value AS pg_catalog.text[]) FROM "
+              "pg_catalog.unnest($1) AS value)");
     EXPECT_EQ(filter_condition_sql(term(FilterOp::kOverlaps), tags, {"$2"}),
               "t0.tags OPERATOR(pg_catalog.&&) CAST($2 AS pg_catalog.text[])");
     // The operator the PostgreSQL layer found, when it gives one, wins over the derived one.

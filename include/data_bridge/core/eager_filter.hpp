@@ -21,6 +21,9 @@ struct FilterColumn {
     std::string compare;
     // jsonb (or a domain over it): contains/contained_by take a JSON array or object as jsonb.
     bool is_jsonb = false;
+    // An array type (or a domain over one): in/not_in compare whole arrays, which no array of
+    // arrays can list, so the values are a set of rows.
+    bool is_array = false;
 };
 
 // The parameters a term binds, in order: none (is, is_null), a text, or a text array (in,
