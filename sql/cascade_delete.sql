@@ -409,3 +409,33 @@ INSERT INTO cd_u2.kid VALUES (1, 1);
 SELECT table_name::text, action, blocks FROM delete_plan('cd_parts', 1) ORDER BY depth, table_name::text;
 DROP TABLE cd_u1.kid, cd_u2.kid, cd_parts;
 DROP SCHEMA cd_u1, cd_u2;
+
+-- Keys given as text on a domain key are of its base type, as in `id = ANY ('{…}')`: its typmod
+-- does not round them (1.234 deletes no 1.23) and a CHECK added NOT VALID does not refuse a
+-- stored key; one key, an array, and each key alike.
+CREATE DOMAIN cd_price AS numeric(5, 2);
+CREATE DOMAIN cd_level AS int;
+CREATE TABLE cd_priced (id cd_price PRIMARY KEY);
+CREATE TABLE cd_levels (id cd_level PRIMARY KEY);
+CREATE TABLE cd_level_kids (id int PRIMARY KEY, level_id cd_level REFERENCES cd_levels ON DELETE CASCADE);
+INSERT INTO cd_priced VALUES (1.23);
+INSERT INTO cd_levels VALUES (-1), (2), (3);
+INSERT INTO cd_level_kids VALUES (1, -1), (2, 2);
+ALTER DOMAIN cd_level ADD CONSTRAINT cd_level_positive CHECK (VALUE > 0) NOT VALID;
+SELECT delete_with_cascade('cd_priced', '1.234'::text) AS one, delete_many_with_cascade('cd_priced', '{1.234}'::text) AS many,
+       delete_each_with_cascade('cd_priced', '{1.234}'::text) AS each;
+BEGIN;
+SELECT delete_many_with_cascade('cd_levels', '{-1,2}'::text) AS many;
+SELECT count(*) AS kids_left FROM cd_level_kids;
+ROLLBACK;
+BEGIN;
+SELECT delete_each_with_cascade('cd_levels', '{-1,2}'::text) AS each;
+ROLLBACK;
+-- As the DELETE: none for the rounded key; both levels and their kids.
+BEGIN;
+WITH d AS (DELETE FROM cd_priced WHERE id = ANY ('{1.234}') RETURNING 1) SELECT count(*) AS priced_deleted FROM d;
+WITH d AS (DELETE FROM cd_levels WHERE id = ANY ('{-1,2}') RETURNING 1) SELECT count(*) AS levels_deleted FROM d;
+SELECT count(*) AS kids_left FROM cd_level_kids;
+ROLLBACK;
+DROP TABLE cd_level_kids, cd_levels, cd_priced;
+DROP DOMAIN cd_price, cd_level;

@@ -1529,7 +1529,9 @@ KeyArray key_array_arg(FunctionCallInfo fcinfo, int argno, const pg::ColumnInfo&
         Oid element = pg::guarded([type] { return get_element_type(type); });
         return {type, element, value};
     }
-    Oid key_type = column.type;
+    // An array of the base type, as for a literal in `id = ANY ('{…}')`: a domain's typmod and
+    // CHECK apply to stored values, not to keys compared.
+    Oid key_type = pg::base_type(column.type);
     Oid array_type = pg::guarded([key_type] { return get_array_type(key_type); });
     Datum converted = pg::guarded([value, array_type] {
         Oid input;
@@ -1554,7 +1556,7 @@ RootKey array_key(FunctionCallInfo fcinfo, Oid table, int argno) {
     }
     pg::ColumnInfo column = pg::column_info(table, key_columns[0]);
     // An array of arrays is one array in PostgreSQL: its elements would be compared one by one.
-    if (pg::is_array_type(column.type)) {
+    if (pg::is_array_type(pg::base_type(column.type))) {
         throw Error(sqlstate::kFeatureNotSupported,
                     fmt::format("table \"{}\" has a primary key of an array type",
                                 pg::relation_name(table)),
