@@ -201,3 +201,41 @@ END $$;
 SELECT count(*) AS mismatches FROM ep_mismatches;
 SELECT order_by, page_size, direction FROM ep_mismatches LIMIT 3;
 DROP TABLE ep_mismatches, ep_first, ep_parts, ep_items;
+
+-- Pages refuse what they cannot walk without losing a row, naming why:
+-- a table with inheritance children (a child's row may have its parent's key: rows equal in the
+-- whole order would meet at a page's boundary, and the next page would leave one out), pages
+-- and after objects alike;
+CREATE TABLE ep_parent (id int PRIMARY KEY, v int);
+CREATE TABLE ep_child () INHERITS (ep_parent);
+INSERT INTO ep_parent VALUES (1, 5), (2, 3);
+INSERT INTO ep_child VALUES (1, 4), (3, 5);
+\set VERBOSITY default
+SELECT fetch_page_with_relations('{"table": "ep_parent", "order_by": "id", "limit": 1}');
+SELECT fetch_with_relations('{"table": "ep_parent", "order_by": "id", "after": {"id": 1}}');
+\set VERBOSITY terse
+SELECT count(*) AS rows_in_the_hierarchy FROM jsonb_array_elements(fetch_with_relations('{"table": "ep_parent", "order_by": "id"}'));
+DROP TABLE ep_child, ep_parent;
+-- A column ordered twice is ordered once (as in ORDER BY a, a): its cursor works.
+CREATE TABLE ep_twice (id int PRIMARY KEY, a int);
+INSERT INTO ep_twice VALUES (1, 1), (2, 1), (3, 2);
+SELECT fetch_page_with_relations('{"table": "ep_twice", "order_by": ["a", ["a", "DESC"]], "limit": 2}') AS page \gset
+SELECT :'page'::jsonb -> 'rows' AS first_page,
+       fetch_page_with_relations(jsonb_build_object('table', 'ep_twice', 'order_by', '["a", ["a", "DESC"]]'::jsonb, 'limit', 2,
+                                                    'after', :'page'::jsonb -> 'next')) -> 'rows' AS second_page;
+-- Refused: an empty cursor (no cursor is the key left out), and a signed cursor that holds no
+-- JSON.
+SELECT fetch_page_with_relations('{"table": "ep_twice", "order_by": "a", "limit": 2, "before": ""}');
+SELECT fetch_page_with_relations('{"table": "ep_twice", "order_by": "a", "limit": 2, "after": ""}');
+-- Without data_bridge.page_cursor_secret anyone can sign a cursor (HMAC-SHA256 with an empty
+-- key over "page <table oid> <length>:<column><direction>…", a NUL, and the payload): one
+-- whose payload is no JSON is not a cursor either (not the JSON parser's 22P02).
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+RESET client_min_messages;
+SELECT rtrim(translate(encode('abc'::bytea, 'base64'), '+/', '-_'), '=') || '.' ||
+       left(encode(hmac(convert_to('page ' || 'ep_twice'::regclass::oid || ' 1:aa 2:ida', 'UTF8') || '\x00'::bytea || 'abc'::bytea,
+                        ''::bytea, 'sha256'), 'hex'), 32) AS forged \gset
+SELECT fetch_page_with_relations(jsonb_build_object('table', 'ep_twice', 'order_by', 'a', 'limit', 2, 'after', :'forged'));
+DROP EXTENSION pgcrypto;
+DROP TABLE ep_twice;

@@ -53,6 +53,19 @@ Oid filter_parameter_type(FilterParameter parameter) {
     return TEXTOID;
 }
 
+// Pages go by the order's columns and the primary key, which must identify a row: a child's row
+// may have its parent's key, and rows equal in the whole order would meet at a page's boundary,
+// where the next page would leave one out.
+void refuse_inheritance_pages(Oid table) {
+    if (pg::has_inheritance_children(table)) {
+        throw Error(sqlstate::kFeatureNotSupported,
+                    fmt::format("cannot page \"{}\": it has inheritance children",
+                                pg::relation_name(table)),
+                    "Its primary key does not span the children's rows.",
+                    "Page a partitioned table, or each table of the hierarchy on its own.");
+    }
+}
+
 // Rows rendered by the running eager load, counted by _eager_row_budget() in its statement,
 // and the top-level statement they belong to. Where no eager load set the count up (Citus runs
 // a one-tenant statement whole on a worker, its function calls included), each statement of
@@ -371,6 +384,7 @@ class EagerPlanner {
             throw Error(sqlstate::kInvalidParameterValue, "invalid after: the rows have no order",
                         {}, "Give order_by, or load a table with a primary key.");
         }
+        refuse_inheritance_pages(table);
         std::vector<std::string> values(order_columns.size());
         std::vector<bool> given(order_columns.size(), false);
         for (const auto& [column, value] : after.members) {
@@ -1648,6 +1662,10 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
                             "Pass the next or previous cursor of a page.");
             cursor_key = member.first;
             cursor = member.second.text;
+            if (cursor.empty())  // no cursor is written as the key left out, never as ""
+                throw Error(sqlstate::kInvalidParameterValue,
+                            fmt::format("invalid {}: not a cursor", member.first), {},
+                            "Pass the next or previous cursor of a page, or leave the key out.");
             continue;
         }
         request.members.push_back(member);
@@ -1669,6 +1687,7 @@ Datum fetch_page_with_relations_body(FunctionCallInfo fcinfo) {
     Oid table = resolve_quietly(spec.table);
     if (table == InvalidOid)
         EagerPlanner(kBudgetCall).resolve_table(spec.table, "table");  // raises the error
+    refuse_inheritance_pages(table);  // on every call: the planned page is remembered
     for (const OrderTerm& term : spec.options.order_by) {
         if (!pg::has_column(table, term.column)) {
             throw Error(sqlstate::kFeatureNotSupported,

@@ -75,7 +75,14 @@ std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string&
     }
     std::vector<OrderTerm> terms;
     for (std::size_t i = 0; i < value.elements.size(); i++) {
-        terms.push_back(order_term(value.elements[i], fmt::format("{}[{}]", path, i)));
+        OrderTerm term = order_term(value.elements[i], fmt::format("{}[{}]", path, i));
+        // A column ordered again orders nothing (as in ORDER BY a, a): left out, so that a page
+        // cursor holds one value per column and a repeated term is one sort column.
+        bool repeated = std::any_of(terms.begin(), terms.end(), [&term](const OrderTerm& earlier) {
+            return earlier.column == term.column;
+        });
+        if (!repeated)
+            terms.push_back(std::move(term));
     }
     return terms;
 }

@@ -881,6 +881,13 @@ bool is_array_type(Oid type) {
     return guarded([type] { return type_is_array(type); });
 }
 
+bool has_inheritance_children(Oid relid) {
+    return guarded([relid] {
+        return get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE && has_subclass(relid) &&
+               find_inheritance_children(relid, NoLock) != NIL;
+    });
+}
+
 bool has_before_row_triggers(Oid relid) {
     return guarded([relid] {
         List* tables = find_all_inheritors(relid, AccessShareLock, nullptr);

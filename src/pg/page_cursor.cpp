@@ -101,7 +101,8 @@ JsonValue decode_page_cursor(const std::string& cursor, const std::string& conte
     if (dot == std::string::npos || cursor.size() > 65536)
         bad_cursor(path, "not a cursor");
     std::string text;
-    if (!from_base64_url(cursor.substr(0, dot), text) || text.find('\0') != std::string::npos)
+    if (!from_base64_url(cursor.substr(0, dot), text) || text.empty() ||
+        text.find('\0') != std::string::npos)
         bad_cursor(path, "not a cursor");
     std::string expected = signature(context, text);
     std::string given = cursor.substr(dot + 1);
@@ -112,7 +113,12 @@ JsonValue decode_page_cursor(const std::string& cursor, const std::string& conte
     if (difference != 0)
         bad_cursor(path, "the cursor was altered, or belongs to another table or order");
     const char* raw = text.c_str();
-    Datum jsonb = guarded([raw] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(raw)); });
+    Datum jsonb = (Datum)0;
+    try {
+        jsonb = guarded([raw] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(raw)); });
+    } catch (const Error&) {
+        bad_cursor(path, "not a cursor");  // signed, but not JSON: forged where no secret is set
+    }
     return jsonb_to_value(jsonb);
 }
 

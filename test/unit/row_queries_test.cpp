@@ -61,6 +61,17 @@ TEST(ParseOrderBy, ErrorsNameThePlace) {
               "invalid relations[0].order_by[0]");
 }
 
+// A column ordered again orders nothing (ORDER BY a, a DESC sorts by a ascending): left out,
+// so that a page cursor holds one value per column.
+TEST(ParseOrderBy, LeavesOutAColumnOrderedAgain) {
+    auto terms =
+        parse_order_by(arr({str("a"), str("b"), arr({str("a"), str("DESC")})}), "order_by");
+    ASSERT_EQ(terms.size(), 2u);
+    EXPECT_EQ(terms[0].column, "a");
+    EXPECT_FALSE(terms[0].descending);
+    EXPECT_EQ(terms[1].column, "b");
+}
+
 TEST(CheckNotNegative, Limits) {
     EXPECT_NO_THROW(check_not_negative(0, "limit"));
     EXPECT_THROW(check_not_negative(-1, "limit"), Error);

@@ -204,6 +204,10 @@ bool is_jsonb(Oid type);
 // Whether the type is an array type (int4[], text[]; not a domain over one).
 bool is_array_type(Oid type);
 
+// Whether a table (not a partitioned one) has inheritance children now: its primary key does
+// not span their rows.
+bool has_inheritance_children(Oid relid);
+
 // Whether to_jsonb may render values of the type rounded just now: while extra_float_digits is
 // below 1, a float, a type holding one (through a domain, array, range or composite), or a type
 // not known to hold none (geometric types, an extension's such as cube).
