@@ -1471,9 +1471,12 @@ PreparedLoad prepare_spec_load(const FetchSpec& spec, bool* as_array) {
     std::string kind = !spec.id    ? "fetch_with_relations rows"
                        : id_object ? "fetch_with_relations id object " + key_object_shape(*spec.id)
                                    : "fetch_with_relations id";
-    std::string shape_key =
-        resolved_shape_key(kind, resolve_quietly(spec.table), spec.relations,
-                           spec_shape(spec.options, spec.relations), spec.options.filter);
+    Oid named = resolve_quietly(spec.table);
+    // Planning refuses it too, but a remembered load is not planned again when a child is added.
+    if (spec.options.after && named != InvalidOid)
+        refuse_inheritance_pages(named);
+    std::string shape_key = resolved_shape_key(
+        kind, named, spec.relations, spec_shape(spec.options, spec.relations), spec.options.filter);
     std::optional<KeyValues> key_values = KeyValues{};
     if (id_object)
         key_values = remembered_key_values(shape_key, *spec.id);

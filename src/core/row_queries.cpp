@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 #include <cctype>
 
 #include "data_bridge/core/error.hpp"
@@ -74,14 +75,12 @@ std::vector<OrderTerm> parse_order_by(const JsonValue& value, const std::string&
         return {order_term(value, path)};
     }
     std::vector<OrderTerm> terms;
+    std::unordered_set<std::string> ordered;
     for (std::size_t i = 0; i < value.elements.size(); i++) {
         OrderTerm term = order_term(value.elements[i], fmt::format("{}[{}]", path, i));
         // A column ordered again orders nothing (as in ORDER BY a, a): left out, so that a page
         // cursor holds one value per column and a repeated term is one sort column.
-        bool repeated = std::any_of(terms.begin(), terms.end(), [&term](const OrderTerm& earlier) {
-            return earlier.column == term.column;
-        });
-        if (!repeated)
+        if (ordered.insert(term.column).second)
             terms.push_back(std::move(term));
     }
     return terms;
